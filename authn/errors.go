@@ -1,0 +1,36 @@
+package authn
+
+import (
+	"errors"
+	"fmt"
+)
+
+// InputError is a problem with what the user asked for (a malformed URL, an
+// unknown field, a missing value). Front ends print it as one line:
+// the problem, then how to fix it.
+type InputError struct {
+	Problem string
+	Fix     string
+}
+
+func (e *InputError) Error() string {
+	if e.Fix == "" {
+		return e.Problem
+	}
+	return e.Problem + ": " + e.Fix
+}
+
+// Inputf builds an InputError.
+func Inputf(fix, format string, args ...any) error {
+	return &InputError{Problem: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+// Errors the engine returns, to be matched with errors.Is.
+var (
+	// ErrTimeout: the exchange did not finish within Options.Timeout.
+	ErrTimeout = errors.New("timed out")
+	// ErrCanceled: the caller's context was cancelled (Ctrl-C, esc).
+	ErrCanceled = errors.New("cancelled")
+	// ErrTooManyRedirects: more than Options.MaxRedirects hops.
+	ErrTooManyRedirects = errors.New("too many redirects")
+)

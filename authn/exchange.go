@@ -1,0 +1,462 @@
+package authn
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBody      = 10 << 20 // 10 MiB, after decompression
+	DefaultMaxRedirects = 10
+	// MaxHeaderBytes bounds the response header block a server may send.
+	MaxHeaderBytes = 1 << 20
+)
+
+// UserAgent is sent unless the request sets its own.
+const UserAgent = "authlab/0.1"
+
+// Options configure an Engine. The zero value is usable: every unset field
+// takes its default.
+type Options struct {
+	Timeout      time.Duration // whole exchange, redirects and body included
+	MaxBody      int64         // response body cap after decompression
+	Follow       bool          // follow redirects (credentials dropped across origins)
+	MaxRedirects int           // hops before ErrTooManyRedirects
+	Insecure     bool          // skip TLS verification (-k)
+	RootCAs      *x509.CertPool
+	// Transport replaces the engine's own transport (tests). When nil the
+	// engine builds one with proxies from the environment.
+	Transport http.RoundTripper
+	Now       func() time.Time // clock seam; time.Now when nil
+	Rand      io.Reader        // randomness seam; crypto/rand when nil
+}
+
+// Engine is the exchange engine: the only place in authlab that sends HTTP
+// requests. It keeps one transport, so repeated exchanges reuse connections.
+// An Engine is safe for concurrent use.
+type Engine struct {
+	opts   Options
+	client *http.Client
+}
+
+// New returns an Engine for opts.
+func New(opts Options) *Engine {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.MaxRedirects <= 0 {
+		opts.MaxRedirects = DefaultMaxRedirects
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	rt := opts.Transport
+	if rt == nil {
+		rt = &http.Transport{
+			Proxy:                  http.ProxyFromEnvironment,
+			DialContext:            (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:      true,
+			MaxIdleConns:           16,
+			IdleConnTimeout:        90 * time.Second,
+			TLSHandshakeTimeout:    10 * time.Second,
+			ExpectContinueTimeout:  time.Second,
+			MaxResponseHeaderBytes: MaxHeaderBytes,
+			TLSClientConfig: &tls.Config{
+				InsecureSkipVerify: opts.Insecure, //nolint:gosec // the user asked for -k
+				RootCAs:            opts.RootCAs,
+			},
+		}
+	}
+	return &Engine{
+		opts: opts,
+		client: &http.Client{
+			Transport: rt,
+			// Redirects are followed by Exchange itself: net/http keeps
+			// Authorization when only the port or the scheme changes and
+			// never strips custom credential headers (see DESIGN.md).
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+}
+
+// Close releases idle connections.
+func (e *Engine) Close() { e.client.CloseIdleConnections() }
+
+// Exchange authenticates req with its scheme, sends it, follows redirects
+// when asked to, reads the capped body, times every phase and explains the
+// answer. It returns the Result even on error (with what was done so far);
+// the error is one of *InputError, ErrTimeout, ErrCanceled,
+// ErrTooManyRedirects (all wrapped) or a transport error.
+func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
+	start := e.opts.Now()
+	res := &Result{}
+	err := e.exchange(ctx, req, res)
+	res.Total = time.Since(start)
+	if err != nil {
+		res.Err = err
+	}
+	if fin := res.Final(); fin != nil && fin.Response != nil {
+		res.Hints = Explain(fin, res.Scheme, e.opts.Now())
+	}
+	return res, err
+}
+
+func (e *Engine) exchange(parent context.Context, req Request, res *Result) error {
+	target, err := ParseURL(req.URL)
+	if err != nil {
+		return err
+	}
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodGet
+		if len(req.Body) > 0 {
+			method = http.MethodPost
+		}
+	}
+	if !isToken(method) {
+		return &InputError{Problem: fmt.Sprintf("%q is not a valid HTTP method", req.Method), Fix: "use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"}
+	}
+	for name, vs := range req.Header {
+		if !isToken(name) {
+			return &InputError{Problem: fmt.Sprintf("%q is not a valid header name", name), Fix: "write headers as 'Name: value'"}
+		}
+		for _, v := range vs {
+			if !validFieldValue(v) {
+				return &InputError{Problem: fmt.Sprintf("header %s has a control character in its value", name), Fix: "remove line breaks and control characters"}
+			}
+		}
+	}
+	name := req.Scheme
+	if name == "" {
+		name = "none"
+	}
+	scheme, err := Lookup(name)
+	if err != nil {
+		return err
+	}
+	res.Scheme = scheme.Info()
+	creds, err := res.Scheme.Validate(req.Fields)
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithTimeoutCause(parent, e.opts.Timeout, ErrTimeout)
+	defer cancel()
+
+	env := Env{Now: e.opts.Now, Rand: e.opts.Rand}
+	origin := originOf(target)
+	stripped := false // once credentials are dropped they never come back
+	var dropped []Credential
+	cur := hop{method: method, url: target, header: req.Header, body: req.Body}
+
+	for n := 0; ; n++ {
+		out := &Outgoing{Method: cur.method, URL: cloneURL(cur.url), Header: cur.header.Clone(), Body: bytes.Clone(cur.body)}
+		if out.Header == nil {
+			out.Header = http.Header{}
+		}
+		if stripped {
+			stripCredentials(out, dropped)
+		} else {
+			tr := &res.Trace
+			if n > 0 {
+				tr = &Trace{} // re-signing for a same-origin hop is not re-taught
+			}
+			if err := scheme.Authorize(out, creds, env, tr); err != nil {
+				return err
+			}
+			if n > 0 {
+				res.Trace.Add(fmt.Sprintf("Sign again for redirect hop %d", n), "RFC 9110 §15.4",
+					"Same origin (scheme, host and port), so the credentials go with the request, signed for the new URL.",
+					Plain("URL", maskQuery(out.URL, out.Added)))
+			}
+		}
+		ex, resp, err := e.roundTrip(ctx, out)
+		res.Exchanges = append(res.Exchanges, ex)
+		if err != nil {
+			return e.classify(parent, ctx, err)
+		}
+		if !isRedirect(resp.Status) || !e.opts.Follow {
+			return nil
+		}
+		loc := resp.Header.Get("Location")
+		if loc == "" {
+			return nil
+		}
+		next, perr := out.URL.Parse(loc)
+		if perr != nil || (next.Scheme != "http" && next.Scheme != "https") || next.Host == "" {
+			return fmt.Errorf("redirect to an unusable Location %q", loc)
+		}
+		if n+1 > e.opts.MaxRedirects {
+			return fmt.Errorf("%w: stopped after %d hops", ErrTooManyRedirects, e.opts.MaxRedirects)
+		}
+		if !stripped && originOf(next) != origin {
+			stripped = true
+			dropped = out.Added
+			var names []string
+			for _, c := range out.Added {
+				names = append(names, string(c.Where)+" "+c.Name)
+			}
+			res.Trace.Add(fmt.Sprintf("Drop credentials for redirect hop %d", n+1), "RFC 9110 §15.4, curl CVE-2022-27776",
+				"The redirect leaves the origin the credentials were meant for (scheme, host or port changed), so they are not sent, now or on any later hop.",
+				Plain("from", origin), Plain("to", originOf(next)), Plain("dropped", strings.Join(append(names, "Authorization", "Proxy-Authorization", "Cookie"), ", ")))
+		}
+		cur = redirectHop(cur, resp.Status, next)
+	}
+}
+
+type hop struct {
+	method string
+	url    *url.URL
+	header http.Header
+	body   []byte
+}
+
+// redirectHop computes the next request per RFC 9110 §15.4: 301/302 turn a
+// POST into a GET (as every browser does), 303 turns anything but HEAD into a
+// GET, 307/308 keep method and body.
+func redirectHop(cur hop, status int, next *url.URL) hop {
+	h := cur.header.Clone()
+	if h != nil {
+		h.Del("Referer") // never leak where we came from
+	}
+	out := hop{method: cur.method, url: next, header: h, body: cur.body}
+	if (status == 301 || status == 302) && cur.method == http.MethodPost || status == 303 && cur.method != http.MethodHead {
+		out.method = http.MethodGet
+		out.body = nil
+		if out.header != nil {
+			out.header.Del("Content-Type")
+			out.header.Del("Content-Length")
+		}
+	}
+	return out
+}
+
+// stripCredentials removes everything that could authenticate the request:
+// the headers and parameters the scheme added on the first hop and the
+// well-known credential headers, whoever set them.
+func stripCredentials(out *Outgoing, dropped []Credential) {
+	for _, h := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Cookie2"} {
+		out.Header.Del(h)
+	}
+	out.URL.RawQuery = rewriteQuery(out.URL.RawQuery, func(k, part string) (string, bool) {
+		for _, c := range dropped {
+			if c.Where == InQuery && c.Name == k {
+				return "", false
+			}
+		}
+		return part, true
+	})
+	for _, c := range dropped {
+		if c.Where == InHeader {
+			out.Header.Del(c.Name)
+		}
+	}
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// originOf returns scheme://host:port with the default port made explicit
+// (RFC 6454 §4).
+func originOf(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+func cloneURL(u *url.URL) *url.URL {
+	c := *u
+	if u.User != nil {
+		c.User = new(url.Userinfo)
+		*c.User = *u.User
+	}
+	return &c
+}
+
+// ParseURL checks that raw is an absolute http or https URL with a host.
+func ParseURL(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, &InputError{Problem: "no URL given", Fix: "add the URL to send to, e.g. https://api.github.com/user"}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		msg := err.Error()
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error()
+		}
+		return nil, &InputError{Problem: fmt.Sprintf("malformed URL %q (%s)", raw, msg), Fix: "quote the URL in the shell and check it"}
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return nil, &InputError{Problem: fmt.Sprintf("%q is not an absolute URL", raw), Fix: "start it with https:// or http://"}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, &InputError{Problem: fmt.Sprintf("URL scheme %q is not supported", u.Scheme), Fix: "use https:// or http://"}
+	}
+	if u.User != nil {
+		return nil, &InputError{Problem: "the URL carries credentials (user:pass@host)", Fix: "pass them with -u or -c so they can be masked and kept out of logs"}
+	}
+	return u, nil
+}
+
+// classify turns a transport or context error into the engine's error kinds.
+func (e *Engine) classify(parent, ctx context.Context, err error) error {
+	if parent.Err() != nil {
+		return fmt.Errorf("%w: %v", ErrCanceled, context.Cause(parent))
+	}
+	if errors.Is(context.Cause(ctx), ErrTimeout) {
+		return fmt.Errorf("%w after %s", ErrTimeout, e.opts.Timeout)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w: %v", ErrTimeout, err)
+	}
+	return err
+}
+
+// timer collects httptrace events; callbacks may come from other goroutines.
+type timer struct {
+	mu                            sync.Mutex
+	start                         time.Time
+	dnsStart, connStart, tlsStart time.Time
+	dns, conn, tls, firstByte     time.Duration
+	reused                        bool
+	remote                        string
+}
+
+func (t *timer) trace() *httptrace.ClientTrace {
+	lock := func(f func()) { t.mu.Lock(); f(); t.mu.Unlock() }
+	return &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) { lock(func() { t.dnsStart = time.Now() }) },
+		DNSDone:  func(httptrace.DNSDoneInfo) { lock(func() { t.dns = time.Since(t.dnsStart) }) },
+		ConnectStart: func(string, string) {
+			lock(func() {
+				if t.connStart.IsZero() {
+					t.connStart = time.Now()
+				}
+			})
+		},
+		ConnectDone:       func(string, string, error) { lock(func() { t.conn = time.Since(t.connStart) }) },
+		TLSHandshakeStart: func() { lock(func() { t.tlsStart = time.Now() }) },
+		TLSHandshakeDone:  func(tls.ConnectionState, error) { lock(func() { t.tls = time.Since(t.tlsStart) }) },
+		GotConn: func(info httptrace.GotConnInfo) {
+			lock(func() {
+				t.reused = info.Reused
+				if info.Conn != nil {
+					t.remote = info.Conn.RemoteAddr().String()
+				}
+			})
+		},
+		GotFirstResponseByte: func() { lock(func() { t.firstByte = time.Since(t.start) }) },
+	}
+}
+
+func (t *timer) timing(total time.Duration) Timing {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Timing{DNS: t.dns, Connect: t.conn, TLS: t.tls, FirstByte: t.firstByte, Total: total, Reused: t.reused, Remote: t.remote}
+}
+
+// roundTrip sends out once and reads the capped body.
+func (e *Engine) roundTrip(ctx context.Context, out *Outgoing) (Exchange, *Response, error) {
+	tm := &timer{start: time.Now()}
+	ctx = httptrace.WithClientTrace(ctx, tm.trace())
+	var body io.Reader
+	if len(out.Body) > 0 {
+		body = bytes.NewReader(out.Body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, out.Method, out.URL.String(), body)
+	if err != nil {
+		return Exchange{}, nil, &InputError{Problem: fmt.Sprintf("cannot build the request: %v", err), Fix: "check the method and URL"}
+	}
+	hreq.URL = out.URL // keep the exact RawQuery the scheme signed
+	hreq.Header = out.Header
+	if host := out.Header.Get("Host"); host != "" {
+		hreq.Host = host
+		out.Header.Del("Host")
+	}
+	if hreq.Header.Get("User-Agent") == "" {
+		hreq.Header.Set("User-Agent", UserAgent)
+	}
+	if hreq.Header.Get("Accept") == "" {
+		hreq.Header.Set("Accept", "*/*")
+	}
+	ex := Exchange{Request: SentRequest{
+		Method: out.Method, URL: out.URL, Proto: "HTTP/1.1",
+		Header: out.Header.Clone(), Body: out.Body, Credentials: out.Added,
+	}}
+	resp, err := e.client.Do(hreq)
+	if err != nil {
+		ex.Err = err
+		ex.Timing = tm.timing(time.Since(tm.start))
+		return ex, nil, err
+	}
+	defer resp.Body.Close()
+	ex.Request.Proto = resp.Proto
+	r := &Response{
+		Status: resp.StatusCode, Reason: reason(resp), Proto: resp.Proto,
+		Header: resp.Header, ContentLength: resp.ContentLength, Compressed: resp.Uncompressed,
+	}
+	ex.Response = r
+	r.Body, r.Truncated, err = readCapped(resp.Body, e.opts.MaxBody)
+	ex.Timing = tm.timing(time.Since(tm.start))
+	if err != nil {
+		ex.Err = err
+		return ex, r, err
+	}
+	return ex, r, nil
+}
+
+// reason extracts the reason phrase as sent ("401 Unauthorized" →
+// "Unauthorized"); it is server text.
+func reason(resp *http.Response) string {
+	s := resp.Status
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[i+1:]
+	}
+	return ""
+}
+
+// readCapped reads at most max bytes of r and reports whether there was more.
+func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(r, max+1))
+	if err != nil {
+		return buf.Bytes(), false, err
+	}
+	if n > max {
+		return buf.Bytes()[:max], true, nil
+	}
+	return buf.Bytes(), false, nil
+}

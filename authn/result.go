@@ -1,0 +1,204 @@
+package authn
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Request is what the user asked to send: the input of Exchange.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+	Scheme string            // registry name; "" means "none"
+	Fields map[string]string // raw field values, references already resolved
+}
+
+// Result is everything one call of Exchange produced. Front ends only render
+// it. Text in Exchanges and Hints that came from a server is untrusted.
+type Result struct {
+	Scheme    Info
+	Exchanges []Exchange // every HTTP exchange made, in order (redirect hops, retries)
+	Trace     Trace
+	Hints     []Hint
+	Total     time.Duration // wall time of the whole call
+	Err       error         // the error that ended the call, if any (also returned)
+}
+
+// Final returns the last exchange, or nil when none was made.
+func (r *Result) Final() *Exchange {
+	if r == nil || len(r.Exchanges) == 0 {
+		return nil
+	}
+	return &r.Exchanges[len(r.Exchanges)-1]
+}
+
+// Exchange is one HTTP request as sent and the response to it.
+type Exchange struct {
+	Request  SentRequest
+	Response *Response // nil when no response arrived
+	Timing   Timing
+	Err      error // transport error of this exchange, if any
+}
+
+// SentRequest is a request exactly as it went on the wire, with the record of
+// which parts are credentials so renderers can mask them.
+type SentRequest struct {
+	Method      string
+	URL         *url.URL
+	Proto       string
+	Header      http.Header
+	Body        []byte
+	Credentials []Credential // what the scheme added; empty after a cross-origin redirect
+}
+
+// Response is a response with its body read up to the cap.
+type Response struct {
+	Status        int
+	Reason        string // reason phrase as the server sent it (untrusted)
+	Proto         string
+	Header        http.Header
+	Body          []byte // after decompression, at most Options.MaxBody bytes
+	Truncated     bool   // the body was longer than the cap
+	ContentLength int64  // as declared by the server (-1 unknown)
+	Compressed    bool   // the transport decompressed the body
+}
+
+// Timing is measured with net/http/httptrace. Durations are zero for phases
+// that did not happen (no DNS for an IP literal, no TLS for http, nothing at
+// all for a reused connection).
+type Timing struct {
+	DNS       time.Duration
+	Connect   time.Duration
+	TLS       time.Duration
+	FirstByte time.Duration // from sending start to the first response byte
+	Total     time.Duration // from start until the body was read
+	Reused    bool          // the connection was reused from the pool
+	Remote    string        // remote address
+}
+
+// DisplayURL returns the URL with credential query parameters masked unless
+// reveal is set.
+func (s *SentRequest) DisplayURL(reveal bool) string {
+	if s.URL == nil {
+		return ""
+	}
+	if reveal {
+		return s.URL.String()
+	}
+	return maskQuery(s.URL, s.Credentials)
+}
+
+// maskQuery renders u with the values of credential query parameters masked.
+func maskQuery(u *url.URL, creds []Credential) string {
+	c := *u
+	c.RawQuery = rewriteQuery(u.RawQuery, func(k, part string) (string, bool) {
+		for _, cr := range creds {
+			if cr.Where == InQuery && cr.Name == k {
+				return url.QueryEscape(k) + "=" + cr.Masked, true
+			}
+		}
+		return part, true
+	})
+	return c.String()
+}
+
+// DisplayHeader returns the request headers with credential headers masked
+// unless reveal is set. Cookie and Proxy-Authorization are always treated as
+// credentials.
+func (s *SentRequest) DisplayHeader(reveal bool) http.Header {
+	h := s.Header.Clone()
+	if reveal || h == nil {
+		return h
+	}
+	for _, c := range s.Credentials {
+		if c.Where == InHeader && h.Get(c.Name) != "" {
+			h.Set(c.Name, c.Masked)
+		}
+	}
+	for _, name := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
+		if vs := h.Values(name); len(vs) > 0 && !s.credential(name) {
+			for i, v := range vs {
+				vs[i] = MaskHeaderValue(v)
+			}
+		}
+	}
+	return h
+}
+
+// DisplayBody returns the body with credential form parameters masked unless
+// reveal is set.
+func (s *SentRequest) DisplayBody(reveal bool) []byte {
+	if reveal {
+		return s.Body
+	}
+	var masks []Credential
+	for _, c := range s.Credentials {
+		if c.Where == InBody && c.Masked != c.Value {
+			masks = append(masks, c)
+		}
+	}
+	if len(masks) == 0 {
+		return s.Body
+	}
+	vals, err := url.ParseQuery(string(s.Body))
+	if err != nil {
+		return []byte(Mask(""))
+	}
+	for _, c := range masks {
+		vals.Set(c.Name, c.Masked)
+	}
+	return []byte(vals.Encode())
+}
+
+func (s *SentRequest) credential(header string) bool {
+	for _, c := range s.Credentials {
+		if c.Where == InHeader && strings.EqualFold(c.Name, header) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaskHeaderValue masks a credential header value the user set by hand,
+// keeping the auth-scheme word ("Bearer ••••••••") so the shape stays
+// readable.
+func MaskHeaderValue(v string) string {
+	if i := strings.IndexByte(v, ' '); i > 0 && i < 20 && !strings.ContainsAny(v[:i], "=;") {
+		return v[:i+1] + Mask("")
+	}
+	return Mask("")
+}
+
+// Hint explains a response: what the server is saying and what to check.
+// Title and Detail may quote server text (untrusted).
+type Hint struct {
+	Level  Level
+	Title  string   // e.g. "Twitter code 215 · Bad Authentication data."
+	Detail string   // what it means
+	Checks []string // likely causes, most likely first
+	Ref    string   // where this is documented, e.g. "RFC 6750 §3.1"
+}
+
+// Level orders hints by importance.
+type Level int
+
+// Hint levels.
+const (
+	LevelInfo Level = iota
+	LevelWarn
+	LevelError
+)
+
+func (l Level) String() string {
+	switch l {
+	case LevelWarn:
+		return "warning"
+	case LevelError:
+		return "error"
+	}
+	return "info"
+}

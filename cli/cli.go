@@ -1,0 +1,137 @@
+// Package cli is authlab's command line: it parses flags, resolves secret
+// references, runs the exchange engine and hands the Result to a renderer.
+// It is the wiring layer between authn, profiles and ui; main only calls Run.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (HTTPie's, see DESIGN.md). They are the contract of `authlab send`.
+const (
+	ExitOK           = 0   // 2xx (or a command that succeeded)
+	ExitError        = 1   // bad input, network or TLS error
+	ExitTimeout      = 2   // the exchange timed out
+	ExitRedirect     = 3   // 3xx not followed
+	ExitClientError  = 4   // 4xx
+	ExitServerError  = 5   // 5xx
+	ExitTooManyHops  = 6   // too many redirects
+	ExitInterrupted  = 130 // Ctrl-C
+)
+
+// Env is everything the command line touches outside itself. main fills it
+// from the process; tests fill it with their own.
+type Env struct {
+	Stdin     io.Reader
+	Stdout    io.Writer
+	Stderr    io.Writer
+	LookupEnv func(string) (string, bool)
+	ReadFile  func(string) ([]byte, error)
+	// StdoutTTY reports whether stdout is a terminal (colour, layout).
+	StdoutTTY bool
+	// Prompt reads a secret without echo; it returns profiles.ErrNoTerminal
+	// when there is no terminal.
+	Prompt func(label string) (string, error)
+}
+
+func (e Env) getenv(name string) string {
+	v, _ := e.LookupEnv(name)
+	return v
+}
+
+func (e Env) resolver() profiles.Resolver {
+	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: e.ReadFile, Prompt: e.Prompt}
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error // nil: nothing more to print
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// Run runs authlab with args (without the program name) and returns the exit
+// code. Errors are printed as one line on stderr.
+func Run(ctx context.Context, args []string, env Env) int {
+	root := newRoot(env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitError
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+		err = ee.err
+	} else if ctx.Err() != nil {
+		code = ExitInterrupted
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "authlab: "+oneLine(err))
+	}
+	return code
+}
+
+// oneLine renders an error on a single sanitized line: errors can carry
+// server text (TLS certificate names, Location headers).
+func oneLine(err error) string {
+	return sanitize.Line(err.Error())
+}
+
+func newRoot(env Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "authlab",
+		Short: "Test credentials against HTTP APIs and see why they fail",
+		Long: `authlab sends a request with the credentials and auth scheme you choose,
+shows what the server said (status, timing, headers, the error payload),
+explains why, and can show step by step how the scheme signed the request.`,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		Args:              cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &exitError{code: ExitError, err: fmt.Errorf("unknown command %q: to send a request use `authlab send %s`", args[0], strings.Join(args, " "))}
+			}
+			return cmd.Help()
+		},
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
+	})
+	root.AddCommand(newSend(env), newSchemes(env))
+	return root
+}
+
+// inputErr wraps a user error with exit code 1.
+func inputErr(err error) error { return &exitError{code: ExitError, err: err} }
+
+// schemeNames lists the registered scheme names.
+func schemeNames() []string {
+	var out []string
+	for _, s := range authn.Schemes() {
+		out = append(out, s.Info().Name)
+	}
+	return out
+}

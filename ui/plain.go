@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui/pretty"
+	"github.com/authlab/authlab/ui/sanitize"
+)
+
+// Printer writes a Result as text for `authlab send`: an optional trace and
+// request/response headers, the status line, the hints and the body.
+type Printer struct {
+	Out     io.Writer
+	Color   bool // ANSI colour (a terminal, NO_COLOR unset)
+	Reveal  bool // show secrets instead of masks
+	Verbose bool // request line and headers, response headers
+	Trace   bool // the scheme's steps
+}
+
+// SGR sequences used by the printer; the only escape sequences it emits.
+const (
+	sgrReset  = "\x1b[0m"
+	sgrBold   = "\x1b[1m"
+	sgrDim    = "\x1b[2m"
+	sgrRed    = "\x1b[31m"
+	sgrGreen  = "\x1b[32m"
+	sgrYellow = "\x1b[33m"
+	sgrBlue   = "\x1b[34m"
+	sgrCyan   = "\x1b[36m"
+)
+
+func (p Printer) style(sgr, s string) string {
+	if !p.Color || s == "" {
+		return s
+	}
+	return sgr + s + sgrReset
+}
+
+// StatusColor is the SGR colour of a status class.
+func statusColor(code int) string {
+	switch {
+	case code >= 500:
+		return sgrRed
+	case code >= 400:
+		return sgrYellow
+	case code >= 300:
+		return sgrCyan
+	case code >= 200:
+		return sgrGreen
+	}
+	return sgrBlue
+}
+
+// Print writes res.
+func (p Printer) Print(res *authn.Result) error {
+	w := bufio.NewWriterSize(p.Out, 64<<10)
+	if p.Trace {
+		p.printTrace(w, res)
+	}
+	for i := range res.Exchanges {
+		ex := &res.Exchanges[i]
+		last := i == len(res.Exchanges)-1
+		if p.Verbose {
+			p.printRequest(w, ex)
+			if ex.Response != nil {
+				p.printResponseHead(w, ex.Response)
+			}
+		} else if !last && ex.Response != nil {
+			// a followed redirect: one line per hop
+			fmt.Fprintf(w, "%s %s\n", p.style(sgrDim, fmt.Sprintf("%d %s →", ex.Response.Status, sanitize.Line(ex.Response.Reason))),
+				sanitize.Line(ex.Response.Header.Get("Location")))
+		}
+	}
+	fin := res.Final()
+	if fin != nil && fin.Response != nil {
+		p.printStatus(w, res, fin)
+		p.printHints(w, res.Hints)
+		p.printBody(w, fin.Response)
+	}
+	return w.Flush()
+}
+
+func (p Printer) printStatus(w io.Writer, res *authn.Result, ex *authn.Exchange) {
+	r := ex.Response
+	badge := fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason))
+	parts := []string{p.style(sgrBold+statusColor(r.Status), badge), Millis(res.Total), pretty.HumanSize(int64(len(r.Body)))}
+	if r.Truncated {
+		parts = append(parts, p.style(sgrYellow, "truncated"))
+	}
+	if n := len(res.Exchanges) - 1; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d redirect%s", n, plural(n)))
+	}
+	fmt.Fprintln(w, strings.Join(parts, " · "))
+	if r.Status >= 300 && r.Status < 400 {
+		if loc := r.Header.Get("Location"); loc != "" {
+			fmt.Fprintf(w, "Location: %s\n", sanitize.Line(loc))
+		}
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// Millis formats a duration the way the status line shows it.
+func Millis(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
+	for _, h := range hints {
+		mark, col := "i", sgrBlue
+		switch h.Level {
+		case authn.LevelError:
+			mark, col = "✗", sgrRed
+		case authn.LevelWarn:
+			mark, col = "!", sgrYellow
+		}
+		title := sanitize.Line(h.Title)
+		if h.Ref != "" {
+			title += p.style(sgrDim, " ("+sanitize.Line(h.Ref)+")")
+		}
+		fmt.Fprintf(w, "%s %s\n", p.style(col+sgrBold, mark), title)
+		if h.Detail != "" {
+			for _, line := range strings.Split(sanitize.String(h.Detail), "\n") {
+				fmt.Fprintf(w, "  %s\n", line)
+			}
+		}
+		for _, c := range h.Checks {
+			fmt.Fprintf(w, "  • %s\n", sanitize.Line(c))
+		}
+	}
+	if len(hints) > 0 {
+		fmt.Fprintln(w)
+	}
+}
+
+func (p Printer) printBody(w io.Writer, r *authn.Response) {
+	out, kind := pretty.Body(r.Header.Get("Content-Type"), r.Body, p.Color)
+	if kind == pretty.Empty {
+		return
+	}
+	w.Write(out)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		fmt.Fprintln(w)
+	}
+	if r.Truncated {
+		fmt.Fprintln(w, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(len(r.Body))))))
+	}
+}
+
+func (p Printer) printRequest(w io.Writer, ex *authn.Exchange) {
+	rq := &ex.Request
+	u := rq.DisplayURL(p.Reveal)
+	fmt.Fprintf(w, "%s %s %s\n", p.style(sgrDim, ">"), p.style(sgrBold, rq.Method), sanitize.Line(u))
+	if rq.URL != nil {
+		fmt.Fprintf(w, "%s Host: %s\n", p.style(sgrDim, ">"), sanitize.Line(rq.URL.Host))
+	}
+	p.printHeaders(w, ">", rq.DisplayHeader(p.Reveal))
+	if body := rq.DisplayBody(p.Reveal); len(body) > 0 {
+		fmt.Fprintf(w, "%s\n%s\n", p.style(sgrDim, ">"), sanitize.String(string(body)))
+	}
+	if ex.Err != nil && ex.Response == nil {
+		fmt.Fprintf(w, "%s %s\n", p.style(sgrDim, "!"), sanitize.Line(ex.Err.Error()))
+	}
+	fmt.Fprintln(w)
+}
+
+func (p Printer) printResponseHead(w io.Writer, r *authn.Response) {
+	fmt.Fprintf(w, "%s %s %d %s\n", p.style(sgrDim, "<"), sanitize.Line(r.Proto), r.Status, sanitize.Line(r.Reason))
+	p.printHeaders(w, "<", r.Header)
+	fmt.Fprintln(w)
+}
+
+func (p Printer) printHeaders(w io.Writer, prefix string, h http.Header) {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range h[k] {
+			fmt.Fprintf(w, "%s %s: %s\n", p.style(sgrDim, prefix), p.style(sgrCyan, sanitize.Line(k)), sanitize.Line(v))
+		}
+	}
+}
+
+func (p Printer) printTrace(w io.Writer, res *authn.Result) {
+	if len(res.Trace.Steps) == 0 {
+		return
+	}
+	head := "Trace · " + res.Scheme.Title
+	if res.Scheme.Spec != "" {
+		head += " (" + res.Scheme.Spec + ")"
+	}
+	fmt.Fprintln(w, p.style(sgrBold, head))
+	for i, s := range res.Trace.Steps {
+		ref := ""
+		if s.Ref != "" {
+			ref = "  " + p.style(sgrDim, "["+s.Ref+"]")
+		}
+		fmt.Fprintf(w, "%2d. %s%s\n", i+1, p.style(sgrBold, sanitize.Line(s.Title)), ref)
+		if s.Note != "" {
+			fmt.Fprintf(w, "    %s\n", p.style(sgrDim, sanitize.Line(s.Note)))
+		}
+		for _, v := range s.Values {
+			shown := sanitize.String(v.Shown(p.Reveal))
+			label := sanitize.Line(v.Label)
+			if v.Secret && !p.Reveal {
+				label += " (secret)"
+			}
+			lines := strings.Split(shown, "\n")
+			fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, label), lines[0])
+			for _, l := range lines[1:] {
+				fmt.Fprintf(w, "      %s\n", l)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+}
