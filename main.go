@@ -21,20 +21,40 @@ func main() {
 		LookupEnv: os.LookupEnv,
 		ReadFile:  os.ReadFile,
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		Prompt:    promptTTY,
+		Prompt:    func(label string) (string, error) { return promptTTY(ctx, label) },
 	})
 	stop()
 	os.Exit(code)
 }
 
-// promptTTY asks for a secret on the terminal without echo.
-func promptTTY(label string) (string, error) {
+// promptTTY asks for a secret on the terminal without echo. Ctrl-C while it
+// waits restores the terminal's echo before giving up.
+func promptTTY(ctx context.Context, label string) (string, error) {
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
 		return "", profiles.ErrNoTerminal
 	}
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
 	os.Stderr.WriteString(label + ": ")
-	b, err := term.ReadPassword(fd)
-	os.Stderr.WriteString("\n")
-	return string(b), err
+	type answer struct {
+		b   []byte
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- answer{b, err}
+	}()
+	select {
+	case a := <-done:
+		os.Stderr.WriteString("\n")
+		return string(a.b), a.err
+	case <-ctx.Done():
+		term.Restore(fd, state)
+		os.Stderr.WriteString("\n")
+		return "", context.Cause(ctx)
+	}
 }

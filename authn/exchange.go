@@ -418,6 +418,12 @@ func (e *Engine) roundTrip(ctx context.Context, out *Outgoing) (Exchange, *Respo
 	}}
 	resp, err := e.client.Do(hreq)
 	if err != nil {
+		// net/http puts the whole URL into its errors; an API key in the
+		// query must not reach the screen that way.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = maskQuery(out.URL, out.Added)
+		}
 		ex.Err = err
 		ex.Timing = tm.timing(time.Since(tm.start))
 		return ex, nil, err

@@ -429,3 +429,19 @@ func TestRedirectNotFollowedAndTooMany(t *testing.T) {
 		t.Errorf("redirect loop made %d exchanges; want %d", got, DefaultMaxRedirects+1)
 	}
 }
+
+// Transport errors quote the URL; a credential in the query must be masked
+// there too.
+func TestTransportErrorMasksQueryCredential(t *testing.T) {
+	_, err := send(t, Options{}, Request{URL: "http://127.0.0.1:1/x?a=1", Scheme: "apikey",
+		Fields: map[string]string{"name": "api_key", "value": "s3cr3tkey", "in": "query"}})
+	if err == nil {
+		t.Fatal("connection to port 1 succeeded")
+	}
+	if strings.Contains(err.Error(), "s3cr3tkey") {
+		t.Errorf("error %q contains the API key", err)
+	}
+	if !strings.Contains(err.Error(), "api_key="+Mask("")) {
+		t.Errorf("error %q does not show the masked parameter", err)
+	}
+}

@@ -259,6 +259,9 @@ func runSend(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
 	}
 	req, err := buildRequest(env, f, rawURL, func(s string) { fmt.Fprintln(env.Stderr, "authlab: "+s) })
 	if err != nil {
+		if ctx.Err() != nil { // Ctrl-C at a prompt
+			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
+		}
 		return inputErr(err)
 	}
 

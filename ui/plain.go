@@ -176,9 +176,6 @@ func (p Printer) printRequest(w io.Writer, ex *authn.Exchange) {
 	if body := rq.DisplayBody(p.Reveal); len(body) > 0 {
 		fmt.Fprintf(w, "%s\n%s\n", p.style(sgrDim, ">"), sanitize.String(string(body)))
 	}
-	if ex.Err != nil && ex.Response == nil {
-		fmt.Fprintf(w, "%s %s\n", p.style(sgrDim, "!"), sanitize.Line(ex.Err.Error()))
-	}
 	fmt.Fprintln(w)
 }
 

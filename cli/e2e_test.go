@@ -1,0 +1,364 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
+)
+
+// binary is the authlab executable built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "authlab-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "authlab")
+	build := exec.Command("go", "build", "-o", binary, "github.com/authlab/authlab")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building authlab:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type run struct {
+	stdout, stderr string
+	code           int
+}
+
+// authlab runs the binary with args and extra environment entries, with no
+// terminal attached (stdout and stderr are pipes).
+func authlab(t *testing.T, env []string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running authlab: %v", err)
+	}
+	return run{out.String(), errb.String(), code}
+}
+
+func httpbinServer(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(httpbin.New().Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+var statusLine = regexp.MustCompile(`(?m)^(\d{3}) ([^·\n]*) · \d+ (ms|µs|s) · [\d.]+ (B|KiB|MiB)`)
+
+// The exit-code table of DESIGN.md, row by row, through the real binary.
+func TestExitCodes(t *testing.T) {
+	bin := httpbinServer(t)
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	defer hang.Close()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		status string // expected status code on the status line ("" = none)
+	}{
+		{"2xx", []string{"send", bin + "/status/204"}, 0, "204"},
+		{"network error", []string{"send", "http://127.0.0.1:1/"}, 1, ""},
+		{"timeout", []string{"send", "--timeout", "200ms", hang.URL}, 2, ""},
+		{"3xx not followed", []string{"send", bin + "/redirect-to?url=/get&status_code=302"}, 3, "302"},
+		{"3xx followed", []string{"send", "--follow", bin + "/redirect-to?url=/get&status_code=302"}, 0, "200"},
+		{"4xx", []string{"send", "-a", "basic", "-u", "user:env:PW", bin + "/basic-auth/user/passwd"}, 4, "401"},
+		{"5xx", []string{"send", bin + "/status/502"}, 5, "502"},
+		{"too many redirects", []string{"send", "--follow", bin + "/redirect/11"}, 6, "302"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := authlab(t, []string{"PW=wrong"}, tt.args...)
+			if r.code != tt.code {
+				t.Fatalf("exit code = %d; want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			m := statusLine.FindStringSubmatch(r.stdout)
+			switch {
+			case tt.status == "" && m != nil:
+				t.Errorf("unexpected status line %q", m[0])
+			case tt.status != "" && (m == nil || m[1] != tt.status):
+				t.Errorf("status line = %v; want status %s\nstdout: %s", m, tt.status, r.stdout)
+			}
+			if tt.code == 1 || tt.code == 2 || tt.code == 6 {
+				assertOneErrorLine(t, r.stderr)
+			}
+		})
+	}
+}
+
+func assertOneErrorLine(t *testing.T, stderr string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "authlab: ") {
+		t.Errorf("stderr = %q; want exactly one line starting with \"authlab: \"", stderr)
+	}
+	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+		t.Errorf("stderr has a stack trace: %s", stderr)
+	}
+}
+
+// The issue's "done when": a wrong Basic password against go-httpbin shows
+// 401 with its hint and exits 4.
+func TestBasicWrongPasswordShows401WithHint(t *testing.T) {
+	bin := httpbinServer(t)
+	r := authlab(t, nil, "send", "-a", "basic", "-u", "user:wr0ngpa55", bin+"/basic-auth/user/passwd")
+	if r.code != 4 {
+		t.Fatalf("exit = %d; want 4\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "401 Unauthorized · ") {
+		t.Errorf("stdout starts %q; want the status line 401 Unauthorized · …", firstLine(r.stdout))
+	}
+	if !strings.Contains(r.stdout, "401") || !strings.Contains(strings.ToLower(r.stdout), "credentials") {
+		t.Errorf("stdout has no 401 hint:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "\x1b") {
+		t.Errorf("stdout to a pipe contains escape sequences: %q", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "shell history") {
+		t.Errorf("stderr = %q; want the literal-secret warning", r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "wr0ngpa55") {
+		t.Errorf("the password appears in the output:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// Bad input: one line naming the problem and the fix, exit 1, nothing on
+// stdout.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	badPEM := filepath.Join(dir, "key.pem")
+	os.WriteFile(badPEM, []byte("-----BEGIN RSA PRIVATE KEY-----\nnot base64\n-----END RSA PRIVATE KEY-----\n"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"malformed URL", []string{"send", "http://[::1"}, "malformed URL"},
+		{"relative URL", []string{"send", "example.com"}, "not an absolute URL"},
+		{"no URL", []string{"send"}, "no URL given"},
+		{"unknown scheme", []string{"send", "-a", "kerberos", "http://127.0.0.1:1/"}, `unknown auth scheme "kerberos"`},
+		{"unknown field", []string{"send", "-a", "bearer", "-c", "tokn=x", "http://127.0.0.1:1/"}, `has no field "tokn"`},
+		{"missing field", []string{"send", "-a", "bearer", "http://127.0.0.1:1/"}, `needs field "token"`},
+		{"bad header", []string{"send", "-H", "NoColon", "http://127.0.0.1:1/"}, `bad header "NoColon"`},
+		{"bad header name", []string{"send", "-H", "Bad Name: x", "http://127.0.0.1:1/"}, `not a valid header name`},
+		{"unreadable @file", []string{"send", "-d", "@" + filepath.Join(dir, "missing"), "http://127.0.0.1:1/"}, "cannot read body file"},
+		{"unset env", []string{"send", "-a", "bearer", "-c", "token=env:AUTHLAB_UNSET_VAR", "http://127.0.0.1:1/"}, "AUTHLAB_UNSET_VAR is not set"},
+		{"prompt without terminal", []string{"send", "-a", "bearer", "-c", "token=prompt", "http://127.0.0.1:1/"}, "no terminal"},
+		{"invalid PEM", []string{"send", "-a", "oauth1", "-c", "consumer_key=k", "-c", "signature_method=RSA-SHA1", "-c", "private_key=file:" + badPEM, "http://127.0.0.1:1/"}, "private_key"},
+		{"unknown flag", []string{"send", "--nope", "http://127.0.0.1:1/"}, "unknown flag: --nope"},
+		{"bad max-body", []string{"send", "--max-body", "lots", "http://127.0.0.1:1/"}, "bad --max-body"},
+		{"bad timeout", []string{"send", "--timeout", "soon", "http://127.0.0.1:1/"}, "--timeout"},
+		{"-u with bearer", []string{"send", "-a", "bearer", "-u", "a:b", "http://127.0.0.1:1/"}, "-u works with schemes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := authlab(t, nil, tt.args...)
+			if r.code != 1 {
+				t.Errorf("exit = %d; want 1", r.code)
+			}
+			assertOneErrorLine(t, r.stderr)
+			if !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("stderr = %q; want it to mention %q", r.stderr, tt.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout = %q; want nothing", r.stdout)
+			}
+		})
+	}
+}
+
+// Ctrl-C while a request hangs: exit 130.
+func TestInterrupt(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	defer hang.Close()
+	cmd := exec.Command(binary, "send", hang.URL)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-arrived:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the request never arrived")
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("after SIGINT: %v; want exit status 130", err)
+	}
+	if got := strings.TrimSpace(errb.String()); got != "authlab: interrupted" {
+		t.Errorf("stderr = %q; want \"authlab: interrupted\"", got)
+	}
+}
+
+// The seed's Twitter example, signed with Twitter's published inputs: the
+// trace prints the published signature. The request itself goes to a
+// loopback proxy that refuses it, so nothing leaves the machine.
+func TestTwitterExampleTrace(t *testing.T) {
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no", http.StatusForbidden)
+	}))
+	defer proxy.Close()
+	args := []string{"send", "-X", "POST", "-a", "oauth1",
+		"-c", "consumer_key=xvz1evFS4wEEPTGEFPHBog",
+		"-c", "consumer_secret=env:CS",
+		"-c", "token=370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+		"-c", "token_secret=env:TS",
+		"-c", "nonce=kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
+		"-c", "timestamp=1318622958",
+		"-d", "status=Hello%20Ladies%20%2b%20Gentlemen%2c%20a%20signed%20OAuth%20request%21",
+		"--trace", "https://api.twitter.com/1.1/statuses/update.json?include_entities=true"}
+	env := []string{"CS=kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw", "TS=LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+		"HTTPS_PROXY=" + proxy.URL, "HTTP_PROXY=" + proxy.URL}
+	r := authlab(t, env, args...)
+	if !strings.Contains(r.stdout, "hCtSmYh+iHYCEqBWrE7C7hYmtUk=") {
+		t.Errorf("trace lacks the published signature:\n%s", r.stdout)
+	}
+	for _, secret := range []string{"kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw", "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"} {
+		if strings.Contains(r.stdout+r.stderr, secret) {
+			t.Errorf("a secret appears in the output without --reveal")
+		}
+	}
+	if strings.Contains(r.stderr, "shell history") {
+		t.Errorf("env: references triggered the literal-secret warning: %q", r.stderr)
+	}
+	r = authlab(t, env, append(args, "--reveal")...)
+	if !strings.Contains(r.stdout, "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw&LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE") {
+		t.Errorf("--reveal does not show the signing key:\n%s", r.stdout)
+	}
+}
+
+func TestJSONOutput(t *testing.T) {
+	bin := httpbinServer(t)
+	r := authlab(t, []string{"TOKEN=t0psecret"}, "send", "--json", "-a", "bearer", "-c", "token=env:TOKEN", "--trace", bin+"/status/401")
+	if r.code != 4 {
+		t.Fatalf("exit = %d; want 4 (%s)", r.code, r.stderr)
+	}
+	var doc struct {
+		Scheme    string `json:"scheme"`
+		Status    int    `json:"status"`
+		Exchanges []struct {
+			Request struct {
+				Headers map[string][]string `json:"headers"`
+			} `json:"request"`
+			Response struct {
+				Status int `json:"status"`
+			} `json:"response"`
+			Timing struct {
+				TotalMS float64 `json:"total_ms"`
+			} `json:"timing"`
+		} `json:"exchanges"`
+		Hints []struct{ Title string } `json:"hints"`
+		Trace []struct{ Title string } `json:"trace"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, r.stdout)
+	}
+	if doc.Scheme != "bearer" || doc.Status != 401 || len(doc.Exchanges) != 1 || doc.Exchanges[0].Timing.TotalMS <= 0 {
+		t.Errorf("--json doc = %+v", doc)
+	}
+	if got := doc.Exchanges[0].Request.Headers["Authorization"]; len(got) != 1 || strings.Contains(got[0], "t0psecret") {
+		t.Errorf("request Authorization in JSON = %q; want it masked", got)
+	}
+	if len(doc.Trace) == 0 || len(doc.Hints) == 0 {
+		t.Errorf("--json has %d trace steps and %d hints; want some of each", len(doc.Trace), len(doc.Hints))
+	}
+	if strings.Contains(r.stdout, "t0psecret") {
+		t.Error("the token appears in --json output")
+	}
+}
+
+// Server text is hostile: escape sequences in the reason phrase, headers and
+// body never reach stdout raw.
+func TestHostileServerSanitized(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj := w.(http.Hijacker)
+		conn, buf, _ := hj.Hijack()
+		defer conn.Close()
+		body := "\x1b]52;c;ZXZpbA==\x07\x1b[2J\rtoken=******\u202e\xc2\x9b31m\x9b"
+		fmt.Fprintf(buf, "HTTP/1.1 401 Nope\x1b]0;pwned\x07\r\nX-Evil: a\xc2\x9b8m\u202ehidden\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+		buf.Flush()
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		args []string
+		want string // the hostile text, shown escaped
+	}{
+		{[]string{"send", "-v", srv.URL}, `\x1b]52;c;ZXZpbA==\x07\x1b[2J\x0dtoken=******\u202e\u009b31m\x9b`},
+		{[]string{"send", "-v", srv.URL}, `401 Nope\x1b]0;pwned\x07`},
+		{[]string{"send", "--json", srv.URL}, `"reason": "Nope\u001b]0;pwned\u0007"`},
+		{[]string{"send", "--json", srv.URL}, `"X-Evil": [
+            "a\u009b8m\u202ehidden"`},
+	} {
+		args := tc.args
+		r := authlab(t, nil, args...)
+		out := r.stdout + r.stderr
+		for _, bad := range []string{"\x1b", "\x07", "\r", "\u202e", "\xc2\x9b", "\x9b"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%v: output contains raw %q:\n%q", args, bad, out)
+			}
+		}
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%v: output lacks %s:\n%s", args, tc.want, out)
+		}
+	}
+}
+
+func TestSchemesLists(t *testing.T) {
+	r := authlab(t, nil, "schemes")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"none", "basic", "bearer", "apikey", "oauth1", "-c consumer_secret=", "secret", "HMAC-SHA1|HMAC-SHA256|PLAINTEXT|RSA-SHA1"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("schemes output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	_ = io.Discard
+}

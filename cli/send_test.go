@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/authlab/authlab/profiles"
+)
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"10MiB", 10 << 20, true},
+		{"512KiB", 512 << 10, true},
+		{"1M", 1 << 20, true},
+		{"2048", 2048, true},
+		{"1.5KiB", 1536, true},
+		{"1MB", 1000000, true},
+		{"0", 0, false},
+		{"-1", 0, false},
+		{"lots", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := parseSize(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("parseSize(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestResolveUser(t *testing.T) {
+	r := profiles.Resolver{
+		LookupEnv: func(k string) (string, bool) {
+			m := map[string]string{"PW": "pw-from-env", "CREDS": "alice:pw:with:colons", "NOCOLON": "alice"}
+			v, ok := m[k]
+			return v, ok
+		},
+		ReadFile: os.ReadFile,
+		Prompt:   func(string) (string, error) { return "typed", nil },
+	}
+	tests := []struct {
+		in, user, pass string
+		literal        bool
+		err            bool
+	}{
+		{"alice:secret", "alice", "secret", true, false},
+		{"alice:env:PW", "alice", "pw-from-env", false, false},
+		{"alice:prompt", "alice", "typed", false, false},
+		{"alice", "alice", "typed", false, false}, // no password: ask, as curl does
+		{"alice:", "alice", "", false, false},
+		{"env:CREDS", "alice", "pw:with:colons", false, false},
+		{"env:NOCOLON", "", "", false, true},
+		{"alice:env:MISSING", "", "", false, true},
+	}
+	for _, tt := range tests {
+		user, pass, lit, err := resolveUser(r, tt.in)
+		if user != tt.user || pass != tt.pass || lit != tt.literal || (err != nil) != tt.err {
+			t.Errorf("resolveUser(%q) = %q, %q, %v, %v; want %q, %q, %v, err=%v", tt.in, user, pass, lit, err, tt.user, tt.pass, tt.literal, tt.err)
+		}
+	}
+}
+
+func testEnv(stdout, stderr *bytes.Buffer) Env {
+	return Env{
+		Stdin:     strings.NewReader("from-stdin"),
+		Stdout:    stdout,
+		Stderr:    stderr,
+		LookupEnv: func(string) (string, bool) { return "", false },
+		ReadFile:  os.ReadFile,
+	}
+}
+
+func TestBuildRequest(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := testEnv(&out, &errb)
+	var warnings []string
+	f := &sendFlags{headers: []string{"Accept: application/json", "X-Empty:"}, data: []string{"a=1", "@-"}, user: "bob:pw"}
+	req, err := buildRequest(env, f, "http://h/", func(s string) { warnings = append(warnings, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Scheme != "basic" || req.Fields["username"] != "bob" || req.Fields["password"] != "pw" {
+		t.Errorf("-u without -a: scheme %q fields %v; want basic bob/pw", req.Scheme, req.Fields)
+	}
+	if got := string(req.Body); got != "a=1&from-stdin" {
+		t.Errorf("body = %q; want %q", got, "a=1&from-stdin")
+	}
+	if got := req.Header.Get("Content-Type"); got != "application/x-www-form-urlencoded" {
+		t.Errorf("Content-Type = %q; want the form type -d implies", got)
+	}
+	if got := req.Header.Get("Accept"); got != "application/json" {
+		t.Errorf("Accept = %q", got)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "password") {
+		t.Errorf("warnings = %q; want one about the literal password", warnings)
+	}
+}
+
+// Run in process: the root command without a subcommand prints help, an
+// unknown command is one error line with exit 1.
+func TestRunRoot(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := Run(context.Background(), nil, testEnv(&out, &errb)); code != 0 || !strings.Contains(out.String(), "send") {
+		t.Errorf("authlab = %d, %q; want 0 and help listing send", code, out.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := Run(context.Background(), []string{"sned", "x"}, testEnv(&out, &errb)); code != 1 || !strings.HasPrefix(errb.String(), "authlab: unknown command") {
+		t.Errorf("authlab sned = %d, %q; want 1 and one error line", code, errb.String())
+	}
+}
