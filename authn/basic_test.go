@@ -150,3 +150,16 @@ func TestValidate(t *testing.T) {
 		t.Errorf("Lookup(kerberos) = %v; want an error listing the schemes", err)
 	}
 }
+
+func TestDisplayBodyMasksOnlyCredentials(t *testing.T) {
+	s := SentRequest{
+		Body:        []byte("status=a%20b;c&oauth_signature=c2ln&x=1"),
+		Credentials: []Credential{{Where: InBody, Name: "oauth_signature", Value: "c2ln", Masked: Mask("")}, {Where: InBody, Name: "oauth_nonce", Value: "n", Masked: "n"}},
+	}
+	if got, want := string(s.DisplayBody(false)), "status=a%20b;c&oauth_signature="+Mask("")+"&x=1"; got != want {
+		t.Errorf("DisplayBody(false) = %q; want %q", got, want)
+	}
+	if got := string(s.DisplayBody(true)); got != string(s.Body) {
+		t.Errorf("DisplayBody(true) = %q; want the body as sent", got)
+	}
+}

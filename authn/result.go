@@ -135,23 +135,20 @@ func (s *SentRequest) DisplayBody(reveal bool) []byte {
 	if reveal {
 		return s.Body
 	}
-	var masks []Credential
-	for _, c := range s.Credentials {
-		if c.Where == InBody && c.Masked != c.Value {
-			masks = append(masks, c)
+	masked := false
+	out := rewriteQuery(string(s.Body), func(k, part string) (string, bool) {
+		for _, c := range s.Credentials {
+			if c.Where == InBody && c.Name == k && c.Masked != c.Value {
+				masked = true
+				return url.QueryEscape(k) + "=" + c.Masked, true
+			}
 		}
-	}
-	if len(masks) == 0 {
+		return part, true
+	})
+	if !masked {
 		return s.Body
 	}
-	vals, err := url.ParseQuery(string(s.Body))
-	if err != nil {
-		return []byte(Mask(""))
-	}
-	for _, c := range masks {
-		vals.Set(c.Name, c.Masked)
-	}
-	return []byte(vals.Encode())
+	return []byte(out)
 }
 
 func (s *SentRequest) credential(header string) bool {
