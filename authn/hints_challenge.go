@@ -1,0 +1,277 @@
+package authn
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// What the server's WWW-Authenticate challenges offer (RFC 9110 §11.6.1),
+// whether the scheme that was sent is among them, and whether the header
+// could be parsed at all.
+
+func init() {
+	registerRecognizer("challenge-problems", hintRankChallenge, challengeProblemHints)
+	registerRecognizer("challenge-offers", hintRankOffer, challengeOfferHints)
+}
+
+// hintOfferedSchemes lists the distinct schemes of the challenges, in order.
+func hintOfferedSchemes(cs []Challenge) []string {
+	var out []string
+	for _, c := range cs {
+		dup := false
+		for _, s := range out {
+			dup = dup || strings.EqualFold(s, c.Scheme)
+		}
+		if !dup {
+			out = append(out, c.Scheme)
+		}
+	}
+	return out
+}
+
+// hintOrList joins "A", "A or B", "A, B or C".
+func hintOrList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// challengeProblemHints reports a malformed header, a Digest challenge
+// with stale=true, and a 401 whose challenges do not include the scheme that
+// was sent.
+func challengeProblemHints(in hintInput) []Hint {
+	var out []Hint
+	if in.challengeErr != nil {
+		out = append(out, Hint{
+			Level: LevelWarn,
+			Title: "Malformed WWW-Authenticate header",
+			Detail: fmt.Sprintf("The server's WWW-Authenticate header does not follow RFC 9110 §11.6.1: %s. authlab kept the %d challenge(s) it could read; "+
+				"stricter clients may give up on it.", in.challengeErr, len(in.challenges)),
+			Checks: []string{
+				"Parameter values that are not tokens (URLs, lists with spaces) must be quoted (RFC 9110 §11.2)",
+				"Report it to the server's maintainers; compare with the raw header in the response",
+			},
+			Ref: "RFC 9110 §11.6.1, §11.2",
+		})
+	}
+	for _, c := range in.challenges {
+		if st, ok := c.Param("stale"); ok && c.Is("Digest") && strings.EqualFold(st, "true") {
+			out = append(out, Hint{
+				Level: LevelWarn,
+				Title: "Digest stale=true · retry with the new nonce",
+				Detail: "The nonce the Digest response was computed with has expired, but the credentials were otherwise right: " +
+					"this is not a wrong password. The client should compute a new response with the nonce of this challenge, without asking the user again.",
+				Checks: []string{"Retry: a Digest client does it by itself", "A pinned nonce or cnonce (--cred) makes every retry stale: remove it"},
+				Ref:    "RFC 7616 §3.3 (stale)",
+			})
+			break
+		}
+	}
+	if in.status() != 401 || len(in.challenges) == 0 {
+		return out
+	}
+	offered := hintOfferedSchemes(in.challenges)
+	sent := in.sentAuthScheme()
+	if sent != "" {
+		for _, c := range in.challenges {
+			if c.Is(sent) {
+				return out
+			}
+		}
+		only := "only "
+		if len(offered) > 1 {
+			only = ""
+		}
+		return append(out, Hint{
+			Level: LevelError,
+			Title: fmt.Sprintf("Sent %s, but the server offers %s%s", sent, only, hintOrList(offered)),
+			Detail: fmt.Sprintf("The request's Authorization header uses the %s scheme, which is not among the challenges of this 401, "+
+				"so the server most likely ignored it.", sent),
+			Checks: append([]string{fmt.Sprintf("Switch to %s%s", hintOrList(offered), authlabFlagsFor(offered))},
+				"If the API's documentation says it accepts "+sent+" anyway, the credentials themselves were rejected: check them"),
+			Ref: "RFC 9110 §11.6.1, §15.5.2",
+		})
+	}
+	if len(in.ex.Request.Credentials) == 0 && in.schemeName() != "none" {
+		return out // the scheme's credentials were dropped: notSentHint says so
+	}
+	level := LevelWarn
+	detail := fmt.Sprintf("The request had no Authorization header; the server asks for %s.", hintOrList(offered))
+	if in.sentNothing() {
+		level = LevelError
+		detail = fmt.Sprintf("No credentials were sent; the server asks for %s.", hintOrList(offered))
+	} else if in.schemeName() != "none" {
+		detail += fmt.Sprintf(" The %s credentials went elsewhere (a query parameter, another header or the body), where this server may not look.", in.schemeTitle())
+	}
+	return append(out, Hint{
+		Level:  level,
+		Title:  "No Authorization header sent; the server asks for " + hintOrList(offered),
+		Detail: detail,
+		Checks: []string{fmt.Sprintf("Authenticate with %s%s", hintOrList(offered), authlabFlagsFor(offered))},
+		Ref:    "RFC 9110 §11.6.1, §11.6.2",
+	})
+}
+
+// authlabSchemeFor returns the authlab scheme that answers an HTTP
+// auth-scheme, when one is registered.
+func authlabSchemeFor(httpScheme string) (string, bool) {
+	candidates := map[string][]string{
+		"basic":            {"basic"},
+		"bearer":           {"bearer", "oauth2"},
+		"digest":           {"digest"},
+		"oauth":            {"oauth1"},
+		"negotiate":        {"negotiate", "kerberos"},
+		"ntlm":             {"ntlm"},
+		"aws4-hmac-sha256": {"sigv4", "aws"},
+		"hawk":             {"hawk"},
+		"dpop":             {"dpop"},
+	}[strings.ToLower(httpScheme)]
+	for _, name := range candidates {
+		if _, err := Lookup(name); err == nil {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// authlabFlagsFor says which -a flags answer the offered schemes.
+func authlabFlagsFor(offered []string) string {
+	var flags []string
+	for _, s := range offered {
+		if name, ok := authlabSchemeFor(s); ok {
+			flags = append(flags, "-a "+name)
+		}
+	}
+	if len(flags) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(flags, ", ") + ")"
+}
+
+func challengeOfferHints(in hintInput) []Hint {
+	var out []Hint
+	for _, c := range in.challenges {
+		out = append(out, offerHint(c))
+	}
+	return out
+}
+
+// hintParamNotes appends "name: “value”" for each present parameter.
+func hintParamNotes(c Challenge, names ...string) string {
+	var parts []string
+	for _, n := range names {
+		if v, ok := c.Param(n); ok {
+			parts = append(parts, n+" "+hintQuote(v, 120))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " Parameters: " + strings.Join(parts, ", ") + "."
+}
+
+// offerHint describes one challenge at LevelInfo.
+func offerHint(c Challenge) Hint {
+	title := "Server offers " + c.Scheme
+	if realm, ok := c.Param("realm"); ok {
+		title += " · realm " + strconv.Quote(hintShorten(realm, 80))
+	}
+	h := Hint{Level: LevelInfo, Title: title}
+	switch strings.ToLower(c.Scheme) {
+	case "basic":
+		h.Ref = "RFC 7617 §2"
+		h.Detail = "Basic: send the user-id and password joined by “:”, base64-encoded, in `Authorization: Basic …`. It is only as safe as the TLS around it."
+		if cs, ok := c.Param("charset"); ok && strings.EqualFold(cs, "UTF-8") {
+			h.Detail += " charset=\"UTF-8\": the server decodes them as UTF-8 (normalized, RFC 7617 §2.1)."
+			h.Ref = "RFC 7617 §2, §2.1"
+		}
+	case "bearer":
+		h.Ref = "RFC 6750 §3"
+		h.Detail = "Bearer: send an OAuth 2.0 access token as `Authorization: Bearer <token>`."
+		if _, ok := c.Param("error"); !ok {
+			h.Detail += " The challenge has no error code, which RFC 6750 §3.1 reserves for requests that carried no token the server could see."
+		}
+		h.Detail += hintParamNotes(c, "scope", "resource_metadata")
+		if _, ok := c.Param("resource_metadata"); ok {
+			h.Detail += " resource_metadata points to the protected resource's metadata, which names its authorization servers (RFC 9728 §5.1)."
+		}
+	case "digest":
+		h.Ref = "RFC 7616 §3.3"
+		alg, ok := c.Param("algorithm")
+		if !ok {
+			alg = "MD5 (the default when algorithm is absent)"
+		}
+		h.Detail = "Digest: answer with a hash of the user-id, realm, password, nonce and request instead of the password itself. Algorithm: " + hintShorten(alg, 60) + "."
+		if qop, ok := c.Param("qop"); ok {
+			h.Detail += " qop " + hintQuote(qop, 60) + ": “auth” protects the request line, “auth-int” the body too."
+		} else {
+			h.Detail += " No qop: the RFC 2069 compatibility mode, without a client nonce (deprecated)."
+		}
+		if uh, ok := c.Param("userhash"); ok && strings.EqualFold(uh, "true") {
+			h.Detail += " userhash=true: the user-id may be sent hashed (RFC 7616 §3.4.4)."
+		}
+		if cs, ok := c.Param("charset"); ok && strings.EqualFold(cs, "UTF-8") {
+			h.Detail += " charset=UTF-8: user-id and password are UTF-8 (RFC 7616 §4)."
+		}
+		if st, ok := c.Param("stale"); ok && strings.EqualFold(st, "true") {
+			h.Detail += " stale=true: the nonce expired; retry with the new one."
+		} else {
+			h.Detail += " Without stale=true, a 401 after a Digest answer means the password, realm or hash computation is wrong."
+		}
+	case "negotiate":
+		h.Ref = "RFC 4559 §4"
+		h.Detail = "Negotiate: SPNEGO, usually Kerberos (or NTLM as a fallback) from a domain-joined machine, over a kept-alive connection."
+		if c.Token68 != "" {
+			h.Detail += " The challenge carries a token: a step of the handshake (or its final, mutual-authentication step)."
+		}
+	case "ntlm":
+		h.Ref = "MS-NTHT §2"
+		h.Detail = "NTLM: a three-message Windows handshake bound to one connection. It is deprecated in favour of Kerberos (Negotiate)."
+	case "oauth":
+		h.Ref = "RFC 5849 §3.5.1"
+		h.Detail = "OAuth: OAuth 1.0a signed requests (consumer key and secret, token and token secret)."
+	case "dpop":
+		h.Ref = "RFC 9449 §7.1"
+		h.Detail = "DPoP: a sender-constrained access token plus a signed proof JWT in the DPoP header." + hintParamNotes(c, "algs", "scope")
+	case "aws4-hmac-sha256":
+		h.Ref = "AWS Signature Version 4"
+		h.Detail = "AWS4-HMAC-SHA256: requests signed with AWS Signature Version 4."
+	case "hoba":
+		h.Ref = "RFC 7486 §3"
+		h.Detail = "HOBA: origin-bound key-pair authentication."
+	case "mutual":
+		h.Ref = "RFC 8120 §4"
+		h.Detail = "Mutual: password-based mutual authentication, where the server proves it knows the password too."
+	case "scram-sha-1", "scram-sha-256":
+		h.Ref = "RFC 7804 §5"
+		h.Detail = "SCRAM: a salted challenge-response exchange that never sends the password."
+	case "vapid":
+		h.Ref = "RFC 8292 §3"
+		h.Detail = "vapid: Web Push application server identification with a signed JWT."
+	case "privatetoken":
+		h.Ref = "RFC 9577 §2.1"
+		h.Detail = "PrivateToken: Privacy Pass tokens."
+	case "concealed":
+		h.Ref = "RFC 9729 §3"
+		h.Detail = "Concealed: a signature with a key exported from the TLS session, for resources that hide that they exist."
+	default:
+		h.Ref = "RFC 9110 §11.6.1"
+		h.Detail = "A scheme authlab has no description of; see the API's documentation."
+		if c.Token68 == "" && len(c.Params) > 0 {
+			var names []string
+			for _, p := range c.Params {
+				names = append(names, p.Name)
+			}
+			h.Detail += " Its parameters: " + hintShorten(strings.Join(names, ", "), 200) + "."
+		}
+	}
+	if name, ok := authlabSchemeFor(c.Scheme); ok {
+		h.Checks = []string{"authlab answers it with -a " + name}
+	}
+	return h
+}
