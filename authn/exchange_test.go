@@ -428,6 +428,14 @@ func TestRedirectNotFollowedAndTooMany(t *testing.T) {
 	if got := len(res.Exchanges); got != DefaultMaxRedirects+1 {
 		t.Errorf("redirect loop made %d exchanges; want %d", got, DefaultMaxRedirects+1)
 	}
+	if len(res.Hints) == 0 || !strings.HasPrefix(res.Hints[0].Title, "Too many redirects") {
+		t.Errorf("first hint = %+v; want Too many redirects", res.Hints)
+	}
+	for _, h := range res.Hints {
+		if strings.Contains(h.Title, "not followed") {
+			t.Errorf("hint %q after following redirects", h.Title)
+		}
+	}
 }
 
 // Transport errors quote the URL; a credential in the query must be masked
