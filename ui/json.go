@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui/sanitize"
 )
 
 // jsonResult is the document `authlab send --json` prints. Its field names
@@ -156,7 +157,7 @@ func escapeUnsafeRunes(b []byte) []byte {
 	last := 0
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if unsafeRune(r) {
+		if r == 0x7f || sanitize.Escaped(r) {
 			if out == nil {
 				out = make([]byte, 0, len(b)+16)
 			}
@@ -170,14 +171,4 @@ func escapeUnsafeRunes(b []byte) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
-}
-
-func unsafeRune(r rune) bool {
-	switch {
-	case r == 0x7f, r >= 0x80 && r <= 0x9f:
-		return true
-	case r == 0x061c, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2060 && r <= 0x2069, r == 0x2028, r == 0x2029, r == 0xfeff:
-		return true
-	}
-	return false
 }
