@@ -18,14 +18,14 @@ import (
 
 // Exit codes (HTTPie's, see DESIGN.md). They are the contract of `authlab send`.
 const (
-	ExitOK           = 0   // 2xx (or a command that succeeded)
-	ExitError        = 1   // bad input, network or TLS error
-	ExitTimeout      = 2   // the exchange timed out
-	ExitRedirect     = 3   // 3xx not followed
-	ExitClientError  = 4   // 4xx
-	ExitServerError  = 5   // 5xx
-	ExitTooManyHops  = 6   // too many redirects
-	ExitInterrupted  = 130 // Ctrl-C
+	ExitOK          = 0   // 2xx (or a command that succeeded)
+	ExitError       = 1   // bad input, network or TLS error
+	ExitTimeout     = 2   // the exchange timed out
+	ExitRedirect    = 3   // 3xx not followed
+	ExitClientError = 4   // 4xx
+	ExitServerError = 5   // 5xx
+	ExitTooManyHops = 6   // too many redirects
+	ExitInterrupted = 130 // Ctrl-C
 )
 
 // Env is everything the command line touches outside itself. main fills it
