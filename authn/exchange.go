@@ -416,7 +416,7 @@ func (e *Engine) roundTrip(ctx context.Context, out *Outgoing) (Exchange, *Respo
 		hreq.Header.Set("Accept", "*/*")
 	}
 	ex := Exchange{Request: SentRequest{
-		Method: out.Method, URL: out.URL, Proto: "HTTP/1.1",
+		Method: out.Method, URL: out.URL, Host: hreq.Host, Proto: "HTTP/1.1",
 		Header: out.Header.Clone(), Body: out.Body, Credentials: out.Added,
 	}}
 	resp, err := e.client.Do(hreq)

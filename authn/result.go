@@ -49,6 +49,7 @@ type Exchange struct {
 type SentRequest struct {
 	Method      string
 	URL         *url.URL
+	Host        string // the Host header sent (the URL's host unless overridden)
 	Proto       string
 	Header      http.Header
 	Body        []byte

@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -115,4 +118,49 @@ func TestRunRoot(t *testing.T) {
 	if code := Run(context.Background(), []string{"sned", "x"}, testEnv(&out, &errb)); code != 1 || !strings.HasPrefix(errb.String(), "authlab: unknown command") {
 		t.Errorf("authlab sned = %d, %q; want 1 and one error line", code, errb.String())
 	}
+}
+
+// Colour only on a terminal, and never with NO_COLOR set (no-color.org).
+func TestColorFollowsTerminalAndNoColor(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		io.WriteString(w, `{"message":"Bad credentials"}`)
+	}))
+	defer srv.Close()
+	tests := []struct {
+		tty     bool
+		noColor string
+		want    bool
+	}{
+		{true, "", true},
+		{true, "1", false},
+		{false, "", false},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		env := testEnv(&out, &errb)
+		env.StdoutTTY = tt.tty
+		env.LookupEnv = func(k string) (string, bool) {
+			if k == "NO_COLOR" && tt.noColor != "" {
+				return tt.noColor, true
+			}
+			return "", false
+		}
+		code := Run(context.Background(), []string{"send", srv.URL}, env)
+		if code != ExitClientError {
+			t.Fatalf("exit = %d; want 4 (%s)", code, errb.String())
+		}
+		if got := strings.Contains(out.String(), "\x1b["); got != tt.want {
+			t.Errorf("tty=%v NO_COLOR=%q: colour = %v; want %v\n%q", tt.tty, tt.noColor, got, tt.want, out.String())
+		}
+		if tt.want && !strings.Contains(out.String(), "\x1b[1;33m401 Unauthorized") && !strings.Contains(out.String(), "\x1b[1m\x1b[33m401 Unauthorized") {
+			t.Errorf("the 4xx status badge is not yellow: %q", firstLine(out.String()))
+		}
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }

@@ -169,8 +169,8 @@ func (p Printer) printRequest(w io.Writer, ex *authn.Exchange) {
 	rq := &ex.Request
 	u := rq.DisplayURL(p.Reveal)
 	fmt.Fprintf(w, "%s %s %s\n", p.style(sgrDim, ">"), p.style(sgrBold, rq.Method), sanitize.Line(u))
-	if rq.URL != nil {
-		fmt.Fprintf(w, "%s Host: %s\n", p.style(sgrDim, ">"), sanitize.Line(rq.URL.Host))
+	if rq.Host != "" {
+		fmt.Fprintf(w, "%s %s: %s\n", p.style(sgrDim, ">"), p.style(sgrCyan, "Host"), sanitize.Line(rq.Host))
 	}
 	p.printHeaders(w, ">", rq.DisplayHeader(p.Reveal))
 	if body := rq.DisplayBody(p.Reveal); len(body) > 0 {

@@ -46,7 +46,7 @@ func twitter215(t *testing.T) *authn.Result {
 		authn.Secret("signing key", "YOUR_APP_SECRET&USER_OAUTH_TOKEN_SECRET", "••••••••&••••••••"))
 	ex := authn.Exchange{
 		Request: authn.SentRequest{
-			Method: "GET", URL: u, Proto: "HTTP/1.1",
+			Method: "GET", URL: u, Host: u.Host, Proto: "HTTP/1.1",
 			Header: http.Header{"Authorization": {`OAuth oauth_consumer_key="YOUR_APP_KEY", oauth_signature="c2lnbmF0dXJl"`}, "User-Agent": {"authlab/0.1"}},
 			Credentials: []authn.Credential{{Where: authn.InHeader, Name: "Authorization",
 				Value: `OAuth oauth_consumer_key="YOUR_APP_KEY", oauth_signature="c2lnbmF0dXJl"`, Masked: `OAuth oauth_consumer_key="YOUR_APP_KEY", oauth_signature="••••••••"`}},
