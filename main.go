@@ -21,6 +21,7 @@ func main() {
 		LookupEnv: os.LookupEnv,
 		ReadFile:  os.ReadFile,
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		Prompt:    func(label string) (string, error) { return promptTTY(ctx, label) },
 	})
 	stop()

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
@@ -38,6 +39,11 @@ type Env struct {
 	ReadFile  func(string) ([]byte, error)
 	// StdoutTTY reports whether stdout is a terminal (colour, layout).
 	StdoutTTY bool
+	// StdinTTY reports whether stdin is a terminal (the TUI needs both).
+	StdinTTY bool
+	// TUIOptions are extra Bubble Tea program options (tests run the TUI
+	// inside a terminal emulator with a fixed size).
+	TUIOptions []tea.ProgramOption
 	// Prompt reads a secret without echo; it returns profiles.ErrNoTerminal
 	// when there is no terminal.
 	Prompt func(label string) (string, error)
@@ -100,23 +106,34 @@ func oneLine(err error) string {
 }
 
 func newRoot(env Env) *cobra.Command {
+	var f sendFlags
 	root := &cobra.Command{
-		Use:   "authlab",
+		Use:   "authlab [send-flags] [URL]",
 		Short: "Test credentials against HTTP APIs and see why they fail",
 		Long: `authlab sends a request with the credentials and auth scheme you choose,
 shows what the server said (status, timing, headers, the error payload),
-explains why, and can show step by step how the scheme signed the request.`,
+explains why, and can show step by step how the scheme signed the request.
+
+Without a subcommand it opens the TUI, prefilled from the same flags
+` + "`authlab send`" + ` takes.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		Args:              cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return &exitError{code: ExitError, err: fmt.Errorf("unknown command %q: to send a request use `authlab send %s`", args[0], strings.Join(args, " "))}
+			switch {
+			case len(args) > 1:
+				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
+			case len(args) == 1 && !looksLikeURL(args[0]):
+				return inputErr(fmt.Errorf("unknown command %q: see `authlab --help`", args[0]))
+			case len(args) == 1:
+				return runTUI(cmd.Context(), env, &f, args[0])
 			}
-			return cmd.Help()
+			return runTUI(cmd.Context(), env, &f, "")
 		},
 	}
+	f.register(root.Flags())
+	root.Flags().SortFlags = false
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})

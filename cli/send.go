@@ -86,7 +86,11 @@ func newSend(env Env) *cobra.Command {
 
 // buildRequest turns flags into an authn.Request, resolving secret references.
 // warn receives one line per problem worth a warning.
-func buildRequest(env Env, f *sendFlags, rawURL string, warn func(string)) (authn.Request, error) {
+//
+// With keepRefs (the TUI's prefill) env:, file: and keyring: references are
+// kept as they are, to be resolved when the request is sent; prompt is still
+// asked now, on the terminal, before the TUI takes it over.
+func buildRequest(env Env, f *sendFlags, rawURL string, warn func(string), keepRefs bool) (authn.Request, error) {
 	req := authn.Request{Method: f.method, URL: rawURL, Header: http.Header{}, Fields: map[string]string{}}
 	for _, h := range f.headers {
 		name, value, ok := strings.Cut(h, ":")
@@ -138,7 +142,7 @@ func buildRequest(env Env, f *sendFlags, rawURL string, warn func(string)) (auth
 			return req, authn.Inputf(fmt.Sprintf("its fields are: %s (see `authlab schemes`)", strings.Join(info.FieldNames(), ", ")),
 				"scheme %q has no field %q", info.Name, name)
 		}
-		v, isRef, err := res.Resolve(field.Name, value)
+		v, isRef, err := resolveValue(res, field.Name, value, keepRefs)
 		if err != nil {
 			return req, err
 		}
@@ -152,7 +156,7 @@ func buildRequest(env Env, f *sendFlags, rawURL string, warn func(string)) (auth
 		if _, ok := info.Field("username"); !ok {
 			return req, authn.Inputf("use -c FIELD=VALUE (see `authlab schemes`)", "-u works with schemes that take a username and password, not %q", info.Name)
 		}
-		user, pass, lit, err := resolveUser(res, f.user)
+		user, pass, lit, err := resolveUser(res, f.user, keepRefs)
 		if err != nil {
 			return req, err
 		}
@@ -172,8 +176,9 @@ func buildRequest(env Env, f *sendFlags, rawURL string, warn func(string)) (auth
 // resolveUser parses -u USER[:PASS]. The whole value may be an env: or file:
 // reference holding "user:pass"; otherwise PASS may be a reference; no PASS
 // means prompt (as curl does).
-func resolveUser(r profiles.Resolver, v string) (user, pass string, literal bool, err error) {
+func resolveUser(r profiles.Resolver, v string, keepRefs bool) (user, pass string, literal bool, err error) {
 	if strings.HasPrefix(v, profiles.PrefixEnv) || strings.HasPrefix(v, profiles.PrefixFile) || strings.HasPrefix(v, profiles.PrefixKeyring) {
+		// the whole value names user:password; it has to be read to split it
 		whole, _, err := r.Resolve("user", v)
 		if err != nil {
 			return "", "", false, err
@@ -188,11 +193,20 @@ func resolveUser(r profiles.Resolver, v string) (user, pass string, literal bool
 	if !ok {
 		p = profiles.Prompt
 	}
-	pass, isRef, err := r.Resolve("password for "+user, p)
+	pass, isRef, err := resolveValue(r, "password for "+user, p, keepRefs)
 	if err != nil {
 		return "", "", false, err
 	}
 	return user, pass, !isRef && pass != "", nil
+}
+
+// resolveValue resolves a reference, or with keepRefs keeps every reference
+// but prompt as it is.
+func resolveValue(r profiles.Resolver, label, v string, keepRefs bool) (string, bool, error) {
+	if keepRefs && profiles.IsRef(v) && v != profiles.Prompt {
+		return v, true, nil
+	}
+	return r.Resolve(label, v)
 }
 
 // readData reads a -d value: a literal, @FILE or @- for stdin.
@@ -237,27 +251,36 @@ func parseSize(s string) (int64, error) {
 	return int64(n * float64(mult)), nil
 }
 
-func runSend(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
+// engineOptions turns the flags into engine options.
+func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 	maxBody, err := parseSize(f.maxBody)
 	if err != nil {
-		return inputErr(err)
+		return authn.Options{}, err
 	}
 	if f.timeout <= 0 {
-		return inputErr(authn.Inputf("use a positive duration such as 10s", "bad --timeout %s", f.timeout))
+		return authn.Options{}, authn.Inputf("use a positive duration such as 10s", "bad --timeout %s", f.timeout)
 	}
 	opts := authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure}
 	if f.cacert != "" {
 		pem, err := env.ReadFile(f.cacert)
 		if err != nil {
-			return inputErr(authn.Inputf("check the path", "cannot read --cacert %q: %v", f.cacert, errors.Unwrap(err)))
+			return opts, authn.Inputf("check the path", "cannot read --cacert %q: %v", f.cacert, errors.Unwrap(err))
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return inputErr(authn.Inputf("give a PEM file with BEGIN CERTIFICATE blocks", "--cacert %q holds no PEM certificate", f.cacert))
+			return opts, authn.Inputf("give a PEM file with BEGIN CERTIFICATE blocks", "--cacert %q holds no PEM certificate", f.cacert)
 		}
 		opts.RootCAs = pool
 	}
-	req, err := buildRequest(env, f, rawURL, func(s string) { fmt.Fprintln(env.Stderr, "authlab: "+s) })
+	return opts, nil
+}
+
+func runSend(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
+	opts, err := engineOptions(env, f)
+	if err != nil {
+		return inputErr(err)
+	}
+	req, err := buildRequest(env, f, rawURL, func(s string) { fmt.Fprintln(env.Stderr, "authlab: "+s) }, false)
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C at a prompt
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}

@@ -63,7 +63,7 @@ func TestResolveUser(t *testing.T) {
 		{"alice:env:MISSING", "", "", false, true},
 	}
 	for _, tt := range tests {
-		user, pass, lit, err := resolveUser(r, tt.in)
+		user, pass, lit, err := resolveUser(r, tt.in, false)
 		if user != tt.user || pass != tt.pass || lit != tt.literal || (err != nil) != tt.err {
 			t.Errorf("resolveUser(%q) = %q, %q, %v, %v; want %q, %q, %v, err=%v", tt.in, user, pass, lit, err, tt.user, tt.pass, tt.literal, tt.err)
 		}
@@ -85,7 +85,7 @@ func TestBuildRequest(t *testing.T) {
 	env := testEnv(&out, &errb)
 	var warnings []string
 	f := &sendFlags{headers: []string{"Accept: application/json", "X-Empty:"}, data: []string{"a=1", "@-"}, user: "bob:pw"}
-	req, err := buildRequest(env, f, "http://h/", func(s string) { warnings = append(warnings, s) })
+	req, err := buildRequest(env, f, "http://h/", func(s string) { warnings = append(warnings, s) }, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +106,17 @@ func TestBuildRequest(t *testing.T) {
 	}
 }
 
-// Run in process: the root command without a subcommand prints help, an
-// unknown command is one error line with exit 1.
+// Run in process: without a terminal the TUI refuses in one line; an
+// unknown command is one error line with exit 1; --help lists send.
 func TestRunRoot(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := Run(context.Background(), nil, testEnv(&out, &errb)); code != 0 || !strings.Contains(out.String(), "send") {
-		t.Errorf("authlab = %d, %q; want 0 and help listing send", code, out.String())
+	if code := Run(context.Background(), nil, testEnv(&out, &errb)); code != 1 || !strings.Contains(errb.String(), "the TUI needs a terminal") {
+		t.Errorf("authlab without a terminal = %d, %q; want 1 and the terminal notice", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := Run(context.Background(), []string{"--help"}, testEnv(&out, &errb)); code != 0 || !strings.Contains(out.String(), "send") {
+		t.Errorf("authlab --help = %d, %q; want 0 and help listing send", code, out.String())
 	}
 	out.Reset()
 	errb.Reset()

@@ -129,7 +129,7 @@ func placeholder(f authn.Field) string {
 }
 
 func inputStyles(st theme.Styles) textinput.Styles {
-	s := textinput.DefaultStyles(st.Dark)
+	s := st.Input()
 	for _, ss := range []*textinput.StyleState{&s.Focused, &s.Blurred} {
 		ss.Text = st.Value
 		ss.Placeholder = st.Muted
@@ -216,7 +216,9 @@ func (m Model) SetValues(v map[string]string) Model {
 			val = escapeBreaks(val)
 		}
 		r.input.SetValue(val)
-		r.input.CursorEnd()
+		if i != m.focus {
+			r.input.CursorStart()
+		}
 		r.syncEcho()
 	}
 	return m
@@ -310,6 +312,7 @@ func (m *Model) setFocus(i int) tea.Cmd {
 		r.revealed = false
 		if !r.isChoice() {
 			r.input.Blur()
+			r.input.CursorStart() // a blurred field shows the start of its value
 		}
 		r.syncEcho()
 	}
@@ -317,6 +320,7 @@ func (m *Model) setFocus(i int) tea.Cmd {
 	if i < 0 || m.rows[i].isChoice() {
 		return nil
 	}
+	m.rows[i].input.CursorEnd()
 	return m.rows[i].input.Focus()
 }
 

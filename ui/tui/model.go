@@ -1,0 +1,491 @@
+// Package tui is authlab's terminal UI: a request editor whose credential
+// form is generated from the scheme's fields, and a result pane with the
+// response, body, headers, trace and timing of an authn Result.
+//
+// The model never sends anything itself and does no I/O in Update or View:
+// a send is a tea.Cmd that copies its inputs, resolves secret references,
+// runs the authn engine and prepares the body off the UI goroutine, then
+// returns a message. Styles and keymaps travel in the model.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/pretty"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/authlab/authlab/ui/tui/bodyview"
+	"github.com/authlab/authlab/ui/tui/theme"
+)
+
+// Minimum terminal size; below it the UI shows a notice instead of a broken
+// frame.
+const (
+	MinWidth  = 60
+	MinHeight = 18
+	// wideWidth is where the editor and the result pane go side by side.
+	wideWidth = 110
+)
+
+// Options configure the app.
+type Options struct {
+	Prefill  Prefill
+	Engine   *authn.Engine     // sends the requests; shared, safe for concurrent use
+	Resolver profiles.Resolver // resolves env:/file: references at send time
+	NoColor  bool
+	Now      func() time.Time // clock seam (tests); time.Now when nil
+	Notice   string           // a first status message (e.g. a warning from the command line)
+	// Ctx is the parent of every request context (cancelled on quit).
+	Ctx context.Context
+}
+
+// Model is the root model.
+type Model struct {
+	opts    Options
+	st      theme.Styles
+	keys    KeyMap
+	width   int
+	height  int
+	ed      editor
+	rp      resultPane
+	inPane  bool // focus is on the result pane
+	help    help.Model
+	spin    spinner.Model
+	showAll bool
+
+	inflight bool
+	seq      int
+	cancel   context.CancelFunc
+	started  time.Time
+	status   string // one-line message under the header
+	statusSt lipgloss.Style
+}
+
+// New returns the app model.
+func New(opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Ctx == nil {
+		opts.Ctx = context.Background()
+	}
+	st := theme.New(true, opts.NoColor)
+	m := Model{opts: opts, keys: DefaultKeyMap(), help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m = m.withStyles(st)
+	m.ed = newEditor(st, opts.Prefill)
+	m.rp = newResultPane(st)
+	m.ed, _ = m.ed.setFocus(1) // the URL field
+	if opts.Prefill.URL != "" {
+		m.ed, _ = m.ed.setFocus(0)
+	}
+	if opts.Notice != "" {
+		m.status, m.statusSt = opts.Notice, st.Warn
+	}
+	return m
+}
+
+func (m Model) withStyles(st theme.Styles) Model {
+	m.st = st
+	m.help.Styles = st.Help()
+	m.statusSt = st.Muted
+	return m
+}
+
+// Init asks the terminal for its background colour so styles suit light and
+// dark themes.
+func (m Model) Init() tea.Cmd {
+	return tea.RequestBackgroundColor
+}
+
+// resultMsg carries the outcome of one send back to Update.
+type resultMsg struct {
+	seq int
+	res *authn.Result
+	err error
+	doc bodyview.Document
+}
+
+// send builds the command for one request. It captures copies of everything
+// it needs; it never reads the model while running.
+func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int) tea.Cmd {
+	return func() tea.Msg {
+		fields := make(map[string]string, len(req.Fields))
+		for k, v := range req.Fields {
+			if v == profiles.Prompt {
+				return resultMsg{seq: seq, err: fmt.Errorf("%s: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH", k)}
+			}
+			val, _, err := r.Resolve(k, v)
+			if err != nil {
+				return resultMsg{seq: seq, err: err}
+			}
+			fields[k] = val
+		}
+		req.Fields = fields
+		res, err := eng.Exchange(ctx, req)
+		var doc bodyview.Document
+		if fin := res.Final(); fin != nil && fin.Response != nil {
+			doc = bodyview.Prepare(fin.Response.Header.Get("Content-Type"), fin.Response.Body, fin.Response.Truncated)
+		}
+		return resultMsg{seq: seq, res: res, err: err, doc: doc}
+	}
+}
+
+// Update handles one message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m.layout(), nil
+	case tea.BackgroundColorMsg:
+		return m.restyle(theme.New(msg.IsDark(), m.opts.NoColor)), nil
+	case resultMsg:
+		return m.gotResult(msg), nil
+	case spinner.TickMsg:
+		if !m.inflight {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.rp.spinner = m.spin.View()
+		m.rp.elapsed = m.opts.Now().Sub(m.started)
+		return m, cmd
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m.forward(msg)
+}
+
+// forward passes other messages (paste, blink, mouse) to the focused part.
+func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.inPane {
+		m.rp, cmd = m.rp.update(msg)
+	} else {
+		m.ed, cmd = m.ed.update(msg)
+	}
+	return m, cmd
+}
+
+func (m Model) typing() bool { return !m.inPane && m.ed.typing() }
+
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit), key.Matches(msg, k.QuitQ) && !m.typing():
+		if m.cancel != nil {
+			m.cancel()
+		}
+		return m, tea.Quit
+	case key.Matches(msg, k.Send):
+		return m.startSend()
+	case key.Matches(msg, k.Cancel):
+		if m.inflight {
+			m.cancel()
+			m.inflight = false
+			m.rp.state = paneCancelled
+			m.status, m.statusSt = "cancelled", m.st.Warn
+			return m, nil
+		}
+		if m.showAll {
+			m.showAll = false
+			return m.layout(), nil
+		}
+		return m.forward(msg)
+	case key.Matches(msg, k.Help) && !m.typing():
+		m.showAll = !m.showAll
+		return m.layout(), nil
+	case key.Matches(msg, k.Next):
+		return m.move(+1)
+	case key.Matches(msg, k.Prev):
+		return m.move(-1)
+	}
+	if m.inPane {
+		return m.paneKey(msg)
+	}
+	cur, _ := m.ed.current()
+	switch {
+	case key.Matches(msg, k.AddHeader):
+		var cmd tea.Cmd
+		m.ed, cmd = m.ed.addHeader()
+		return m, cmd
+	case key.Matches(msg, k.DelHeader):
+		var cmd tea.Cmd
+		m.ed, cmd = m.ed.delHeader()
+		return m, cmd
+	case (cur.kind == slotMethod || cur.kind == slotScheme) && key.Matches(msg, k.Choice):
+		d := 1
+		if msg.String() == "left" {
+			d = -1
+		}
+		m.ed = m.ed.cycle(d)
+		return m.layout(), nil
+	case msg.String() == "down" && cur.kind != slotBody && !(cur.kind == slotCred):
+		return m.move(+1)
+	case msg.String() == "up" && cur.kind != slotBody && !(cur.kind == slotCred):
+		return m.move(-1)
+	}
+	var cmd tea.Cmd
+	m.ed, cmd = m.ed.update(msg)
+	return m, cmd
+}
+
+func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	tab := -1
+	switch {
+	case key.Matches(msg, k.Tab1):
+		tab = tabResponse
+	case key.Matches(msg, k.Tab2):
+		tab = tabBody
+	case key.Matches(msg, k.Tab3):
+		tab = tabHeaders
+	case key.Matches(msg, k.Tab4):
+		tab = tabTrace
+	case key.Matches(msg, k.Tab5):
+		tab = tabTiming
+	case key.Matches(msg, k.TabNext) && m.rp.tab != tabBody:
+		tab = m.rp.tab + 1
+	case key.Matches(msg, k.TabPrev) && m.rp.tab != tabBody:
+		tab = m.rp.tab - 1
+	case msg.String() == "]":
+		tab = m.rp.tab + 1
+	case msg.String() == "[":
+		tab = m.rp.tab - 1
+	case key.Matches(msg, k.Reveal):
+		m.rp.reveal = !m.rp.reveal
+		m.rp = m.rp.rerender()
+		return m, nil
+	}
+	if tab >= 0 {
+		m.rp = m.rp.setTab(tab)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.rp, cmd = m.rp.update(msg)
+	return m, cmd
+}
+
+// move moves focus through the editor's slots and then the result pane.
+func (m Model) move(d int) (tea.Model, tea.Cmd) {
+	n := len(m.ed.slots())
+	pos := n // the result pane
+	if !m.inPane {
+		pos = m.ed.focus
+	}
+	pos = (pos + d + n + 1) % (n + 1)
+	var cmd tea.Cmd
+	if pos == n {
+		m.inPane = true
+		m.ed, _ = m.ed.setFocus(-1)
+	} else {
+		m.inPane = false
+		m.ed, cmd = m.ed.setFocus(pos)
+	}
+	return m.layout(), cmd
+}
+
+func (m Model) startSend() (tea.Model, tea.Cmd) {
+	if m.inflight {
+		m.status, m.statusSt = "a request is already in flight: esc cancels it", m.st.Warn
+		return m, nil
+	}
+	var req authn.Request
+	var reason string
+	m.ed, req, reason = m.ed.request()
+	if reason != "" {
+		m.status, m.statusSt = "not sent: "+reason, m.st.Error
+		return m.layout(), nil
+	}
+	ctx, cancel := context.WithCancel(m.opts.Ctx)
+	m.seq++
+	m.cancel = cancel
+	m.inflight = true
+	m.started = m.opts.Now()
+	m.rp.state = paneInFlight
+	m.rp.elapsed = 0
+	m.rp.spinner = m.spin.View()
+	m.status, m.statusSt = fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st.Muted
+	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq), m.spin.Tick)
+}
+
+func (m Model) gotResult(msg resultMsg) Model {
+	if msg.seq != m.seq || !m.inflight {
+		return m // a cancelled or superseded request
+	}
+	m.inflight = false
+	m.cancel()
+	m.cancel = nil
+	if errors.Is(msg.err, authn.ErrCanceled) {
+		m.rp.state = paneCancelled
+		m.status, m.statusSt = "cancelled", m.st.Warn
+		return m
+	}
+	var ie *authn.InputError
+	var re *profiles.RefError
+	if msg.res == nil || errors.As(msg.err, &ie) || errors.As(msg.err, &re) {
+		m.rp.state = paneEmpty
+		m.status, m.statusSt = "not sent: "+sanitize.Line(msg.err.Error()), m.st.Error
+		if ie != nil {
+			m.ed.creds = m.ed.creds.SetErrors(fieldErrors(m.ed.creds.Info(), ie))
+		}
+		return m.layout()
+	}
+	m.rp = m.rp.setResult(msg.res, msg.err, msg.doc)
+	m.rp = m.rp.setTab(tabResponse)
+	if fin := msg.res.Final(); fin != nil && fin.Response != nil {
+		r := fin.Response
+		m.status = fmt.Sprintf("%d %s · %s · %s · %s", r.Status, sanitize.Line(r.Reason), theme.StatusClass(r.Status), millis(msg.res.Total), pretty.HumanSize(int64(len(r.Body))))
+		m.statusSt = m.st.Muted
+	} else if msg.err != nil {
+		m.status, m.statusSt = sanitize.Line(msg.err.Error()), m.st.Error
+	}
+	if m.width < wideWidth { // narrow: show the answer
+		m.inPane = true
+		m.ed, _ = m.ed.setFocus(-1)
+	}
+	return m.layout()
+}
+
+// fieldErrors maps an engine input error onto the form field it names.
+func fieldErrors(in authn.Info, ie *authn.InputError) map[string]string {
+	out := map[string]string{}
+	for _, f := range in.Fields {
+		if strings.Contains(ie.Problem, `"`+f.Name+`"`) || strings.Contains(ie.Problem, " "+f.Name+" ") {
+			out[f.Name] = ie.Error()
+		}
+	}
+	return out
+}
+
+func (m Model) restyle(st theme.Styles) Model {
+	m = m.withStyles(st)
+	m.ed.st = st
+	m.ed.url.SetStyles(st.Input())
+	for i := range m.ed.headers {
+		m.ed.headers[i].name.SetStyles(st.Input())
+		m.ed.headers[i].value.SetStyles(st.Input())
+	}
+	m.ed.body.SetStyles(st.TextArea())
+	m.ed.creds = m.ed.creds.SetStyles(st)
+	m.rp.st = st
+	m.rp.body = m.rp.body.SetStyles(st)
+	return m.layout()
+}
+
+// layout sizes the parts for the current window and focus.
+func (m Model) layout() Model {
+	if m.width == 0 {
+		return m
+	}
+	m.help.SetWidth(m.width)
+	bodyH := m.height - 3 - m.helpHeight() // header, status, help
+	if m.width >= wideWidth {
+		left := m.width * 45 / 100
+		m.ed = m.ed.setWidth(left - 2)
+		m.rp = m.rp.setSize(m.width-left-3, bodyH)
+	} else {
+		m.ed = m.ed.setWidth(m.width - 2)
+		m.rp = m.rp.setSize(m.width-2, bodyH)
+	}
+	return m
+}
+
+func (m Model) helpHeight() int {
+	return lipgloss.Height(m.helpView())
+}
+
+// View renders the frame.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "authlab"
+	return v
+}
+
+func (m Model) render() string {
+	if m.width == 0 {
+		return ""
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		msg := fmt.Sprintf("terminal too small: %d×%d\nauthlab needs at least %d×%d\n\nenlarge the window, or ctrl+c to quit", m.width, m.height, MinWidth, MinHeight)
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.st.Warn.Render(msg))
+	}
+	header := m.st.Title.Render("authlab") + m.st.Muted.Render("  credential tester")
+	status := m.statusSt.Render(truncate(m.status, m.width))
+	helpv := m.helpView()
+	bodyH := m.height - 2 - lipgloss.Height(helpv)
+	var body string
+	if m.width >= wideWidth {
+		left := m.width * 45 / 100
+		ed := m.editorView(left-2, bodyH)
+		rp := m.rp.view(m.inPane)
+		body = lipgloss.JoinHorizontal(lipgloss.Top,
+			lipgloss.NewStyle().Width(left).Height(bodyH).MaxHeight(bodyH).Render(ed),
+			m.st.Muted.Render(strings.Repeat("│\n", bodyH-1)+"│")+" ",
+			lipgloss.NewStyle().Width(m.width-left-2).Height(bodyH).MaxHeight(bodyH).Render(rp))
+	} else if m.inPane {
+		body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(m.rp.view(true))
+	} else {
+		body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(m.editorView(m.width-2, bodyH))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, header, status, body, helpv)
+}
+
+// editorView renders the editor scrolled so the focused slot is visible.
+func (m Model) editorView(w, h int) string {
+	lines, focus := m.ed.view()
+	off := 0
+	if focus > h-3 {
+		off = min(focus-(h-3), max(0, len(lines)-h))
+	}
+	end := min(len(lines), off+h)
+	return strings.Join(lines[off:end], "\n")
+}
+
+func truncate(s string, w int) string {
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+// helpKeys adapts the keys that apply now to help.KeyMap.
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+func (m Model) helpView() string {
+	k := m.keys
+	hk := helpKeys{}
+	if m.inPane {
+		bk := bodyview.DefaultKeyMap()
+		hk.short = []key.Binding{k.Send, k.TabNext, k.Tab1, k.Reveal, k.Next, k.Help, k.QuitQ}
+		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.TabNext, k.Tab1, k.Reveal}, bk.ShortHelp(), {k.Help, k.Quit, k.QuitQ}}
+	} else {
+		cur, _ := m.ed.current()
+		hk.short = []key.Binding{k.Send, k.Next, k.Prev}
+		switch cur.kind {
+		case slotMethod, slotScheme:
+			hk.short = append(hk.short, k.Choice)
+		case slotHeaderName, slotHeaderValue:
+			hk.short = append(hk.short, k.AddHeader, k.DelHeader)
+		case slotCred:
+			hk.short = append(hk.short, m.ed.creds.KeyMap().ShortHelp()...)
+		}
+		hk.short = append(hk.short, k.Help, k.Quit)
+		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.Choice, k.AddHeader, k.DelHeader}, m.ed.creds.KeyMap().ShortHelp(), {k.Help, k.Quit}}
+	}
+	m.help.ShowAll = m.showAll
+	return m.help.View(hk)
+}

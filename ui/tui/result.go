@@ -1,0 +1,360 @@
+package tui
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui/pretty"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/authlab/authlab/ui/tui/bodyview"
+	"github.com/authlab/authlab/ui/tui/theme"
+)
+
+// Result tabs.
+const (
+	tabResponse = iota
+	tabBody
+	tabHeaders
+	tabTrace
+	tabTiming
+)
+
+var tabNames = [...]string{"Response", "Body", "Headers", "Trace", "Timing"}
+
+// paneState is what the result pane shows.
+type paneState int
+
+const (
+	paneEmpty paneState = iota
+	paneInFlight
+	paneDone
+	paneCancelled
+	paneFailed
+)
+
+// resultPane shows one Result in tabs. It renders text tabs into a viewport
+// when the result, the size or the reveal toggle changes, never per frame;
+// the body tab is the lazy bodyview.
+type resultPane struct {
+	st      theme.Styles
+	width   int
+	height  int
+	tab     int
+	state   paneState
+	res     *authn.Result
+	err     error
+	reveal  bool
+	vp      viewport.Model
+	body    bodyview.Model
+	elapsed time.Duration
+	spinner string
+}
+
+func newResultPane(st theme.Styles) resultPane {
+	return resultPane{st: st, vp: viewport.New(), body: bodyview.New(st, bodyview.DefaultKeyMap())}
+}
+
+func (p resultPane) setSize(w, h int) resultPane {
+	p.width, p.height = w, h
+	inner := max(1, h-2) // tab bar and a blank line
+	p.vp.SetWidth(w)
+	p.vp.SetHeight(inner)
+	p.body = p.body.SetSize(w, inner)
+	return p.rerender()
+}
+
+func (p resultPane) setResult(res *authn.Result, err error, doc bodyview.Document) resultPane {
+	p.res, p.err = res, err
+	p.state = paneDone
+	if res == nil || res.Final() == nil || res.Final().Response == nil {
+		p.state = paneFailed
+	}
+	p.body = p.body.SetDocument(doc)
+	return p.rerender()
+}
+
+// rerender rebuilds the text of the current tab.
+func (p resultPane) rerender() resultPane {
+	if p.tab == tabBody {
+		return p
+	}
+	y := p.vp.YOffset()
+	p.vp.SetContent(p.text())
+	p.vp.SetYOffset(y)
+	return p
+}
+
+func (p resultPane) setTab(t int) resultPane {
+	p.tab = (t + len(tabNames)) % len(tabNames)
+	p.vp.SetYOffset(0)
+	return p.rerender()
+}
+
+func (p resultPane) update(msg tea.Msg) (resultPane, tea.Cmd) {
+	var cmd tea.Cmd
+	if p.tab == tabBody {
+		p.body, cmd = p.body.Update(msg)
+	} else {
+		p.vp, cmd = p.vp.Update(msg)
+	}
+	return p, cmd
+}
+
+func (p resultPane) view(focused bool) string {
+	var tabs []string
+	for i, n := range tabNames {
+		label := fmt.Sprintf("%d %s", i+1, n)
+		if i == p.tab {
+			tabs = append(tabs, p.st.TabActive.Render(label))
+		} else {
+			tabs = append(tabs, p.st.Tab.Render(label))
+		}
+	}
+	bar := lipgloss.NewStyle().MaxWidth(p.width).Render(strings.Join(tabs, ""))
+	var content string
+	switch {
+	case p.state == paneInFlight:
+		content = p.st.Info.Render(p.spinner+" sending…") + " " + p.st.Muted.Render(fmt.Sprintf("%.1fs · esc cancels", p.elapsed.Seconds()))
+	case p.state == paneCancelled:
+		content = p.st.Warn.Render("cancelled") + p.st.Muted.Render(" · the request was stopped; ctrl+r sends again")
+	case p.state == paneEmpty:
+		content = p.st.Muted.Render("Nothing sent yet. Fill in the request and press ctrl+r.")
+	case p.tab == tabBody && p.state == paneDone:
+		content = p.body.View()
+	default:
+		content = p.vp.View()
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, bar, "", content)
+}
+
+// text renders the current text tab.
+func (p resultPane) text() string {
+	w := max(20, p.width)
+	switch p.state {
+	case paneEmpty, paneInFlight, paneCancelled:
+		return ""
+	}
+	switch p.tab {
+	case tabResponse:
+		return p.responseText(w)
+	case tabHeaders:
+		return p.headersText(w)
+	case tabTrace:
+		return traceText(p.st, p.res, p.reveal, w)
+	case tabTiming:
+		return p.timingText()
+	}
+	return ""
+}
+
+func wrap(st lipgloss.Style, w int, s string) string {
+	return st.Width(w).Render(s)
+}
+
+func (p resultPane) responseText(w int) string {
+	st := p.st
+	var b strings.Builder
+	if p.err != nil {
+		b.WriteString(st.Error.Render("✗ ") + wrap(lipgloss.NewStyle(), w-2, sanitize.Line(p.err.Error())) + "\n\n")
+	}
+	fin := p.res.Final()
+	if fin == nil || fin.Response == nil {
+		return b.String()
+	}
+	r := fin.Response
+	badge := st.Status(r.Status).Render(fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason)))
+	facts := []string{theme.StatusClass(r.Status), millis(p.res.Total), pretty.HumanSize(int64(len(r.Body)))}
+	if r.Truncated {
+		facts = append(facts, "truncated")
+	}
+	if n := len(p.res.Exchanges) - 1; n > 0 {
+		facts = append(facts, fmt.Sprintf("%d redirects", n))
+	}
+	b.WriteString(badge + "  " + st.Muted.Render(strings.Join(facts, " · ")) + "\n")
+	if r.Status >= 300 && r.Status < 400 {
+		if loc := r.Header.Get("Location"); loc != "" {
+			b.WriteString(st.Label.Render("Location ") + sanitize.Line(loc) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	for _, h := range p.res.Hints {
+		mark, ms := "i", st.Info
+		switch h.Level {
+		case authn.LevelError:
+			mark, ms = "✗", st.Error
+		case authn.LevelWarn:
+			mark, ms = "!", st.Warn
+		}
+		b.WriteString(ms.Render(mark+" ") + ms.Render(wrap(lipgloss.NewStyle(), w-2, sanitize.Line(h.Title))) + "\n")
+		if h.Detail != "" {
+			b.WriteString(indent(wrap(lipgloss.NewStyle(), w-2, sanitize.String(h.Detail)), "  ") + "\n")
+		}
+		for _, c := range h.Checks {
+			b.WriteString(indent(wrap(lipgloss.NewStyle(), w-4, "• "+sanitize.Line(c)), "  ") + "\n")
+		}
+		if h.Ref != "" {
+			b.WriteString("  " + st.Muted.Render(sanitize.Line(h.Ref)) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	if len(p.res.Hints) == 0 && r.Status < 300 {
+		b.WriteString(st.OK.Render("✓ ") + "the server accepted the request; the Body tab shows what it sent back\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func indent(s, pad string) string {
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+func millis(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "—"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func (p resultPane) headersText(w int) string {
+	st := p.st
+	var b strings.Builder
+	for i := range p.res.Exchanges {
+		ex := &p.res.Exchanges[i]
+		if len(p.res.Exchanges) > 1 {
+			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + "\n")
+		}
+		b.WriteString(st.Label.Render("Request as sent") + st.Muted.Render(maskedNote(p.reveal)) + "\n")
+		b.WriteString("  " + st.Value.Bold(true).Render(ex.Request.Method) + " " + sanitize.Line(ex.Request.DisplayURL(p.reveal)) + "\n")
+		if ex.Request.Host != "" {
+			b.WriteString(headerLine(st, "Host", ex.Request.Host, w))
+		}
+		writeHeaders(&b, st, ex.Request.DisplayHeader(p.reveal), w)
+		if r := ex.Response; r != nil {
+			b.WriteString("\n" + st.Label.Render("Response") + "\n")
+			b.WriteString("  " + sanitize.Line(r.Proto) + " " + st.Status(r.Status).Render(fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason))) + "\n")
+			writeHeaders(&b, st, r.Header, w)
+			vals := append(r.Header.Values("Www-Authenticate"), r.Header.Values("Proxy-Authenticate")...)
+			if len(vals) > 0 {
+				chs, err := authn.ParseChallenges(vals)
+				b.WriteString("\n" + st.Label.Render("Challenges (WWW-Authenticate, parsed)") + "\n")
+				for _, c := range chs {
+					line := "  " + st.Value.Bold(true).Render(sanitize.Line(c.Scheme))
+					if c.Token68 != "" {
+						line += " " + sanitize.Line(c.Token68)
+					}
+					b.WriteString(line + "\n")
+					for _, prm := range c.Params {
+						b.WriteString("    " + st.Key.Render(sanitize.Line(prm.Name)) + " = " + sanitize.Line(prm.Value) + "\n")
+					}
+				}
+				if err != nil {
+					b.WriteString("  " + st.Warn.Render("! "+sanitize.Line(err.Error())) + "\n")
+				}
+			}
+		}
+		if i < len(p.res.Exchanges)-1 {
+			b.WriteString("\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func maskedNote(reveal bool) string {
+	if reveal {
+		return "  (secrets revealed · R hides)"
+	}
+	return "  (credentials masked · R reveals)"
+}
+
+func headerLine(st theme.Styles, k, v string, w int) string {
+	return indent(wrap(lipgloss.NewStyle(), w-2, st.Key.Render(sanitize.Line(k))+": "+sanitize.Line(v)), "  ") + "\n"
+}
+
+func writeHeaders(b *strings.Builder, st theme.Styles, h http.Header, w int) {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range h[k] {
+			b.WriteString(headerLine(st, k, v, w))
+		}
+	}
+}
+
+// traceText renders the numbered steps of the trace.
+func traceText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
+	if res == nil || len(res.Trace.Steps) == 0 {
+		return st.Muted.Render("no trace")
+	}
+	var b strings.Builder
+	head := res.Scheme.Title
+	if res.Scheme.Spec != "" {
+		head += " (" + res.Scheme.Spec + ")"
+	}
+	b.WriteString(st.Title.Render(head) + st.Muted.Render(maskedNote(reveal)) + "\n\n")
+	for i, s := range res.Trace.Steps {
+		title := fmt.Sprintf("%d. %s", i+1, sanitize.Line(s.Title))
+		b.WriteString(st.Value.Bold(true).Render(title))
+		if s.Ref != "" {
+			b.WriteString("  " + st.Muted.Render(sanitize.Line(s.Ref)))
+		}
+		b.WriteString("\n")
+		if s.Note != "" {
+			b.WriteString(indent(wrap(st.Muted, w-3, sanitize.Line(s.Note)), "   ") + "\n")
+		}
+		for _, v := range s.Values {
+			label := sanitize.Line(v.Label)
+			vs := st.Value
+			if v.Secret && !reveal {
+				label += " (secret)"
+				vs = st.Secret
+			}
+			b.WriteString("   " + st.Key.Render(label) + "\n")
+			b.WriteString(indent(wrap(vs, w-5, sanitize.String(v.Shown(reveal))), "     ") + "\n")
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (p resultPane) timingText() string {
+	st := p.st
+	var b strings.Builder
+	row := func(k, v string) { b.WriteString("  " + st.Label.Render(fmt.Sprintf("%-12s", k)) + v + "\n") }
+	for i := range p.res.Exchanges {
+		ex := &p.res.Exchanges[i]
+		t := ex.Timing
+		if len(p.res.Exchanges) > 1 {
+			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d", i+1)) + "  " + sanitize.Line(ex.Request.DisplayURL(p.reveal)) + "\n")
+		}
+		row("DNS", millis(t.DNS))
+		row("Connect", millis(t.Connect))
+		row("TLS", millis(t.TLS))
+		row("First byte", millis(t.FirstByte))
+		row("Total", millis(t.Total))
+		conn := "new connection"
+		if t.Reused {
+			conn = "reused from the pool (no DNS, connect or TLS)"
+		}
+		row("Connection", conn)
+		if t.Remote != "" {
+			row("Remote", sanitize.Line(t.Remote))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("  " + st.Label.Render(fmt.Sprintf("%-12s", "All")) + millis(p.res.Total))
+	return b.String()
+}
