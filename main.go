@@ -22,6 +22,7 @@ func main() {
 		ReadFile:  os.ReadFile,
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		TermSize:  func() (int, int, error) { return term.GetSize(int(os.Stdout.Fd())) },
 		Prompt:    func(label string) (string, error) { return promptTTY(ctx, label) },
 	})
 	stop()

@@ -41,6 +41,9 @@ type Env struct {
 	StdoutTTY bool
 	// StdinTTY reports whether stdin is a terminal (the TUI needs both).
 	StdinTTY bool
+	// TermSize returns the terminal's size (nil: unknown until the TUI
+	// starts).
+	TermSize func() (w, h int, err error)
 	// TUIOptions are extra Bubble Tea program options (tests run the TUI
 	// inside a terminal emulator with a fixed size).
 	TUIOptions []tea.ProgramOption

@@ -30,7 +30,7 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
 	}
 	eng := authn.New(opts)
 	defer eng.Close()
-	m := tui.New(tui.Options{
+	o := tui.Options{
 		Prefill: tui.Prefill{
 			Method: f.method, URL: rawURL, Header: req.Header, Body: string(req.Body),
 			Scheme: req.Scheme, Fields: req.Fields,
@@ -40,8 +40,14 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
 		NoColor:  env.getenv("NO_COLOR") != "",
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,
-	})
-	popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
+	}
+	if env.TermSize != nil {
+		o.Width, o.Height, _ = env.TermSize()
+	}
+	m := tui.New(o)
+	// 120 frames a second: the renderer draws on its ticker, so the first
+	// frame appears one tick after start (16.7 ms at the default 60).
+	popts := append([]tea.ProgramOption{tea.WithFPS(120), tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
 	p := tea.NewProgram(m, popts...)
 	if _, err := p.Run(); err != nil {
 		if ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {

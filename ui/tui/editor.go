@@ -8,10 +8,10 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/tui/credform"
 	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Methods offered by the method picker.
@@ -410,7 +410,7 @@ func (e editor) view() (lines []string, focusLine int) {
 		lines = append(lines, "  "+l)
 	}
 	for i, l := range lines {
-		lines[i] = lipgloss.NewStyle().MaxWidth(e.width).Render(l)
+		lines[i] = ansi.Truncate(l, e.width, "")
 	}
 	return lines, focusLine
 }

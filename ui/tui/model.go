@@ -26,6 +26,7 @@ import (
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
 	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Minimum terminal size; below it the UI shows a notice instead of a broken
@@ -47,6 +48,10 @@ type Options struct {
 	Notice   string           // a first status message (e.g. a warning from the command line)
 	// Ctx is the parent of every request context (cancelled on quit).
 	Ctx context.Context
+	// Width and Height are the terminal's size when known before start, so
+	// the very first frame is drawn at once instead of after the first
+	// WindowSizeMsg.
+	Width, Height int
 }
 
 // Model is the root model.
@@ -90,6 +95,10 @@ func New(opts Options) Model {
 	}
 	if opts.Notice != "" {
 		m.status, m.statusSt = opts.Notice, st.Warn
+	}
+	if opts.Width > 0 && opts.Height > 0 {
+		m.width, m.height = opts.Width, opts.Height
+		m = m.layout()
 	}
 	return m
 }
@@ -424,21 +433,44 @@ func (m Model) render() string {
 	status := m.statusSt.Render(truncate(m.status, m.width))
 	helpv := m.helpView()
 	bodyH := m.height - 2 - lipgloss.Height(helpv)
-	var body string
+	var body []string
 	if m.width >= wideWidth {
 		left := m.width * 45 / 100
-		ed := m.editorView(left-2, bodyH)
-		rp := m.rp.view(m.inPane)
-		body = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.NewStyle().Width(left).Height(bodyH).MaxHeight(bodyH).Render(ed),
-			m.st.Muted.Render(strings.Repeat("│\n", bodyH-1)+"│")+" ",
-			lipgloss.NewStyle().Width(m.width-left-2).Height(bodyH).MaxHeight(bodyH).Render(rp))
+		ed := fit(m.editorView(left-2, bodyH), left, bodyH)
+		rp := fit(m.rp.view(m.inPane), m.width-left-2, bodyH)
+		sep := m.st.Muted.Render("│") + " "
+		body = make([]string, bodyH)
+		for i := range body {
+			body[i] = ed[i] + sep + rp[i]
+		}
 	} else if m.inPane {
-		body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(m.rp.view(true))
+		body = fit(m.rp.view(true), m.width, bodyH)
 	} else {
-		body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(m.editorView(m.width-2, bodyH))
+		body = fit(m.editorView(m.width-2, bodyH), m.width, bodyH)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, header, status, body, helpv)
+	return header + "\n" + status + "\n" + strings.Join(body, "\n") + "\n" + helpv
+}
+
+// fit cuts or pads s to exactly h lines of exactly w cells. It is the cheap
+// stand-in for a lipgloss Width/Height style: the panes are laid out already,
+// so nothing needs wrapping, and this runs on every frame.
+func fit(s string, w, h int) []string {
+	lines := strings.SplitN(s, "\n", h+1)
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	out := make([]string, h)
+	for i := range out {
+		l := ""
+		if i < len(lines) {
+			l = ansi.Truncate(lines[i], w, "")
+		}
+		if pad := w - ansi.StringWidth(l); pad > 0 {
+			l += strings.Repeat(" ", pad)
+		}
+		out[i] = l
+	}
+	return out
 }
 
 // editorView renders the editor scrolled so the focused slot is visible.
@@ -452,9 +484,7 @@ func (m Model) editorView(w, h int) string {
 	return strings.Join(lines[off:end], "\n")
 }
 
-func truncate(s string, w int) string {
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
-}
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
 // helpKeys adapts the keys that apply now to help.KeyMap.
 type helpKeys struct {

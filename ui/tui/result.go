@@ -15,6 +15,7 @@ import (
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
 	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Result tabs.
@@ -117,7 +118,7 @@ func (p resultPane) view(focused bool) string {
 			tabs = append(tabs, p.st.Tab.Render(label))
 		}
 	}
-	bar := lipgloss.NewStyle().MaxWidth(p.width).Render(strings.Join(tabs, ""))
+	bar := ansi.Truncate(strings.Join(tabs, ""), p.width, "")
 	var content string
 	switch {
 	case p.state == paneInFlight:
@@ -131,7 +132,7 @@ func (p resultPane) view(focused bool) string {
 	default:
 		content = p.vp.View()
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, bar, "", content)
+	return bar + "\n\n" + content
 }
 
 // text renders the current text tab.
