@@ -125,10 +125,10 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 		Args:              cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
+			case len(args) > 0 && !looksLikeURL(args[0]):
+				return inputErr(fmt.Errorf("unknown command %q: see `authlab --help`", args[0]))
 			case len(args) > 1:
 				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
-			case len(args) == 1 && !looksLikeURL(args[0]):
-				return inputErr(fmt.Errorf("unknown command %q: see `authlab --help`", args[0]))
 			case len(args) == 1:
 				return runTUI(cmd.Context(), env, &f, args[0])
 			}
