@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
@@ -44,6 +45,10 @@ type Env struct {
 	// TermSize returns the terminal's size (nil: unknown until the TUI
 	// starts).
 	TermSize func() (w, h int, err error)
+	// Now is the clock for history records (time.Now when nil).
+	Now func() time.Time
+	// profilesDir points at the --profiles flag's value.
+	profilesDir *string
 	// TUIOptions are extra Bubble Tea program options (tests run the TUI
 	// inside a terminal emulator with a fixed size).
 	TUIOptions []tea.ProgramOption
@@ -60,6 +65,48 @@ func (e Env) getenv(name string) string {
 func (e Env) resolver() profiles.Resolver {
 	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: e.ReadFile, Prompt: e.Prompt}
 }
+
+// store opens the profiles folder: --profiles, AUTHLAB_PROFILES, then the
+// XDG default.
+func (e Env) store() (*profiles.Store, error) {
+	dir := ""
+	if e.profilesDir != nil {
+		dir = *e.profilesDir
+	}
+	if dir == "" {
+		d, err := profiles.DefaultDir(e.LookupEnv)
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return profiles.NewStore(dir), nil
+}
+
+func (e Env) history() (profiles.History, error) {
+	path, err := profiles.DefaultHistoryPath(e.LookupEnv)
+	return profiles.History{Path: path}, err
+}
+
+// record appends one masked history record for a send; a failure to write
+// history is a warning, never a failed send.
+func (e Env) record(res *authn.Result, xerr error, profile string, req authn.Request) {
+	h, err := e.history()
+	if err == nil {
+		err = h.Append(profiles.NewRecord(res, xerr, profile, req, e.now()))
+	}
+	if err != nil {
+		fmt.Fprintln(e.Stderr, "authlab: warning: history not written: "+oneLine(err))
+	}
+}
+
+func (e Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
 
 // exitError carries an exit code through cobra.
 type exitError struct {
@@ -110,6 +157,8 @@ func oneLine(err error) string {
 
 func newRoot(env Env) *cobra.Command {
 	var f sendFlags
+	var profilesDir string
+	env.profilesDir = &profilesDir
 	root := &cobra.Command{
 		Use:   "authlab [send-flags] [URL]",
 		Short: "Test credentials against HTTP APIs and see why they fail",
@@ -130,17 +179,18 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 			case len(args) > 1:
 				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
 			case len(args) == 1:
-				return runTUI(cmd.Context(), env, &f, args[0])
+				return runTUI(cmd.Context(), env, &f, cmd.Flags().Changed, args[0])
 			}
-			return runTUI(cmd.Context(), env, &f, "")
+			return runTUI(cmd.Context(), env, &f, cmd.Flags().Changed, "")
 		},
 	}
 	f.register(root.Flags())
 	root.Flags().SortFlags = false
+	root.PersistentFlags().StringVar(&profilesDir, "profiles", "", "profiles folder (default $AUTHLAB_PROFILES, else $XDG_CONFIG_HOME/authlab/profiles)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newSend(env), newSchemes(env))
+	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env))
 	return root
 }
 
@@ -155,3 +205,4 @@ func schemeNames() []string {
 	}
 	return out
 }
+

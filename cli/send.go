@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +36,10 @@ type sendFlags struct {
 	trace    bool
 	reveal   bool
 	json     bool
+
+	profile        string
+	save           string
+	allowPlaintext bool
 }
 
 func (f *sendFlags) register(fs *pflag.FlagSet) {
@@ -55,6 +58,9 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.trace, "trace", false, "print how the scheme built the credentials, step by step")
 	fs.BoolVar(&f.reveal, "reveal", false, "show secret values instead of masking them")
 	fs.BoolVar(&f.json, "json", false, "print one JSON document (status, headers, body, timing, trace, hints)")
+	fs.StringVar(&f.profile, "profile", "", "start from saved profile NAME; flags override its fields")
+	fs.StringVar(&f.save, "save", "", "save the request as profile NAME (secret references kept)")
+	fs.BoolVar(&f.allowPlaintext, "allow-plaintext", false, "let --save write a literal secret into the profile file")
 }
 
 func newSend(env Env) *cobra.Command {
@@ -68,145 +74,22 @@ func newSend(env Env) *cobra.Command {
       https://api.twitter.com/1.1/account/verify_credentials.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch len(args) {
-			case 0:
-				return inputErr(errors.New("no URL given: add the URL to send to, e.g. authlab send https://api.github.com/user"))
-			case 1:
+			case 0, 1:
 				return nil
 			}
 			return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSend(cmd.Context(), env, &f, args[0])
+			url := ""
+			if len(args) == 1 {
+				url = args[0]
+			}
+			return runSend(cmd.Context(), env, &f, cmd.Flags().Changed, url)
 		},
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().SortFlags = false
 	return cmd
-}
-
-// buildRequest turns flags into an authn.Request, resolving secret references.
-// warn receives one line per problem worth a warning.
-//
-// With keepRefs (the TUI's prefill) env:, file: and keyring: references are
-// kept as they are, to be resolved when the request is sent; prompt is still
-// asked now, on the terminal, before the TUI takes it over.
-func buildRequest(env Env, f *sendFlags, rawURL string, warn func(string), keepRefs bool) (authn.Request, error) {
-	req := authn.Request{Method: f.method, URL: rawURL, Header: http.Header{}, Fields: map[string]string{}}
-	for _, h := range f.headers {
-		name, value, ok := strings.Cut(h, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" {
-			return req, authn.Inputf("write it as -H 'Name: value'", "bad header %q", h)
-		}
-		req.Header.Add(name, strings.TrimSpace(value))
-	}
-	if len(f.data) > 0 {
-		parts := make([]string, 0, len(f.data))
-		for _, d := range f.data {
-			b, err := readData(env, d)
-			if err != nil {
-				return req, err
-			}
-			parts = append(parts, b)
-		}
-		req.Body = []byte(strings.Join(parts, "&"))
-		if req.Header.Get("Content-Type") == "" {
-			// as curl -d does; it also puts form parameters into the
-			// OAuth 1.0a base string (RFC 5849 §3.4.1.3.1)
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
-
-	req.Scheme = f.auth
-	if req.Scheme == "" {
-		req.Scheme = "none"
-		if f.user != "" {
-			req.Scheme = "basic"
-		}
-	}
-	scheme, err := authn.Lookup(req.Scheme)
-	if err != nil {
-		return req, err
-	}
-	info := scheme.Info()
-	res := env.resolver()
-	var literal []string
-
-	for _, c := range f.creds {
-		name, value, ok := strings.Cut(c, "=")
-		if !ok || name == "" {
-			return req, authn.Inputf("write it as -c FIELD=VALUE", "bad credential %q", c)
-		}
-		field, known := info.Field(name)
-		if !known {
-			return req, authn.Inputf(fmt.Sprintf("its fields are: %s (see `authlab schemes`)", strings.Join(info.FieldNames(), ", ")),
-				"scheme %q has no field %q", info.Name, name)
-		}
-		v, isRef, err := resolveValue(res, field.Name, value, keepRefs)
-		if err != nil {
-			return req, err
-		}
-		if field.Secret && !isRef && v != "" {
-			literal = append(literal, field.Name)
-		}
-		req.Fields[name] = v
-	}
-
-	if f.user != "" {
-		if _, ok := info.Field("username"); !ok {
-			return req, authn.Inputf("use -c FIELD=VALUE (see `authlab schemes`)", "-u works with schemes that take a username and password, not %q", info.Name)
-		}
-		user, pass, lit, err := resolveUser(res, f.user, keepRefs)
-		if err != nil {
-			return req, err
-		}
-		if lit {
-			literal = append(literal, "password")
-		}
-		req.Fields["username"] = user
-		req.Fields["password"] = pass
-	}
-	if len(literal) > 0 {
-		sort.Strings(literal)
-		warn(fmt.Sprintf("warning: the %s on the command line stays in your shell history; pass it as env:NAME, file:PATH or prompt instead", strings.Join(literal, " and ")))
-	}
-	return req, nil
-}
-
-// resolveUser parses -u USER[:PASS]. The whole value may be an env: or file:
-// reference holding "user:pass"; otherwise PASS may be a reference; no PASS
-// means prompt (as curl does).
-func resolveUser(r profiles.Resolver, v string, keepRefs bool) (user, pass string, literal bool, err error) {
-	if strings.HasPrefix(v, profiles.PrefixEnv) || strings.HasPrefix(v, profiles.PrefixFile) || strings.HasPrefix(v, profiles.PrefixKeyring) {
-		// the whole value names user:password; it has to be read to split it
-		whole, _, err := r.Resolve("user", v)
-		if err != nil {
-			return "", "", false, err
-		}
-		user, pass, ok := strings.Cut(whole, ":")
-		if !ok {
-			return "", "", false, authn.Inputf("store it as user:password", "-u %s does not hold user:password", v)
-		}
-		return user, pass, false, nil
-	}
-	user, p, ok := strings.Cut(v, ":")
-	if !ok {
-		p = profiles.Prompt
-	}
-	pass, isRef, err := resolveValue(r, "password for "+user, p, keepRefs)
-	if err != nil {
-		return "", "", false, err
-	}
-	return user, pass, !isRef && pass != "", nil
-}
-
-// resolveValue resolves a reference, or with keepRefs keeps every reference
-// but prompt as it is.
-func resolveValue(r profiles.Resolver, label, v string, keepRefs bool) (string, bool, error) {
-	if keepRefs && profiles.IsRef(v) && v != profiles.Prompt {
-		return v, true, nil
-	}
-	return r.Resolve(label, v)
 }
 
 // readData reads a -d value: a literal, @FILE or @- for stdin.
@@ -275,22 +158,64 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 	return opts, nil
 }
 
-func runSend(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
+func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
+	var base *profiles.Profile
+	var store *profiles.Store
+	if f.profile != "" || f.save != "" {
+		s, err := env.store()
+		if err != nil {
+			return inputErr(err)
+		}
+		store = s
+	}
+	if f.profile != "" {
+		e, err := store.Load(f.profile)
+		if err != nil {
+			return inputErr(err)
+		}
+		base = e.Profile
+		applyProfileOptions(f, changed, base)
+	}
+	if rawURL == "" && base == nil {
+		return inputErr(errors.New("no URL given: add the URL to send to, e.g. authlab send https://api.github.com/user"))
+	}
 	opts, err := engineOptions(env, f)
 	if err != nil {
 		return inputErr(err)
 	}
-	req, err := buildRequest(env, f, rawURL, func(s string) { fmt.Fprintln(env.Stderr, "authlab: "+s) }, false)
+	req, literal, err := buildRequest(env, f, changed, base, rawURL)
+	if err != nil {
+		return inputErr(err)
+	}
+	if len(literal) > 0 {
+		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
+	}
+	if f.save != "" {
+		p := profileFrom(f.save, req, f, base)
+		if _, err := store.Save(p, profiles.SaveOptions{AllowPlaintext: f.allowPlaintext, Overwrite: true}); err != nil {
+			return inputErr(err)
+		}
+		fmt.Fprintf(env.Stderr, "authlab: saved profile %s\n", f.save)
+	}
+	fields, err := resolveFields(env.resolver(), req.Fields, allRefs)
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C at a prompt
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
 		}
+		if f.profile != "" {
+			err = fmt.Errorf("profile %q: %w", f.profile, err)
+		}
 		return inputErr(err)
 	}
+	req.Fields = fields
 
 	eng := authn.New(opts)
 	defer eng.Close()
 	res, xerr := eng.Exchange(ctx, req)
+	var ie *authn.InputError
+	if !errors.As(xerr, &ie) {
+		env.record(res, xerr, f.profile, req)
+	}
 
 	p := ui.Printer{
 		Out:     env.Stdout,
@@ -303,15 +228,54 @@ func runSend(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
 		if err := p.PrintJSON(res); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
-	} else if xerr == nil || len(res.Exchanges) > 0 || (f.trace && len(res.Trace.Steps) > 0) {
-		var ie *authn.InputError
-		if !errors.As(xerr, &ie) {
-			if err := p.Print(res); err != nil {
-				return &exitError{code: ExitError, err: err}
-			}
+	} else if (xerr == nil || len(res.Exchanges) > 0 || (f.trace && len(res.Trace.Steps) > 0)) && ie == nil {
+		if err := p.Print(res); err != nil {
+			return &exitError{code: ExitError, err: err}
 		}
 	}
 	return exitFor(res, xerr)
+}
+
+// applyProfileOptions takes the profile's engine options for every flag the
+// user did not set.
+func applyProfileOptions(f *sendFlags, changed func(string) bool, p *profiles.Profile) {
+	if !changed("timeout") && p.Timeout > 0 {
+		f.timeout = p.Timeout
+	}
+	if !changed("follow") {
+		f.follow = p.Follow
+	}
+	if !changed("insecure") {
+		f.insecure = p.TLS.Insecure
+	}
+	if !changed("cacert") {
+		f.cacert = p.TLS.CACert
+	}
+}
+
+// profileFrom turns a request (references unresolved) into a profile to
+// save; description and TLS client files come from the base profile.
+func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Profile) profiles.Profile {
+	p := profiles.Profile{Name: name, Method: req.Method, URL: req.URL, Body: string(req.Body), Scheme: req.Scheme,
+		Fields: req.Fields, Timeout: f.timeout, Follow: f.follow, TLS: profiles.TLS{Insecure: f.insecure, CACert: f.cacert}}
+	if p.Timeout == authn.DefaultTimeout {
+		p.Timeout = 0
+	}
+	if base != nil {
+		p.Description = base.Description
+		p.TLS.Cert, p.TLS.Key = base.TLS.Cert, base.TLS.Key
+	}
+	names := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range req.Header[k] {
+			p.Headers = append(p.Headers, profiles.Header{Name: k, Value: v})
+		}
+	}
+	return p
 }
 
 // exitFor maps the outcome to the documented exit code.

@@ -38,34 +38,32 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
-func TestResolveUser(t *testing.T) {
+func TestSplitUser(t *testing.T) {
 	r := profiles.Resolver{
 		LookupEnv: func(k string) (string, bool) {
-			m := map[string]string{"PW": "pw-from-env", "CREDS": "alice:pw:with:colons", "NOCOLON": "alice"}
+			m := map[string]string{"CREDS": "alice:pw:with:colons", "NOCOLON": "alice"}
 			v, ok := m[k]
 			return v, ok
 		},
 		ReadFile: os.ReadFile,
-		Prompt:   func(string) (string, error) { return "typed", nil },
 	}
 	tests := []struct {
 		in, user, pass string
-		literal        bool
 		err            bool
 	}{
-		{"alice:secret", "alice", "secret", true, false},
-		{"alice:env:PW", "alice", "pw-from-env", false, false},
-		{"alice:prompt", "alice", "typed", false, false},
-		{"alice", "alice", "typed", false, false}, // no password: ask, as curl does
-		{"alice:", "alice", "", false, false},
-		{"env:CREDS", "alice", "pw:with:colons", false, false},
-		{"env:NOCOLON", "", "", false, true},
-		{"alice:env:MISSING", "", "", false, true},
+		{"alice:secret", "alice", "secret", false},
+		{"alice:env:PW", "alice", "env:PW", false}, // kept as a reference until sending
+		{"alice:prompt", "alice", "prompt", false},
+		{"alice", "alice", "prompt", false}, // no password: ask, as curl does
+		{"alice:", "alice", "", false},
+		{"env:CREDS", "alice", "pw:with:colons", false},
+		{"env:NOCOLON", "", "", true},
+		{"env:MISSING", "", "", true},
 	}
 	for _, tt := range tests {
-		user, pass, lit, err := resolveUser(r, tt.in, false)
-		if user != tt.user || pass != tt.pass || lit != tt.literal || (err != nil) != tt.err {
-			t.Errorf("resolveUser(%q) = %q, %q, %v, %v; want %q, %q, %v, err=%v", tt.in, user, pass, lit, err, tt.user, tt.pass, tt.literal, tt.err)
+		user, pass, err := splitUser(r, tt.in)
+		if user != tt.user || pass != tt.pass || (err != nil) != tt.err {
+			t.Errorf("splitUser(%q) = %q, %q, %v; want %q, %q, err=%v", tt.in, user, pass, err, tt.user, tt.pass, tt.err)
 		}
 	}
 }
@@ -83,9 +81,8 @@ func testEnv(stdout, stderr *bytes.Buffer) Env {
 func TestBuildRequest(t *testing.T) {
 	var out, errb bytes.Buffer
 	env := testEnv(&out, &errb)
-	var warnings []string
 	f := &sendFlags{headers: []string{"Accept: application/json", "X-Empty:"}, data: []string{"a=1", "@-"}, user: "bob:pw"}
-	req, err := buildRequest(env, f, "http://h/", func(s string) { warnings = append(warnings, s) }, false)
+	req, warnings, err := buildRequest(env, f, func(string) bool { return false }, nil, "http://h/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +98,22 @@ func TestBuildRequest(t *testing.T) {
 	if got := req.Header.Get("Accept"); got != "application/json" {
 		t.Errorf("Accept = %q", got)
 	}
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "password") {
-		t.Errorf("warnings = %q; want one about the literal password", warnings)
+	if len(warnings) != 1 || warnings[0] != "password" {
+		t.Errorf("literal secrets = %q; want the password", warnings)
+	}
+	// a profile as base: flags override, the rest is kept
+	base := &profiles.Profile{Method: "POST", URL: "http://saved/", Scheme: "bearer", Fields: map[string]string{"token": "env:TOKEN"},
+		Headers: []profiles.Header{{Name: "Accept", Value: "text/plain"}, {Name: "X-Keep", Value: "1"}}}
+	f = &sendFlags{headers: []string{"Accept: application/json"}}
+	req, lits, err := buildRequest(env, f, func(string) bool { return false }, base, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.URL != "http://saved/" || req.Method != "POST" || req.Scheme != "bearer" || req.Fields["token"] != "env:TOKEN" || len(lits) != 0 {
+		t.Errorf("from profile: %+v, literals %v", req, lits)
+	}
+	if got := req.Header.Values("Accept"); len(got) != 1 || got[0] != "application/json" || req.Header.Get("X-Keep") != "1" {
+		t.Errorf("headers from profile + -H = %v; want Accept replaced, X-Keep kept", req.Header)
 	}
 }
 

@@ -8,35 +8,64 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/tui"
 )
 
 // runTUI opens the TUI, prefilled from the send flags and the URL.
-func runTUI(ctx context.Context, env Env, f *sendFlags, rawURL string) error {
+func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
 	if !env.StdinTTY || !env.StdoutTTY {
 		return inputErr(errors.New("the TUI needs a terminal: run it in one, or use `authlab send [flags] URL` in scripts"))
+	}
+	var notice []string
+	store, err := env.store()
+	if err != nil {
+		if f.profile != "" {
+			return inputErr(err)
+		}
+		store = nil // the TUI works without saved profiles
+		notice = append(notice, "profiles are off: "+err.Error())
+	}
+	var base *profiles.Profile
+	if f.profile != "" {
+		e, err := store.Load(f.profile)
+		if err != nil {
+			return inputErr(err)
+		}
+		base = e.Profile
+		applyProfileOptions(f, changed, base)
 	}
 	opts, err := engineOptions(env, f)
 	if err != nil {
 		return inputErr(err)
 	}
-	var notice []string
-	req, err := buildRequest(env, f, rawURL, func(s string) { notice = append(notice, s) }, true)
+	req, literal, err := buildRequest(env, f, changed, base, rawURL)
+	if err == nil {
+		// prompt cannot be asked inside the TUI: ask now, before it starts
+		req.Fields, err = resolveFields(env.resolver(), req.Fields, onlyPrompt)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
 		}
 		return inputErr(err)
 	}
+	if len(literal) > 0 {
+		notice = append(notice, literalWarning(literal))
+	}
+	hist, _ := env.history()
 	eng := authn.New(opts)
 	defer eng.Close()
 	o := tui.Options{
 		Prefill: tui.Prefill{
-			Method: f.method, URL: rawURL, Header: req.Header, Body: string(req.Body),
+			Method: req.Method, URL: req.URL, Header: req.Header, Body: string(req.Body),
 			Scheme: req.Scheme, Fields: req.Fields,
 		},
 		Engine:   eng,
 		Resolver: env.resolver(),
+		Store:    store,
+		History:  hist,
+		Profile:  f.profile,
 		NoColor:  env.getenv("NO_COLOR") != "",
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,

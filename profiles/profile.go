@@ -12,7 +12,7 @@ import (
 const FormatVersion = 1
 
 // Profile is one saved request. It is stored as one TOML file; the file
-// format is documented in README.md ("Profile files").
+// format is documented in FORMAT.md ("Profile files").
 //
 // Secret fields (authn.Field.Secret) hold a reference — env:NAME, file:PATH,
 // keyring:NAME or prompt — unless the user explicitly chose to store a
@@ -32,6 +32,11 @@ type Profile struct {
 	TLS         TLS
 	Timeout     time.Duration // 0: the default
 	Follow      bool
+
+	// unknown holds the keys of the file this version does not know
+	// (written by a newer authlab or by hand); Save writes them back, so a
+	// load/save round trip loses nothing. Copying a Profile keeps them.
+	unknown *unknownKeys
 }
 
 // Header is one request header.
@@ -70,7 +75,12 @@ type Entry struct {
 	Stamp   Stamp
 	Mode    fs.FileMode
 	Err     *ParseError // non-nil for a broken file
-	Warning string      // e.g. "readable by others (chmod 600 FILE)"
+	Warning string      // e.g. "readable by group/others (mode 0644): run chmod 600 'FILE'"
+	// Refused is set when the file holds a literal secret and group or
+	// others can read it: Load refuses such a file (as ssh refuses a key
+	// file others can read) and returns this error. List still fills
+	// Profile so the file can be shown; use Load to get one to send.
+	Refused *PermissionError
 }
 
 // Broken reports whether the file could not be read as a profile.

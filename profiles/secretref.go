@@ -11,7 +11,7 @@ import (
 //
 //	env:NAME     the environment variable NAME
 //	file:PATH    the contents of PATH (one trailing newline removed)
-//	keyring:NAME the OS keyring entry NAME (arrives with saved profiles)
+//	keyring:NAME the OS keyring entry NAME (service "authlab")
 //	prompt       asked on the terminal, without echo, each time
 //
 // A value that is none of these is a literal. References keep secrets out of
@@ -39,12 +39,16 @@ type Resolver struct {
 	// Prompt asks for the secret called label without echo. It returns
 	// ErrNoTerminal when it cannot ask.
 	Prompt func(label string) (string, error)
+	// Keyring resolves keyring:NAME (service "authlab", user NAME). nil:
+	// keyring references are refused with a RefError naming the
+	// alternatives.
+	Keyring Keyring
 }
 
-// OSResolver resolves from the process environment and file system; prompt
-// is the caller's terminal prompter (nil: no terminal).
+// OSResolver resolves from the process environment, file system and OS
+// keyring; prompt is the caller's terminal prompter (nil: no terminal).
 func OSResolver(prompt func(string) (string, error)) Resolver {
-	return Resolver{LookupEnv: os.LookupEnv, ReadFile: os.ReadFile, Prompt: prompt}
+	return Resolver{LookupEnv: os.LookupEnv, ReadFile: os.ReadFile, Prompt: prompt, Keyring: OSKeyring()}
 }
 
 // RefError is a reference that cannot be resolved; its message says which and
@@ -102,7 +106,8 @@ func (r Resolver) Resolve(label, v string) (value string, isRef bool, err error)
 		s = strings.TrimSuffix(s, "\r")
 		return s, true, nil
 	case strings.HasPrefix(v, PrefixKeyring):
-		return "", true, &RefError{Ref: v, Label: label, Problem: "keyring references need saved-profile support, which this build does not have yet", Fix: "use env:NAME, file:PATH or prompt"}
+		s, err := r.resolveKeyring(label, v)
+		return s, true, err
 	}
 	return v, false, nil
 }

@@ -47,7 +47,8 @@ func TestResolve(t *testing.T) {
 		{"file:" + filepath.Join(dir, "nope"), "", true, "no such file or directory"},
 		{"file:", "", true, "no file path"},
 		{"prompt", "typed:token", true, ""},
-		{"keyring:github", "", true, "use env:NAME"},
+		{"keyring:github", "", true, "no keyring is available here: use env:NAME"},
+		{"keyring:", "", true, "no entry name"},
 		{"Prompt", "Prompt", false, ""},
 	}
 	for _, tt := range tests {

@@ -24,6 +24,9 @@ type KeyMap struct {
 	Tab4      key.Binding
 	Tab5      key.Binding
 	Reveal    key.Binding // reveal secrets in the result pane
+	Save      key.Binding
+	Profiles  key.Binding
+	History   key.Binding
 }
 
 // DefaultKeyMap returns the default keys.
@@ -31,7 +34,7 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Send:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "send")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel request")),
-		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
 		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		QuitQ:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -47,5 +50,8 @@ func DefaultKeyMap() KeyMap {
 		Tab4:      key.NewBinding(key.WithKeys("4")),
 		Tab5:      key.NewBinding(key.WithKeys("5")),
 		Reveal:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reveal secrets")),
+		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Profiles:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "profiles")),
+		History:   key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "history")),
 	}
 }

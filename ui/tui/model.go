@@ -25,6 +25,7 @@ import (
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
+	"github.com/authlab/authlab/ui/tui/browser"
 	"github.com/authlab/authlab/ui/tui/theme"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -48,6 +49,12 @@ type Options struct {
 	Notice   string           // a first status message (e.g. a warning from the command line)
 	// Ctx is the parent of every request context (cancelled on quit).
 	Ctx context.Context
+	// Store is the profiles folder (nil: profiles are off).
+	Store *profiles.Store
+	// History is where sends are recorded (Path "" : not recorded).
+	History profiles.History
+	// Profile is the name of the profile the prefill came from, if any.
+	Profile string
 	// Width and Height are the terminal's size when known before start, so
 	// the very first frame is drawn at once instead of after the first
 	// WindowSizeMsg.
@@ -67,6 +74,20 @@ type Model struct {
 	help    help.Model
 	spin    spinner.Model
 	showAll bool
+
+	// profiles and history
+	browser  browser.Model
+	hv       historyView
+	panel    bool // the side panel (profiles or history) is shown and focused
+	panelHst bool // the panel shows history rather than profiles
+	profile  string
+	stamp    profiles.Stamp
+	hasStamp bool
+	base     *profiles.Profile
+	savedFP  string
+	dirty    bool
+	ask      ask
+	lastReq  authn.Request
 
 	inflight bool
 	seq      int
@@ -89,6 +110,13 @@ func New(opts Options) Model {
 	m = m.withStyles(st)
 	m.ed = newEditor(st, opts.Prefill)
 	m.rp = newResultPane(st)
+	m.browser = browser.New(st, browser.DefaultKeyMap())
+	if opts.Store != nil {
+		m.browser = m.browser.SetDir(opts.Store.Dir).SetLoading(true)
+	}
+	m.hv = historyView{st: st}
+	m.profile = opts.Profile
+	m.savedFP = fingerprint(m.ed.draftProfile(m.profile, nil))
 	m.ed, _ = m.ed.setFocus(1) // the URL field
 	if opts.Prefill.URL != "" {
 		m.ed, _ = m.ed.setFocus(0)
@@ -113,7 +141,14 @@ func (m Model) withStyles(st theme.Styles) Model {
 // Init asks the terminal for its background colour so styles suit light and
 // dark themes.
 func (m Model) Init() tea.Cmd {
-	return tea.RequestBackgroundColor
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.opts.Store != nil {
+		cmds = append(cmds, loadEntries(m.opts.Store))
+	}
+	if m.opts.History.Path != "" {
+		cmds = append(cmds, loadHistory(m.opts.History))
+	}
+	return tea.Batch(cmds...)
 }
 
 // resultMsg carries the outcome of one send back to Update.
@@ -158,7 +193,67 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		return m.restyle(theme.New(msg.IsDark(), m.opts.NoColor)), nil
 	case resultMsg:
-		return m.gotResult(msg), nil
+		return m.gotResult(msg)
+	case entriesMsg:
+		m.browser = m.browser.SetLoading(false)
+		if msg.err != nil {
+			m.status, m.statusSt = "profiles: "+sanitize.Line(msg.err.Error()), m.st.Error
+			return m, nil
+		}
+		m.browser = m.browser.SetEntries(msg.entries)
+		if m.profile != "" && !m.hasStamp {
+			for _, e := range msg.entries {
+				if e.Name == m.profile && !e.Broken() {
+					m.stamp, m.hasStamp = e.Stamp, true
+					p := *e.Profile
+					m.base = &p
+				}
+			}
+		}
+		return m, nil
+	case historyMsg:
+		m.hv.loadErr = msg.err
+		if msg.err == nil {
+			m.hv = m.hv.setRecords(msg.records)
+			m.browser = m.browser.SetLast(lastByProfile(msg.records))
+		}
+		return m, nil
+	case recordedMsg:
+		if msg.err != nil {
+			m.status, m.statusSt = "history not written: "+sanitize.Line(msg.err.Error()), m.st.Warn
+		}
+		return m, nil
+	case savedMsg:
+		return m.gotSaved(msg)
+	case fileOpMsg:
+		if msg.err != nil {
+			m.status, m.statusSt = sanitize.Line(msg.what+": "+msg.err.Error()), m.st.Error
+			return m, nil
+		}
+		m.status, m.statusSt = sanitize.Line(msg.what), m.st.OK
+		return m, loadEntries(m.opts.Store)
+	case browser.OpenMsg:
+		if msg.Entry.Profile == nil {
+			return m, nil
+		}
+		return m.open(msg.Entry), nil
+	case browser.NewMsg:
+		return m.newProfile(), nil
+	case browser.DuplicateMsg:
+		s := m.opts.Store
+		return m, fileOp("copied "+msg.Src+" to "+msg.Dst, func() error { return s.Copy(msg.Src, msg.Dst) })
+	case browser.RenameMsg:
+		s := m.opts.Store
+		if msg.Old == m.profile {
+			m.profile, m.hasStamp = msg.New, false
+		}
+		return m, fileOp("renamed "+msg.Old+" to "+msg.New, func() error { return s.Rename(msg.Old, msg.New) })
+	case browser.DeleteMsg:
+		s := m.opts.Store
+		if msg.Name == m.profile {
+			m.profile, m.hasStamp = "", false
+		}
+		return m, fileOp("deleted "+msg.Name, func() error { return s.Remove(msg.Name) })
 	case spinner.TickMsg:
 		if !m.inflight {
 			return m, nil
@@ -177,10 +272,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // forward passes other messages (paste, blink, mouse) to the focused part.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if m.inPane {
+	if m.panel && !m.panelHst {
+		m.browser, cmd = m.browser.Update(msg)
+	} else if m.inPane {
 		m.rp, cmd = m.rp.update(msg)
 	} else {
 		m.ed, cmd = m.ed.update(msg)
+		m = m.updateDirty()
 	}
 	return m, cmd
 }
@@ -189,6 +287,20 @@ func (m Model) typing() bool { return !m.inPane && m.ed.typing() }
 
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	if m.ask.kind != askNone && !key.Matches(msg, k.Quit) {
+		return m.askKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Profiles):
+		return m.togglePanel(false), nil
+	case key.Matches(msg, k.History):
+		return m.togglePanel(true), nil
+	case key.Matches(msg, k.Save):
+		return m.startSave()
+	}
+	if m.panel {
+		return m.panelKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Quit), key.Matches(msg, k.QuitQ) && !m.typing():
 		if m.cancel != nil {
@@ -237,7 +349,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			d = -1
 		}
 		m.ed = m.ed.cycle(d)
-		return m.layout(), nil
+		return m.updateDirty().layout(), nil
 	case msg.String() == "down" && cur.kind != slotBody && !(cur.kind == slotCred):
 		return m.move(+1)
 	case msg.String() == "up" && cur.kind != slotBody && !(cur.kind == slotCred):
@@ -245,7 +357,63 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.ed, cmd = m.ed.update(msg)
+	return m.updateDirty(), cmd
+}
+
+// togglePanel shows or hides the side panel (profiles, or history).
+func (m Model) togglePanel(history bool) Model {
+	if m.panel && m.panelHst == history {
+		m.panel = false
+	} else {
+		m.panel, m.panelHst = true, history
+	}
+	return m.layout()
+}
+
+// panelKey handles keys while the side panel has focus.
+func (m Model) panelKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	consumes := !m.panelHst && (m.browser.Typing() || m.browser.Consumes(msg))
+	switch {
+	case key.Matches(msg, k.Quit), key.Matches(msg, k.QuitQ) && !consumes:
+		if m.cancel != nil {
+			m.cancel()
+		}
+		return m, tea.Quit
+	case msg.String() == "esc" && !consumes:
+		m.panel = false
+		return m.layout(), nil
+	case key.Matches(msg, k.Send):
+		return m.startSend()
+	}
+	if m.panelHst {
+		if msg.String() == "enter" {
+			if r, ok := m.hv.selected(); ok {
+				return m.reopen(r), nil
+			}
+			return m, nil
+		}
+		m.hv = m.hv.update(msg)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.browser, cmd = m.browser.Update(msg)
 	return m, cmd
+}
+
+// reopen puts a past request back into the editor: its profile when it had
+// one, else its method and URL (history never holds credentials).
+func (m Model) reopen(r profiles.Record) Model {
+	if r.Profile != "" {
+		if e, ok := m.browser.Entry(r.Profile); ok && !e.Broken() {
+			return m.open(e)
+		}
+	}
+	m = m.newProfile()
+	m.ed = newEditor(m.st, Prefill{Method: r.Method, URL: r.URL, Scheme: r.Scheme})
+	m.ed, _ = m.ed.setFocus(1)
+	m.status, m.statusSt = "reopened "+sanitize.Line(r.Method+" "+r.URL)+" · credentials are not kept in history: fill them in", m.st.Muted
+	return m.updateDirty().layout()
 }
 
 func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -316,6 +484,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 		return m.layout(), nil
 	}
 	ctx, cancel := context.WithCancel(m.opts.Ctx)
+	m.lastReq = req
 	m.seq++
 	m.cancel = cancel
 	m.inflight = true
@@ -327,10 +496,28 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq), m.spin.Tick)
 }
 
-func (m Model) gotResult(msg resultMsg) Model {
+func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 	if msg.seq != m.seq || !m.inflight {
-		return m // a cancelled or superseded request
+		return m, nil // a cancelled or superseded request
 	}
+	var cmd tea.Cmd
+	var ie *authn.InputError
+	var re *profiles.RefError
+	if msg.res != nil && !errors.As(msg.err, &ie) && !errors.As(msg.err, &re) && !errors.Is(msg.err, authn.ErrCanceled) {
+		rec := profiles.NewRecord(msg.res, msg.err, m.profile, m.lastReq, m.opts.Now())
+		m.hv = m.hv.add(rec)
+		if m.opts.History.Path != "" {
+			cmd = appendHistory(m.opts.History, rec)
+		}
+		if m.profile != "" {
+			last := lastByProfile([]profiles.Record{rec})
+			m.browser = m.browser.MergeLast(last)
+		}
+	}
+	return m.applyResult(msg), cmd
+}
+
+func (m Model) applyResult(msg resultMsg) Model {
 	m.inflight = false
 	m.cancel()
 	m.cancel = nil
@@ -388,6 +575,8 @@ func (m Model) restyle(st theme.Styles) Model {
 	m.ed.creds = m.ed.creds.SetStyles(st)
 	m.rp.st = st
 	m.rp.body = m.rp.body.SetStyles(st)
+	m.browser = m.browser.SetStyles(st)
+	m.hv.st = st
 	return m.layout()
 }
 
@@ -398,6 +587,16 @@ func (m Model) layout() Model {
 	}
 	m.help.SetWidth(m.width)
 	bodyH := m.height - 3 - m.helpHeight() // header, status, help
+	if m.panel {
+		pw := m.width
+		if m.width >= wideWidth {
+			pw = m.width * 35 / 100
+			m.ed = m.ed.setWidth(m.width - pw - 4)
+		}
+		m.browser = m.browser.SetSize(pw-1, bodyH)
+		m.hv.w, m.hv.h = pw-1, bodyH
+		return m
+	}
 	if m.width >= wideWidth {
 		left := m.width * 45 / 100
 		m.ed = m.ed.setWidth(left - 2)
@@ -430,11 +629,43 @@ func (m Model) render() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.st.Warn.Render(msg))
 	}
 	header := m.st.Title.Render("authlab") + m.st.Muted.Render("  credential tester")
+	if m.profile != "" {
+		header += "  " + m.st.Label.Render(sanitize.Line(m.profile))
+	}
+	if m.dirty {
+		header += m.st.Warn.Render(" ● unsaved")
+	}
 	status := m.statusSt.Render(truncate(m.status, m.width))
+	switch m.ask.kind {
+	case askName:
+		status = m.ask.input.View()
+	case askNone:
+	default:
+		status = m.st.Warn.Render(truncate(m.ask.text, m.width))
+	}
 	helpv := m.helpView()
 	bodyH := m.height - 2 - lipgloss.Height(helpv)
 	var body []string
-	if m.width >= wideWidth {
+	if m.panel {
+		var pv string
+		if m.panelHst {
+			pv = m.hv.view(m.opts.Now())
+		} else {
+			pv = m.browser.View()
+		}
+		if m.width >= wideWidth {
+			pw := m.width * 35 / 100
+			left := fit(pv, pw-1, bodyH)
+			right := fit(m.editorView(m.width-pw-4, bodyH), m.width-pw-2, bodyH)
+			sep := m.st.Muted.Render("│") + " "
+			body = make([]string, bodyH)
+			for i := range body {
+				body[i] = left[i] + sep + right[i]
+			}
+		} else {
+			body = fit(pv, m.width, bodyH)
+		}
+	} else if m.width >= wideWidth {
 		left := m.width * 45 / 100
 		ed := fit(m.editorView(left-2, bodyH), left, bodyH)
 		rp := fit(m.rp.view(m.inPane), m.width-left-2, bodyH)
@@ -498,13 +729,24 @@ func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 func (m Model) helpView() string {
 	k := m.keys
 	hk := helpKeys{}
+	if m.panel {
+		if m.panelHst {
+			hk.short = []key.Binding{k.History, k.Profiles, k.Send, k.Quit}
+		} else {
+			bk := m.browser.KeyMap()
+			hk.short = append(bk.ShortHelp(), k.Profiles, k.History, k.Quit)
+			hk.full = append(bk.FullHelp(), []key.Binding{k.Profiles, k.History, k.Save, k.Quit})
+		}
+		m.help.ShowAll = m.showAll && hk.full != nil
+		return fitWidth(m.help.View(hk), m.width)
+	}
 	if m.inPane {
 		bk := bodyview.DefaultKeyMap()
 		hk.short = []key.Binding{k.Send, k.TabNext, k.Tab1, k.Reveal, k.Next, k.Help, k.QuitQ}
-		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.TabNext, k.Tab1, k.Reveal}, bk.ShortHelp(), {k.Help, k.Quit, k.QuitQ}}
+		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.TabNext, k.Tab1, k.Reveal}, bk.ShortHelp(), {k.Save, k.Profiles, k.History}, {k.Help, k.Quit, k.QuitQ}}
 	} else {
 		cur, _ := m.ed.current()
-		hk.short = []key.Binding{k.Send, k.Next, k.Prev}
+		hk.short = []key.Binding{k.Send, k.Next}
 		switch cur.kind {
 		case slotMethod, slotScheme:
 			hk.short = append(hk.short, k.Choice)
@@ -513,9 +755,22 @@ func (m Model) helpView() string {
 		case slotCred:
 			hk.short = append(hk.short, m.ed.creds.KeyMap().ShortHelp()...)
 		}
-		hk.short = append(hk.short, k.Help, k.Quit)
-		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.Choice, k.AddHeader, k.DelHeader}, m.ed.creds.KeyMap().ShortHelp(), {k.Help, k.Quit}}
+		hk.short = append(hk.short, k.Save, k.Profiles, k.Help, k.Quit)
+		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.Choice, k.AddHeader, k.DelHeader}, m.ed.creds.KeyMap().ShortHelp(), {k.Save, k.Profiles, k.History}, {k.Help, k.Quit}}
 	}
 	m.help.ShowAll = m.showAll
-	return m.help.View(hk)
+	return fitWidth(m.help.View(hk), m.width)
+}
+
+// fitWidth cuts every line of s to w cells. bubbles' help adds an item that
+// overflows when its ellipsis would not fit either.
+func fitWidth(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "…")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -173,7 +175,7 @@ func TestResultTabsAndResize(t *testing.T) {
 			t.Errorf("at %dx%d the view has %d lines", sz[0], sz[1], len(lines))
 		}
 		for _, l := range lines {
-			if w := len([]rune(l)); w > sz[0] {
+			if w := ansi.StringWidth(l); w > sz[0] {
 				t.Errorf("at %dx%d a line is %d wide: %q", sz[0], sz[1], w, l)
 				break
 			}
@@ -203,4 +205,24 @@ func TestQuitKeys(t *testing.T) {
 		t.Error("ctrl+c in a text field did not quit")
 	}
 	_ = authn.Mask
+}
+
+// No golden view has a line wider than its terminal.
+func TestGoldenWidths(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.golden")
+	for _, f := range files {
+		w := 120
+		switch {
+		case strings.Contains(f, "80x24"):
+			w = 80
+		case strings.Contains(f, "toosmall"):
+			w = 50
+		}
+		b, _ := os.ReadFile(f)
+		for i, l := range strings.Split(string(b), "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("%s:%d is %d cells wide; the terminal has %d", f, i+1, ansi.StringWidth(l), w)
+			}
+		}
+	}
 }

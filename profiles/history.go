@@ -1,0 +1,293 @@
+package profiles
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/gofrs/flock"
+)
+
+// DefaultMaxHistory is how many records History keeps when Max is 0.
+const DefaultMaxHistory = 1000
+
+// minRecordLine is a lower bound of the length of one encoded Record line
+// (the shortest, all empty, is 68 bytes). A file smaller than Max times this
+// cannot hold more than Max records, so Append counts lines only past it.
+const minRecordLine = 64
+
+// Record is one request sent, as kept in the history file (JSON Lines). It
+// never holds a secret: URL is masked by the caller (NewRecord does it), and
+// Append strips any user:password@ that slipped through.
+type Record struct {
+	Time       time.Time `json:"time"`
+	Profile    string    `json:"profile,omitempty"`
+	Method     string    `json:"method"`
+	URL        string    `json:"url"` // credentials masked
+	Status     int       `json:"status,omitempty"`
+	DurationMS float64   `json:"duration_ms"`
+	Hints      []string  `json:"hints,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	Scheme     string    `json:"scheme,omitempty"`
+}
+
+// History is the file of requests sent, $XDG_STATE_HOME/authlab/history.jsonl
+// by default: one JSON record per line, appended, capped at Max records.
+// JSON Lines because an append is one write that cannot disturb the records
+// before it, and a line torn by a crash costs only that line.
+type History struct {
+	Path string
+	Max  int // records kept; 0 means DefaultMaxHistory
+}
+
+// DefaultHistoryPath returns $XDG_STATE_HOME/authlab/history.jsonl, or
+// $HOME/.local/state/authlab/history.jsonl (a relative XDG_STATE_HOME is
+// ignored, as the XDG Base Directory spec asks).
+func DefaultHistoryPath(lookupEnv func(string) (string, bool)) (string, error) {
+	base, err := xdgDir(lookupEnv, "XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return "", fmt.Errorf("cannot find the history file: %w", err)
+	}
+	return filepath.Join(base, "authlab", "history.jsonl"), nil
+}
+
+func (h History) max() int {
+	if h.Max > 0 {
+		return h.Max
+	}
+	return DefaultMaxHistory
+}
+
+// slack is how far past Max the file may grow before Append rewrites it, so
+// that a full history is rewritten once every slack appends, not on each.
+func (h History) slack() int { return max(1, h.max()/20) }
+
+// Append adds r as one line (O_APPEND, file 0600, folder 0700). When the file
+// holds more than Max records plus a small slack, it is rewritten with the
+// newest Max through renameio (temporary file, fsync, rename): until the
+// rename the old file stays whole, so a crash loses nothing. A lock file
+// (PATH.lock) keeps two authlab processes from losing each other's records
+// while one of them rewrites.
+func (h History) Append(r Record) error {
+	if h.Path == "" {
+		return errors.New("no history file set")
+	}
+	r.URL = stripUserinfo(r.URL)
+	line, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	line = append(line, '\n')
+	dir := filepath.Dir(h.Path)
+	if err := mkdirPrivate(dir); err != nil {
+		return fmt.Errorf("cannot create the history folder: %w", err)
+	}
+	l := flock.New(h.Path+".lock", flock.SetPermissions(0o600))
+	if err := l.Lock(); err != nil {
+		return fmt.Errorf("cannot lock the history: %w", err)
+	}
+	defer l.Unlock()
+
+	f, err := os.OpenFile(h.Path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if checkModes && fi.Mode().Perm() != 0o600 {
+		if err := f.Chmod(0o600); err != nil {
+			return err
+		}
+	}
+	if size := fi.Size(); size > 0 {
+		// After a crash the last line may be torn; start on a fresh line so
+		// this record is not glued to it.
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, size-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
+	}
+	if _, err := f.Write(line); err != nil {
+		return err
+	}
+	size := fi.Size() + int64(len(line))
+	if size <= int64(h.max()+h.slack())*minRecordLine {
+		return nil
+	}
+	data, err := os.ReadFile(h.Path)
+	if err != nil {
+		return err
+	}
+	if bytes.Count(data, []byte{'\n'}) <= h.max()+h.slack() {
+		return nil
+	}
+	return h.rewrite(data)
+}
+
+// rewrite replaces the file with the newest Max valid records of data.
+func (h History) rewrite(data []byte) error {
+	recs, _ := parseRecords(data)
+	if n := h.max(); len(recs) > n {
+		recs = recs[len(recs)-n:]
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return writeAtomic(h.Path, b.Bytes())
+}
+
+// Read returns the newest Max records, oldest first. Lines that are not
+// records (a line torn by a crash, a hand edit) are skipped, not an error; a
+// missing file is an empty history.
+func (h History) Read() ([]Record, error) {
+	recs, _, err := h.ReadSkipped()
+	return recs, err
+}
+
+// ReadSkipped is Read that also says how many lines it skipped.
+func (h History) ReadSkipped() (recs []Record, skipped int, err error) {
+	data, err := os.ReadFile(h.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return []Record{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot read the history: %w", err)
+	}
+	recs, skipped = parseRecords(data)
+	if n := h.max(); len(recs) > n {
+		recs = recs[len(recs)-n:]
+	}
+	return recs, skipped, nil
+}
+
+func parseRecords(data []byte) (recs []Record, skipped int) {
+	recs = []Record{}
+	for line := range bytes.SplitSeq(data, []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var r Record
+		if err := json.Unmarshal(line, &r); err != nil {
+			skipped++
+			continue
+		}
+		recs = append(recs, r)
+	}
+	return recs, skipped
+}
+
+// mkdirPrivate creates dir and its missing parents with mode 0700.
+func mkdirPrivate(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
+}
+
+// stripUserinfo removes "user:password@" from a URL. It also works on text
+// that does not parse as a URL, since a secret must not reach the file
+// either way.
+func stripUserinfo(u string) string {
+	if pu, err := url.Parse(u); err == nil {
+		if pu.User == nil {
+			return u
+		}
+		pu.User = nil
+		return pu.String()
+	}
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return u
+	}
+	rest := u[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		return u[:i+3] + rest[at+1:]
+	}
+	return u
+}
+
+// NewRecord makes the history record of one call of authn.Exchange: the URL
+// as first sent with credential parameters masked, the final status, the
+// total time, the hint titles and the error. Every secret value it knows of
+// (the scheme's secret fields in req, every credential the scheme added) is
+// masked wherever it appears, since server text and error messages can echo
+// them.
+func NewRecord(res *authn.Result, err error, profile string, req authn.Request, now time.Time) Record {
+	r := Record{Time: now, Profile: profile, Method: req.Method, URL: req.URL, Scheme: req.Scheme}
+	var secrets []string
+	if s, lerr := authn.Lookup(req.Scheme); lerr == nil && req.Scheme != "" {
+		for _, f := range s.Info().Fields {
+			if v := req.Fields[f.Name]; f.Secret && v != "" {
+				secrets = append(secrets, v)
+			}
+		}
+	}
+	if res != nil {
+		if len(res.Exchanges) > 0 {
+			first := res.Exchanges[0].Request
+			if first.URL != nil {
+				r.URL = first.DisplayURL(false)
+			}
+			if first.Method != "" {
+				r.Method = first.Method
+			}
+		}
+		for _, x := range res.Exchanges {
+			for _, c := range x.Request.Credentials {
+				if c.Value != c.Masked {
+					secrets = append(secrets, c.Value)
+				}
+			}
+		}
+		if fin := res.Final(); fin != nil && fin.Response != nil {
+			r.Status = fin.Response.Status
+		}
+		r.DurationMS = float64(res.Total) / float64(time.Millisecond)
+		for _, hnt := range res.Hints {
+			r.Hints = append(r.Hints, hnt.Title)
+		}
+	}
+	if err != nil {
+		r.Error = strings.Join(strings.Fields(err.Error()), " ")
+	}
+	scrub := func(s string) string {
+		for _, v := range secrets {
+			if len(v) < 4 {
+				continue
+			}
+			for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
+				s = strings.ReplaceAll(s, form, authn.Mask(v))
+			}
+		}
+		return s
+	}
+	r.URL = scrub(stripUserinfo(r.URL))
+	r.Error = scrub(r.Error)
+	for i := range r.Hints {
+		r.Hints[i] = scrub(r.Hints[i])
+	}
+	return r
+}

@@ -1,0 +1,324 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/authlab/authlab/ui/tui/browser"
+)
+
+// Messages of the profile and history commands. Every file operation runs
+// in a tea.Cmd; these carry the outcome back to Update.
+type (
+	entriesMsg struct {
+		entries []profiles.Entry
+		err     error
+	}
+	historyMsg struct {
+		records []profiles.Record
+		err     error
+	}
+	savedMsg struct {
+		name  string
+		stamp profiles.Stamp
+		err   error
+		draft profiles.Profile
+	}
+	fileOpMsg struct {
+		what string // "copied …", "renamed …", "deleted …"
+		err  error
+	}
+	recordedMsg struct{ err error }
+)
+
+// loadEntries lists the profiles folder.
+func loadEntries(s *profiles.Store) tea.Cmd {
+	return func() tea.Msg {
+		es, err := s.List()
+		return entriesMsg{es, err}
+	}
+}
+
+func loadHistory(h profiles.History) tea.Cmd {
+	return func() tea.Msg {
+		recs, err := h.Read()
+		return historyMsg{recs, err}
+	}
+}
+
+func saveProfile(s *profiles.Store, p profiles.Profile, o profiles.SaveOptions) tea.Cmd {
+	return func() tea.Msg {
+		st, err := s.Save(p, o)
+		return savedMsg{name: p.Name, stamp: st, err: err, draft: p}
+	}
+}
+
+func fileOp(what string, f func() error) tea.Cmd {
+	return func() tea.Msg { return fileOpMsg{what: what, err: f()} }
+}
+
+func appendHistory(h profiles.History, r profiles.Record) tea.Cmd {
+	return func() tea.Msg { return recordedMsg{h.Append(r)} }
+}
+
+// prefillFrom turns a saved profile into the editor's starting values.
+func prefillFrom(p *profiles.Profile) Prefill {
+	pf := Prefill{Method: p.Method, URL: p.URL, Header: http.Header{}, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
+	for _, h := range p.Headers {
+		pf.Header.Add(h.Name, h.Value)
+	}
+	return pf
+}
+
+// draftProfile is what the editor holds, as a profile to save (secret fields
+// keep whatever the user typed: references, or literals that need consent).
+func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profile {
+	p := profiles.Profile{
+		Name:   name,
+		Method: methods[e.method],
+		URL:    strings.TrimSpace(e.url.Value()),
+		Body:   e.body.Value(),
+		Scheme: e.schemes[e.scheme].Name,
+		Fields: e.creds.Values(),
+	}
+	if base != nil {
+		p.Description, p.TLS, p.Timeout, p.Follow = base.Description, base.TLS, base.Timeout, base.Follow
+	}
+	for _, h := range e.headers {
+		n, v := strings.TrimSpace(h.name.Value()), strings.TrimSpace(h.value.Value())
+		if n != "" || v != "" {
+			p.Headers = append(p.Headers, profiles.Header{Name: n, Value: v})
+		}
+	}
+	return p
+}
+
+// fingerprint summarises a profile's content for the unsaved-changes marker.
+func fingerprint(p profiles.Profile) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00", p.Method, p.URL, p.Body, p.Scheme)
+	for _, h := range p.Headers {
+		fmt.Fprintf(&b, "%s:%s\x00", h.Name, h.Value)
+	}
+	keys := make([]string, 0, len(p.Fields))
+	for k, v := range p.Fields {
+		if v != "" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%s\x00", k, p.Fields[k])
+	}
+	return b.String()
+}
+
+// lastByProfile condenses history into what the browser previews.
+func lastByProfile(recs []profiles.Record) map[string]browser.Last {
+	out := map[string]browser.Last{}
+	for _, r := range recs {
+		if r.Profile == "" {
+			continue
+		}
+		l, ok := out[r.Profile]
+		if !ok || r.Time.After(l.Time) {
+			out[r.Profile] = browser.Last{Status: r.Status, Time: r.Time, Duration: time.Duration(r.DurationMS * float64(time.Millisecond))}
+		}
+	}
+	return out
+}
+
+// literalSecrets lists the secret fields of p that hold literals.
+func literalSecrets(p profiles.Profile) []string {
+	s, err := authn.Lookup(p.Scheme)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, f := range s.Info().Fields {
+		if v := p.Fields[f.Name]; f.Secret && v != "" && !profiles.IsRef(v) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// ask is a question on the status line waiting for a key or a name.
+type ask struct {
+	kind  askKind
+	text  string
+	input textinput.Model // for askName
+	draft profiles.Profile
+}
+
+type askKind int
+
+const (
+	askNone      askKind = iota
+	askName              // name for a new profile (enter saves, esc cancels)
+	askPlaintext         // store literal secrets? y/n
+	askConflict          // file changed on disk: o overwrite, r reload, esc
+	askExists            // name taken: o overwrite, esc
+)
+
+func (m Model) startSave() (Model, tea.Cmd) {
+	if m.opts.Store == nil {
+		m.status, m.statusSt = "saving needs a profiles folder", m.st.Error
+		return m, nil
+	}
+	if m.profile == "" {
+		in := textinput.New()
+		in.Prompt = "save as: "
+		in.Placeholder = "group/name"
+		in.SetStyles(m.st.Input())
+		in.SetWidth(max(10, m.width-12))
+		cmd := in.Focus()
+		m.ask = ask{kind: askName, input: in, draft: m.ed.draftProfile("", m.base)}
+		return m, cmd
+	}
+	return m.save(m.ed.draftProfile(m.profile, m.base), false, false)
+}
+
+// save checks for literal secrets (asking first) and saves in a command.
+func (m Model) save(p profiles.Profile, plaintextOK, overwrite bool) (Model, tea.Cmd) {
+	if lits := literalSecrets(p); len(lits) > 0 && !plaintextOK {
+		m.ask = ask{kind: askPlaintext, draft: p, text: fmt.Sprintf(
+			"store %s as plain text in the profile file? Anyone who can read it or its backups can use it. y stores · n cancels (use env:NAME instead)",
+			strings.Join(lits, ", "))}
+		return m, nil
+	}
+	o := profiles.SaveOptions{AllowPlaintext: plaintextOK, Overwrite: overwrite}
+	if p.Name == m.profile && m.hasStamp {
+		st := m.stamp
+		o.Expect = &st
+	}
+	m.ask = ask{}
+	m.status, m.statusSt = "saving "+p.Name+"…", m.st.Muted
+	return m, saveProfile(m.opts.Store, p, o)
+}
+
+func (m Model) gotSaved(msg savedMsg) (Model, tea.Cmd) {
+	var changed *profiles.ChangedError
+	switch {
+	case errors.As(msg.err, &changed):
+		m.ask = ask{kind: askConflict, draft: msg.draft, text: fmt.Sprintf("%s changed on disk since you opened it. o overwrites it · r reloads it (your edits are lost) · esc keeps editing", msg.name)}
+		return m, nil
+	case errors.Is(msg.err, profiles.ErrExists):
+		m.ask = ask{kind: askExists, draft: msg.draft, text: fmt.Sprintf("a profile %s exists. o overwrites it · esc cancels", msg.name)}
+		return m, nil
+	case msg.err != nil:
+		m.status, m.statusSt = "not saved: "+sanitize.Line(msg.err.Error()), m.st.Error
+		return m, nil
+	}
+	m.profile, m.stamp, m.hasStamp = msg.name, msg.stamp, true
+	d := msg.draft
+	m.base = &d
+	m.savedFP = fingerprint(msg.draft)
+	m.dirty = false
+	m.status, m.statusSt = "saved "+msg.name, m.st.OK
+	return m, loadEntries(m.opts.Store)
+}
+
+// askKey answers the question on the status line.
+func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := msg.String()
+	switch m.ask.kind {
+	case askName:
+		switch k {
+		case "esc":
+			m.ask = ask{}
+			m.status, m.statusSt = "not saved", m.st.Muted
+			return m, nil
+		case "enter":
+			name := strings.TrimSpace(m.ask.input.Value())
+			if name == "" {
+				return m, nil
+			}
+			p := m.ask.draft
+			p.Name = name
+			return m.save(p, false, false)
+		}
+		var cmd tea.Cmd
+		m.ask.input, cmd = m.ask.input.Update(msg)
+		return m, cmd
+	case askPlaintext:
+		switch k {
+		case "y", "Y":
+			return m.save(m.ask.draft, true, false)
+		case "n", "N", "esc":
+			m.ask = ask{}
+			m.status, m.statusSt = "not saved: use env:NAME, file:PATH, keyring:NAME or prompt for secrets", m.st.Warn
+		}
+		return m, nil
+	case askConflict, askExists:
+		switch k {
+		case "o", "O":
+			return m.save(m.ask.draft, len(literalSecrets(m.ask.draft)) > 0, true)
+		case "r", "R":
+			if m.ask.kind == askConflict {
+				m.ask = ask{}
+				return m, m.reload(m.ask.draft.Name)
+			}
+		case "esc", "n", "N":
+			m.ask = ask{}
+			m.status, m.statusSt = "not saved", m.st.Muted
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+// reload re-reads the named profile (after a conflict) into the editor.
+func (m Model) reload(name string) tea.Cmd {
+	s := m.opts.Store
+	return func() tea.Msg {
+		e, err := s.Load(name)
+		if err != nil {
+			return fileOpMsg{what: "reload " + name, err: err}
+		}
+		return browser.OpenMsg{Entry: e}
+	}
+}
+
+// open loads an entry into the editor.
+func (m Model) open(e profiles.Entry) Model {
+	m.ed = newEditor(m.st, prefillFrom(e.Profile))
+	m.profile, m.stamp, m.hasStamp = e.Name, e.Stamp, true
+	p := *e.Profile
+	m.base = &p
+	m.savedFP = fingerprint(m.ed.draftProfile(e.Name, m.base))
+	m.dirty = false
+	m.panel = false
+	m.inPane = false
+	m.ed, _ = m.ed.setFocus(1)
+	m.status, m.statusSt = "opened "+sanitize.Line(e.Name), m.st.Muted
+	return m.layout()
+}
+
+func (m Model) newProfile() Model {
+	m.ed = newEditor(m.st, Prefill{})
+	m.profile, m.hasStamp, m.base, m.dirty = "", false, nil, false
+	m.savedFP = fingerprint(m.ed.draftProfile("", nil))
+	m.panel, m.inPane = false, false
+	m.ed, _ = m.ed.setFocus(1)
+	m.status, m.statusSt = "new request", m.st.Muted
+	return m.layout()
+}
+
+// updateDirty refreshes the unsaved-changes marker.
+func (m Model) updateDirty() Model {
+	m.dirty = fingerprint(m.ed.draftProfile(m.profile, m.base)) != m.savedFP
+	return m
+}
+
+var _ = slices.Clone[[]string]
