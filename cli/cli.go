@@ -107,7 +107,6 @@ func (e Env) now() time.Time {
 	return time.Now()
 }
 
-
 // exitError carries an exit code through cobra.
 type exitError struct {
 	code int
@@ -205,4 +204,3 @@ func schemeNames() []string {
 	}
 	return out
 }
-
