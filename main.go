@@ -24,6 +24,7 @@ func main() {
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		TermSize:  func() (int, int, error) { return term.GetSize(int(os.Stdout.Fd())) },
 		Prompt:    func(label string) (string, error) { return promptTTY(ctx, label) },
+		Keyring:   profiles.OSKeyring(),
 	})
 	stop()
 	os.Exit(code)

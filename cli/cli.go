@@ -45,6 +45,9 @@ type Env struct {
 	// TermSize returns the terminal's size (nil: unknown until the TUI
 	// starts).
 	TermSize func() (w, h int, err error)
+	// Keyring resolves keyring: references (nil: they fail with a plain
+	// message naming env:/prompt instead).
+	Keyring profiles.Keyring
 	// Now is the clock for history records (time.Now when nil).
 	Now func() time.Time
 	// profilesDir points at the --profiles flag's value.
@@ -63,7 +66,7 @@ func (e Env) getenv(name string) string {
 }
 
 func (e Env) resolver() profiles.Resolver {
-	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: e.ReadFile, Prompt: e.Prompt}
+	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: e.ReadFile, Prompt: e.Prompt, Keyring: e.Keyring}
 }
 
 // store opens the profiles folder: --profiles, AUTHLAB_PROFILES, then the

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
-	"github.com/gofrs/flock"
 )
 
 // DefaultMaxHistory is how many records History keeps when Max is 0.
@@ -90,11 +89,11 @@ func (h History) Append(r Record) error {
 	if err := mkdirPrivate(dir); err != nil {
 		return fmt.Errorf("cannot create the history folder: %w", err)
 	}
-	l := flock.New(h.Path+".lock", flock.SetPermissions(0o600))
-	if err := l.Lock(); err != nil {
-		return fmt.Errorf("cannot lock the history: %w", err)
+	unlock, err := lockFile(h.Path+".lock", "the history")
+	if err != nil {
+		return err
 	}
-	defer l.Unlock()
+	defer unlock()
 
 	f, err := os.OpenFile(h.Path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {

@@ -634,18 +634,24 @@ func (s *Store) ensureDirs(dir string) error {
 	}
 }
 
-// lock takes the store's lock file, waiting up to 10 seconds for another
-// authlab to finish its write.
+// lock takes the store's lock file (.lock in Dir).
 func (s *Store) lock() (unlock func(), err error) {
-	l := flock.New(filepath.Join(s.Dir, ".lock"), flock.SetPermissions(0o600))
+	return lockFile(filepath.Join(s.Dir, ".lock"), "profiles")
+}
+
+// lockFile takes an exclusive flock(2) on path, waiting up to 10 seconds
+// for another authlab to finish. The kernel drops the lock when a process
+// dies, so a crash never leaves it held.
+func lockFile(path, what string) (unlock func(), err error) {
+	l := flock.New(path, flock.SetPermissions(0o600))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, 2*time.Millisecond)
 	if err != nil || !ok {
 		if err == nil || errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("another authlab has been writing profiles for 10s (lock %s); try again", l.Path())
+			return nil, fmt.Errorf("another authlab has been writing %s for 10s (lock %s); try again", what, path)
 		}
-		return nil, fmt.Errorf("cannot lock the profiles folder: %w", err)
+		return nil, fmt.Errorf("cannot lock %s: %w", path, err)
 	}
 	return func() { l.Unlock() }, nil
 }
