@@ -362,3 +362,21 @@ func TestSchemesLists(t *testing.T) {
 	}
 	_ = io.Discard
 }
+
+// Presenter mode: a server that echoes the credentials does not get them on
+// the projector, and --reveal is refused.
+func TestPresentMasksEchoedSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		io.WriteString(w, "you sent "+r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	r := authlab(t, []string{"TOK=projector-t0ken"}, "send", "--present", "-v", "-a", "bearer", "-c", "token=env:TOK", srv.URL)
+	if r.code != 0 || strings.Contains(r.stdout+r.stderr, "projector-t0ken") {
+		t.Errorf("--present: exit %d, output shows the token:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = authlab(t, []string{"TOK=projector-t0ken"}, "send", "--present", "--reveal", "-a", "bearer", "-c", "token=env:TOK", srv.URL)
+	if r.code != 1 || !strings.Contains(r.stderr, "presenter mode") {
+		t.Errorf("--present --reveal: exit %d, stderr %q; want refused", r.code, r.stderr)
+	}
+}

@@ -40,6 +40,7 @@ type sendFlags struct {
 	profile        string
 	save           string
 	allowPlaintext bool
+	present        bool
 }
 
 func (f *sendFlags) register(fs *pflag.FlagSet) {
@@ -61,6 +62,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.profile, "profile", "", "start from saved profile NAME; flags override its fields")
 	fs.StringVar(&f.save, "save", "", "save the request as profile NAME (secret references kept)")
 	fs.BoolVar(&f.allowPlaintext, "allow-plaintext", false, "let --save write a literal secret into the profile file")
+	fs.BoolVar(&f.present, "present", false, "presenter mode: secrets always masked (no --reveal), echoed secrets masked, high contrast")
 }
 
 func newSend(env Env) *cobra.Command {
@@ -183,6 +185,9 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if err != nil {
 		return inputErr(err)
 	}
+	if f.present && f.reveal {
+		return inputErr(errors.New("--reveal is disabled in presenter mode (--present): secrets stay masked on a projector"))
+	}
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
 	if err != nil {
 		return inputErr(err)
@@ -212,6 +217,9 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	eng := authn.New(opts)
 	defer eng.Close()
 	res, xerr := eng.Exchange(ctx, req)
+	if f.present {
+		res.Redact(authn.SecretsOf(req, res)) // a server may echo a secret
+	}
 	var ie *authn.InputError
 	if !errors.As(xerr, &ie) {
 		env.record(res, xerr, f.profile, req)

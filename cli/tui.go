@@ -66,6 +66,7 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		Store:    store,
 		History:  hist,
 		Profile:  f.profile,
+		Present:  f.present,
 		NoColor:  env.getenv("NO_COLOR") != "",
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,

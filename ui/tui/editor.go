@@ -63,6 +63,16 @@ type editor struct {
 	creds   credform.Model
 	focus   int // index into slots(); -1 when the editor is not focused
 	errs    map[slot]string
+	present bool // presenter mode: no reveal toggle in the credential form
+}
+
+// credKeys is the credential form's keymap; presenter mode has no reveal.
+func (e editor) credKeys() credform.KeyMap {
+	km := credform.DefaultKeyMap()
+	if e.present {
+		km.Reveal.SetEnabled(false)
+	}
+	return km
 }
 
 func newInput(st theme.Styles, placeholder string) textinput.Model {
@@ -73,8 +83,8 @@ func newInput(st theme.Styles, placeholder string) textinput.Model {
 	return ti
 }
 
-func newEditor(st theme.Styles, p Prefill) editor {
-	e := editor{st: st, errs: map[slot]string{}}
+func newEditor(st theme.Styles, p Prefill, present bool) editor {
+	e := editor{st: st, errs: map[slot]string{}, present: present}
 	for _, s := range authn.Schemes() {
 		e.schemes = append(e.schemes, s.Info())
 	}
@@ -112,7 +122,7 @@ func newEditor(st theme.Styles, p Prefill) editor {
 			e.scheme = i
 		}
 	}
-	e.creds = credform.New(st, credform.DefaultKeyMap(), e.schemes[e.scheme]).SetValues(p.Fields)
+	e.creds = credform.New(st, e.credKeys(), e.schemes[e.scheme]).SetValues(p.Fields)
 	e.focus = -1
 	return e
 }
@@ -222,7 +232,7 @@ func (e editor) cycle(delta int) editor {
 		e.scheme = (e.scheme + delta + len(e.schemes)) % len(e.schemes)
 		// keep the values of fields that the new scheme also has
 		old := e.creds.Values()
-		e.creds = credform.New(e.st, credform.DefaultKeyMap(), e.schemes[e.scheme]).SetValues(old).SetWidth(max(20, e.width-2))
+		e.creds = credform.New(e.st, e.credKeys(), e.schemes[e.scheme]).SetValues(old).SetWidth(max(20, e.width-2))
 	}
 	return e
 }

@@ -24,6 +24,8 @@ type KeyMap struct {
 	Tab4      key.Binding
 	Tab5      key.Binding
 	Reveal    key.Binding // reveal secrets in the result pane
+	StepNext  key.Binding // Trace tab: one step at a time
+	StepPrev  key.Binding
 	Save      key.Binding
 	Profiles  key.Binding
 	History   key.Binding
@@ -50,6 +52,8 @@ func DefaultKeyMap() KeyMap {
 		Tab4:      key.NewBinding(key.WithKeys("4")),
 		Tab5:      key.NewBinding(key.WithKeys("5")),
 		Reveal:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reveal secrets")),
+		StepNext:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n/p", "step through the trace")),
+		StepPrev:  key.NewBinding(key.WithKeys("p")),
 		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Profiles:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "profiles")),
 		History:   key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "history")),

@@ -55,6 +55,9 @@ type Options struct {
 	History profiles.History
 	// Profile is the name of the profile the prefill came from, if any.
 	Profile string
+	// Present is presenter mode: secrets always masked, reveal disabled,
+	// echoed secrets masked in responses, a high-contrast theme.
+	Present bool
 	// Width and Height are the terminal's size when known before start, so
 	// the very first frame is drawn at once instead of after the first
 	// WindowSizeMsg.
@@ -105,10 +108,10 @@ func New(opts Options) Model {
 	if opts.Ctx == nil {
 		opts.Ctx = context.Background()
 	}
-	st := theme.New(true, opts.NoColor)
+	st := styles(true, opts)
 	m := Model{opts: opts, keys: DefaultKeyMap(), help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m = m.withStyles(st)
-	m.ed = newEditor(st, opts.Prefill)
+	m.ed = newEditor(st, opts.Prefill, opts.Present)
 	m.rp = newResultPane(st)
 	m.browser = browser.New(st, browser.DefaultKeyMap())
 	if opts.Store != nil {
@@ -138,6 +141,14 @@ func (m Model) withStyles(st theme.Styles) Model {
 	return m
 }
 
+// styles picks the theme: presenter mode's high contrast, or the normal one.
+func styles(dark bool, o Options) theme.Styles {
+	if o.Present && !o.NoColor {
+		return theme.HighContrast(dark)
+	}
+	return theme.New(dark, o.NoColor)
+}
+
 // Init asks the terminal for its background colour so styles suit light and
 // dark themes.
 func (m Model) Init() tea.Cmd {
@@ -161,7 +172,7 @@ type resultMsg struct {
 
 // send builds the command for one request. It captures copies of everything
 // it needs; it never reads the model while running.
-func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int) tea.Cmd {
+func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool) tea.Cmd {
 	return func() tea.Msg {
 		fields := make(map[string]string, len(req.Fields))
 		for k, v := range req.Fields {
@@ -176,6 +187,9 @@ func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn
 		}
 		req.Fields = fields
 		res, err := eng.Exchange(ctx, req)
+		if present {
+			res.Redact(authn.SecretsOf(req, res)) // the server may echo a secret
+		}
 		var doc bodyview.Document
 		if fin := res.Final(); fin != nil && fin.Response != nil {
 			doc = bodyview.Prepare(fin.Response.Header.Get("Content-Type"), fin.Response.Body, fin.Response.Truncated)
@@ -191,7 +205,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		return m.layout(), nil
 	case tea.BackgroundColorMsg:
-		return m.restyle(theme.New(msg.IsDark(), m.opts.NoColor)), nil
+		return m.restyle(styles(msg.IsDark(), m.opts)), nil
 	case resultMsg:
 		return m.gotResult(msg)
 	case entriesMsg:
@@ -410,7 +424,7 @@ func (m Model) reopen(r profiles.Record) Model {
 		}
 	}
 	m = m.newProfile()
-	m.ed = newEditor(m.st, Prefill{Method: r.Method, URL: r.URL, Scheme: r.Scheme})
+	m.ed = newEditor(m.st, Prefill{Method: r.Method, URL: r.URL, Scheme: r.Scheme}, m.opts.Present)
 	m.ed, _ = m.ed.setFocus(1)
 	m.status, m.statusSt = "reopened "+sanitize.Line(r.Method+" "+r.URL)+" · credentials are not kept in history: fill them in", m.st.Muted
 	return m.updateDirty().layout()
@@ -428,6 +442,7 @@ func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		tab = tabHeaders
 	case key.Matches(msg, k.Tab4):
 		tab = tabTrace
+		m.rp.step = 0
 	case key.Matches(msg, k.Tab5):
 		tab = tabTiming
 	case key.Matches(msg, k.TabNext) && m.rp.tab != tabBody:
@@ -439,8 +454,18 @@ func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case msg.String() == "[":
 		tab = m.rp.tab - 1
 	case key.Matches(msg, k.Reveal):
+		if m.opts.Present {
+			m.status, m.statusSt = "presenter mode: secrets stay masked", m.st.Warn
+			return m, nil
+		}
 		m.rp.reveal = !m.rp.reveal
 		m.rp = m.rp.rerender()
+		return m, nil
+	case m.rp.tab == tabTrace && key.Matches(msg, k.StepNext):
+		m.rp = m.rp.stepTo(+1)
+		return m, nil
+	case m.rp.tab == tabTrace && key.Matches(msg, k.StepPrev):
+		m.rp = m.rp.stepTo(-1)
 		return m, nil
 	}
 	if tab >= 0 {
@@ -493,7 +518,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	m.rp.elapsed = 0
 	m.rp.spinner = m.spin.View()
 	m.status, m.statusSt = fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st.Muted
-	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq), m.spin.Tick)
+	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq, m.opts.Present), m.spin.Tick)
 }
 
 func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {

@@ -292,7 +292,7 @@ func (m Model) reload(name string) tea.Cmd {
 
 // open loads an entry into the editor.
 func (m Model) open(e profiles.Entry) Model {
-	m.ed = newEditor(m.st, prefillFrom(e.Profile))
+	m.ed = newEditor(m.st, prefillFrom(e.Profile), m.opts.Present)
 	m.profile, m.stamp, m.hasStamp = e.Name, e.Stamp, true
 	p := *e.Profile
 	m.base = &p
@@ -306,7 +306,7 @@ func (m Model) open(e profiles.Entry) Model {
 }
 
 func (m Model) newProfile() Model {
-	m.ed = newEditor(m.st, Prefill{})
+	m.ed = newEditor(m.st, Prefill{}, m.opts.Present)
 	m.profile, m.hasStamp, m.base, m.dirty = "", false, nil, false
 	m.savedFP = fingerprint(m.ed.draftProfile("", nil))
 	m.panel, m.inPane = false, false

@@ -56,6 +56,7 @@ type resultPane struct {
 	body    bodyview.Model
 	elapsed time.Duration
 	spinner string
+	step    int // Trace tab: 0 shows every step; k > 0 shows step k alone (n/p)
 }
 
 func newResultPane(st theme.Styles) resultPane {
@@ -73,6 +74,7 @@ func (p resultPane) setSize(w, h int) resultPane {
 
 func (p resultPane) setResult(res *authn.Result, err error, doc bodyview.Document) resultPane {
 	p.res, p.err = res, err
+	p.step = 0
 	p.state = paneDone
 	if res == nil || res.Final() == nil || res.Final().Response == nil {
 		p.state = paneFailed
@@ -148,7 +150,10 @@ func (p resultPane) text() string {
 	case tabHeaders:
 		return p.headersText(w)
 	case tabTrace:
-		return traceText(p.st, p.res, p.reveal, w)
+		if p.step > 0 {
+			return stepText(p.st, p.res, p.step, p.reveal, w)
+		}
+		return traceText(p.st, p.res, p.reveal, w) + "\n\n" + p.st.Muted.Render("n steps through one at a time, for a class")
 	case tabTiming:
 		return p.timingText()
 	}
@@ -357,5 +362,51 @@ func (p resultPane) timingText() string {
 		b.WriteString("\n")
 	}
 	b.WriteString("  " + st.Label.Render(fmt.Sprintf("%-12s", "All")) + millis(p.res.Total))
+	return b.String()
+}
+
+// stepTo moves the Trace tab's step-through by d (n/p); past either end it
+// goes back to the full listing.
+func (p resultPane) stepTo(d int) resultPane {
+	if p.res == nil || len(p.res.Trace.Steps) == 0 {
+		return p
+	}
+	p.step += d
+	if p.step < 0 {
+		p.step = len(p.res.Trace.Steps)
+	}
+	if p.step > len(p.res.Trace.Steps) {
+		p.step = 0
+	}
+	p.vp.SetYOffset(0)
+	return p.rerender()
+}
+
+// stepText shows one step of the trace, large, for pacing a class: what is
+// computed, why, where it is specified, and its values.
+func stepText(st theme.Styles, res *authn.Result, k int, reveal bool, w int) string {
+	steps := res.Trace.Steps
+	s := steps[k-1]
+	var b strings.Builder
+	b.WriteString(st.Muted.Render(fmt.Sprintf("%s · step %d of %d", res.Scheme.Title, k, len(steps))) + "\n\n")
+	b.WriteString(st.Title.Render(wrap(lipgloss.NewStyle(), w, sanitize.Line(s.Title))) + "\n")
+	if s.Ref != "" {
+		b.WriteString(st.Muted.Render("specified in "+sanitize.Line(s.Ref)) + "\n")
+	}
+	b.WriteString("\n")
+	if s.Note != "" {
+		b.WriteString(wrap(lipgloss.NewStyle(), w, sanitize.Line(s.Note)) + "\n\n")
+	}
+	for _, v := range s.Values {
+		label := sanitize.Line(v.Label)
+		vs := st.Value
+		if v.Secret && !reveal {
+			label += " (secret)"
+			vs = st.Secret
+		}
+		b.WriteString(st.Key.Render(label) + "\n")
+		b.WriteString(indent(wrap(vs, w-2, sanitize.String(v.Shown(reveal))), "  ") + "\n")
+	}
+	b.WriteString("\n" + st.Muted.Render("n next step · p previous · 4 the whole trace"))
 	return b.String()
 }

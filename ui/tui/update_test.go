@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/profiles"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -224,5 +226,42 @@ func TestGoldenWidths(t *testing.T) {
 				t.Errorf("%s:%d is %d cells wide; the terminal has %d", f, i+1, ansi.StringWidth(l), w)
 			}
 		}
+	}
+}
+
+func TestTraceStepThrough(t *testing.T) {
+	m := twitterResult(t, sizes[0], false)
+	m, _ = step(t, m, keyMsg("4"))
+	n := len(m.rp.res.Trace.Steps)
+	m, _ = step(t, m, keyMsg("n"))
+	if !strings.Contains(view(m), fmt.Sprintf("step 1 of %d", n)) || !strings.Contains(view(m), "specified in RFC 5849") {
+		t.Fatalf("n: view lacks step 1:\n%s", view(m))
+	}
+	m, _ = step(t, m, keyMsg("n"), keyMsg("n"), keyMsg("p"))
+	if !strings.Contains(view(m), fmt.Sprintf("step 2 of %d", n)) {
+		t.Errorf("n n p: want step 2:\n%s", view(m))
+	}
+	m, _ = step(t, m, keyMsg("p"), keyMsg("p"))
+	if strings.Contains(view(m), "step ") && strings.Contains(view(m), " of ") && !strings.Contains(view(m), "1. ") {
+		t.Errorf("p before step 1 did not go back to the whole trace:\n%s", view(m))
+	}
+}
+
+func TestPresenterModeDisablesReveal(t *testing.T) {
+	srv := twitterServer(t)
+	eng := authn.New(authn.Options{Transport: routeTo(srv), Now: func() time.Time { return fixedNow }})
+	t.Cleanup(eng.Close)
+	p := oauthPrefill
+	p.Method, p.Body, p.URL = "GET", "", "https://api.twitter.com/1.1/account/verify_credentials.json"
+	m := New(Options{Prefill: p, Engine: eng, Present: true, Now: func() time.Time { return fixedNow },
+		Resolver: profiles.Resolver{LookupEnv: func(string) (string, bool) { return "", false }}})
+	m, cmd := step(t, m, size(120, 40), keyMsg("ctrl+r"))
+	m, _ = step(t, m, stable(runSend(t, cmd)))
+	m, _ = step(t, m, keyMsg("shift+tab"), keyMsg("4"), keyMsg("R"))
+	if m.rp.reveal || strings.Contains(ansi.Strip(m.rp.vp.GetContent()), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
+		t.Error("R revealed secrets in presenter mode")
+	}
+	if !strings.Contains(m.status, "presenter mode") {
+		t.Errorf("status = %q; want the presenter-mode notice", m.status)
 	}
 }

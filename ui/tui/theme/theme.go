@@ -127,3 +127,22 @@ func StatusClass(code int) string {
 	}
 	return "informational"
 }
+
+// HighContrast returns styles for a projector (presenter mode): no greys,
+// saturated colours, bold text, so a room can read it from the back.
+func HighContrast(dark bool) Styles {
+	s := New(dark, false)
+	fg := lipgloss.Color("#000000")
+	if dark {
+		fg = lipgloss.Color("#FFFFFF")
+	}
+	for _, st := range []*lipgloss.Style{&s.Muted, &s.Label, &s.Secret, &s.JSONPunct, &s.JSONNull, &s.Tab} {
+		*st = st.Foreground(fg)
+	}
+	for _, st := range []*lipgloss.Style{&s.Title, &s.LabelFocused, &s.Value, &s.Key, &s.JSONKey, &s.JSONString, &s.JSONNumber, &s.JSONBool} {
+		*st = st.Bold(true)
+	}
+	s.TabActive = s.TabActive.Reverse(true)
+	s.Pane = s.Pane.BorderForeground(fg)
+	return s
+}
