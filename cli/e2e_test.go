@@ -380,3 +380,40 @@ func TestPresentMasksEchoedSecrets(t *testing.T) {
 		t.Errorf("--present --reveal: exit %d, stderr %q; want refused", r.code, r.stderr)
 	}
 }
+
+// Every demo profile against the embedded practice server ({{practice}}):
+// the expected status and hint, offline.
+func TestDemoProfilesAgainstPractice(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "profiles")
+	env := []string{"AUTHLAB_PROFILES=" + dir}
+	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "8 demo profiles") {
+		t.Fatalf("profiles demo: %d %s%s", r.code, r.stdout, r.stderr)
+	}
+	tests := []struct {
+		profile string
+		code    int
+		status  string
+		hint    string
+	}{
+		{"demo/github-basic", 0, "200", ""},
+		{"demo/github-basic-wrong", 4, "401", "Bad credentials"},
+		{"demo/github-bearer", 0, "200", ""},
+		{"demo/twitter-verify", 0, "200", ""},
+		{"demo/twitter-wrong-token-secret", 4, "401", "Twitter code 32"},
+		{"demo/twitter-no-auth", 4, "400", "Twitter code 215"},
+		{"demo/bearer-expired", 4, "401", "invalid_token"},
+		{"demo/apikey", 0, "200", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.profile, func(t *testing.T) {
+			r := authlab(t, env, "send", "--profile", tt.profile)
+			m := statusLine.FindStringSubmatch(r.stdout)
+			if r.code != tt.code || m == nil || m[1] != tt.status {
+				t.Fatalf("exit %d, status %v; want %d and %s\n%s%s", r.code, m, tt.code, tt.status, r.stdout, r.stderr)
+			}
+			if tt.hint != "" && !strings.Contains(r.stdout, tt.hint) {
+				t.Errorf("output lacks the hint %q:\n%s", tt.hint, r.stdout)
+			}
+		})
+	}
+}

@@ -102,7 +102,7 @@ sub-folders are groups. Secret fields are stored as references.`,
 			return withStore(env, func(s *profiles.Store) error { return s.Copy(args[0], args[1]) })
 		},
 	}
-	cmd.AddCommand(list, show, rm, mv, cp)
+	cmd.AddCommand(list, show, rm, mv, cp, newDemo(env))
 	return cmd
 }
 

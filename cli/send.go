@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui"
 	"github.com/spf13/cobra"
@@ -213,6 +214,11 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		return inputErr(err)
 	}
 	req.Fields = fields
+	emb := practice.NewEmbedded(practice.Options{})
+	defer emb.Close()
+	if req.URL, err = emb.Expand(req.URL); err != nil {
+		return inputErr(err)
+	}
 
 	eng := authn.New(opts)
 	defer eng.Close()

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/tui"
 )
@@ -25,6 +26,9 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		}
 		store = nil // the TUI works without saved profiles
 		notice = append(notice, "profiles are off: "+err.Error())
+	}
+	if store != nil {
+		firstStart(store)
 	}
 	var base *profiles.Profile
 	if f.profile != "" {
@@ -56,6 +60,8 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 	hist, _ := env.history()
 	eng := authn.New(opts)
 	defer eng.Close()
+	emb := practice.NewEmbedded(practice.Options{})
+	defer emb.Close()
 	o := tui.Options{
 		Prefill: tui.Prefill{
 			Method: req.Method, URL: req.URL, Header: req.Header, Body: string(req.Body),
@@ -67,6 +73,7 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		History:  hist,
 		Profile:  f.profile,
 		Present:  f.present,
+		Practice: emb,
 		NoColor:  env.getenv("NO_COLOR") != "",
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,

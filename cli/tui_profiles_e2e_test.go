@@ -80,7 +80,7 @@ func TestTUISaveFindSendHistory(t *testing.T) {
 	s.key(ctrlO)
 	s.waitText("github/")
 	s.key("/")
-	s.typeText("gith")
+	s.typeText("github/us")
 	s.key(keyEnter) // leave the filter, keeping it
 	s.key(keyEnter) // open the selected profile
 	s.waitText("opened github/user")
@@ -107,7 +107,7 @@ func TestTUISaveFindSendHistory(t *testing.T) {
 		if strings.Contains(strings.ReplaceAll(string(b), "/basic-auth/user/s3cretPassw0rd", ""), "s3cretPassw0rd") {
 			t.Errorf("%s contains the password", path)
 		}
-		if strings.HasSuffix(path, ".toml") && !strings.Contains(string(b), "env:GITHUB_PASSWORD") {
+		if strings.HasSuffix(path, filepath.Join("github", "user.toml")) && !strings.Contains(string(b), "env:GITHUB_PASSWORD") {
 			t.Errorf("%s does not keep the reference:\n%s", path, b)
 		}
 		return nil

@@ -229,5 +229,28 @@ func (p Printer) printTrace(w io.Writer, res *authn.Result) {
 			}
 		}
 	}
+	p.printServerTrace(w, res)
 	fmt.Fprintln(w)
+}
+
+// printServerTrace shows what the practice server computed and the first
+// difference with the client's trace.
+func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
+	c, ok := Compare(res)
+	if !ok {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", p.style(sgrBold, "Practice server · "+sanitize.Line(c.Server.Verdict)))
+	for _, v := range c.Server.Values {
+		fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, sanitize.Line(v.Label)), sanitize.Line(v.Value))
+	}
+	if c.Differ {
+		d := c.First
+		fmt.Fprintf(w, "%s %s\n", p.style(sgrRed+sgrBold, "First difference:"), sanitize.Line(d.Label))
+		fmt.Fprintf(w, "    client: %s\n    server: %s\n", sanitize.Line(d.Client), sanitize.Line(d.Server))
+		if d.At >= 0 {
+			fmt.Fprintf(w, "    (from byte %d)\n", d.At)
+		}
+		fmt.Fprintf(w, "    %s\n", sanitize.Line(d.Explain))
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui/tui/credform"
 	"github.com/authlab/authlab/ui/tui/theme"
 	"github.com/charmbracelet/x/ansi"
@@ -305,7 +306,7 @@ func (e editor) request() (editor, authn.Request, string) {
 		Fields: e.creds.Values(),
 	}
 	var reasons []string
-	if _, err := authn.ParseURL(req.URL); err != nil {
+	if _, err := authn.ParseURL(strings.ReplaceAll(req.URL, practice.Placeholder, "http://127.0.0.1")); err != nil {
 		e.errs[slot{kind: slotURL}] = err.Error()
 		reasons = append(reasons, err.Error())
 	}

@@ -21,6 +21,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
@@ -55,6 +56,9 @@ type Options struct {
 	History profiles.History
 	// Profile is the name of the profile the prefill came from, if any.
 	Profile string
+	// Practice expands {{practice}} in URLs, starting the embedded practice
+	// server on first use (nil: the placeholder stays as it is).
+	Practice *practice.Embedded
 	// Present is presenter mode: secrets always masked, reveal disabled,
 	// echoed secrets masked in responses, a high-contrast theme.
 	Present bool
@@ -91,6 +95,8 @@ type Model struct {
 	dirty    bool
 	ask      ask
 	lastReq  authn.Request
+	// practiceURL is where the embedded practice server runs, once started.
+	practiceURL string
 
 	inflight bool
 	seq      int
@@ -164,16 +170,26 @@ func (m Model) Init() tea.Cmd {
 
 // resultMsg carries the outcome of one send back to Update.
 type resultMsg struct {
-	seq int
-	res *authn.Result
-	err error
-	doc bodyview.Document
+	seq      int
+	practice string // base URL of the embedded practice server, when used
+	res      *authn.Result
+	err      error
+	doc      bodyview.Document
 }
 
 // send builds the command for one request. It captures copies of everything
 // it needs; it never reads the model while running.
-func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool) tea.Cmd {
+func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded) tea.Cmd {
 	return func() tea.Msg {
+		u, err := pr.Expand(req.URL)
+		if err != nil {
+			return resultMsg{seq: seq, err: err}
+		}
+		var practiceURL string
+		if u != req.URL {
+			practiceURL = pr.Started()
+		}
+		req.URL = u
 		fields := make(map[string]string, len(req.Fields))
 		for k, v := range req.Fields {
 			if v == profiles.Prompt {
@@ -194,7 +210,7 @@ func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn
 		if fin := res.Final(); fin != nil && fin.Response != nil {
 			doc = bodyview.Prepare(fin.Response.Header.Get("Content-Type"), fin.Response.Body, fin.Response.Truncated)
 		}
-		return resultMsg{seq: seq, res: res, err: err, doc: doc}
+		return resultMsg{seq: seq, res: res, err: err, doc: doc, practice: practiceURL}
 	}
 }
 
@@ -518,7 +534,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	m.rp.elapsed = 0
 	m.rp.spinner = m.spin.View()
 	m.status, m.statusSt = fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st.Muted
-	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq, m.opts.Present), m.spin.Tick)
+	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq, m.opts.Present, m.opts.Practice), m.spin.Tick)
 }
 
 func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
@@ -543,6 +559,9 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) applyResult(msg resultMsg) Model {
+	if msg.practice != "" {
+		m.practiceURL = msg.practice
+	}
 	m.inflight = false
 	m.cancel()
 	m.cancel = nil
@@ -659,6 +678,9 @@ func (m Model) render() string {
 	}
 	if m.dirty {
 		header += m.st.Warn.Render(" ● unsaved")
+	}
+	if m.practiceURL != "" {
+		header += m.st.Muted.Render("  practice server " + strings.TrimPrefix(m.practiceURL, "http://"))
 	}
 	status := m.statusSt.Render(truncate(m.status, m.width))
 	switch m.ask.kind {

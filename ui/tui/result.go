@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
@@ -311,6 +312,9 @@ func traceText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
 		head += " (" + res.Scheme.Spec + ")"
 	}
 	b.WriteString(st.Title.Render(head) + st.Muted.Render(maskedNote(reveal)) + "\n\n")
+	if c, ok := ui.Compare(res); ok {
+		b.WriteString(comparisonText(st, c, res, reveal, w) + "\n")
+	}
 	for i, s := range res.Trace.Steps {
 		title := fmt.Sprintf("%d. %s", i+1, sanitize.Line(s.Title))
 		b.WriteString(st.Value.Bold(true).Render(title))
@@ -409,4 +413,52 @@ func stepText(st theme.Styles, res *authn.Result, k int, reveal bool, w int) str
 	}
 	b.WriteString("\n" + st.Muted.Render("n next step · p previous · 4 the whole trace"))
 	return b.String()
+}
+
+// comparisonText shows the client's values beside the practice server's,
+// the first difference highlighted, for the values both computed.
+func comparisonText(st theme.Styles, c ui.Comparison, res *authn.Result, reveal bool, w int) string {
+	var b strings.Builder
+	verdict := st.OK
+	if c.Server.Verdict != "ok" {
+		verdict = st.Error
+	}
+	b.WriteString(st.Value.Bold(true).Render("Client vs practice server") + "  " + verdict.Render(sanitize.Line(c.Server.Verdict)) + "\n")
+	if c.Differ {
+		d := c.First
+		b.WriteString(st.Error.Render("✗ first difference: "+sanitize.Line(d.Label)) + "\n")
+		b.WriteString(indent(wrap(lipgloss.NewStyle(), w-4, sanitize.Line(d.Explain)), "  ") + "\n")
+	} else {
+		b.WriteString(st.OK.Render("✓ client and server computed the same values") + "\n")
+	}
+	client := map[string]authn.Value{}
+	for _, s := range res.Trace.Steps {
+		for _, v := range s.Values {
+			client[normLabel(v.Label)] = v
+		}
+	}
+	colW := max(10, w-4)
+	for _, sv := range c.Server.Values {
+		label := sanitize.Line(sv.Label)
+		mark := "  "
+		style := st.Value
+		if c.Differ && normLabel(sv.Label) == normLabel(c.First.Label) {
+			mark, style = st.Error.Render("▸ "), st.Error
+		}
+		b.WriteString(mark + st.Key.Render(label) + "\n")
+		if cv, ok := client[normLabel(sv.Label)]; ok {
+			b.WriteString("    " + st.Muted.Render("client ") + indent(wrap(style, colW-7, sanitize.String(cv.Shown(reveal))), "           ")[7:] + "\n")
+		}
+		b.WriteString("    " + st.Muted.Render("server ") + indent(wrap(style, colW-7, sanitize.Line(sv.Value)), "           ")[7:] + "\n")
+	}
+	return b.String()
+}
+
+// normLabel pairs labels across client and server: lower case, without a
+// parenthesised suffix such as "(pinned)".
+func normLabel(l string) string {
+	if i := strings.Index(l, " ("); i > 0 {
+		l = l[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(l))
 }

@@ -1,0 +1,108 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Placeholder in a URL stands for the embedded practice server's base URL:
+// `{{practice}}/github/user`. The server starts on first use.
+const Placeholder = "{{practice}}"
+
+// Embedded is the practice server run inside authlab on demand: it starts on
+// 127.0.0.1 with a free port the first time a URL needs it, so the first
+// run works with no network. It is safe for concurrent use.
+type Embedded struct {
+	opts Options
+	once sync.Once
+	url  string
+	err  error
+	srv  *http.Server
+}
+
+// NewEmbedded returns an embedded server that has not started yet.
+func NewEmbedded(o Options) *Embedded {
+	if o.Log == nil {
+		o.Log = io.Discard // a TUI owns the terminal: the console block goes nowhere
+	}
+	return &Embedded{opts: o}
+}
+
+// URL starts the server if needed and returns its base URL.
+func (e *Embedded) URL() (string, error) {
+	e.once.Do(func() {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			e.err = errors.New("cannot start the practice server on 127.0.0.1: " + err.Error())
+			return
+		}
+		e.srv = &http.Server{Handler: New(e.opts).Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go e.srv.Serve(l)
+		e.url = "http://" + l.Addr().String()
+	})
+	return e.url, e.err
+}
+
+// Started reports the base URL when the server runs ("" before first use).
+func (e *Embedded) Started() string {
+	if e.err != nil {
+		return ""
+	}
+	return e.url
+}
+
+// Expand replaces Placeholder in s with the server's base URL, starting it
+// when s uses it; other strings come back unchanged.
+func (e *Embedded) Expand(s string) (string, error) {
+	if e == nil || !strings.Contains(s, Placeholder) {
+		return s, nil
+	}
+	u, err := e.URL()
+	if err != nil {
+		return s, err
+	}
+	return strings.ReplaceAll(s, Placeholder, u), nil
+}
+
+// Close stops the server if it runs.
+func (e *Embedded) Close() error {
+	if e.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return e.srv.Shutdown(ctx)
+}
+
+// Banner lists the endpoints and the demo credentials, for the console of
+// `authlab serve` (the same facts GET / returns).
+func Banner(base string) string {
+	var b strings.Builder
+	b.WriteString("endpoints\n")
+	for _, e := range [][2]string{
+		{"/github/user", "Basic or Bearer, GitHub-style errors"},
+		{"/twitter/1.1/account/verify_credentials.json", "OAuth 1.0a (GET)"},
+		{"/twitter/1.1/statuses/update.json", "OAuth 1.0a (POST, form body status=…)"},
+		{"/twitter/oauth/request_token, /authorize, /access_token", "three-legged flow, PIN as verifier"},
+		{"/bearer, /bearer/admin", "RFC 6750 errors in WWW-Authenticate"},
+		{"/apikey", "X-API-Key header or ?api_key="},
+	} {
+		b.WriteString("  " + base + e[0] + "\n      " + e[1] + "\n")
+	}
+	b.WriteString("demo credentials (public, the same in every classroom)\n")
+	for _, c := range [][2]string{
+		{"Basic", DemoUser + " / " + DemoPassword},
+		{"Bearer", DemoToken + "   (expired: " + DemoExpiredToken + ")"},
+		{"API key", DemoAPIKey},
+		{"OAuth 1.0a", "consumer " + DemoConsumerKey + " / " + DemoConsumerSecret + ", token " + DemoAccessToken + " / " + DemoTokenSecret},
+	} {
+		b.WriteString("  " + c[0] + ": " + c[1] + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,250 @@
+package practice
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+// Demo credentials: fixed and documented, the same in every classroom. They
+// are not secrets; GET / lists them.
+const (
+	// DemoUser and DemoPassword are the Basic credentials of /github/user.
+	DemoUser     = "demo"
+	DemoPassword = "demo-password"
+	// DemoToken is the bearer token of /github/user and /bearer.
+	DemoToken = "demo-token"
+	// DemoAPIKey is the key of /apikey (X-API-Key header or ?api_key).
+	DemoAPIKey = "demo-api-key"
+	// DemoConsumerKey and DemoConsumerSecret are the OAuth 1.0a client
+	// credentials of the Twitter endpoints.
+	DemoConsumerKey    = "demo-consumer-key"
+	DemoConsumerSecret = "demo-consumer-secret"
+	// DemoAccessToken and DemoTokenSecret are a ready-made OAuth 1.0a token
+	// credential of the demo user, so the three-legged flow is optional.
+	DemoAccessToken = "demo-access-token"
+	DemoTokenSecret = "demo-token-secret"
+	// DemoExpiredToken is a bearer token that /bearer always refuses with
+	// error="invalid_token", error_description="The access token expired".
+	DemoExpiredToken = "demo-expired-token"
+)
+
+// Limits of the server's in-memory state.
+const (
+	oauthWindow     = 300 * time.Second // |oauth_timestamp − now| accepted
+	maxNonces       = 10000             // remembered nonces
+	maxTokens       = 1000              // issued OAuth 1.0a tokens
+	requestTokenTTL = 15 * time.Minute  // a request token must be exchanged by then
+	maxBody         = 1 << 20           // request bodies read for verification
+)
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Now is the server's clock: OAuth 1.0a timestamps are checked against
+	// it and request tokens expire by it. time.Now when nil.
+	Now func() time.Time
+	// Log is the instructor's console: one readable block per verification,
+	// secrets masked. nil discards.
+	Log io.Writer
+	// RSAPublicKey verifies RSA-SHA1 signatures made for the demo consumer.
+	// When nil, the public half of DemoRSAPrivateKeyPEM.
+	RSAPublicKey *rsa.PublicKey
+}
+
+// Server is the practice server. Its state (used nonces, issued tokens)
+// lives in memory, bounded, and dies with it. A Server is safe for
+// concurrent use.
+type Server struct {
+	now       func() time.Time
+	log       io.Writer
+	logMu     sync.Mutex
+	rsaKey    *rsa.PublicKey
+	mux       *http.ServeMux
+	endpoints []endpoint // filled by New, read-only afterwards
+	nonces    *nonceSet
+	tokens    *tokenStore
+	tweets    atomic.Int64
+	authorize *template.Template
+}
+
+// endpoint documents one route for GET /.
+type endpoint struct {
+	Path        string `json:"path"`
+	Method      string `json:"method"`
+	Scheme      string `json:"scheme"`
+	Description string `json:"description"`
+}
+
+// registrars lists the handlers, one file per scheme. Adding a scheme adds
+// a line here and a file; nothing else changes.
+func registrars() []func(*http.ServeMux, *Server) {
+	return []func(*http.ServeMux, *Server){
+		registerIndex,
+		registerGitHub,
+		registerTwitter,
+		registerTwitterOAuth,
+		registerBearer,
+		registerAPIKey,
+	}
+}
+
+// New returns a practice server configured by o.
+func New(o Options) *Server {
+	s := &Server{
+		now:    o.Now,
+		log:    o.Log,
+		rsaKey: o.RSAPublicKey,
+		mux:    http.NewServeMux(),
+		nonces: newNonceSet(maxNonces),
+		tokens: newTokenStore(maxTokens),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = io.Discard
+	}
+	if s.rsaKey == nil {
+		s.rsaKey = demoPublicKey()
+	}
+	s.authorize = template.Must(template.New("authorize").Parse(authorizeHTML))
+	for _, register := range registrars() {
+		register(s.mux, s)
+	}
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// handle registers h for pattern ("METHOD /path") and documents it for GET /.
+func (s *Server) handle(mux *http.ServeMux, pattern, scheme, description string, h http.HandlerFunc) {
+	mux.HandleFunc(pattern, h)
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = "", pattern
+	}
+	s.endpoints = append(s.endpoints, endpoint{Path: path, Method: method, Scheme: scheme, Description: description})
+}
+
+// demoPublicKey is the public half of DemoRSAPrivateKeyPEM.
+func demoPublicKey() *rsa.PublicKey {
+	block, _ := pem.Decode([]byte(DemoRSAPrivateKeyPEM))
+	if block == nil {
+		panic("practice: DemoRSAPrivateKeyPEM is not PEM")
+	}
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		panic("practice: DemoRSAPrivateKeyPEM: " + err.Error())
+	}
+	return &key.PublicKey
+}
+
+// ---- responses ---------------------------------------------------------
+
+// marshal renders v as JSON without HTML escaping and without a final
+// newline, as the providers imitated here do.
+func marshal(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("practice: " + err.Error()) // only fixed shapes are encoded
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// writeJSON writes status and v as application/json.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(marshal(v))
+}
+
+// readBody reads a request body for verification, at most maxBody bytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("the body could not be read (%v)", err)
+	}
+	return b, nil
+}
+
+// equal compares a credential in constant time.
+func equal(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// ---- traces ------------------------------------------------------------
+
+// newTrace starts the server trace of one verification.
+func newTrace(r *http.Request, scheme string) *ServerTrace {
+	return &ServerTrace{Endpoint: r.URL.Path, Scheme: scheme}
+}
+
+// add appends a value; the caller never passes a secret, only its length.
+func add(t *ServerTrace, label, value string) {
+	t.Values = append(t.Values, TraceValue{Label: label, Value: value})
+}
+
+// length renders a secret's length for a trace ("13").
+func length(s string) string { return strconv.Itoa(utf8.RuneCountInString(s)) }
+
+// finish sets the trace header and logs the trace; call it before writing
+// the status.
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, t *ServerTrace, status int) {
+	w.Header().Set(TraceHeader, EncodeTrace(*t))
+	s.logTrace(r, t, status)
+}
+
+// logTrace writes one block to the instructor's console:
+//
+//	2026-01-02T15:04:05Z GET /github/user → 401
+//	  verdict: wrong password
+//	  scheme: basic
+//	  username: demo
+//
+// Only the path is shown (a query may carry a key or a token); values are
+// single-line, with control characters escaped.
+func (s *Server) logTrace(r *http.Request, t *ServerTrace, status int) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s → %d\n", s.now().UTC().Format(time.RFC3339), oneLine(r.Method), oneLine(r.URL.Path), status)
+	fmt.Fprintf(&b, "  verdict: %s\n  scheme: %s\n", oneLine(t.Verdict), oneLine(t.Scheme))
+	for _, v := range t.Values {
+		fmt.Fprintf(&b, "  %s: %s\n", oneLine(v.Label), oneLine(v.Value))
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	io.WriteString(s.log, b.String())
+}
+
+// oneLine returns v as it is when it is printable on one line, else quoted
+// with Go escapes (so a value cannot move the cursor or forge a line).
+func oneLine(v string) string {
+	if !utf8.ValidString(v) {
+		return strconv.QuoteToASCII(v)
+	}
+	for _, r := range v {
+		if !strconv.IsPrint(r) { // control, format (bidi) and separator characters
+			return strconv.QuoteToASCII(v)
+		}
+	}
+	return v
+}
