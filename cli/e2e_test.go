@@ -417,3 +417,79 @@ func TestDemoProfilesAgainstPractice(t *testing.T) {
 		})
 	}
 }
+
+// authlab serve: prints its endpoints and the demo credentials, verifies
+// for real, and stops cleanly on Ctrl-C.
+func TestServe(t *testing.T) {
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		buf := make([]byte, 64<<10)
+		var acc string
+		for {
+			n, err := out.Read(buf)
+			acc += string(buf[:n])
+			for {
+				i := strings.IndexByte(acc, '\n')
+				if i < 0 {
+					break
+				}
+				lines <- acc[:i]
+				acc = acc[i+1:]
+			}
+			if err != nil {
+				close(lines)
+				return
+			}
+		}
+	}()
+	var base string
+	var banner []string
+	deadline := time.After(10 * time.Second)
+	for base == "" || !strings.Contains(strings.Join(banner, "\n"), "OAuth 1.0a: consumer") {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("serve exited early: %s", errb.String())
+			}
+			banner = append(banner, l)
+			if m := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(l); m != nil {
+				base = m[1]
+			}
+		case <-deadline:
+			t.Fatalf("no banner; got %q", banner)
+		}
+	}
+	all := strings.Join(banner, "\n")
+	for _, want := range []string{"/github/user", "demo-password", "demo-consumer-secret"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("banner lacks %q:\n%s", want, all)
+		}
+	}
+	r := authlab(t, []string{"PW=demo-password"}, "send", "-u", "demo:env:PW", base+"/github/user")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "200 OK") {
+		t.Errorf("send to serve: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after Ctrl-C: %v; want exit 0", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not stop on Ctrl-C")
+	}
+}
