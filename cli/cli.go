@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/spf13/cobra"
@@ -93,10 +94,12 @@ func (e Env) history() (profiles.History, error) {
 
 // record appends one masked history record for a send; a failure to write
 // history is a warning, never a failed send.
-func (e Env) record(res *authn.Result, xerr error, profile string, req authn.Request) {
+func (e Env) record(res *authn.Result, xerr error, profile string, req authn.Request, practiceBase string) {
 	h, err := e.history()
 	if err == nil {
-		err = h.Append(profiles.NewRecord(res, xerr, profile, req, e.now()))
+		rec := profiles.NewRecord(res, xerr, profile, req, e.now())
+		rec.URL = practice.Unexpand(rec.URL, practiceBase)
+		err = h.Append(rec)
 	}
 	if err != nil {
 		fmt.Fprintln(e.Stderr, "authlab: warning: history not written: "+oneLine(err))

@@ -228,7 +228,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	}
 	var ie *authn.InputError
 	if !errors.As(xerr, &ie) {
-		env.record(res, xerr, f.profile, req)
+		env.record(res, xerr, f.profile, req, emb.Started())
 	}
 
 	p := ui.Printer{

@@ -106,3 +106,13 @@ func Banner(base string) string {
 	}
 	return b.String()
 }
+
+// Unexpand puts Placeholder back where base (the embedded server's URL, ""
+// when it did not run) starts u, so history keeps `{{practice}}/…`, which
+// works again in a later run, rather than a port that is gone.
+func Unexpand(u, base string) string {
+	if base == "" || !strings.HasPrefix(u, base) {
+		return u
+	}
+	return Placeholder + u[len(base):]
+}

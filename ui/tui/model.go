@@ -546,6 +546,7 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 	var re *profiles.RefError
 	if msg.res != nil && !errors.As(msg.err, &ie) && !errors.As(msg.err, &re) && !errors.Is(msg.err, authn.ErrCanceled) {
 		rec := profiles.NewRecord(msg.res, msg.err, m.profile, m.lastReq, m.opts.Now())
+		rec.URL = practice.Unexpand(rec.URL, msg.practice)
 		m.hv = m.hv.add(rec)
 		if m.opts.History.Path != "" {
 			cmd = appendHistory(m.opts.History, rec)
