@@ -38,8 +38,8 @@ func (f *fakeKeyring) Set(service, user, secret string) error {
 	return nil
 }
 
-// headless is what go-keyring says on a Linux machine without D-Bus.
-var headless = errors.New("failed to open dbus connection: exec: \"dbus-launch\": executable file not found in $PATH")
+// errHeadless is what go-keyring says on a Linux machine without D-Bus.
+var errHeadless = errors.New("failed to open dbus connection: exec: \"dbus-launch\": executable file not found in $PATH")
 
 func TestKeyringWithGoKeyringMock(t *testing.T) {
 	keyring.MockInit()
@@ -69,10 +69,10 @@ func TestKeyringWithGoKeyringMock(t *testing.T) {
 }
 
 func TestKeyringUnreachable(t *testing.T) {
-	keyring.MockInitWithError(headless)
+	keyring.MockInitWithError(errHeadless)
 	t.Cleanup(func() { keyring.MockInitWithError(errors.New("go-keyring mock reset by a test")) })
 
-	for name, k := range map[string]Keyring{"fake": &fakeKeyring{err: headless}, "go-keyring": OSKeyring()} {
+	for name, k := range map[string]Keyring{"fake": &fakeKeyring{err: errHeadless}, "go-keyring": OSKeyring()} {
 		r := Resolver{Keyring: k}
 		_, isRef, err := r.Resolve("password", "keyring:github")
 		var re *RefError

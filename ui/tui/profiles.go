@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -321,4 +320,3 @@ func (m Model) updateDirty() Model {
 	return m
 }
 
-var _ = slices.Clone[[]string]

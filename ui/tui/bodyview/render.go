@@ -178,11 +178,12 @@ func cut(line []byte, simple bool, marks []mark, x, w int) window {
 	// Skip the clusters that start left of the content; the last one may
 	// straddle the edge, and its cells right of the edge become spaces.
 	i, col := skip(line, cs, marks)
-	k, kcol := walk(line, i, col, x+w)
+	k, _ := walk(line, i, col, x+w)
 	win.right = (k < len(line) || col > x+w) && (w > 1 || !win.left)
-	ce, j, jcol := x+w, k, kcol
+	ce, j := x+w, k
 	if win.right {
 		ce--
+		var jcol int
 		j, jcol = walk(line, i, col, ce)
 		win.trail = max(ce-jcol, 0)
 	}
