@@ -319,4 +319,3 @@ func (m Model) updateDirty() Model {
 	m.dirty = fingerprint(m.ed.draftProfile(m.profile, m.base)) != m.savedFP
 	return m
 }
-
