@@ -61,9 +61,10 @@ func First(client authn.Trace, server ServerTrace) (Difference, bool) {
 	return d[0], true
 }
 
-// diffNormLabel lower-cases a label and removes a parenthesised suffix:
+// NormLabel pairs labels across the client and server traces: it lower-cases
+// a label and removes a parenthesised suffix:
 // "oauth_timestamp (pinned)" → "oauth_timestamp".
-func diffNormLabel(l string) string {
+func NormLabel(l string) string {
 	l = strings.ToLower(strings.TrimSpace(l))
 	if strings.HasSuffix(l, ")") {
 		if i := strings.LastIndex(l, "("); i > 0 {
@@ -86,7 +87,7 @@ func diffClientValues(t authn.Trace) map[string]diffClientValue {
 	m := map[string]diffClientValue{}
 	for _, st := range t.Steps {
 		for _, v := range st.Values {
-			k := diffNormLabel(v.Label)
+			k := NormLabel(v.Label)
 			if _, ok := m[k]; !ok {
 				m[k] = diffClientValue{raw: v.Label, text: v.Text, secret: v.Secret}
 			}
@@ -99,7 +100,7 @@ func diffClientValues(t authn.Trace) map[string]diffClientValue {
 func diffServerValues(t ServerTrace) map[string]string {
 	m := map[string]string{}
 	for _, v := range t.Values {
-		k := diffNormLabel(v.Label)
+		k := NormLabel(v.Label)
 		if _, ok := m[k]; !ok {
 			m[k] = v.Value
 		}
@@ -126,7 +127,7 @@ func diffScheme(name string, c map[string]diffClientValue, s map[string]string) 
 
 // diffPlain returns a non-secret client value; a secret one is never returned.
 func diffPlain(c map[string]diffClientValue, label string) (string, bool) {
-	v, ok := c[diffNormLabel(label)]
+	v, ok := c[NormLabel(label)]
 	if !ok || v.secret {
 		return "", false
 	}
@@ -332,7 +333,7 @@ func diffOAuth1(t authn.Trace, c map[string]diffClientValue, s map[string]string
 
 	// 2. The base string URI.
 	cu, cok := diffPlain(c, "base string URI")
-	su, sok := s[diffNormLabel("base string URI")]
+	su, sok := s[NormLabel("base string URI")]
 	if cok && sok && cu != su {
 		out = append(out, diffURI(cu, su))
 		explained = true

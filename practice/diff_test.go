@@ -394,7 +394,7 @@ func TestNormLabel(t *testing.T) {
 		"signing key":              "signing key",
 		"(odd)":                    "(odd)",
 	} {
-		if got := diffNormLabel(in); got != want {
+		if got := NormLabel(in); got != want {
 			t.Errorf("normLabel(%q) = %q; want %q", in, got, want)
 		}
 	}

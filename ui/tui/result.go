@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
@@ -434,7 +435,7 @@ func comparisonText(st theme.Styles, c ui.Comparison, res *authn.Result, reveal 
 	client := map[string]authn.Value{}
 	for _, s := range res.Trace.Steps {
 		for _, v := range s.Values {
-			client[normLabel(v.Label)] = v
+			client[practice.NormLabel(v.Label)] = v
 		}
 	}
 	colW := max(10, w-4)
@@ -442,23 +443,14 @@ func comparisonText(st theme.Styles, c ui.Comparison, res *authn.Result, reveal 
 		label := sanitize.Line(sv.Label)
 		mark := "  "
 		style := st.Value
-		if c.Differ && normLabel(sv.Label) == normLabel(c.First.Label) {
+		if c.Differ && practice.NormLabel(sv.Label) == practice.NormLabel(c.First.Label) {
 			mark, style = st.Error.Render("▸ "), st.Error
 		}
 		b.WriteString(mark + st.Key.Render(label) + "\n")
-		if cv, ok := client[normLabel(sv.Label)]; ok {
+		if cv, ok := client[practice.NormLabel(sv.Label)]; ok {
 			b.WriteString("    " + st.Muted.Render("client ") + indent(wrap(style, colW-7, sanitize.String(cv.Shown(reveal))), "           ")[7:] + "\n")
 		}
 		b.WriteString("    " + st.Muted.Render("server ") + indent(wrap(style, colW-7, sanitize.Line(sv.Value)), "           ")[7:] + "\n")
 	}
 	return b.String()
-}
-
-// normLabel pairs labels across client and server: lower case, without a
-// parenthesised suffix such as "(pinned)".
-func normLabel(l string) string {
-	if i := strings.Index(l, " ("); i > 0 {
-		l = l[:i]
-	}
-	return strings.ToLower(strings.TrimSpace(l))
 }
