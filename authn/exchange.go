@@ -117,10 +117,11 @@ func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
 		res.Err = err
 	}
 	if fin := res.Final(); fin != nil && fin.Response != nil {
-		res.Hints = Explain(fin, res.Scheme, e.opts.Now())
+		hops := 0
 		if errors.Is(err, ErrTooManyRedirects) {
-			res.Hints = tooManyRedirects(res.Hints, e.opts.MaxRedirects)
+			hops = len(res.Exchanges) - 1
 		}
+		res.Hints = explain(fin, res.Scheme, e.opts.Now(), hops)
 	}
 	return res, err
 }
@@ -468,27 +469,4 @@ func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
 		return buf.Bytes()[:max], true, nil
 	}
 	return buf.Bytes(), false, nil
-}
-
-// tooManyRedirects replaces the "redirect not followed" hint (Explain sees
-// only the last 3xx) with one that says the redirects were followed until the
-// limit.
-func tooManyRedirects(hints []Hint, max int) []Hint {
-	out := []Hint{{
-		Level:  LevelError,
-		Title:  fmt.Sprintf("Too many redirects · gave up after %d hops", max),
-		Detail: "The server kept redirecting. A loop usually means the endpoint wants something this request lacks, such as a session cookie set by a login page, or it bounces between http and https or two host names.",
-		Checks: []string{
-			"Run without --follow and read each Location with -v",
-			"A redirect to a login page means the endpoint expects a browser session, not these credentials",
-			"Call the final URL directly",
-		},
-		Ref: "RFC 9110 §15.4",
-	}}
-	for _, h := range hints {
-		if !strings.Contains(h.Title, "redirect not followed") {
-			out = append(out, h)
-		}
-	}
-	return out
 }

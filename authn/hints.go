@@ -23,10 +23,18 @@ import (
 // The hints quote server text (error messages, realms, descriptions), which
 // is untrusted: renderers must sanitize Title, Detail and Checks.
 func Explain(ex *Exchange, scheme Info, now time.Time) []Hint {
+	return explain(ex, scheme, now, 0)
+}
+
+// explain is Explain for the final exchange of a call that followed
+// redirects: hops is how many it followed (0 when redirects were not
+// followed), so a final 3xx is told apart as "not followed" or "gave up".
+func explain(ex *Exchange, scheme Info, now time.Time, hops int) []Hint {
 	if ex == nil || ex.Response == nil {
 		return nil
 	}
 	in := newHintInput(ex, scheme, now)
+	in.hops = hops
 	var all []rankedHint
 	for _, r := range builtinRecognizers {
 		for _, h := range r.fn(in) {
@@ -124,6 +132,8 @@ type hintInput struct {
 	hasChallenges bool // a WWW-Authenticate field was present, even if empty or malformed
 
 	json func() any // the decoded body, or nil when it is not (small, valid) JSON
+
+	hops int // redirects followed before this exchange (0: not following)
 }
 
 func newHintInput(ex *Exchange, scheme Info, now time.Time) hintInput {

@@ -34,7 +34,11 @@ func statusHints(in hintInput) []Hint {
 	case s == 429:
 		add(rateLimitHint(in), true)
 	case s >= 300 && s <= 399:
-		add(redirectHint(in))
+		if in.hops > 0 {
+			add(tooManyRedirectsHint(in), true)
+		} else {
+			add(redirectHint(in))
+		}
 	}
 	return out
 }
@@ -243,4 +247,20 @@ func redirectHint(in hintInput) (Hint, bool) {
 		},
 		Ref: "RFC 9110 §15.4",
 	}, true
+}
+
+// tooManyRedirectsHint explains a final 3xx reached while following
+// redirects: the engine gave up at its hop limit (RFC 9110 §15.4).
+func tooManyRedirectsHint(in hintInput) Hint {
+	return Hint{
+		Level:  LevelError,
+		Title:  fmt.Sprintf("Too many redirects · gave up after %d hops", in.hops),
+		Detail: "The server kept redirecting. A loop usually means the endpoint wants something this request lacks, such as a session cookie set by a login page, or it bounces between http and https or two host names.",
+		Checks: []string{
+			"Run without --follow and read each Location with -v",
+			"A redirect to a login page means the endpoint expects a browser session, not these credentials",
+			"Call the final URL directly",
+		},
+		Ref: "RFC 9110 §15.4",
+	}
 }

@@ -854,3 +854,22 @@ func FuzzExplain(f *testing.F) {
 		}
 	})
 }
+
+// A final 3xx reached while following redirects is a loop, not a redirect
+// that was not followed.
+func TestExplainFollowedRedirect(t *testing.T) {
+	u, _ := url.Parse("http://h/a")
+	ex := &Exchange{Request: SentRequest{URL: u}, Response: &Response{Status: 302, Reason: "Found", Header: http.Header{"Location": {"/b"}}}}
+	if hs := explain(ex, Info{Name: "none"}, time.Now(), 10); len(hs) == 0 || hs[0].Title != "Too many redirects · gave up after 10 hops" {
+		t.Errorf("explain(followed 10) = %+v; want Too many redirects first", hs)
+	}
+	for _, h := range explain(ex, Info{Name: "none"}, time.Now(), 10) {
+		if strings.Contains(h.Title, "not followed") {
+			t.Errorf("followed redirects got %q", h.Title)
+		}
+	}
+	hs := Explain(ex, Info{Name: "none"}, time.Now())
+	if len(hs) == 0 || !strings.Contains(hs[0].Title, "redirect not followed") {
+		t.Errorf("Explain(not followed) = %+v; want the not-followed hint", hs)
+	}
+}
