@@ -39,11 +39,11 @@ func (apikey) Authorize(out *Outgoing, c Credentials, _ Env, tr *Trace) error {
 			Secret(name, value, ""), Secret("URL", out.URL.String(), maskQuery(out.URL, out.Added)))
 	default:
 		if !isToken(name) {
-			return &InputError{Problem: fmt.Sprintf("%q is not a valid header name", name),
+			return &InputError{Field: "name", Problem: fmt.Sprintf("%q is not a valid header name", name),
 				Fix: "use letters, digits and '-' only, e.g. X-API-Key"}
 		}
 		if !validFieldValue(value) {
-			return &InputError{Problem: "the API key contains characters not allowed in a header (line breaks, control characters)",
+			return &InputError{Field: "value", Problem: "the API key contains characters not allowed in a header (line breaks, control characters)",
 				Fix: "check what was pasted"}
 		}
 		out.SetHeader(name, value, Mask(""))

@@ -32,11 +32,11 @@ func (basic) Info() Info {
 func (basic) Authorize(out *Outgoing, c Credentials, _ Env, tr *Trace) error {
 	user, pass := c.Get("username"), c.Get("password")
 	if strings.Contains(user, ":") {
-		return &InputError{Problem: "the Basic username contains a colon, which RFC 7617 §2 forbids",
+		return &InputError{Field: "username", Problem: "the Basic username contains a colon, which RFC 7617 §2 forbids",
 			Fix: "the server would split it at the first colon; check the username"}
 	}
 	if !utf8.ValidString(user) || !utf8.ValidString(pass) {
-		return &InputError{Problem: "the Basic username or password is not valid UTF-8",
+		return &InputError{Field: "password", Problem: "the Basic username or password is not valid UTF-8",
 			Fix: "RFC 7617 §2.1 encodes credentials as UTF-8; re-type them"}
 	}
 	userPass := user + ":" + pass

@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -161,5 +162,26 @@ func TestDisplayBodyMasksOnlyCredentials(t *testing.T) {
 	}
 	if got := string(s.DisplayBody(true)); got != string(s.Body) {
 		t.Errorf("DisplayBody(true) = %q; want the body as sent", got)
+	}
+}
+
+// InputError names the field at fault, so a form can mark it.
+func TestInputErrorNamesField(t *testing.T) {
+	tests := []struct {
+		req   Request
+		field string
+	}{
+		{Request{URL: "http://h/", Scheme: "bearer"}, "token"},
+		{Request{URL: "http://h/", Scheme: "bearer", Fields: map[string]string{"token": "a b"}}, "token"},
+		{Request{URL: "http://h/", Scheme: "basic", Fields: map[string]string{"username": "a:b"}}, "username"},
+		{Request{URL: "http://h/", Scheme: "oauth1", Fields: map[string]string{"consumer_key": "k", "signature_method": "RSA-SHA1"}}, "private_key"},
+		{Request{URL: "http://h/", Scheme: "oauth1", Fields: map[string]string{"consumer_key": "k", "consumer_secret": "s", "timestamp": "soon"}}, "timestamp"},
+	}
+	for _, tt := range tests {
+		_, err := send(t, Options{}, tt.req)
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Field != tt.field {
+			t.Errorf("Exchange(%+v) = %v; want an InputError for field %q", tt.req.Fields, err, tt.field)
+		}
 	}
 }

@@ -23,7 +23,7 @@ func (bearer) Info() Info {
 func (bearer) Authorize(out *Outgoing, c Credentials, _ Env, tr *Trace) error {
 	tok := c.Get("token")
 	if !isB64Token(tok) {
-		return &InputError{Problem: "the bearer token has characters RFC 6750 §2.1 does not allow (spaces, quotes, commas…)",
+		return &InputError{Field: "token", Problem: "the bearer token has characters RFC 6750 §2.1 does not allow (spaces, quotes, commas…)",
 			Fix: "paste the token alone, without \"Bearer \" or quotes"}
 	}
 	header := "Bearer " + tok

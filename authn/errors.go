@@ -9,6 +9,7 @@ import (
 // unknown field, a missing value). Front ends print it as one line:
 // the problem, then how to fix it.
 type InputError struct {
+	Field   string // the scheme field at fault, when there is one (front ends mark it)
 	Problem string
 	Fix     string
 }

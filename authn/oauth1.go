@@ -136,18 +136,18 @@ func oauth1Prepare(out *Outgoing, c Credentials, env Env) (*oauth1Plan, error) {
 		p.placement = "header"
 	}
 	if p.consumerKey == "" {
-		return nil, &InputError{Problem: `OAuth 1.0a needs field "consumer_key" (Consumer key)`,
+		return nil, &InputError{Field: "consumer_key", Problem: `OAuth 1.0a needs field "consumer_key" (Consumer key)`,
 			Fix: "add -c consumer_key=VALUE (Twitter calls it the API key)"}
 	}
 	switch p.sigMethod {
 	case oauth1HMACSHA1, oauth1HMACSHA256, oauth1Plaintext:
 		if p.consumerSecret == "" {
-			return nil, &InputError{Problem: fmt.Sprintf(`%s needs field "consumer_secret" (Consumer secret)`, p.sigMethod),
+			return nil, &InputError{Field: "consumer_secret", Problem: fmt.Sprintf(`%s needs field "consumer_secret" (Consumer secret)`, p.sigMethod),
 				Fix: "add -c consumer_secret=VALUE (Twitter: API key secret); only RSA-SHA1 signs without it"}
 		}
 	case oauth1RSASHA1:
 		if strings.TrimSpace(c.Get("private_key")) == "" {
-			return nil, &InputError{Problem: `RSA-SHA1 needs field "private_key" (RSA private key)`,
+			return nil, &InputError{Field: "private_key", Problem: `RSA-SHA1 needs field "private_key" (RSA private key)`,
 				Fix: "add -c private_key=file:key.pem (PEM, PKCS#1 or PKCS#8), or use signature_method=HMAC-SHA1"}
 		}
 		key, format, err := oauth1ParseRSAKey(c.Get("private_key"))
@@ -156,12 +156,12 @@ func oauth1Prepare(out *Outgoing, c Credentials, env Env) (*oauth1Plan, error) {
 		}
 		p.rsaKey, p.keyFormat = key, format
 	default:
-		return nil, &InputError{Problem: fmt.Sprintf(`field "signature_method" cannot be %q`, p.sigMethod),
+		return nil, &InputError{Field: "signature_method", Problem: fmt.Sprintf(`field "signature_method" cannot be %q`, p.sigMethod),
 			Fix: "use one of: HMAC-SHA1, HMAC-SHA256, PLAINTEXT, RSA-SHA1"}
 	}
 	for _, r := range p.realm {
 		if r < 0x20 || r == 0x7f {
-			return nil, &InputError{Problem: `field "realm" contains a control character`,
+			return nil, &InputError{Field: "realm", Problem: `field "realm" contains a control character`,
 				Fix: "a realm is one line of text, e.g. -c realm=Photos (or leave it empty)"}
 		}
 	}
@@ -173,23 +173,23 @@ func oauth1Prepare(out *Outgoing, c Credentials, env Env) (*oauth1Plan, error) {
 			if m == "" {
 				m = http.MethodGet
 			}
-			return nil, &InputError{Problem: fmt.Sprintf(`field "placement" is body, but a %s request has no form body to carry the parameters`, m),
+			return nil, &InputError{Field: "placement", Problem: fmt.Sprintf(`field "placement" is body, but a %s request has no form body to carry the parameters`, m),
 				Fix: "use -c placement=header (or query), or send with -X POST (RFC 5849 §3.5.2)"}
 		}
 		if p.contentType == "" {
 			p.contentType = oauth1FormType // AddBodyParams will send it as a form
 		} else if !oauth1IsForm(p.contentType) {
-			return nil, &InputError{Problem: fmt.Sprintf(`field "placement" is body, but the body is %s, not a form`, p.contentType),
+			return nil, &InputError{Field: "placement", Problem: fmt.Sprintf(`field "placement" is body, but the body is %s, not a form`, p.contentType),
 				Fix: "use -c placement=header (or query); only an application/x-www-form-urlencoded body can carry them (RFC 5849 §3.5.2)"}
 		}
 	default:
-		return nil, &InputError{Problem: fmt.Sprintf(`field "placement" cannot be %q`, p.placement),
+		return nil, &InputError{Field: "placement", Problem: fmt.Sprintf(`field "placement" cannot be %q`, p.placement),
 			Fix: "use one of: header, query, body"}
 	}
 
 	if p.timestamp != "" {
 		if !oauth1Decimal(p.timestamp) {
-			return nil, &InputError{Problem: fmt.Sprintf(`field "timestamp" must be whole seconds since 1970 (Unix time), not %q`, p.timestamp),
+			return nil, &InputError{Field: "timestamp", Problem: fmt.Sprintf(`field "timestamp" must be whole seconds since 1970 (Unix time), not %q`, p.timestamp),
 				Fix: "write digits only, e.g. -c timestamp=1318622958 (date +%s prints the current one), or leave it empty for now"}
 		}
 		p.timePinned = true

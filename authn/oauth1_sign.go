@@ -114,17 +114,17 @@ func oauth1Sign(in oauth1Input) (oauth1Signed, error) {
 		s.signature = oauth1HMAC(sha256.New, s.key, s.base)
 	case oauth1RSASHA1:
 		if in.rsaKey == nil {
-			return s, &InputError{Problem: "RSA-SHA1 needs field \"private_key\"", Fix: "add -c private_key=file:PATH"}
+			return s, &InputError{Field: "private_key", Problem: "RSA-SHA1 needs field \"private_key\"", Fix: "add -c private_key=file:PATH"}
 		}
 		digest := sha1.Sum([]byte(s.base))
 		sig, err := rsa.SignPKCS1v15(nil, in.rsaKey, crypto.SHA1, digest[:])
 		if err != nil {
-			return s, &InputError{Problem: fmt.Sprintf("field \"private_key\" cannot sign: %v", err),
+			return s, &InputError{Field: "private_key", Problem: fmt.Sprintf("field \"private_key\" cannot sign: %v", err),
 				Fix: "use an RSA key of at least 2048 bits"}
 		}
 		s.signature = base64.StdEncoding.EncodeToString(sig)
 	default:
-		return s, &InputError{Problem: fmt.Sprintf("field \"signature_method\" cannot be %q", in.sigMethod),
+		return s, &InputError{Field: "signature_method", Problem: fmt.Sprintf("field \"signature_method\" cannot be %q", in.sigMethod),
 			Fix: "use one of: HMAC-SHA1, HMAC-SHA256, PLAINTEXT, RSA-SHA1"}
 	}
 	return s, nil
@@ -338,7 +338,7 @@ func oauth1HeaderValue(realm string, params [][2]string, mask bool) string {
 // format, or an *InputError naming the field and the fix.
 func oauth1ParseRSAKey(text string) (*rsa.PrivateKey, string, error) {
 	bad := func(problem, fix string) (*rsa.PrivateKey, string, error) {
-		return nil, "", &InputError{Problem: `field "private_key" ` + problem, Fix: fix}
+		return nil, "", &InputError{Field: "private_key", Problem: `field "private_key" ` + problem, Fix: fix}
 	}
 	data := []byte(strings.TrimSpace(text))
 	if !strings.Contains(text, "\n") && strings.Contains(text, `\n`) {

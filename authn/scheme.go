@@ -75,7 +75,7 @@ func (in Info) Validate(raw map[string]string) (Credentials, error) {
 	sort.Strings(names)
 	for _, k := range names {
 		if _, ok := in.Field(k); !ok {
-			return nil, &InputError{Problem: fmt.Sprintf("scheme %q has no field %q", in.Name, k),
+			return nil, &InputError{Field: k, Problem: fmt.Sprintf("scheme %q has no field %q", in.Name, k),
 				Fix: fmt.Sprintf("its fields are: %s (see `authlab schemes`)", strings.Join(in.FieldNames(), ", "))}
 		}
 	}
@@ -85,11 +85,11 @@ func (in Info) Validate(raw map[string]string) (Credentials, error) {
 			v = f.Default
 		}
 		if v == "" && f.Required {
-			return nil, &InputError{Problem: fmt.Sprintf("scheme %q needs field %q (%s)", in.Name, f.Name, f.Label),
+			return nil, &InputError{Field: f.Name, Problem: fmt.Sprintf("scheme %q needs field %q (%s)", in.Name, f.Name, f.Label),
 				Fix: fmt.Sprintf("add -c %s=VALUE (a VALUE may be env:NAME, file:PATH or prompt)", f.Name)}
 		}
 		if v != "" && len(f.Allowed) > 0 && !slices.Contains(f.Allowed, v) {
-			return nil, &InputError{Problem: fmt.Sprintf("field %q of scheme %q cannot be %q", f.Name, in.Name, v),
+			return nil, &InputError{Field: f.Name, Problem: fmt.Sprintf("field %q of scheme %q cannot be %q", f.Name, in.Name, v),
 				Fix: fmt.Sprintf("use one of: %s", strings.Join(f.Allowed, ", "))}
 		}
 		if v != "" {

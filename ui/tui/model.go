@@ -577,7 +577,7 @@ func (m Model) applyResult(msg resultMsg) Model {
 		m.rp.state = paneEmpty
 		m.status, m.statusSt = "not sent: "+sanitize.Line(msg.err.Error()), m.st.Error
 		if ie != nil {
-			m.ed.creds = m.ed.creds.SetErrors(fieldErrors(m.ed.creds.Info(), ie))
+			m.ed.creds = m.ed.creds.SetErrors(fieldErrors(ie))
 		}
 		return m.layout()
 	}
@@ -598,14 +598,11 @@ func (m Model) applyResult(msg resultMsg) Model {
 }
 
 // fieldErrors maps an engine input error onto the form field it names.
-func fieldErrors(in authn.Info, ie *authn.InputError) map[string]string {
-	out := map[string]string{}
-	for _, f := range in.Fields {
-		if strings.Contains(ie.Problem, `"`+f.Name+`"`) || strings.Contains(ie.Problem, " "+f.Name+" ") {
-			out[f.Name] = ie.Error()
-		}
+func fieldErrors(ie *authn.InputError) map[string]string {
+	if ie.Field == "" {
+		return nil
 	}
-	return out
+	return map[string]string{ie.Field: ie.Error()}
 }
 
 func (m Model) restyle(st theme.Styles) Model {

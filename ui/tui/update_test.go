@@ -265,3 +265,17 @@ func TestPresenterModeDisablesReveal(t *testing.T) {
 		t.Errorf("status = %q; want the presenter-mode notice", m.status)
 	}
 }
+
+// An engine input error naming a field is shown on that field of the form.
+func TestEngineFieldErrorMarksTheField(t *testing.T) {
+	m, _ := step(t, newModel(t, Prefill{URL: "http://127.0.0.1:9/", Scheme: "oauth1",
+		Fields: map[string]string{"consumer_key": "k", "signature_method": "RSA-SHA1"}}, nil, false), size(120, 40))
+	m, cmd := step(t, m, keyMsg("ctrl+r"))
+	m, _ = step(t, m, runSend(t, cmd))
+	if got := m.ed.creds.Errors()["private_key"]; !strings.Contains(got, "private_key") {
+		t.Errorf("errors = %v; want one on private_key", m.ed.creds.Errors())
+	}
+	if !strings.Contains(m.status, "not sent") {
+		t.Errorf("status = %q; want not sent", m.status)
+	}
+}
