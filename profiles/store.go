@@ -492,25 +492,37 @@ func (s *Store) Remove(name string) error {
 	return syncDir(filepath.Dir(path))
 }
 
+// lockPair resolves the two names of a rename or copy, creates the
+// destination's folders, takes the store lock and checks that the source
+// exists and the destination does not. The caller must call unlock.
+func (s *Store) lockPair(from, to string) (src, dst string, unlock func(), err error) {
+	src, dst, err = s.pair(from, to)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if err := s.ensureDirs(filepath.Dir(dst)); err != nil {
+		return "", "", nil, err
+	}
+	unlock, err = s.lock()
+	if err != nil {
+		return "", "", nil, err
+	}
+	if err := s.checkPair(from, to, src, dst); err != nil {
+		unlock()
+		return "", "", nil, err
+	}
+	return src, dst, unlock, nil
+}
+
 // Rename moves profile oldName to newName, creating newName's folders. It
 // refuses to replace an existing profile (*ExistsError). The file is moved as
 // it is, broken or not.
 func (s *Store) Rename(oldName, newName string) error {
-	src, dst, err := s.pair(oldName, newName)
-	if err != nil {
-		return err
-	}
-	if err := s.ensureDirs(filepath.Dir(dst)); err != nil {
-		return err
-	}
-	unlock, err := s.lock()
+	src, dst, unlock, err := s.lockPair(oldName, newName)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := s.checkPair(oldName, newName, src, dst); err != nil {
-		return err
-	}
 	if err := os.Rename(src, dst); err != nil {
 		return fmt.Errorf("cannot rename profile %q to %q: %w", oldName, newName, err)
 	}
@@ -523,21 +535,11 @@ func (s *Store) Rename(oldName, newName string) error {
 // Copy copies profile src to dst byte for byte (mode 0600), creating dst's
 // folders. It refuses to replace an existing profile (*ExistsError).
 func (s *Store) Copy(srcName, dstName string) error {
-	src, dst, err := s.pair(srcName, dstName)
-	if err != nil {
-		return err
-	}
-	if err := s.ensureDirs(filepath.Dir(dst)); err != nil {
-		return err
-	}
-	unlock, err := s.lock()
+	src, dst, unlock, err := s.lockPair(srcName, dstName)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := s.checkPair(srcName, dstName, src, dst); err != nil {
-		return err
-	}
 	data, _, _, err := readStamped(src)
 	if err != nil {
 		return fmt.Errorf("cannot read profile %q: %w", srcName, err)
