@@ -493,3 +493,24 @@ func TestServe(t *testing.T) {
 		t.Fatal("serve did not stop on Ctrl-C")
 	}
 }
+
+// --save never silently replaces a profile: a new name is created, the
+// --profile it started from is updated, any other existing name is refused.
+func TestSaveDoesNotClobber(t *testing.T) {
+	bin := httpbinServer(t)
+	dir := filepath.Join(t.TempDir(), "profiles")
+	env := []string{"AUTHLAB_PROFILES=" + dir, "TOK=t0k3n"}
+	if r := authlab(t, env, "send", "-a", "bearer", "-c", "token=env:TOK", "--save", "a", bin+"/bearer"); r.code != 0 {
+		t.Fatalf("--save a: %d %s", r.code, r.stderr)
+	}
+	if r := authlab(t, env, "send", "--save", "a", bin+"/get"); r.code != 1 || !strings.Contains(r.stderr, "profile a exists") {
+		t.Errorf("--save over another profile: %d %q; want refused", r.code, r.stderr)
+	}
+	if r := authlab(t, env, "send", "--profile", "a", "-H", "X-Extra: 1", "--save", "a"); r.code != 0 {
+		t.Errorf("--profile a --save a: %d %q; want the profile updated", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "a.toml"))
+	if !strings.Contains(string(b), "X-Extra") || !strings.Contains(string(b), "env:TOK") || strings.Contains(string(b), "t0k3n") {
+		t.Errorf("a.toml after update:\n%s", b)
+	}
+}

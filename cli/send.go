@@ -163,6 +163,7 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 
 func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
 	var base *profiles.Profile
+	var stamp *profiles.Stamp // of the --profile file as read
 	var store *profiles.Store
 	if f.profile != "" || f.save != "" {
 		s, err := env.store()
@@ -177,6 +178,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 			return inputErr(err)
 		}
 		base = e.Profile
+		stamp = &e.Stamp
 		applyProfileOptions(f, changed, base)
 	}
 	if rawURL == "" && base == nil {
@@ -198,7 +200,17 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	}
 	if f.save != "" {
 		p := profileFrom(f.save, req, f, base)
-		if _, err := store.Save(p, profiles.SaveOptions{AllowPlaintext: f.allowPlaintext, Overwrite: true}); err != nil {
+		// --save over the --profile it started from updates that profile
+		// (refused if the file changed since it was read); any other
+		// existing name is refused, never silently replaced.
+		o := profiles.SaveOptions{AllowPlaintext: f.allowPlaintext}
+		if f.save == f.profile {
+			o.Expect = stamp
+		}
+		if _, err := store.Save(p, o); err != nil {
+			if errors.Is(err, profiles.ErrExists) {
+				err = fmt.Errorf("profile %s exists: save under another name, or start from it with --profile %s --save %s", f.save, f.save, f.save)
+			}
 			return inputErr(err)
 		}
 		fmt.Fprintf(env.Stderr, "authlab: saved profile %s\n", f.save)
