@@ -265,8 +265,9 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m.save(m.ask.draft, len(literalSecrets(m.ask.draft)) > 0, true)
 		case "r", "R":
 			if m.ask.kind == askConflict {
+				name := m.ask.draft.Name
 				m.ask = ask{}
-				return m, m.reload(m.ask.draft.Name)
+				return m, m.reload(name)
 			}
 		case "esc", "n", "N":
 			m.ask = ask{}

@@ -102,6 +102,12 @@ func TestSaveAsksOnConflict(t *testing.T) {
 	if !strings.Contains(string(b), "changed.example") {
 		t.Fatal("the other program's version was overwritten without asking")
 	}
+	// r reloads the other program's version into the editor
+	mr, cmd := step(t, m, keyMsg("r"))
+	mr = run(t, mr, cmd)
+	if got := mr.ed.url.Value(); got != "https://changed.example/" || mr.ask.kind != askNone {
+		t.Errorf("after r: url %q ask %v; want the version on disk", got, mr.ask.kind)
+	}
 	m, cmd = step(t, m, keyMsg("o"))
 	m = run(t, m, cmd)
 	b, _ = os.ReadFile(filepath.Join(store.Dir, "p.toml"))
