@@ -50,8 +50,9 @@ type Options struct {
 // requests. It keeps one transport, so repeated exchanges reuse connections.
 // An Engine is safe for concurrent use.
 type Engine struct {
-	opts   Options
-	client *http.Client
+	opts     Options
+	client   *http.Client
+	sessions sessions // per scheme and credentials: Digest nonce counts, OAuth 2.0 tokens
 }
 
 // New returns an Engine for opts.
@@ -165,40 +166,96 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 		return err
 	}
 
+	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, creds)}
+	client, err := e.clientFor(req.TLS)
+	if err != nil {
+		return err
+	}
+	flow, _ := scheme.(Flow)
+	call := &Call{Creds: creds, Env: env, Trace: &res.Trace, Method: method, URL: cloneURL(target), Role: RoleRequest, notify: req.Notify}
+	call.do = func(ctx context.Context, role string, out *Outgoing) (*Response, error) {
+		// Each exchange of a flow gets the whole timeout: a device flow
+		// polls for minutes, bounded by its code's lifetime instead.
+		dctx, cancel := context.WithTimeoutCause(ctx, e.opts.Timeout, ErrTimeout)
+		defer cancel()
+		ex, resp, err := e.roundTrip(dctx, client, out)
+		ex.Role = role
+		res.Exchanges = append(res.Exchanges, ex)
+		if err != nil {
+			return resp, e.classify(parent, dctx, err)
+		}
+		return resp, nil
+	}
+	if flow != nil {
+		if err := flow.Prepare(parent, call); err != nil {
+			if parent.Err() != nil {
+				return fmt.Errorf("%w: %v", ErrCanceled, context.Cause(parent))
+			}
+			return err
+		}
+	}
+
 	ctx, cancel := context.WithTimeoutCause(parent, e.opts.Timeout, ErrTimeout)
 	defer cancel()
 
-	env := Env{Now: e.opts.Now, Rand: e.opts.Rand}
 	origin := originOf(target)
 	stripped := false // once credentials are dropped they never come back
 	var dropped []Credential
 	cur := hop{method: method, url: target, header: req.Header, body: req.Body}
 
 	for n := 0; ; n++ {
-		out := &Outgoing{Method: cur.method, URL: cloneURL(cur.url), Header: cur.header.Clone(), Body: bytes.Clone(cur.body)}
-		if out.Header == nil {
-			out.Header = http.Header{}
+		if n > 0 {
+			call.Role = RoleRedirect
 		}
-		if stripped {
-			stripCredentials(out, dropped)
-		} else {
-			tr := &res.Trace
-			if n > 0 {
-				tr = &Trace{} // re-signing for a same-origin hop is not re-taught
+		var (
+			out  *Outgoing
+			resp *Response
+		)
+		for retries := 0; ; retries++ {
+			out = &Outgoing{Method: cur.method, URL: cloneURL(cur.url), Header: cur.header.Clone(), Body: bytes.Clone(cur.body)}
+			if out.Header == nil {
+				out.Header = http.Header{}
 			}
-			if err := scheme.Authorize(out, creds, env, tr); err != nil {
+			if stripped {
+				stripCredentials(out, dropped)
+			} else {
+				tr := &res.Trace
+				if n > 0 {
+					tr = &Trace{} // re-signing for a same-origin hop is not re-taught
+				}
+				if err := scheme.Authorize(out, creds, env, tr); err != nil {
+					return err
+				}
+				if n > 0 && retries == 0 {
+					res.Trace.Add(fmt.Sprintf("Sign again for redirect hop %d", n), "RFC 9110 §15.4",
+						"Same origin (scheme, host and port), so the credentials go with the request, signed for the new URL.",
+						Plain("URL", maskQuery(out.URL, out.Added)))
+				}
+			}
+			ex, r, err := e.roundTrip(ctx, client, out)
+			ex.Role = call.Role
+			res.Exchanges = append(res.Exchanges, ex)
+			if err != nil {
+				return e.classify(parent, ctx, err)
+			}
+			resp = r
+			if flow == nil || stripped || retries >= MaxRetries {
+				break
+			}
+			role := call.Role
+			retry, err := flow.Answer(ctx, call, resp)
+			if err != nil {
+				if parent.Err() != nil {
+					return fmt.Errorf("%w: %v", ErrCanceled, context.Cause(parent))
+				}
 				return err
 			}
-			if n > 0 {
-				res.Trace.Add(fmt.Sprintf("Sign again for redirect hop %d", n), "RFC 9110 §15.4",
-					"Same origin (scheme, host and port), so the credentials go with the request, signed for the new URL.",
-					Plain("URL", maskQuery(out.URL, out.Added)))
+			if !retry {
+				break
 			}
-		}
-		ex, resp, err := e.roundTrip(ctx, out)
-		res.Exchanges = append(res.Exchanges, ex)
-		if err != nil {
-			return e.classify(parent, ctx, err)
+			if call.Role == role {
+				call.Role = RoleRetry
+			}
 		}
 		if !isRedirect(resp.Status) || !e.opts.Follow {
 			return nil
@@ -393,7 +450,7 @@ func (t *timer) timing(total time.Duration) Timing {
 }
 
 // roundTrip sends out once and reads the capped body.
-func (e *Engine) roundTrip(ctx context.Context, out *Outgoing) (Exchange, *Response, error) {
+func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoing) (Exchange, *Response, error) {
 	tm := &timer{start: time.Now()}
 	ctx = httptrace.WithClientTrace(ctx, tm.trace())
 	var body io.Reader
@@ -420,7 +477,7 @@ func (e *Engine) roundTrip(ctx context.Context, out *Outgoing) (Exchange, *Respo
 		Method: out.Method, URL: out.URL, Host: hreq.Host, Proto: "HTTP/1.1",
 		Header: out.Header.Clone(), Body: out.Body, Credentials: out.Added,
 	}}
-	resp, err := e.client.Do(hreq)
+	resp, err := client.Do(hreq)
 	if err != nil {
 		// net/http puts the whole URL into its errors; an API key in the
 		// query must not reach the screen that way.

@@ -29,6 +29,7 @@ func SecretsOf(req Request, res *Result) []string {
 		add(base64.StdEncoding.EncodeToString([]byte(u + ":" + p)))
 	}
 	if res != nil {
+		out = append(out, res.ResponseSecrets()...)
 		for _, ex := range res.Exchanges {
 			for _, c := range ex.Request.Credentials {
 				if c.Value != c.Masked {

@@ -15,6 +15,12 @@ type Request struct {
 	Body   []byte
 	Scheme string            // registry name; "" means "none"
 	Fields map[string]string // raw field values, references already resolved
+	// TLS holds client certificate and trust options (nil: the engine's own).
+	TLS *TLSOptions
+	// Notify, when set, receives what a multi-step scheme needs the user to
+	// see while it waits (a device code, a URL to open). It is called from
+	// the exchanging goroutine and must not block.
+	Notify func(Notice)
 }
 
 // Result is everything one call of Exchange produced. Front ends only render
@@ -36,8 +42,27 @@ func (r *Result) Final() *Exchange {
 	return &r.Exchanges[len(r.Exchanges)-1]
 }
 
+// ResponseSecrets lists the secrets marked in any response of r (tokens a
+// flow fetched). Front ends mask them with Redact unless the user asked to
+// reveal them.
+func (r *Result) ResponseSecrets() []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	for _, ex := range r.Exchanges {
+		if ex.Response != nil {
+			out = append(out, ex.Response.Secrets...)
+		}
+	}
+	return out
+}
+
 // Exchange is one HTTP request as sent and the response to it.
 type Exchange struct {
+	// Role says why the exchange was made: RoleRequest, RoleChallenge,
+	// RoleRetry, RoleToken, RoleRedirect (the flow view labels arrows with it).
+	Role     string
 	Request  SentRequest
 	Response *Response // nil when no response arrived
 	Timing   Timing
@@ -66,6 +91,9 @@ type Response struct {
 	Truncated     bool   // the body was longer than the cap
 	ContentLength int64  // as declared by the server (-1 unknown)
 	Compressed    bool   // the transport decompressed the body
+	// Secrets are values in this response that renderers mask unless
+	// revealed: tokens a token endpoint issued (see MarkSecret).
+	Secrets []string
 }
 
 // Timing is measured with net/http/httptrace. Durations are zero for phases

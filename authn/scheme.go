@@ -105,6 +105,9 @@ func (in Info) Validate(raw map[string]string) (Credentials, error) {
 type Env struct {
 	Now  func() time.Time
 	Rand io.Reader
+	// Session is the in-memory state of this scheme and credential set in
+	// this engine (nil outside an engine, e.g. in vector tests).
+	Session *Session
 }
 
 // Outgoing is the request a scheme signs. The engine builds a fresh Outgoing

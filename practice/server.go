@@ -62,12 +62,16 @@ type Options struct {
 	// RSAPublicKey verifies RSA-SHA1 signatures made for the demo consumer.
 	// When nil, the public half of DemoRSAPrivateKeyPEM.
 	RSAPublicKey *rsa.PublicKey
+	// AutoApprove approves OAuth 2.0 authorization and device requests
+	// without a person clicking (tests, unattended demos).
+	AutoApprove bool
 }
 
 // Server is the practice server. Its state (used nonces, issued tokens)
 // lives in memory, bounded, and dies with it. A Server is safe for
 // concurrent use.
 type Server struct {
+	opts      Options // as given to New (registrars read their switches here)
 	now       func() time.Time
 	log       io.Writer
 	logMu     sync.Mutex
@@ -98,12 +102,18 @@ func registrars() []func(*http.ServeMux, *Server) {
 		registerTwitterOAuth,
 		registerBearer,
 		registerAPIKey,
+		registerDigest,
+		registerOAuth2,
+		registerJWT,
+		registerAWS,
+		registerMTLS,
 	}
 }
 
 // New returns a practice server configured by o.
 func New(o Options) *Server {
 	s := &Server{
+		opts:   o,
 		now:    o.Now,
 		log:    o.Log,
 		rsaKey: o.RSAPublicKey,

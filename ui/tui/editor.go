@@ -28,6 +28,9 @@ type Prefill struct {
 	Body   string
 	Scheme string
 	Fields map[string]string
+	// TLS are the request's TLS options (client certificate, CA, -k), kept
+	// as given and sent with every request of this editor.
+	TLS *authn.TLSOptions
 }
 
 // slot is one focusable place in the editor.
@@ -65,6 +68,7 @@ type editor struct {
 	focus   int // index into slots(); -1 when the editor is not focused
 	errs    map[slot]string
 	present bool // presenter mode: no reveal toggle in the credential form
+	tls     *authn.TLSOptions
 }
 
 // credKeys is the credential form's keymap; presenter mode has no reveal.
@@ -85,7 +89,7 @@ func newInput(st theme.Styles, placeholder string) textinput.Model {
 }
 
 func newEditor(st theme.Styles, p Prefill, present bool) editor {
-	e := editor{st: st, errs: map[slot]string{}, present: present}
+	e := editor{st: st, errs: map[slot]string{}, present: present, tls: p.TLS}
 	for _, s := range authn.Schemes() {
 		e.schemes = append(e.schemes, s.Info())
 	}
@@ -304,6 +308,7 @@ func (e editor) request() (editor, authn.Request, string) {
 		Header: http.Header{},
 		Scheme: e.schemes[e.scheme].Name,
 		Fields: e.creds.Values(),
+		TLS:    e.tls,
 	}
 	var reasons []string
 	if _, err := authn.ParseURL(strings.ReplaceAll(req.URL, practice.Placeholder, "http://127.0.0.1")); err != nil {

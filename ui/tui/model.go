@@ -66,6 +66,9 @@ type Options struct {
 	// the very first frame is drawn at once instead of after the first
 	// WindowSizeMsg.
 	Width, Height int
+	// Insecure is set when certificate verification is off (-k): the UI
+	// shows a persistent red banner.
+	Insecure bool
 }
 
 // Model is the root model.
