@@ -41,15 +41,27 @@ const diffAbsent = "(missing)"
 // compute lengths: no Difference ever contains a secret.
 func Compare(client authn.Trace, server ServerTrace) []Difference {
 	c, s := diffClientValues(client), diffServerValues(server)
-	switch diffScheme(server.Scheme, c, s) {
-	case "oauth1":
-		return diffOAuth1(client, c, s)
-	case "basic":
-		return diffBasic(c, s)
-	case "bearer":
-		return diffBearer(c, s)
+	if f, ok := differs()[diffScheme(server.Scheme, c, s)]; ok {
+		return f(client, c, s)
 	}
 	return nil
+}
+
+// differ compares the client's and the server's values of one scheme.
+type differ func(client authn.Trace, c map[string]diffClientValue, s map[string]string) []Difference
+
+// differs maps a scheme name to its comparison; a scheme with a server trace
+// adds one line here and a file with its differ.
+func differs() map[string]differ {
+	plain := func(f func(map[string]diffClientValue, map[string]string) []Difference) differ {
+		return func(_ authn.Trace, c map[string]diffClientValue, s map[string]string) []Difference { return f(c, s) }
+	}
+	return map[string]differ{
+		"oauth1": diffOAuth1,
+		"basic":  plain(diffBasic),
+		"bearer": plain(diffBearer),
+		"sigv4":  plain(sigv4Diff),
+	}
 }
 
 // First returns the first difference, or ok=false when they agree.
@@ -121,6 +133,8 @@ func diffScheme(name string, c map[string]diffClientValue, s map[string]string) 
 		return "basic"
 	case has("token length"):
 		return "bearer"
+	case has("string to sign"):
+		return "sigv4"
 	}
 	return ""
 }
