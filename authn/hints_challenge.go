@@ -75,6 +75,12 @@ func challengeProblemHints(in hintInput) []Hint {
 	if in.status() != 401 || len(in.challenges) == 0 {
 		return out
 	}
+	if in.ex.Role == RoleToken {
+		// A token endpoint's challenge is about the client's authentication
+		// (RFC 6749 §5.2 invalid_client), which the oauth2 hints explain;
+		// switching the request's scheme would be wrong advice.
+		return out
+	}
 	offered := hintOfferedSchemes(in.challenges)
 	sent := in.sentAuthScheme()
 	if sent != "" {

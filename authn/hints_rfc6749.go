@@ -137,6 +137,8 @@ func oauth2BodyHint(in hintInput) (Hint, bool) {
 		h.Detail = e.detail("The token endpoint returned an error code RFC 6749 does not define.")
 		h.Checks = []string{"Look the code up in the authorization server's documentation"}
 	}
+	// What to check in the oauth2 scheme's own fields comes first.
+	h.Checks = append(oauth2SchemeChecks(in, code), h.Checks...)
 	return h, true
 }
 
