@@ -403,6 +403,13 @@ func (e *Engine) classify(parent, ctx context.Context, err error) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return fmt.Errorf("%w: %v", ErrTimeout, err)
 	}
+	// The client's transport classified a TLS failure (see tls.go): return
+	// it without net/http's "Get URL:" wrapper, so its one line is the
+	// message.
+	var te *TLSError
+	if errors.As(err, &te) {
+		return te
+	}
 	return err
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +32,9 @@ type sendFlags struct {
 	follow   bool
 	insecure bool
 	cacert   string
+	cert     string
+	key      string
+	keyPass  string
 	verbose  bool
 	trace    bool
 	reveal   bool
@@ -55,7 +57,10 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.maxBody, "max-body", "10MiB", "response body cap after decompression (e.g. 512KiB, 10MiB)")
 	fs.BoolVar(&f.follow, "follow", false, "follow redirects (max 10; credentials are dropped when the origin changes)")
 	fs.BoolVarP(&f.insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
-	fs.StringVar(&f.cacert, "cacert", "", "PEM file of CA certificates to trust")
+	fs.StringVar(&f.cacert, "cacert", "", "PEM file of CA certificates to trust, in addition to the system's")
+	fs.StringVar(&f.cert, "cert", "", "client certificate for mutual TLS, PEM file (may also hold the key)")
+	fs.StringVar(&f.key, "key", "", "private key of --cert, PEM file (an encrypted key needs --key-pass)")
+	fs.StringVar(&f.keyPass, "key-pass", "", "passphrase of an encrypted --key: env:NAME, file:PATH, keyring:NAME or prompt")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "also print the request sent (credentials masked) and the response headers")
 	fs.BoolVar(&f.trace, "trace", false, "print how the scheme built the credentials, step by step")
 	fs.BoolVar(&f.reveal, "reveal", false, "show secret values instead of masking them")
@@ -146,19 +151,10 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 	if f.timeout <= 0 {
 		return authn.Options{}, authn.Inputf("use a positive duration such as 10s", "bad --timeout %s", f.timeout)
 	}
-	opts := authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure}
-	if f.cacert != "" {
-		pem, err := env.ReadFile(f.cacert)
-		if err != nil {
-			return opts, authn.Inputf("check the path", "cannot read --cacert %q: %v", f.cacert, errors.Unwrap(err))
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return opts, authn.Inputf("give a PEM file with BEGIN CERTIFICATE blocks", "--cacert %q holds no PEM certificate", f.cacert)
-		}
-		opts.RootCAs = pool
-	}
-	return opts, nil
+	// --cacert, --cert and --key travel with the request (authn.TLSOptions):
+	// the CA file is added to the system roots there, and the TUI sends
+	// them with every request of its editor.
+	return authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure}, nil
 }
 
 func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
@@ -191,14 +187,23 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if f.present && f.reveal {
 		return inputErr(errors.New("--reveal is disabled in presenter mode (--present): secrets stay masked on a projector"))
 	}
+	if err := tlsCheckFlags(f, changed); err != nil {
+		return inputErr(err)
+	}
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
 	if err != nil {
 		return inputErr(err)
+	}
+	if changed("key-pass") && tlsFlagsLiteral(f) {
+		literal = append(literal, "key passphrase")
 	}
 	if len(literal) > 0 {
 		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}
 	if f.save != "" {
+		if err := tlsCheckSave(f); err != nil {
+			return inputErr(err)
+		}
 		p := profileFrom(f.save, req, f, base)
 		// --save over the --profile it started from updates that profile
 		// (refused if the file changed since it was read); any other
@@ -226,6 +231,15 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		return inputErr(err)
 	}
 	req.Fields = fields
+	if req.TLS, err = tlsOptions(env.resolver(), f, allRefs); err != nil {
+		if ctx.Err() != nil {
+			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
+		}
+		return inputErr(err)
+	}
+	if f.insecure {
+		fmt.Fprintln(env.Stderr, "authlab: "+tlsInsecureWarning)
+	}
 	emb := practice.NewEmbedded(practice.Options{})
 	defer emb.Close()
 	if req.URL, err = emb.Expand(req.URL); err != nil {
@@ -271,25 +285,21 @@ func applyProfileOptions(f *sendFlags, changed func(string) bool, p *profiles.Pr
 	if !changed("follow") {
 		f.follow = p.Follow
 	}
-	if !changed("insecure") {
-		f.insecure = p.TLS.Insecure
-	}
-	if !changed("cacert") {
-		f.cacert = p.TLS.CACert
-	}
+	tlsApplyProfile(f, changed, p)
 }
 
 // profileFrom turns a request (references unresolved) into a profile to
-// save; description and TLS client files come from the base profile.
+// save; the description comes from the base profile, the TLS options from
+// the flags (the base profile's unless overridden; the key passphrase as
+// its reference).
 func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Profile) profiles.Profile {
 	p := profiles.Profile{Name: name, Method: req.Method, URL: req.URL, Body: string(req.Body), Scheme: req.Scheme,
-		Fields: req.Fields, Timeout: f.timeout, Follow: f.follow, TLS: profiles.TLS{Insecure: f.insecure, CACert: f.cacert}}
+		Fields: req.Fields, Timeout: f.timeout, Follow: f.follow, TLS: tlsProfile(f)}
 	if p.Timeout == authn.DefaultTimeout {
 		p.Timeout = 0
 	}
 	if base != nil {
 		p.Description = base.Description
-		p.TLS.Cert, p.TLS.Key = base.TLS.Cert, base.TLS.Key
 	}
 	names := make([]string, 0, len(req.Header))
 	for k := range req.Header {

@@ -13,24 +13,38 @@ import (
 )
 
 func newServe(env Env) *cobra.Command {
-	var addr string
+	var addr, tlsDir string
+	var useTLS bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice server: offline endpoints that verify every scheme",
 		Long: `The practice server verifies credentials for real and answers the way
 GitHub and Twitter do, so a class needs no network and no accounts. It
 listens on loopback unless --addr names another address (a classroom).
-Each verification is printed here, one block per request.`,
+Each verification is printed here, one block per request.
+
+With --tls it serves HTTPS with a practice CA, a server certificate for
+127.0.0.1, ::1 and localhost, and a client certificate for /mtls, all
+generated on first use (and reused) in --tls-dir; it prints their paths
+and the commands to try mutual TLS.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runServe(cmd.Context(), env, addr)
+			if useTLS && !cmd.Flags().Changed("addr") {
+				addr = "127.0.0.1:8443"
+			}
+			if !useTLS && cmd.Flags().Changed("tls-dir") {
+				return inputErr(errors.New("--tls-dir needs --tls"))
+			}
+			return runServe(cmd.Context(), env, addr, useTLS, tlsDir)
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on; a non-loopback address serves a classroom")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on (127.0.0.1:8443 with --tls); a non-loopback address serves a classroom")
+	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated practice CA, server and client certificate (mutual TLS at /mtls)")
+	cmd.Flags().StringVar(&tlsDir, "tls-dir", "", "folder of the practice TLS files (default $XDG_STATE_HOME/authlab/practice-tls, else ~/.local/state/authlab/practice-tls)")
 	return cmd
 }
 
-func runServe(ctx context.Context, env Env, addr string) error {
+func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("bad --addr %q: write HOST:PORT, e.g. 127.0.0.1:8089", addr))
@@ -40,15 +54,38 @@ func runServe(ctx context.Context, env Env, addr string) error {
 		return inputErr(fmt.Errorf("cannot listen on %s: %v: pick another port with --addr", addr, errors.Unwrap(err)))
 	}
 	base := "http://" + l.Addr().String()
+	loopback := true
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		loopback = false
 		fmt.Fprintf(env.Stderr, "authlab: warning: serving on %s, reachable from other machines: the demo credentials are public\n", l.Addr())
 	}
 	srv := &http.Server{Handler: practice.New(practice.Options{Log: env.Stdout}).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	var files practice.TLSFiles
+	if useTLS {
+		if files, err = tlsServeSetup(env, srv, tlsDir); err != nil {
+			l.Close()
+			return inputErr(err)
+		}
+		base = "https://" + l.Addr().String()
+		if !loopback {
+			fmt.Fprintln(env.Stderr, "authlab: warning: the practice server certificate names only 127.0.0.1, ::1 and localhost: clients on other machines need -k")
+		}
+	}
 	fmt.Fprintf(env.Stdout, "authlab practice server on %s  (ctrl+c stops it)\n\n", base)
+	if useTLS {
+		fmt.Fprint(env.Stdout, tlsServeBanner(files, base))
+		fmt.Fprintln(env.Stdout)
+	}
 	fmt.Fprint(env.Stdout, practice.Banner(base))
 	fmt.Fprintln(env.Stdout)
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
+	go func() {
+		if useTLS {
+			done <- srv.ServeTLS(l, "", "")
+			return
+		}
+		done <- srv.Serve(l)
+	}()
 	select {
 	case err := <-done:
 		return &exitError{code: ExitError, err: err}

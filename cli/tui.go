@@ -43,16 +43,27 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 	if err != nil {
 		return inputErr(err)
 	}
+	if err := tlsCheckFlags(f, changed); err != nil {
+		return inputErr(err)
+	}
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
 	if err == nil {
 		// prompt cannot be asked inside the TUI: ask now, before it starts
 		req.Fields, err = resolveFields(env.resolver(), req.Fields, onlyPrompt)
+	}
+	if err == nil {
+		// The TUI sends Prefill.TLS as it is: resolve the key passphrase
+		// now (a prompt cannot be asked inside it either).
+		req.TLS, err = tlsOptions(env.resolver(), f, allRefs)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
 		}
 		return inputErr(err)
+	}
+	if changed("key-pass") && tlsFlagsLiteral(f) {
+		literal = append(literal, "key passphrase")
 	}
 	if len(literal) > 0 {
 		notice = append(notice, literalWarning(literal))
@@ -65,8 +76,9 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 	o := tui.Options{
 		Prefill: tui.Prefill{
 			Method: req.Method, URL: req.URL, Header: req.Header, Body: string(req.Body),
-			Scheme: req.Scheme, Fields: req.Fields,
+			Scheme: req.Scheme, Fields: req.Fields, TLS: req.TLS,
 		},
+		Insecure: f.insecure, // -k or the profile's insecure = true: a red banner
 		Engine:   eng,
 		Resolver: env.resolver(),
 		Store:    store,

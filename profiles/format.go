@@ -42,6 +42,9 @@ type fileTLS struct {
 	CACert   string `toml:"cacert,omitempty"`
 	Cert     string `toml:"cert,omitempty"`
 	Key      string `toml:"key,omitempty"`
+	// KeyPassword is last so files written before it existed keep their
+	// key order.
+	KeyPassword string `toml:"key_password,omitempty"`
 }
 
 // duration reads "30s"; go-toml reports an error from UnmarshalText with the
@@ -64,7 +67,7 @@ func (d *duration) UnmarshalText(b []byte) error {
 var (
 	knownTop    = map[string]bool{"version": true, "description": true, "method": true, "url": true, "scheme": true, "body": true, "timeout": true, "follow": true, "header": true, "fields": true, "tls": true}
 	knownHeader = map[string]bool{"name": true, "value": true}
-	knownTLS    = map[string]bool{"insecure": true, "cacert": true, "cert": true, "key": true}
+	knownTLS    = map[string]bool{"insecure": true, "cacert": true, "cert": true, "key": true, "key_password": true}
 )
 
 // unknownKeys holds what a file contained that this version does not know.

@@ -50,7 +50,11 @@ type TLS struct {
 	Insecure bool
 	CACert   string // path to a PEM file
 	Cert     string // client certificate (PEM path)
-	Key      string // client key: a path or a reference
+	Key      string // client key: a PEM path ("file:PATH" is read as PATH)
+	// KeyPassword is the passphrase of an encrypted key: a reference
+	// (env:, file:, keyring:, prompt), or a literal only when the user
+	// allowed plaintext, like a secret field.
+	KeyPassword string
 }
 
 // Group returns the folder part of the profile's name ("" at the top).

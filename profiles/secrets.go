@@ -37,6 +37,9 @@ func literalSecrets(p Profile) []string {
 			out = append(out, k)
 		}
 	}
+	if v := p.TLS.KeyPassword; v != "" && !IsRef(v) {
+		out = append(out, "tls.key_password")
+	}
 	sort.Strings(out)
 	return out
 }
