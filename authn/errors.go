@@ -34,4 +34,10 @@ var (
 	ErrCanceled = errors.New("cancelled")
 	// ErrTooManyRedirects: more than Options.MaxRedirects hops.
 	ErrTooManyRedirects = errors.New("too many redirects")
+	// ErrRefused: an exchange a scheme made of its own (an OAuth 2.0 token
+	// request) was answered with an error, so the user's request was never
+	// sent. The Result's final exchange holds that answer; front ends treat
+	// its status like the status of the request itself (exit code 4 for a
+	// 401 from the token endpoint).
+	ErrRefused = errors.New("refused")
 )

@@ -55,6 +55,9 @@ func (e *oauth2TokenError) Error() string {
 	return b.String()
 }
 
+// Is makes a refusal that came with an HTTP status match ErrRefused.
+func (e *oauth2TokenError) Is(target error) bool { return target == ErrRefused && e.status != 0 }
+
 func (e *oauth2TokenError) Unwrap() error {
 	if e.retrieve == nil {
 		return nil

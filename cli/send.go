@@ -324,20 +324,35 @@ func exitFor(res *authn.Result, err error) error {
 		return &exitError{code: ExitTimeout, err: err}
 	case errors.Is(err, authn.ErrTooManyRedirects):
 		return &exitError{code: ExitTooManyHops, err: err}
+	case errors.Is(err, authn.ErrRefused):
+		// A token endpoint said no: its status decides, as for any answer.
+		return exitForStatus(res, err)
 	default:
 		return &exitError{code: ExitError, err: err}
 	}
+	return exitForStatus(res, nil)
+}
+
+// exitForStatus maps the final status to the exit code; err (if any) is the
+// line to print with it.
+func exitForStatus(res *authn.Result, err error) error {
 	fin := res.Final()
 	if fin == nil || fin.Response == nil {
+		if err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
 		return nil
 	}
 	switch s := fin.Response.Status; {
 	case s >= 500:
-		return &exitError{code: ExitServerError}
+		return &exitError{code: ExitServerError, err: err}
 	case s >= 400:
-		return &exitError{code: ExitClientError}
+		return &exitError{code: ExitClientError, err: err}
 	case s >= 300:
-		return &exitError{code: ExitRedirect}
+		return &exitError{code: ExitRedirect, err: err}
+	}
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
 	}
 	return nil
 }

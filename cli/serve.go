@@ -14,7 +14,7 @@ import (
 
 func newServe(env Env) *cobra.Command {
 	var addr, tlsDir string
-	var useTLS bool
+	var useTLS, autoApprove bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice server: offline endpoints that verify every scheme",
@@ -35,16 +35,17 @@ and the commands to try mutual TLS.`,
 			if !useTLS && cmd.Flags().Changed("tls-dir") {
 				return inputErr(errors.New("--tls-dir needs --tls"))
 			}
-			return runServe(cmd.Context(), env, addr, useTLS, tlsDir)
+			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on (127.0.0.1:8443 with --tls); a non-loopback address serves a classroom")
 	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated practice CA, server and client certificate (mutual TLS at /mtls)")
 	cmd.Flags().StringVar(&tlsDir, "tls-dir", "", "folder of the practice TLS files (default $XDG_STATE_HOME/authlab/practice-tls, else ~/.local/state/authlab/practice-tls)")
+	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve OAuth 2.0 authorization and device requests without the approval page (unattended demos)")
 	return cmd
 }
 
-func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string) error {
+func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("bad --addr %q: write HOST:PORT, e.g. 127.0.0.1:8089", addr))
@@ -59,7 +60,7 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 		loopback = false
 		fmt.Fprintf(env.Stderr, "authlab: warning: serving on %s, reachable from other machines: the demo credentials are public\n", l.Addr())
 	}
-	srv := &http.Server{Handler: practice.New(practice.Options{Log: env.Stdout}).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: practice.New(practice.Options{Log: env.Stdout, AutoApprove: autoApprove}).Handler(), ReadHeaderTimeout: 10 * time.Second}
 	var files practice.TLSFiles
 	if useTLS {
 		if files, err = tlsServeSetup(env, srv, tlsDir); err != nil {
