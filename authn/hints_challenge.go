@@ -66,7 +66,7 @@ func challengeProblemHints(in hintInput) []Hint {
 				Title: "Digest stale=true · retry with the new nonce",
 				Detail: "The nonce the Digest response was computed with has expired, but the credentials were otherwise right: " +
 					"this is not a wrong password. The client should compute a new response with the nonce of this challenge, without asking the user again.",
-				Checks: []string{"Retry: a Digest client does it by itself", "A pinned nonce or cnonce (--cred) makes every retry stale: remove it"},
+				Checks: []string{"Retry: a Digest client does it by itself", "A hand-written Authorization header reuses an old nonce: let -a digest answer the challenge"},
 				Ref:    "RFC 7616 §3.3 (stale)",
 			})
 			break

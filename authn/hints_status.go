@@ -61,6 +61,11 @@ func noCredentialsCheck() string {
 // redirect).
 func notSentHint(in hintInput) (Hint, bool) {
 	s := in.status()
+	// Only a redirect hop loses credentials; a Digest challenge request or
+	// an OAuth 2.0 token request carries none of the scheme's by design.
+	if in.ex.Role != RoleRedirect && in.ex.Role != "" {
+		return Hint{}, false
+	}
 	if (s != 401 && s != 403 && s != 407) || in.schemeName() == "none" || len(in.ex.Request.Credentials) > 0 ||
 		in.ex.Request.Header.Get("Authorization") != "" {
 		return Hint{}, false

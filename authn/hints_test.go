@@ -772,7 +772,7 @@ func TestOrderHints(t *testing.T) {
 }
 
 func TestRecognizersRegistered(t *testing.T) {
-	want := []string{"challenge-problems", "challenge-offers", "clock", "github", "rfc6749", "rfc6750", "status", "twitter"}
+	want := []string{"aws", "challenge-problems", "challenge-offers", "clock", "digest", "github", "jwt", "oauth2", "rfc6749", "rfc6750", "status", "tls-client-certificate", "twitter"}
 	seen := map[string]bool{}
 	for _, r := range builtinRecognizers {
 		if seen[r.name] {

@@ -61,6 +61,7 @@ func differs() map[string]differ {
 		"basic":  plain(diffBasic),
 		"bearer": plain(diffBearer),
 		"sigv4":  plain(sigv4Diff),
+		"digest": plain(digestDiff),
 	}
 }
 
