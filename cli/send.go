@@ -242,7 +242,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	}
 	emb := practice.NewEmbedded(practice.Options{})
 	defer emb.Close()
-	if req.URL, err = emb.Expand(req.URL); err != nil {
+	if err := emb.ExpandRequest(&req); err != nil {
 		return inputErr(err)
 	}
 

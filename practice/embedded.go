@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authlab/authlab/authn"
 )
 
 // Placeholder in a URL stands for the embedded practice server's base URL:
@@ -68,6 +71,35 @@ func (e *Embedded) Expand(s string) (string, error) {
 		return s, err
 	}
 	return strings.ReplaceAll(s, Placeholder, u), nil
+}
+
+// ExpandRequest expands Placeholder in the request's URL and in every
+// credential field (an OAuth 2.0 token_url, a device_auth_url), starting the
+// server on first use. The field map is replaced, never modified, so the
+// caller's copy keeps its placeholders.
+func (e *Embedded) ExpandRequest(req *authn.Request) error {
+	u, err := e.Expand(req.URL)
+	if err != nil {
+		return err
+	}
+	req.URL = u
+	var fields map[string]string
+	for k, v := range req.Fields {
+		x, err := e.Expand(v)
+		if err != nil {
+			return err
+		}
+		if x != v && fields == nil {
+			fields = maps.Clone(req.Fields)
+		}
+		if fields != nil {
+			fields[k] = x
+		}
+	}
+	if fields != nil {
+		req.Fields = fields
+	}
+	return nil
 }
 
 // Close stops the server if it runs.
