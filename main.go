@@ -21,6 +21,7 @@ func main() {
 		LookupEnv: os.LookupEnv,
 		ReadFile:  os.ReadFile,
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		TermSize:  func() (int, int, error) { return term.GetSize(int(os.Stdout.Fd())) },
 		Prompt:    func(label string) (string, error) { return promptTTY(ctx, label) },

@@ -41,6 +41,8 @@ type Env struct {
 	ReadFile  func(string) ([]byte, error)
 	// StdoutTTY reports whether stdout is a terminal (colour, layout).
 	StdoutTTY bool
+	// StderrTTY reports whether stderr is a terminal (colour of notices).
+	StderrTTY bool
 	// StdinTTY reports whether stdin is a terminal (the TUI needs both).
 	StdinTTY bool
 	// TermSize returns the terminal's size (nil: unknown until the TUI

@@ -246,6 +246,9 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		return inputErr(err)
 	}
 
+	// A flow that waits for the user (the device code to enter, the URL
+	// to open) says so on stderr, so stdout stays the response.
+	req.Notify = (&ui.NoticeWriter{Out: env.Stderr, Color: env.StderrTTY && env.getenv("NO_COLOR") == ""}).Notify
 	eng := authn.New(opts)
 	defer eng.Close()
 	res, xerr := eng.Exchange(ctx, req)
@@ -263,6 +266,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		Reveal:  f.reveal,
 		Verbose: f.verbose,
 		Trace:   f.trace,
+		Width:   termWidth(env),
 	}
 	if f.json {
 		if err := p.PrintJSON(res); err != nil {
@@ -355,4 +359,15 @@ func exitForStatus(res *authn.Result, err error) error {
 		return &exitError{code: ExitError, err: err}
 	}
 	return nil
+}
+
+// termWidth is the terminal's width for the flow view (0: not a terminal,
+// the printer's default).
+func termWidth(env Env) int {
+	if env.StdoutTTY && env.TermSize != nil {
+		if w, _, err := env.TermSize(); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
 }

@@ -245,8 +245,16 @@ func NewRecord(res *authn.Result, err error, profile string, req authn.Request, 
 		}
 	}
 	if res != nil {
-		if len(res.Exchanges) > 0 {
-			first := res.Exchanges[0].Request
+		// The user's request is the first exchange that is not a scheme's
+		// own (an OAuth 2.0 token request comes before it).
+		var own []authn.Exchange
+		for _, x := range res.Exchanges {
+			if x.Role != authn.RoleToken {
+				own = append(own, x)
+			}
+		}
+		if len(own) > 0 {
+			first := own[0].Request
 			if first.URL != nil {
 				r.URL = first.DisplayURL(false)
 			}

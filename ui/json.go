@@ -25,6 +25,7 @@ type jsonResult struct {
 }
 
 type jsonExchange struct {
+	Role     string        `json:"role,omitempty"` // request, challenge, retry, token, redirect
 	Request  jsonRequest   `json:"request"`
 	Response *jsonResponse `json:"response,omitempty"`
 	Timing   jsonTiming    `json:"timing"`
@@ -82,10 +83,11 @@ type jsonValue struct {
 
 func ms(d interface{ Microseconds() int64 }) float64 { return float64(d.Microseconds()) / 1000 }
 
-// PrintJSON writes res as one JSON document. Secrets are masked unless
-// Reveal. The output is safe for a terminal: besides JSON's own escaping of
+// PrintJSON writes res as one JSON document. Secrets — credentials and the
+// tokens a flow found in responses — are masked unless Reveal. The output is safe for a terminal: besides JSON's own escaping of
 // C0 controls, DEL, C1 controls and bidi controls are written as \u escapes.
 func (p Printer) PrintJSON(res *authn.Result) error {
+	res = MaskResponseSecrets(res, p.Reveal)
 	doc := jsonResult{Scheme: res.Scheme.Name, TotalMS: ms(res.Total), Exchanges: []jsonExchange{}, Hints: []jsonHint{}, Trace: []jsonStep{}}
 	if res.Err != nil {
 		doc.Error = res.Err.Error()
@@ -96,6 +98,7 @@ func (p Printer) PrintJSON(res *authn.Result) error {
 	for i := range res.Exchanges {
 		ex := &res.Exchanges[i]
 		je := jsonExchange{
+			Role: ex.Role,
 			Request: jsonRequest{
 				Method:  ex.Request.Method,
 				URL:     ex.Request.DisplayURL(p.Reveal),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui/flowview"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 )
@@ -21,7 +22,9 @@ type Printer struct {
 	Color   bool // ANSI colour (a terminal, NO_COLOR unset)
 	Reveal  bool // show secrets instead of masks
 	Verbose bool // request line and headers, response headers
-	Trace   bool // the scheme's steps
+	Trace   bool // the scheme's steps, and the flow view of a multi-exchange send
+	// Width is the terminal's width in cells, for the flow view (0: 80).
+	Width int
 }
 
 // SGR sequences used by the printer; the only escape sequences it emits.
@@ -58,45 +61,65 @@ func statusColor(code int) string {
 	return sgrBlue
 }
 
-// Print writes res.
+// Print writes res. Unless p.Reveal, secrets a flow found in responses
+// (tokens) are masked everywhere (see MaskResponseSecrets).
 func (p Printer) Print(res *authn.Result) error {
+	size := 0 // of the body as received, not as masked
+	if fin := res.Final(); fin != nil && fin.Response != nil {
+		size = len(fin.Response.Body)
+	}
+	res = MaskResponseSecrets(res, p.Reveal)
 	w := bufio.NewWriterSize(p.Out, 64<<10)
+	flow := p.Trace && flowview.Wanted(res)
+	if flow {
+		p.printFlow(w, res)
+	}
 	if p.Trace {
 		p.printTrace(w, res)
 	}
 	for i := range res.Exchanges {
 		ex := &res.Exchanges[i]
 		last := i == len(res.Exchanges)-1
-		if p.Verbose {
+		switch {
+		case p.Verbose:
+			if len(res.Exchanges) > 1 {
+				fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("# exchange %d of %d · %s", i+1, len(res.Exchanges), roleOf(ex))))
+			}
 			p.printRequest(w, ex)
 			if ex.Response != nil {
 				p.printResponseHead(w, ex.Response)
 			}
-		} else if !last && ex.Response != nil {
+		case last || flow:
+		case ex.Response != nil && ex.Response.Status >= 300 && ex.Response.Status < 400 && ex.Response.Header.Get("Location") != "":
 			// a followed redirect: one line per hop
 			fmt.Fprintf(w, "%s %s\n", p.style(sgrDim, fmt.Sprintf("%d %s →", ex.Response.Status, sanitize.Line(ex.Response.Reason))),
 				sanitize.Line(ex.Response.Header.Get("Location")))
+		default:
+			// an exchange of a flow: a challenge, a token request
+			answer := "no response"
+			if ex.Response != nil {
+				answer = fmt.Sprintf("%d %s", ex.Response.Status, sanitize.Line(ex.Response.Reason))
+			}
+			fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("%s: %s %s → %s", roleOf(ex), ex.Request.Method, sanitize.Line(ex.Request.DisplayURL(p.Reveal)), answer)))
 		}
 	}
 	fin := res.Final()
 	if fin != nil && fin.Response != nil {
-		p.printStatus(w, res, fin)
+		p.printStatus(w, res, fin, size)
 		p.printHints(w, res.Hints)
-		p.printBody(w, fin.Response)
+		p.printBody(w, fin.Response, size)
 	}
 	return w.Flush()
 }
 
-func (p Printer) printStatus(w io.Writer, res *authn.Result, ex *authn.Exchange) {
+func (p Printer) printStatus(w io.Writer, res *authn.Result, ex *authn.Exchange, size int) {
 	r := ex.Response
 	badge := fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason))
-	parts := []string{p.style(sgrBold+statusColor(r.Status), badge), Millis(res.Total), pretty.HumanSize(int64(len(r.Body)))}
+	parts := []string{p.style(sgrBold+statusColor(r.Status), badge), Millis(res.Total), pretty.HumanSize(int64(size))}
 	if r.Truncated {
 		parts = append(parts, p.style(sgrYellow, "truncated"))
 	}
-	if n := len(res.Exchanges) - 1; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d redirect%s", n, plural(n)))
-	}
+	parts = append(parts, exchangeFacts(res)...)
 	fmt.Fprintln(w, strings.Join(parts, " · "))
 	if r.Status >= 300 && r.Status < 400 {
 		if loc := r.Header.Get("Location"); loc != "" {
@@ -151,7 +174,7 @@ func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
 	}
 }
 
-func (p Printer) printBody(w io.Writer, r *authn.Response) {
+func (p Printer) printBody(w io.Writer, r *authn.Response, size int) {
 	out, kind := pretty.Body(r.Header.Get("Content-Type"), r.Body, p.Color)
 	if kind == pretty.Empty {
 		return
@@ -161,7 +184,7 @@ func (p Printer) printBody(w io.Writer, r *authn.Response) {
 		fmt.Fprintln(w)
 	}
 	if r.Truncated {
-		fmt.Fprintln(w, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(len(r.Body))))))
+		fmt.Fprintln(w, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(size)))))
 	}
 }
 
@@ -253,4 +276,82 @@ func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
 		}
 		fmt.Fprintf(w, "    %s\n", sanitize.Line(d.Explain))
 	}
+}
+
+// roleOf names why an exchange was made ("request" when unset).
+func roleOf(ex *authn.Exchange) string {
+	if ex.Role == "" {
+		return authn.RoleRequest
+	}
+	return sanitize.Line(ex.Role)
+}
+
+// ExchangeFacts are the status line's words about the exchanges of a send:
+// "2 redirects" for followed hops and "4 exchanges" when a flow made more
+// exchanges than the hops explain (a challenge and retry, token requests).
+// A single exchange says nothing.
+func ExchangeFacts(res *authn.Result) []string { return exchangeFacts(res) }
+
+func exchangeFacts(res *authn.Result) []string {
+	n := len(res.Exchanges)
+	if n <= 1 {
+		return nil
+	}
+	hops := 0
+	for _, ex := range res.Exchanges {
+		if ex.Role == authn.RoleRedirect {
+			hops++
+		}
+	}
+	var out []string
+	if hops > 0 {
+		out = append(out, fmt.Sprintf("%d redirect%s", hops, plural(hops)))
+	}
+	if n > hops+1 {
+		out = append(out, fmt.Sprintf("%d exchanges", n))
+	}
+	return out
+}
+
+// printFlow writes the sequence diagram of a multi-exchange send.
+func (p Printer) printFlow(w io.Writer, res *authn.Result) {
+	width := p.Width
+	if width <= 0 {
+		width = 80
+	}
+	for i, l := range flowview.Render(res, flowview.Options{Width: width, Reveal: p.Reveal, Secrets: res.ResponseSecrets()}) {
+		var b strings.Builder
+		for _, s := range l {
+			if sgr := p.flowSGR(s); sgr != "" {
+				b.WriteString(p.style(sgr, s.Text))
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		if i == 0 {
+			fmt.Fprintln(w)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// flowSGR styles a flow view span; without colour the diagram reads the
+// same, the status and role are words.
+func (p Printer) flowSGR(s flowview.Span) string {
+	switch s.Kind {
+	case flowview.Title:
+		return sgrBold
+	case flowview.Muted:
+		return sgrDim
+	case flowview.Head:
+		return sgrBold
+	case flowview.Role:
+		return sgrCyan
+	case flowview.Status:
+		return sgrBold + statusColor(s.Code)
+	case flowview.Failure:
+		return sgrBold + sgrRed
+	}
+	return ""
 }

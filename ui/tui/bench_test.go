@@ -34,7 +34,7 @@ func BenchmarkScrollStepFrame20MB(b *testing.B) {
 	m = tm.(Model)
 	m.inflight, m.seq = true, 1
 	m.cancel = func() {}
-	tm, _ = m.Update(resultMsg{seq: 1, res: res, doc: doc})
+	tm, _ = m.Update(resultMsg{seq: 1, res: res, docs: paneDocs{masked: doc}})
 	m = tm.(Model)
 	m.inPane = true
 	m.rp = m.rp.setTab(tabBody)

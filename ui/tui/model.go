@@ -9,6 +9,7 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
@@ -103,6 +105,10 @@ type Model struct {
 
 	inflight bool
 	seq      int
+	tickSeq  int // the send whose notice countdown is ticking (0: none)
+	// feed is the notice feed of the latest send; its notify is the
+	// Request.Notify the send command installs.
+	feed     noticeFeed
 	cancel   context.CancelFunc
 	started  time.Time
 	status   string // one-line message under the header
@@ -177,22 +183,16 @@ type resultMsg struct {
 	practice string // base URL of the embedded practice server, when used
 	res      *authn.Result
 	err      error
-	doc      bodyview.Document
+	docs     paneDocs
 }
 
 // send builds the command for one request. It captures copies of everything
-// it needs; it never reads the model while running.
-func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded) tea.Cmd {
+// it needs; it never reads the model while running. Notices of a flow go to
+// feed (see waitNotice); feed.done is closed when the command returns.
+func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
 	return func() tea.Msg {
-		u, err := pr.Expand(req.URL)
-		if err != nil {
-			return resultMsg{seq: seq, err: err}
-		}
-		var practiceURL string
-		if u != req.URL {
-			practiceURL = pr.Started()
-		}
-		req.URL = u
+		defer close(feed.done)
+		req.Notify = feed.notify
 		fields := make(map[string]string, len(req.Fields))
 		for k, v := range req.Fields {
 			if v == profiles.Prompt {
@@ -205,15 +205,19 @@ func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn
 			fields[k] = val
 		}
 		req.Fields = fields
+		unexpanded := req.URL
+		if err := pr.ExpandRequest(&req); err != nil {
+			return resultMsg{seq: seq, err: err}
+		}
+		var practiceURL string
+		if req.URL != unexpanded {
+			practiceURL = pr.Started()
+		}
 		res, err := eng.Exchange(ctx, req)
 		if present {
 			res.Redact(authn.SecretsOf(req, res)) // the server may echo a secret
 		}
-		var doc bodyview.Document
-		if fin := res.Final(); fin != nil && fin.Response != nil {
-			doc = bodyview.Prepare(fin.Response.Header.Get("Content-Type"), fin.Response.Body, fin.Response.Truncated)
-		}
-		return resultMsg{seq: seq, res: res, err: err, doc: doc, practice: practiceURL}
+		return resultMsg{seq: seq, res: res, err: err, docs: prepareDocs(res, present), practice: practiceURL}
 	}
 }
 
@@ -227,6 +231,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.restyle(styles(msg.IsDark(), m.opts)), nil
 	case resultMsg:
 		return m.gotResult(msg)
+	case noticeMsg:
+		return m.gotNotice(msg)
+	case noticeTickMsg:
+		return m.gotNoticeTick(msg)
 	case entriesMsg:
 		m.browser = m.browser.SetLoading(false)
 		if msg.err != nil {
@@ -347,6 +355,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.cancel()
 			m.inflight = false
 			m.rp.state = paneCancelled
+			m.rp = m.rp.setNotice(nil, m.opts.Now())
 			m.status, m.statusSt = "cancelled", m.st.Warn
 			return m, nil
 		}
@@ -477,8 +486,7 @@ func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.status, m.statusSt = "presenter mode: secrets stay masked", m.st.Warn
 			return m, nil
 		}
-		m.rp.reveal = !m.rp.reveal
-		m.rp = m.rp.rerender()
+		m.rp = m.rp.setReveal(!m.rp.reveal)
 		return m, nil
 	case m.rp.tab == tabTrace && key.Matches(msg, k.StepNext):
 		m.rp = m.rp.stepTo(+1)
@@ -536,8 +544,10 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	m.rp.state = paneInFlight
 	m.rp.elapsed = 0
 	m.rp.spinner = m.spin.View()
+	m.rp = m.rp.setNotice(nil, m.started)
 	m.status, m.statusSt = fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st.Muted
-	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq, m.opts.Present, m.opts.Practice), m.spin.Tick)
+	m.feed = newNoticeFeed()
+	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq, m.opts.Present, m.opts.Practice, m.feed), m.spin.Tick, waitNotice(m.seq, m.feed))
 }
 
 func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
@@ -584,11 +594,12 @@ func (m Model) applyResult(msg resultMsg) Model {
 		}
 		return m.layout()
 	}
-	m.rp = m.rp.setResult(msg.res, msg.err, msg.doc)
+	m.rp = m.rp.setResult(msg.res, msg.err, msg.docs)
 	m.rp = m.rp.setTab(tabResponse)
-	if fin := msg.res.Final(); fin != nil && fin.Response != nil {
-		r := fin.Response
-		m.status = fmt.Sprintf("%d %s · %s · %s · %s", r.Status, sanitize.Line(r.Reason), theme.StatusClass(r.Status), millis(msg.res.Total), pretty.HumanSize(int64(len(r.Body))))
+	if fin := m.rp.res.Final(); fin != nil && fin.Response != nil {
+		r := fin.Response                          // as shown: response secrets masked
+		size := len(msg.res.Final().Response.Body) // as received
+		m.status = fmt.Sprintf("%d %s · %s · %s · %s", r.Status, sanitize.Line(r.Reason), theme.StatusClass(r.Status), millis(msg.res.Total), pretty.HumanSize(int64(size)))
 		m.statusSt = m.st.Muted
 	} else if msg.err != nil {
 		m.status, m.statusSt = sanitize.Line(msg.err.Error()), m.st.Error
@@ -631,7 +642,7 @@ func (m Model) layout() Model {
 		return m
 	}
 	m.help.SetWidth(m.width)
-	bodyH := m.height - 3 - m.helpHeight() // header, status, help
+	bodyH := m.height - 3 - m.helpHeight() - m.bannerHeight() // header, status, help
 	if m.panel {
 		pw := m.width
 		if m.width >= wideWidth {
@@ -692,7 +703,7 @@ func (m Model) render() string {
 		status = m.st.Warn.Render(truncate(m.ask.text, m.width))
 	}
 	helpv := m.helpView()
-	bodyH := m.height - 2 - lipgloss.Height(helpv)
+	bodyH := m.height - 2 - lipgloss.Height(helpv) - m.bannerHeight()
 	var body []string
 	if m.panel {
 		var pv string
@@ -726,6 +737,9 @@ func (m Model) render() string {
 		body = fit(m.rp.view(true), m.width, bodyH)
 	} else {
 		body = fit(m.editorView(m.width-2, bodyH), m.width, bodyH)
+	}
+	if b := m.bannerView(); b != "" {
+		header += "\n" + b
 	}
 	return header + "\n" + status + "\n" + strings.Join(body, "\n") + "\n" + helpv
 }
@@ -821,4 +835,27 @@ func fitWidth(s string, w int) string {
 		lines[i] = ansi.Truncate(l, w, "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// prepareDocs prepares the final body for the Body tab, off the UI
+// goroutine: masked when a flow found secrets in responses that occur in it
+// (an API echoing the token), and as received for R (never in presenter
+// mode, where nothing is revealed).
+func prepareDocs(res *authn.Result, present bool) paneDocs {
+	fin := res.Final()
+	if fin == nil || fin.Response == nil {
+		return paneDocs{}
+	}
+	ct := fin.Response.Header.Get("Content-Type")
+	d := paneDocs{masked: bodyview.Prepare(ct, fin.Response.Body, fin.Response.Truncated)}
+	if len(res.ResponseSecrets()) == 0 {
+		return d
+	}
+	shown := ui.MaskResponseSecrets(res, false).Final().Response
+	if !bytes.Equal(shown.Body, fin.Response.Body) {
+		d.revealed = d.masked
+		d.masked = bodyview.Prepare(ct, shown.Body, fin.Response.Truncated)
+		d.differ = !present
+	}
+	return d
 }

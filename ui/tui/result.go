@@ -13,6 +13,7 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui"
+	"github.com/authlab/authlab/ui/flowview"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
@@ -51,14 +52,36 @@ type resultPane struct {
 	height  int
 	tab     int
 	state   paneState
-	res     *authn.Result
+	raw     *authn.Result // as received
+	res     *authn.Result // as shown: raw with response secrets masked unless reveal
 	err     error
 	reveal  bool
 	vp      viewport.Model
 	body    bodyview.Model
+	docs    paneDocs
 	elapsed time.Duration
 	spinner string
 	step    int // Trace tab: 0 shows every step; k > 0 shows step k alone (n/p)
+
+	// notice is what a flow in flight asks the user to do (a device code);
+	// noticeNow is the time its countdown was last computed for.
+	notice    *authn.Notice
+	noticeNow time.Time
+}
+
+// paneDocs are the prepared bodies of a result: as shown while secrets are
+// masked, and as received (only when a response secret occurs in the body,
+// so R has something different to show).
+type paneDocs struct {
+	masked, revealed bodyview.Document
+	differ           bool
+}
+
+func (d paneDocs) pick(reveal bool) bodyview.Document {
+	if reveal && d.differ {
+		return d.revealed
+	}
+	return d.masked
 }
 
 func newResultPane(st theme.Styles) resultPane {
@@ -74,15 +97,35 @@ func (p resultPane) setSize(w, h int) resultPane {
 	return p.rerender()
 }
 
-func (p resultPane) setResult(res *authn.Result, err error, doc bodyview.Document) resultPane {
-	p.res, p.err = res, err
+func (p resultPane) setResult(res *authn.Result, err error, docs paneDocs) resultPane {
+	p.raw, p.err = res, err
+	p.res = ui.MaskResponseSecrets(res, p.reveal)
 	p.step = 0
 	p.state = paneDone
+	p.notice = nil
 	if res == nil || res.Final() == nil || res.Final().Response == nil {
 		p.state = paneFailed
 	}
-	p.body = p.body.SetDocument(doc)
+	p.docs = docs
+	p.body = p.body.SetDocument(docs.pick(p.reveal))
 	return p.rerender()
+}
+
+// setReveal shows (R) or masks the secrets: credentials, trace values and
+// the tokens a flow found in responses.
+func (p resultPane) setReveal(on bool) resultPane {
+	p.reveal = on
+	p.res = ui.MaskResponseSecrets(p.raw, on)
+	if p.docs.differ {
+		p.body = p.body.SetDocument(p.docs.pick(on))
+	}
+	return p.rerender()
+}
+
+// setNotice shows n (nil removes it) with its countdown at now.
+func (p resultPane) setNotice(n *authn.Notice, now time.Time) resultPane {
+	p.notice, p.noticeNow = n, now
+	return p
 }
 
 // rerender rebuilds the text of the current tab.
@@ -127,6 +170,9 @@ func (p resultPane) view(focused bool) string {
 	switch {
 	case p.state == paneInFlight:
 		content = p.st.Info.Render(p.spinner+" sending…") + " " + p.st.Muted.Render(fmt.Sprintf("%.1fs · esc cancels", p.elapsed.Seconds()))
+		if p.notice != nil {
+			content = noticeBox(p.st, *p.notice, p.noticeNow, p.width) + "\n" + content
+		}
 	case p.state == paneCancelled:
 		content = p.st.Warn.Render("cancelled") + p.st.Muted.Render(" · the request was stopped; ctrl+r sends again")
 	case p.state == paneEmpty:
@@ -178,13 +224,11 @@ func (p resultPane) responseText(w int) string {
 	}
 	r := fin.Response
 	badge := st.Status(r.Status).Render(fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason)))
-	facts := []string{theme.StatusClass(r.Status), millis(p.res.Total), pretty.HumanSize(int64(len(r.Body)))}
+	facts := []string{theme.StatusClass(r.Status), millis(p.res.Total), pretty.HumanSize(int64(len(p.raw.Final().Response.Body)))}
 	if r.Truncated {
 		facts = append(facts, "truncated")
 	}
-	if n := len(p.res.Exchanges) - 1; n > 0 {
-		facts = append(facts, fmt.Sprintf("%d redirects", n))
-	}
+	facts = append(facts, ui.ExchangeFacts(p.res)...)
 	b.WriteString(badge + "  " + st.Muted.Render(strings.Join(facts, " · ")) + "\n")
 	if r.Status >= 300 && r.Status < 400 {
 		if loc := r.Header.Get("Location"); loc != "" {
@@ -240,7 +284,7 @@ func (p resultPane) headersText(w int) string {
 	for i := range p.res.Exchanges {
 		ex := &p.res.Exchanges[i]
 		if len(p.res.Exchanges) > 1 {
-			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + "\n")
+			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + st.Muted.Render(" · "+roleOf(ex)) + "\n")
 		}
 		b.WriteString(st.Label.Render("Request as sent") + st.Muted.Render(maskedNote(p.reveal)) + "\n")
 		b.WriteString("  " + st.Value.Bold(true).Render(ex.Request.Method) + " " + sanitize.Line(ex.Request.DisplayURL(p.reveal)) + "\n")
@@ -302,12 +346,16 @@ func writeHeaders(b *strings.Builder, st theme.Styles, h http.Header, w int) {
 	}
 }
 
-// traceText renders the numbered steps of the trace.
+// traceText renders the flow view of a multi-exchange result, then the
+// numbered steps of the trace.
 func traceText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
-	if res == nil || len(res.Trace.Steps) == 0 {
-		return st.Muted.Render("no trace")
-	}
 	var b strings.Builder
+	if flowview.Wanted(res) {
+		b.WriteString(flowText(st, res, reveal, w) + "\n\n")
+	}
+	if res == nil || len(res.Trace.Steps) == 0 {
+		return b.String() + st.Muted.Render("no trace")
+	}
 	head := res.Scheme.Title
 	if res.Scheme.Spec != "" {
 		head += " (" + res.Scheme.Spec + ")"
@@ -453,4 +501,45 @@ func comparisonText(st theme.Styles, c ui.Comparison, res *authn.Result, reveal 
 		b.WriteString("    " + st.Muted.Render("server ") + indent(wrap(style, colW-7, sanitize.Line(sv.Value)), "           ")[7:] + "\n")
 	}
 	return b.String()
+}
+
+// roleOf names why an exchange was made ("request" when unset).
+func roleOf(ex *authn.Exchange) string {
+	if ex.Role == "" {
+		return authn.RoleRequest
+	}
+	return sanitize.Line(ex.Role)
+}
+
+// flowText renders the flow view (a sequence diagram of the exchanges) in
+// the theme's styles, w cells wide. res is already masked as shown.
+func flowText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
+	lines := flowview.Render(res, flowview.Options{Width: w, Reveal: reveal, Secrets: res.ResponseSecrets()})
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		var b strings.Builder
+		for _, s := range l {
+			b.WriteString(flowStyle(st, s).Render(s.Text))
+		}
+		out[i] = b.String()
+	}
+	return strings.Join(out, "\n")
+}
+
+func flowStyle(st theme.Styles, s flowview.Span) lipgloss.Style {
+	switch s.Kind {
+	case flowview.Title:
+		return st.Title
+	case flowview.Muted:
+		return st.Muted
+	case flowview.Head:
+		return st.Value.Bold(true)
+	case flowview.Role:
+		return st.Key
+	case flowview.Status:
+		return st.StatusText(s.Code)
+	case flowview.Failure:
+		return st.Error
+	}
+	return st.Value
 }

@@ -32,6 +32,13 @@ type Styles struct {
 	PaneFocused  lipgloss.Style
 	Value        lipgloss.Style // a value in trace / timing tables
 	Secret       lipgloss.Style // a masked secret
+	// Banner is the persistent warning line (TLS verification off): white
+	// on red; reverse video without colour.
+	Banner lipgloss.Style
+	// NoticeBox frames what a flow needs the user to do (a device code).
+	NoticeBox lipgloss.Style
+	// Code is the user code inside the notice box: large and bold.
+	Code lipgloss.Style
 
 	JSONKey    lipgloss.Style
 	JSONString lipgloss.Style
@@ -71,6 +78,9 @@ func New(dark, noColor bool) Styles {
 		PaneFocused:  lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent),
 		Value:        lipgloss.NewStyle(),
 		Secret:       lipgloss.NewStyle().Foreground(muted),
+		Banner:       lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(c("#B3261E", "#B3261E")),
+		NoticeBox:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
+		Code:         lipgloss.NewStyle().Bold(true).Foreground(accent),
 		JSONKey:      lipgloss.NewStyle().Foreground(c("#1F5FAD", "#7FB2F0")),
 		JSONString:   lipgloss.NewStyle().Foreground(c("#1E7B34", "#A5D6A7")),
 		JSONNumber:   lipgloss.NewStyle().Foreground(c("#8A5A00", "#F5C04A")),
@@ -81,6 +91,8 @@ func New(dark, noColor bool) Styles {
 	if noColor {
 		s.TabActive = s.TabActive.Reverse(true)
 		s.LabelFocused = s.LabelFocused.Underline(true)
+		s.Banner = lipgloss.NewStyle().Bold(true).Reverse(true)
+		s.Code = s.Code.Reverse(true).Padding(0, 1)
 	}
 	return s
 }
@@ -110,6 +122,22 @@ func (s Styles) Status(code int) lipgloss.Style {
 		fg = lipgloss.Color("#111111")
 	}
 	return base.Background(bg).Foreground(fg)
+}
+
+// StatusText is the foreground style of a status in running text (the flow
+// view's return arrows), coloured by class like the badge.
+func (s Styles) StatusText(code int) lipgloss.Style {
+	switch {
+	case code >= 500:
+		return s.Error
+	case code >= 400:
+		return s.Warn
+	case code >= 300:
+		return s.Info
+	case code >= 200:
+		return s.OK
+	}
+	return s.Info
 }
 
 // StatusClass names a status code's class in words, so the class is clear
@@ -144,5 +172,7 @@ func HighContrast(dark bool) Styles {
 	}
 	s.TabActive = s.TabActive.Reverse(true)
 	s.Pane = s.Pane.BorderForeground(fg)
+	s.NoticeBox = s.NoticeBox.BorderForeground(fg)
+	s.Banner = s.Banner.Background(lipgloss.Color("#D00000")).Foreground(lipgloss.Color("#FFFFFF")).Bold(true)
 	return s
 }

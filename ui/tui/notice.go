@@ -1,0 +1,229 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Notices: while a flow waits for the user (the device flow's user code,
+// RFC 8628 §3.3; the authorization URL of the code flow, RFC 6749 §4.1.1)
+// the engine calls authn.Request.Notify from the exchanging goroutine. The
+// send command sets Notify to a noticeFeed's notify, which hands the notice
+// to a channel without blocking; a separate command waits on that channel
+// and returns a noticeMsg, and Update re-arms it — Bubble Tea's streaming
+// pattern: no goroutine of ours, no I/O in Update or View. The feed's done
+// channel closes when the send command returns, so the waiting command ends
+// with the send (result, error or esc).
+
+// noticeFeed connects one send's Notify callback with the command waiting
+// for its notices.
+type noticeFeed struct {
+	ch   chan authn.Notice
+	done chan struct{} // closed when the send command has returned
+}
+
+func newNoticeFeed() noticeFeed {
+	return noticeFeed{ch: make(chan authn.Notice, 8), done: make(chan struct{})}
+}
+
+// notify is the request's Notify. It never blocks (the engine's contract):
+// when the UI lags eight notices behind, the oldest waiting one gives way,
+// since a newer notice supersedes it.
+func (f noticeFeed) notify(n authn.Notice) {
+	for range 2 {
+		select {
+		case f.ch <- n:
+			return
+		default:
+		}
+		select {
+		case <-f.ch:
+		default:
+		}
+	}
+}
+
+// noticeMsg is one notice of the send numbered seq.
+type noticeMsg struct {
+	seq  int
+	n    authn.Notice
+	feed noticeFeed
+}
+
+// noticeTickMsg moves the countdown of the send numbered seq to at.
+type noticeTickMsg struct {
+	seq int
+	at  time.Time
+}
+
+// waitNotice waits for the next notice of a send; it returns nil (no
+// message) once the send is over.
+func waitNotice(seq int, f noticeFeed) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case n := <-f.ch:
+			return noticeMsg{seq: seq, n: n, feed: f}
+		case <-f.done:
+			return nil
+		}
+	}
+}
+
+// noticeTick is the countdown's one-second tick, running only while a
+// notice is shown.
+func noticeTick(seq int) tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return noticeTickMsg{seq: seq, at: t} })
+}
+
+// gotNotice shows a notice of the send in flight, or removes it when the
+// wait is over, and waits for the next one.
+func (m Model) gotNotice(msg noticeMsg) (Model, tea.Cmd) {
+	if msg.seq != m.seq || !m.inflight {
+		return m, nil // a finished or cancelled send: stop listening
+	}
+	cmds := []tea.Cmd{waitNotice(msg.seq, msg.feed)}
+	if msg.n.Done {
+		m.rp = m.rp.setNotice(nil, m.opts.Now())
+		return m, cmds[0]
+	}
+	n := msg.n
+	m.rp = m.rp.setNotice(&n, m.opts.Now())
+	if m.tickSeq != m.seq {
+		m.tickSeq = m.seq
+		cmds = append(cmds, noticeTick(m.seq))
+	}
+	if m.width < wideWidth && !m.panel { // narrow: the notice is what matters now
+		m.inPane = true
+		m.ed, _ = m.ed.setFocus(-1)
+	}
+	if m.panel { // the side panel hides the result pane: say it on the status line
+		m.status, m.statusSt = noticeLine(n), m.st.Warn
+	}
+	return m.layout(), tea.Batch(cmds...)
+}
+
+// gotNoticeTick advances the countdown; the tick stops once no notice of
+// the send in flight is shown.
+func (m Model) gotNoticeTick(msg noticeTickMsg) (Model, tea.Cmd) {
+	if msg.seq != m.tickSeq {
+		return m, nil // a chain from an earlier send
+	}
+	if msg.seq != m.seq || !m.inflight || m.rp.notice == nil {
+		m.tickSeq = 0
+		return m, nil
+	}
+	m.rp.noticeNow = msg.at
+	return m, noticeTick(msg.seq)
+}
+
+// noticeLine is a notice in one line, for the status line.
+func noticeLine(n authn.Notice) string {
+	parts := []string{sanitize.Line(n.Title)}
+	if n.Code != "" {
+		parts = append(parts, "code "+sanitize.Line(n.Code))
+	}
+	if n.URL != "" {
+		parts = append(parts, sanitize.Line(n.URL))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// noticeBox draws a notice as a framed box at most w cells wide: the title,
+// the user code large (letter-spaced, bold), the URL, and the countdown.
+// Everything in it came from a server and is sanitized here.
+func noticeBox(st theme.Styles, n authn.Notice, now time.Time, w int) string {
+	boxW := min(max(w, 24), 64)
+	inner := boxW - 4 // border and padding
+	var lines []string
+	title := sanitize.Line(n.Title)
+	if title == "" {
+		title = "Waiting for you"
+	}
+	lines = append(lines, st.Value.Bold(true).Render(ansi.Wrap(title, inner, "")))
+	if code := sanitize.Line(n.Code); code != "" {
+		big := spaced(code)
+		if ansi.StringWidth(big)+2 > inner {
+			big = code
+		}
+		lines = append(lines, "", st.Code.Render(ansi.Truncate(big, inner, "…")), "")
+	}
+	if u := sanitize.Line(n.URL); u != "" {
+		lines = append(lines, st.Muted.Render("open ")+st.Info.Render(ansi.Hardwrap(u, inner-5, false)))
+	}
+	var tail []string
+	if e := ui.Expiry(n, now); e != "" {
+		es := st.Warn
+		if e == "expired" {
+			es = st.Error
+		}
+		tail = append(tail, es.Render(e))
+	}
+	if d := sanitize.Line(n.Detail); d != "" {
+		tail = append(tail, st.Muted.Render(d))
+	}
+	if len(tail) > 0 {
+		lines = append(lines, ansi.Wrap(strings.Join(tail, st.Muted.Render(" · ")), inner, ""))
+	}
+	return st.NoticeBox.Width(boxW).Render(strings.Join(lines, "\n"))
+}
+
+// spaced puts a space between the characters of a user code so it reads
+// large from across a room ("W D J B - M J H T").
+func spaced(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// The -k banner: a persistent line under the header for as long as the
+// request would be sent without verifying the server's certificate.
+const (
+	insecureText      = "TLS verification OFF (-k): anyone on the path can read and change this traffic"
+	insecureTextShort = "TLS verification OFF (-k): traffic can be read and changed"
+)
+
+// insecure reports whether certificate verification is off: -k on the
+// command line, or the TLS options of the request in the editor (a profile).
+func (m Model) insecure() bool {
+	return m.opts.Insecure || m.ed.tls != nil && m.ed.tls.Insecure
+}
+
+// bannerView is the -k banner, exactly one line m.width cells wide; "" when
+// verification is on. Without colour it says WARNING in reverse video.
+func (m Model) bannerView() string {
+	if !m.insecure() {
+		return ""
+	}
+	prefix := ""
+	if m.st.NoColor {
+		prefix = "WARNING: "
+	}
+	text := prefix + insecureText
+	for _, t := range []string{prefix + insecureText, prefix + insecureTextShort, insecureTextShort} {
+		if text = t; ansi.StringWidth(t)+2 <= m.width {
+			break
+		}
+	}
+	text = ansi.Truncate(text, m.width-2, "…")
+	return m.st.Banner.Width(m.width).MaxWidth(m.width).Render(" " + text)
+}
+
+// bannerHeight is the number of lines the banner takes.
+func (m Model) bannerHeight() int {
+	if m.insecure() {
+		return 1
+	}
+	return 0
+}
