@@ -63,10 +63,16 @@ func orderHints(all []rankedHint) []Hint {
 		}
 		return a.rank - b.rank
 	})
+	explained := false // a specific recognizer found the cause
+	for _, h := range all {
+		if h.Level == LevelError && h.rank < hintRankStatus && !h.fallback {
+			explained = true
+		}
+	}
 	seen := make(map[string]bool, len(all))
 	out := make([]Hint, 0, len(all))
 	for _, h := range all {
-		if seen[h.Title] {
+		if seen[h.Title] || explained && h.fallback {
 			continue
 		}
 		seen[h.Title] = true

@@ -23,12 +23,13 @@ func statusHints(in hintInput) []Hint {
 		}
 	}
 	add(notSentHint(in))
+	generic := func(h Hint) Hint { h.fallback = true; return h }
 	switch s := in.status(); {
 	case s == 401:
-		add(unauthorizedHint(in), true)
+		add(generic(unauthorizedHint(in)), true)
 		add(noChallengeHint(in))
 	case s == 403:
-		add(forbiddenHint(in), true)
+		add(generic(forbiddenHint(in)), true)
 	case s == 407:
 		add(proxyAuthHint(in), true)
 	case s == 429:

@@ -108,7 +108,6 @@ var explainTests = []struct {
 		scheme: hintSchemeOAuth1,
 		want: []levelTitle{
 			errH("Twitter code 32 · Could not authenticate you."),
-			warnH(hintT401),
 			infoH(`Server offers OAuth · realm "https://api.twitter.com"`),
 		},
 	},
@@ -120,7 +119,6 @@ var explainTests = []struct {
 		scheme: hintSchemeOAuth1,
 		want: []levelTitle{
 			errH("Twitter code 89 · Invalid or expired token."),
-			warnH(hintT401),
 			infoH(`Server offers OAuth · realm "https://api.twitter.com"`),
 		},
 	},
@@ -134,7 +132,6 @@ var explainTests = []struct {
 		want: []levelTitle{
 			errH("Twitter code 135 · Timestamp out of bounds."),
 			warnH("Clock skew · server clock is 7m12s ahead of yours"),
-			warnH(hintT401),
 			infoH(`Server offers OAuth · realm "https://api.twitter.com"`),
 		},
 	},
@@ -168,20 +165,20 @@ var explainTests = []struct {
 		ex: hintWithCreds(hintGet("https://api.github.com/user", hintHeader("Authorization", "Basic dTpw"), 401,
 			hintHeader("Content-Type", hintJSONType, "X-GitHub-Request-Id", "C0DE:1234"), githubBadCreds)),
 		scheme: hintSchemeBasic,
-		want:   []levelTitle{errH("GitHub · Bad credentials"), warnH(hintT401), warnH(hintT401None)},
+		want:   []levelTitle{errH("GitHub · Bad credentials"), warnH(hintT401None)},
 	},
 	{
 		name:   "github bad credentials recognised by the message alone",
 		ex:     hintWithCreds(hintGet("http://127.0.0.1:8089/github/user", hintHeader("Authorization", "Bearer x"), 401, hintHeader("Content-Type", hintJSONType), `{"message":"Bad credentials"}`)),
 		scheme: hintSchemeBearer,
-		want:   []levelTitle{errH("GitHub · Bad credentials"), warnH(hintT401), warnH(hintT401None)},
+		want:   []levelTitle{errH("GitHub · Bad credentials"), warnH(hintT401None)},
 	},
 	{
 		name: "github requires authentication, nothing sent",
 		ex: hintGet("https://api.github.com/user", nil, 401, hintHeader("Content-Type", hintJSONType, "Server", "GitHub.com"),
 			`{"message":"Requires authentication","documentation_url":"https://docs.github.com/rest/users/users#get-the-authenticated-user","status":"401"}`),
 		scheme: hintSchemeNone,
-		want:   []levelTitle{errH("GitHub · Requires authentication"), warnH(hintT401), warnH(hintT401None)},
+		want:   []levelTitle{errH("GitHub · Requires authentication"), warnH(hintT401None)},
 	},
 	{
 		name: "github 404 for a private repository",
@@ -216,7 +213,6 @@ var explainTests = []struct {
 		scheme: hintSchemeBearer,
 		want: []levelTitle{
 			errH("GitHub · SAML SSO authorization required"),
-			warnH(hintT403),
 		},
 	},
 	{
@@ -226,7 +222,7 @@ var explainTests = []struct {
 				"X-RateLimit-Reset", fmt.Sprint(hintNow.Add(12*time.Minute).Unix())),
 			`{"message":"API rate limit exceeded for 192.0.2.1.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}`),
 		scheme: hintSchemeNone,
-		want:   []levelTitle{errH("GitHub · rate limit exhausted"), warnH(hintT403)},
+		want:   []levelTitle{errH("GitHub · rate limit exhausted")},
 	},
 	{
 		name: "github fine-grained token permission",
@@ -234,7 +230,7 @@ var explainTests = []struct {
 			hintHeader("Content-Type", hintJSONType, "X-GitHub-Request-Id", "1"),
 			`{"message":"Resource not accessible by personal access token","documentation_url":"https://docs.github.com/rest/issues/issues#create-an-issue","status":"403"}`)),
 		scheme: hintSchemeBearer,
-		want:   []levelTitle{errH("GitHub · Resource not accessible by personal access token"), warnH(hintT403)},
+		want:   []levelTitle{errH("GitHub · Resource not accessible by personal access token")},
 	},
 	{
 		name: "github message authlab has no special text for",
@@ -257,14 +253,14 @@ var explainTests = []struct {
 		ex: hintWithCreds(hintGet("https://rs.example/resource", hintHeader("Authorization", "Bearer mF_9.B5f-4.1JqM"), 401,
 			hintHeader("WWW-Authenticate", `Bearer realm="example", error="invalid_token", error_description="The access token expired"`), "")),
 		scheme: hintSchemeBearer,
-		want:   []levelTitle{errH("Bearer error · invalid_token"), warnH(hintT401), infoH(`Server offers Bearer · realm "example"`)},
+		want:   []levelTitle{errH("Bearer error · invalid_token"), infoH(`Server offers Bearer · realm "example"`)},
 	},
 	{
 		name: "RFC 6750 insufficient_scope",
 		ex: hintWithCreds(hintGet("https://rs.example/admin", hintHeader("Authorization", "Bearer t"), 403,
 			hintHeader("WWW-Authenticate", `Bearer realm="example", error="insufficient_scope", scope="admin:write"`), "")),
 		scheme: hintSchemeBearer,
-		want:   []levelTitle{errH("Bearer error · insufficient_scope"), warnH(hintT403), infoH(`Server offers Bearer · realm "example"`)},
+		want:   []levelTitle{errH("Bearer error · insufficient_scope"), infoH(`Server offers Bearer · realm "example"`)},
 	},
 	{
 		name: "RFC 6750 invalid_request, token sent twice",
@@ -279,7 +275,6 @@ var explainTests = []struct {
 		scheme: hintSchemeNone,
 		want: []levelTitle{
 			errH("No Authorization header sent; the server asks for Bearer"),
-			warnH(hintT401),
 			infoH(`Server offers Bearer · realm "example"`),
 		},
 	},
@@ -288,13 +283,13 @@ var explainTests = []struct {
 		ex: hintWithCreds(hintGet("https://rs.example/r", hintHeader("Authorization", "Bearer t"), 401,
 			hintHeader("WWW-Authenticate", `Bearer error="invalid_token"`, "Content-Type", hintJSONType), `{"error":"invalid_token"}`)),
 		scheme: hintSchemeBearer,
-		want:   []levelTitle{errH("Bearer error · invalid_token"), warnH(hintT401), infoH("Server offers Bearer")},
+		want:   []levelTitle{errH("Bearer error · invalid_token"), infoH("Server offers Bearer")},
 	},
 	{
 		name:   "invalid_token in a JSON body alone",
 		ex:     hintWithCreds(hintGet("https://rs.example/r", hintHeader("Authorization", "Bearer t"), 401, hintHeader("Content-Type", hintJSONType), `{"error":"invalid_token","error_description":"expired"}`)),
 		scheme: hintSchemeBearer,
-		want:   []levelTitle{errH("OAuth error · invalid_token"), warnH(hintT401), warnH(hintT401None)},
+		want:   []levelTitle{errH("OAuth error · invalid_token"), warnH(hintT401None)},
 	},
 
 	// RFC 6749 §5.2 and RFC 8628 §3.5
@@ -311,7 +306,7 @@ var explainTests = []struct {
 		ex: hintWithCreds(hintExchange("POST", "https://as.example/token", hintHeader("Authorization", "Basic Y2xpZW50Ondyb25n"), "grant_type=client_credentials",
 			401, hintHeader("Content-Type", hintJSONType, "WWW-Authenticate", `Basic realm="token"`), `{"error":"invalid_client"}`)),
 		scheme: hintSchemeBasic,
-		want:   []levelTitle{errH("OAuth token error · invalid_client"), warnH(hintT401), infoH(`Server offers Basic · realm "token"`)},
+		want:   []levelTitle{errH("OAuth token error · invalid_client"), infoH(`Server offers Basic · realm "token"`)},
 	},
 	{
 		name: "token endpoint errors of every kind",
@@ -460,7 +455,6 @@ var explainTests = []struct {
 		scheme: hintSchemeBearer,
 		want: []levelTitle{
 			errH("Sent Bearer, but the server offers only Basic"),
-			warnH(hintT401),
 			infoH(`Server offers Basic · realm "WallyWorld"`),
 		},
 	},
@@ -471,7 +465,6 @@ var explainTests = []struct {
 		scheme: hintSchemeBasic,
 		want: []levelTitle{
 			errH("Sent Basic, but the server offers Digest, Negotiate or NTLM"),
-			warnH(hintT401),
 			infoH(`Server offers Digest · realm "r"`),
 			infoH("Server offers Negotiate"),
 			infoH("Server offers NTLM"),

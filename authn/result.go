@@ -207,6 +207,11 @@ type Hint struct {
 	Detail string   // what it means
 	Checks []string // likely causes, most likely first
 	Ref    string   // where this is documented, e.g. "RFC 6750 §3.1"
+
+	// fallback marks a generic explanation of a status class ("401 ·
+	// credentials missing or not accepted"): it is left out when a specific
+	// recognizer already explained the answer as an error.
+	fallback bool
 }
 
 // Level orders hints by importance.

@@ -24,6 +24,18 @@ func demoProfiles() []profiles.Profile {
 			"token": practice.DemoAccessToken, "token_secret": tokenSecret,
 		}
 	}
+	oauth2 := func(m map[string]string) map[string]string {
+		m["token_url"] = practice.Placeholder + "/oauth2/token"
+		if m["client_id"] == "" {
+			m["client_id"] = practice.DemoOAuth2ClientID
+		}
+		return m
+	}
+	aws := func(secret, region string) map[string]string {
+		return map[string]string{"access_key": practice.DemoAWSAccessKey, "secret_key": secret, "region": region, "service": practice.DemoAWSService}
+	}
+	dg, me := practice.Placeholder+"/digest", practice.Placeholder+"/oauth2/me"
+	jw, aw := practice.Placeholder+"/jwt", practice.Placeholder+"/aws"
 	gh := practice.Placeholder + "/github/user"
 	tw := practice.Placeholder + "/twitter/1.1/account/verify_credentials.json"
 	return []profiles.Profile{
@@ -42,6 +54,44 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "bearer", Fields: map[string]string{"token": practice.DemoExpiredToken}},
 		{Name: "demo/apikey", Description: "An API key in the X-API-Key header → 200" + demoNote, Method: "GET", URL: practice.Placeholder + "/apikey",
 			Scheme: "apikey", Fields: map[string]string{"name": "X-API-Key", "value": practice.DemoAPIKey}},
+
+		{Name: "demo/digest", Description: "Digest: a 401 challenge, then the answer → 200 (two exchanges in the flow view)" + demoNote, Method: "GET", URL: dg,
+			Scheme: "digest", Fields: map[string]string{"username": practice.DemoUser, "password": practice.DemoPassword}},
+		{Name: "demo/digest-wrong", Description: "Digest with a wrong password → 401, the server's expected response beside yours" + demoNote, Method: "GET", URL: dg,
+			Scheme: "digest", Fields: map[string]string{"username": practice.DemoUser, "password": "demo-passwort"}},
+		{Name: "demo/digest-auth-int", Description: "Digest SHA-512-256 with qop=auth-int: the body is hashed too → 200" + demoNote, Method: "POST",
+			URL: dg + "?algorithm=SHA-512-256&qop=auth-int", Headers: []profiles.Header{{Name: "Content-Type", Value: "application/json"}}, Body: `{"hello":"digest"}`,
+			Scheme: "digest", Fields: map[string]string{"username": practice.DemoUser, "password": practice.DemoPassword}},
+
+		{Name: "demo/oauth2-client-credentials", Description: "OAuth 2.0 client credentials: a token request, then the API → 200" + demoNote, Method: "GET", URL: me,
+			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "client_credentials", "client_secret": practice.DemoOAuth2ClientSecret, "scope": "read"})},
+		{Name: "demo/oauth2-wrong-secret", Description: "OAuth 2.0 with a wrong client secret → 401 invalid_client from the token endpoint" + demoNote, Method: "GET", URL: me,
+			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "client_credentials", "client_secret": "not-the-client-secret"})},
+		{Name: "demo/oauth2-device", Description: "OAuth 2.0 device flow: enter the code shown on the verification page, watch the polling" + demoNote, Method: "GET", URL: me,
+			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "device_code", "client_id": practice.DemoOAuth2PublicClientID,
+				"device_auth_url": practice.Placeholder + "/oauth2/device"})},
+		{Name: "demo/oauth2-auth-code", Description: "OAuth 2.0 authorization code with PKCE: open the printed URL and approve" + demoNote, Method: "GET", URL: me,
+			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "authorization_code", "client_id": practice.DemoOAuth2PublicClientID,
+				"auth_url": practice.Placeholder + "/oauth2/authorize", "scope": "read"})},
+		{Name: "demo/oauth2-short-lived", Description: "OAuth 2.0 tokens that live 2 s: send twice, 3 s apart, to watch the refresh" + demoNote, Method: "GET", URL: me,
+			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "password", "client_secret": practice.DemoOAuth2ClientSecret,
+				"username": practice.DemoUser, "password": practice.DemoPassword, "scope": practice.DemoOAuth2ShortScope})},
+
+		{Name: "demo/jwt-hs256", Description: "A JWT signed with HS256 → 200 and the verified claims" + demoNote, Method: "GET", URL: jw,
+			Scheme: "jwt", Fields: map[string]string{"claims": `{"sub":"demo","scope":"read"}`, "alg": "HS256", "secret": practice.DemoJWTSecret}},
+		{Name: "demo/jwt-wrong-secret", Description: "A JWT signed with the wrong secret → 401 invalid_token" + demoNote, Method: "GET", URL: jw,
+			Scheme: "jwt", Fields: map[string]string{"claims": `{"sub":"demo"}`, "alg": "HS256", "secret": "not-the-demo-secret"}},
+		{Name: "demo/jwt-expired", Description: "A JWT that expired 3 hours ago → 401, the hint says how long ago" + demoNote, Method: "GET", URL: jw,
+			Scheme: "jwt", Fields: map[string]string{"claims": `{"sub":"demo","iat":"-4h","exp":"-3h"}`, "alg": "HS256", "secret": practice.DemoJWTSecret}},
+		{Name: "demo/jwt-rs256", Description: "A JWT signed with the demo RSA key → 200" + demoNote, Method: "GET", URL: jw,
+			Scheme: "jwt", Fields: map[string]string{"claims": `{"sub":"demo"}`, "alg": "RS256", "private_key": practice.DemoRSAPrivateKeyPEM}},
+
+		{Name: "demo/aws-sigv4", Description: "AWS Signature Version 4 → 200; the trace shows the canonical request and key derivation" + demoNote, Method: "GET", URL: aw,
+			Scheme: "sigv4", Fields: aws(practice.DemoAWSSecretKey, practice.DemoAWSRegion)},
+		{Name: "demo/aws-sigv4-wrong-region", Description: "SigV4 signed for the wrong region → 403, a hint naming us-east-1" + demoNote, Method: "GET", URL: aw,
+			Scheme: "sigv4", Fields: aws(practice.DemoAWSSecretKey, "eu-west-1")},
+		{Name: "demo/aws-sigv4-wrong-secret", Description: "SigV4 with a wrong secret key → 403 SignatureDoesNotMatch and the server's canonical request" + demoNote, Method: "GET", URL: aw,
+			Scheme: "sigv4", Fields: aws("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", practice.DemoAWSRegion)},
 	}
 }
 

@@ -386,7 +386,7 @@ func TestPresentMasksEchoedSecrets(t *testing.T) {
 func TestDemoProfilesAgainstPractice(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "profiles")
 	env := []string{"AUTHLAB_PROFILES=" + dir}
-	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "8 demo profiles") {
+	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "23 demo profiles") {
 		t.Fatalf("profiles demo: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 	tests := []struct {
@@ -403,6 +403,19 @@ func TestDemoProfilesAgainstPractice(t *testing.T) {
 		{"demo/twitter-no-auth", 4, "400", "Twitter code 215"},
 		{"demo/bearer-expired", 4, "401", "invalid_token"},
 		{"demo/apikey", 0, "200", ""},
+		{"demo/digest", 0, "200", ""},
+		{"demo/digest-wrong", 4, "401", "Digest answer refused · wrong password or username"},
+		{"demo/digest-auth-int", 0, "200", ""},
+		{"demo/oauth2-client-credentials", 0, "200", ""},
+		{"demo/oauth2-wrong-secret", 4, "401", "OAuth token error · invalid_client"},
+		{"demo/oauth2-short-lived", 0, "200", ""},
+		{"demo/jwt-hs256", 0, "200", ""},
+		{"demo/jwt-wrong-secret", 4, "401", "JWT signature rejected · HS256"},
+		{"demo/jwt-expired", 4, "401", "JWT expired 3 h ago"},
+		{"demo/jwt-rs256", 0, "200", ""},
+		{"demo/aws-sigv4", 0, "200", ""},
+		{"demo/aws-sigv4-wrong-region", 4, "403", "wrong region in the credential scope"},
+		{"demo/aws-sigv4-wrong-secret", 4, "403", "AWS SignatureDoesNotMatch · AWS computed another signature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
