@@ -62,6 +62,7 @@ func differs() map[string]differ {
 		"bearer": plain(diffBearer),
 		"sigv4":  plain(sigv4Diff),
 		"digest": plain(digestDiff),
+		"jwt":    plain(jwtDiff),
 	}
 }
 

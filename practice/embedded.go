@@ -124,6 +124,12 @@ func Banner(base string) string {
 		{"/twitter/oauth/request_token, /authorize, /access_token", "three-legged flow, PIN as verifier"},
 		{"/bearer, /bearer/admin", "RFC 6750 errors in WWW-Authenticate"},
 		{"/apikey", "X-API-Key header or ?api_key="},
+		{"/digest", "RFC 7616 Digest (?algorithm=SHA-512-256,MD5&qop=auth-int&userhash=true)"},
+		{"/oauth2/token, /oauth2/device, /oauth2/authorize", "OAuth 2.0 token, device and authorization endpoints"},
+		{"/oauth2/me", "API for the OAuth 2.0 tokens issued here"},
+		{"/jwt", "a JWT as Bearer token (HS256/384/512, RS256, ES256, EdDSA)"},
+		{"/aws", "AWS Signature Version 4, any method"},
+		{"/mtls", "mutual TLS: run authlab serve --tls, which prints the client certificate to send"},
 	} {
 		b.WriteString("  " + base + e[0] + "\n      " + e[1] + "\n")
 	}
@@ -133,6 +139,10 @@ func Banner(base string) string {
 		{"Bearer", DemoToken + "   (expired: " + DemoExpiredToken + ")"},
 		{"API key", DemoAPIKey},
 		{"OAuth 1.0a", "consumer " + DemoConsumerKey + " / " + DemoConsumerSecret + ", token " + DemoAccessToken + " / " + DemoTokenSecret},
+		{"Digest", DemoUser + " / " + DemoPassword + "  (realm " + DigestRealm + ")"},
+		{"OAuth 2.0", "client " + DemoOAuth2ClientID + " / " + DemoOAuth2ClientSecret + ", public client " + DemoOAuth2PublicClientID + ", refresh token " + DemoOAuth2RefreshToken},
+		{"JWT", "HS256 secret " + DemoJWTSecret + "; RS256, ES256, EdDSA: the demo keys in GET /"},
+		{"AWS SigV4", DemoAWSAccessKey + " / " + DemoAWSSecretKey + ", region " + DemoAWSRegion + ", service " + DemoAWSService},
 	} {
 		b.WriteString("  " + c[0] + ": " + c[1] + "\n")
 	}

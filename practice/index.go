@@ -27,6 +27,21 @@ type demoCredentials struct {
 	SignatureMethods     string `json:"signature_methods"`
 	TimestampWindowSecs  int    `json:"timestamp_window_seconds"`
 	ThreeLeggedCallbacks string `json:"three_legged_callback"`
+
+	DigestRealm          string `json:"digest_realm"`
+	OAuth2ClientID       string `json:"oauth2_client_id"`
+	OAuth2ClientSecret   string `json:"oauth2_client_secret"`
+	OAuth2PublicClientID string `json:"oauth2_public_client_id"`
+	OAuth2RefreshToken   string `json:"oauth2_refresh_token"`
+	OAuth2ShortScope     string `json:"oauth2_short_scope"`
+	JWTSecret            string `json:"jwt_secret"`
+	ECPrivateKeyPEM      string `json:"ec_private_key_pem"`
+	Ed25519PrivateKeyPEM string `json:"ed25519_private_key_pem"`
+	AWSAccessKey         string `json:"aws_access_key"`
+	AWSSecretKey         string `json:"aws_secret_key"`
+	AWSRegion            string `json:"aws_region"`
+	AWSService           string `json:"aws_service"`
+	AWSSessionToken      string `json:"aws_session_token"`
 }
 
 func demo() demoCredentials {
@@ -37,6 +52,13 @@ func demo() demoCredentials {
 		SignatureMethods:     "HMAC-SHA1, HMAC-SHA256, PLAINTEXT, RSA-SHA1",
 		TimestampWindowSecs:  int(oauthWindow.Seconds()),
 		ThreeLeggedCallbacks: `"oob" (PIN) or a URL`,
+		DigestRealm:          DigestRealm,
+		OAuth2ClientID:       DemoOAuth2ClientID, OAuth2ClientSecret: DemoOAuth2ClientSecret,
+		OAuth2PublicClientID: DemoOAuth2PublicClientID, OAuth2RefreshToken: DemoOAuth2RefreshToken,
+		OAuth2ShortScope: DemoOAuth2ShortScope + " (tokens live 2 s)",
+		JWTSecret:        DemoJWTSecret, ECPrivateKeyPEM: DemoECPrivateKeyPEM, Ed25519PrivateKeyPEM: DemoEd25519PrivateKeyPEM,
+		AWSAccessKey: DemoAWSAccessKey, AWSSecretKey: DemoAWSSecretKey, AWSRegion: DemoAWSRegion, AWSService: DemoAWSService,
+		AWSSessionToken: DemoAWSSessionToken,
 	}
 }
 

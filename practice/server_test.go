@@ -177,14 +177,17 @@ func TestIndex(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"/github/user", "/twitter/1.1/account/verify_credentials.json", "/twitter/1.1/statuses/update.json",
-		"/twitter/oauth/request_token", "/twitter/oauth/authorize", "/twitter/oauth/access_token", "/bearer", "/bearer/admin", "/apikey"} {
+		"/twitter/oauth/request_token", "/twitter/oauth/authorize", "/twitter/oauth/access_token", "/bearer", "/bearer/admin", "/apikey",
+		"/digest", "/oauth2/token", "/oauth2/device", "/oauth2/authorize", "/oauth2/me", "/jwt", "/aws", "/mtls"} {
 		if !paths[p] {
 			t.Errorf("GET / does not list %s", p)
 		}
 	}
 	for k, want := range map[string]string{"user": DemoUser, "password": DemoPassword, "token": DemoToken, "api_key": DemoAPIKey,
 		"consumer_key": DemoConsumerKey, "consumer_secret": DemoConsumerSecret, "access_token": DemoAccessToken,
-		"token_secret": DemoTokenSecret, "expired_token": DemoExpiredToken, "rsa_private_key_pem": DemoRSAPrivateKeyPEM} {
+		"token_secret": DemoTokenSecret, "expired_token": DemoExpiredToken, "rsa_private_key_pem": DemoRSAPrivateKeyPEM,
+		"digest_realm": DigestRealm, "oauth2_client_id": DemoOAuth2ClientID, "oauth2_client_secret": DemoOAuth2ClientSecret,
+		"jwt_secret": DemoJWTSecret, "aws_access_key": DemoAWSAccessKey, "aws_secret_key": DemoAWSSecretKey} {
 		if got := idx.Demo[k]; got != want {
 			t.Errorf("demo_credentials[%q] = %v; want %q", k, got, want)
 		}
