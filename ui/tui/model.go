@@ -205,6 +205,18 @@ func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn
 			fields[k] = val
 		}
 		req.Fields = fields
+		if req.TLS != nil && req.TLS.KeyPassword != "" {
+			if req.TLS.KeyPassword == profiles.Prompt {
+				return resultMsg{seq: seq, err: fmt.Errorf("tls key_password: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH")}
+			}
+			pass, _, err := r.Resolve("tls key_password", req.TLS.KeyPassword)
+			if err != nil {
+				return resultMsg{seq: seq, err: err}
+			}
+			t := *req.TLS // the editor's copy keeps the reference
+			t.KeyPassword = pass
+			req.TLS = &t
+		}
 		unexpanded := req.URL
 		if err := pr.ExpandRequest(&req); err != nil {
 			return resultMsg{seq: seq, err: err}
