@@ -53,6 +53,9 @@ type Engine struct {
 	opts     Options
 	client   *http.Client
 	sessions sessions // per scheme and credentials: Digest nonce counts, OAuth 2.0 tokens
+	// tlsClients caches the clients built for requests' TLS options
+	// (clientFor), one session per set of options.
+	tlsClients sessions
 }
 
 // New returns an Engine for opts.
@@ -88,6 +91,9 @@ func New(opts Options) *Engine {
 				RootCAs:            opts.RootCAs,
 			},
 		}
+		// Notes whether a server asked for a client certificate, so a
+		// refusal can be classified (see tlsNoClientCert).
+		tlsHookOwn(rt)
 	}
 	return &Engine{
 		opts: opts,
@@ -101,8 +107,16 @@ func New(opts Options) *Engine {
 	}
 }
 
-// Close releases idle connections.
-func (e *Engine) Close() { e.client.CloseIdleConnections() }
+// Close releases idle connections, the engine's and those of the clients
+// built for TLS options.
+func (e *Engine) Close() {
+	e.client.CloseIdleConnections()
+	e.tlsClients.each(func(s *Session) {
+		if c, ok := s.Get("client").(*http.Client); ok {
+			c.CloseIdleConnections()
+		}
+	})
+}
 
 // Exchange authenticates req with its scheme, sends it, follows redirects
 // when asked to, reads the capped body, times every phase and explains the

@@ -109,3 +109,16 @@ func (ss *sessions) forCreds(scheme string, creds Credentials) *Session {
 	ss.order = append(ss.order, key)
 	return s
 }
+
+// each calls f for every session kept.
+func (ss *sessions) each(f func(*Session)) {
+	ss.mu.Lock()
+	all := make([]*Session, 0, len(ss.byKey))
+	for _, s := range ss.byKey {
+		all = append(all, s)
+	}
+	ss.mu.Unlock()
+	for _, s := range all {
+		f(s)
+	}
+}

@@ -42,9 +42,8 @@ func tlsZero(t *TLSOptions) bool {
 	return t == nil || (t.Cert == "" && t.Key == "" && t.CACert == "" && !t.Insecure)
 }
 
-// tlsSessionScheme names the engine session that caches the clients built
-// for TLS options. It cannot collide with a scheme name (those are tokens).
-const tlsSessionScheme = "\x00tls-client"
+// tlsSessionScheme names the sessions of Engine.tlsClients.
+const tlsSessionScheme = "tls-client"
 
 // clientFor returns the HTTP client for t. Every client it returns
 // classifies TLS failures into *TLSError (see tlsClassifier).
@@ -56,21 +55,13 @@ const tlsSessionScheme = "\x00tls-client"
 // *http.Transport) with t applied. A custom Options.Transport that is not
 // an *http.Transport cannot take TLS options: the request is refused.
 //
-// Built clients are cached in the engine's sessions (bounded by
+// Built clients are cached in the engine's tlsClients (bounded by
 // maxSessions; the least recently created is dropped), keyed by a SHA-256
 // hash of the options and of the size and modification time of the files
 // they name, so the passphrase is never kept in a key and an edited file is
 // read again.
 func (e *Engine) clientFor(t *TLSOptions) (*http.Client, error) {
 	if tlsZero(t) {
-		if e.opts.Transport == nil {
-			e.sessions.forCreds(tlsSessionScheme, nil).Update("hook", func(old any) any {
-				if old == nil {
-					tlsHookOwn(e.client.Transport)
-				}
-				return true
-			})
-		}
 		c := *e.client
 		c.Transport = &tlsClassifier{base: e.client.Transport, now: e.opts.Now}
 		return &c, nil
@@ -79,7 +70,7 @@ func (e *Engine) clientFor(t *TLSOptions) (*http.Client, error) {
 		"cert": t.Cert, "key": t.Key, "key_password": t.KeyPassword, "cacert": t.CACert,
 		"insecure": strconv.FormatBool(t.Insecure), "files": tlsFileStamps(t.Cert, t.Key, t.CACert),
 	}
-	sess := e.sessions.forCreds(tlsSessionScheme, key)
+	sess := e.tlsClients.forCreds(tlsSessionScheme, key)
 	var buildErr error
 	v := sess.Update("client", func(old any) any {
 		if c, ok := old.(*http.Client); ok {
