@@ -136,7 +136,9 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || n <= 0 || n*float64(mult) > 1<<40 {
+	// !(≥ 1) also refuses NaN, which every comparison calls false (found
+	// by FuzzParseSize: "NaN" gave a negative cap), and sizes below a byte.
+	if err != nil || !(n*float64(mult) >= 1) || n*float64(mult) > 1<<40 {
 		return 0, authn.Inputf("write a size such as 512KiB or 10MiB", "bad --max-body %q", s)
 	}
 	return int64(n * float64(mult)), nil

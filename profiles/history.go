@@ -74,7 +74,10 @@ func (h History) slack() int { return max(1, h.max()/20) }
 // newest Max through renameio (temporary file, fsync, rename): until the
 // rename the old file stays whole, so a crash loses nothing. A lock file
 // (PATH.lock) keeps two authlab processes from losing each other's records
-// while one of them rewrites.
+// while one of them rewrites. A last line torn by a crash is cut off first
+// (see repairTail). When the file system refuses the write (a full disk, a
+// size limit, a folder that is not writable), the file is cut back to what
+// it was and the error is a *WriteError saying what to do.
 func (h History) Append(r Record) error {
 	if h.Path == "" {
 		return errors.New("no history file set")
@@ -86,18 +89,19 @@ func (h History) Append(r Record) error {
 	}
 	line = append(line, '\n')
 	dir := filepath.Dir(h.Path)
+	fail := func(err error) error { return orClassified("write the history", dir, historyElsewhere, err) }
 	if err := mkdirPrivate(dir); err != nil {
-		return fmt.Errorf("cannot create the history folder: %w", err)
+		return fail(fmt.Errorf("cannot create the history folder: %w", err))
 	}
 	unlock, err := lockFile(h.Path+".lock", "the history")
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	defer unlock()
 
 	f, err := os.OpenFile(h.Path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
@@ -109,18 +113,20 @@ func (h History) Append(r Record) error {
 			return err
 		}
 	}
-	if size := fi.Size(); size > 0 {
-		// After a crash the last line may be torn; start on a fresh line so
-		// this record is not glued to it.
-		last := make([]byte, 1)
-		if _, err := f.ReadAt(last, size-1); err == nil && last[0] != '\n' {
-			line = append([]byte{'\n'}, line...)
-		}
+	start, unterminated, err := repairTail(f, fi.Size())
+	if err != nil {
+		return fail(err)
+	}
+	if unterminated {
+		line = append([]byte{'\n'}, line...) // a record without its newline stays
 	}
 	if _, err := f.Write(line); err != nil {
-		return err
+		// A full disk or a size limit can leave part of the line: cut the
+		// file back to what it was, so no torn line is left behind.
+		f.Truncate(start)
+		return fail(err)
 	}
-	size := fi.Size() + int64(len(line))
+	size := start + int64(len(line))
 	if size <= int64(h.max()+h.slack())*minRecordLine {
 		return nil
 	}
@@ -131,11 +137,54 @@ func (h History) Append(r Record) error {
 	if bytes.Count(data, []byte{'\n'}) <= h.max()+h.slack() {
 		return nil
 	}
-	return h.rewrite(data)
+	// The record is in; only the trim failed, and the file stays whole.
+	return orClassified("trim the history to its newest records", dir, historyElsewhere, h.rewrite(data))
+}
+
+// maxTail bounds how far back repairTail looks for the start of the last
+// line; a record is far shorter.
+const maxTail = 1 << 20
+
+// repairTail looks at the end of the history file f of the given size. A
+// last line without its newline was torn by a crash (a record is written
+// with its newline in one write): when it is not a record it is cut off,
+// so the file holds whole records again; when it is one (a hand edit
+// without the final newline) it is kept. repairTail returns the size of
+// the file after the repair and whether it still ends inside a line.
+func repairTail(f *os.File, size int64) (newSize int64, unterminated bool, err error) {
+	if size == 0 {
+		return 0, false, nil
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, size-1); err != nil {
+		return 0, false, err
+	}
+	if last[0] == '\n' {
+		return size, false, nil // the usual case: one byte read
+	}
+	n := min(size, maxTail)
+	tail := make([]byte, n)
+	if _, err := f.ReadAt(tail, size-n); err != nil {
+		return 0, false, err
+	}
+	i := bytes.LastIndexByte(tail, '\n')
+	if i < 0 && n < size {
+		return size, true, nil // a last line longer than maxTail: leave it
+	}
+	var r Record
+	if json.Unmarshal(tail[i+1:], &r) == nil {
+		return size, true, nil
+	}
+	cut := size - n + int64(i+1)
+	if err := f.Truncate(cut); err != nil {
+		return 0, false, err
+	}
+	return cut, false, nil
 }
 
 // rewrite replaces the file with the newest Max valid records of data.
 func (h History) rewrite(data []byte) error {
+	removeStaleTemps(h.Path) // left by a crash during an earlier rewrite
 	recs, _ := parseRecords(data)
 	if n := h.max(); len(recs) > n {
 		recs = recs[len(recs)-n:]

@@ -2,6 +2,8 @@ package profiles
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -40,8 +42,24 @@ func literalSecrets(p Profile) []string {
 	if v := p.TLS.KeyPassword; v != "" && !IsRef(v) {
 		out = append(out, "tls.key_password")
 	}
+	// A credential header typed by hand cannot be a reference: it is a
+	// literal secret (the secrets audit, TestAuditSecrets/run/raw-credentials).
+	for _, h := range p.Headers {
+		if credentialHeader(h.Name) && h.Value != "" {
+			out = append(out, "header "+http.CanonicalHeaderKey(h.Name))
+		}
+	}
 	sort.Strings(out)
 	return out
+}
+
+// credentialHeader reports whether a header always carries a credential.
+func credentialHeader(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Proxy-Authorization", "Cookie":
+		return true
+	}
+	return false
 }
 
 // LiteralSecrets lists the fields of p that Save would refuse to store
@@ -52,6 +70,11 @@ func (p Profile) LiteralSecrets() []string { return literalSecrets(p) }
 // on disk must name a scheme this authlab knows and only its fields, so that
 // the file means what it says. Required fields may still be empty (a draft).
 func checkFields(p Profile) error {
+	// authlab refuses to send such a URL; a profile must not keep the
+	// password either (the secrets audit).
+	if u, err := url.Parse(p.URL); err == nil && u.User != nil {
+		return fmt.Errorf("profile %q: the URL carries credentials (user:pass@host): pass them with -u or -c so they can be masked and kept out of files", p.Name)
+	}
 	nonEmpty := make([]string, 0, len(p.Fields))
 	for k, v := range p.Fields {
 		if v != "" {

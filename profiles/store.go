@@ -256,11 +256,20 @@ func (s *Store) List() ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRootLink(root); err != nil {
+		return nil, err
+	}
+	// WalkDir does not follow a root that is a link; "root/" is the
+	// folder it points to, while the paths shown stay below root.
+	walkRoot := root
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		walkRoot = root + string(filepath.Separator)
+	}
 	var jobs []listJob
 	var out []Entry
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if path == root {
+			if path == walkRoot {
 				return err
 			}
 			rel, _ := filepath.Rel(root, path)
@@ -270,7 +279,7 @@ func (s *Store) List() ([]Entry, error) {
 			}
 			return nil
 		}
-		if path == root {
+		if path == walkRoot {
 			return nil
 		}
 		if strings.HasPrefix(d.Name(), ".") {
@@ -412,15 +421,19 @@ func (s *Store) Save(p Profile, o SaveOptions) (Stamp, error) {
 	if err != nil {
 		return Stamp{}, err
 	}
+	what := fmt.Sprintf("save profile %q", p.Name)
 	if err := s.ensureDirs(filepath.Dir(path)); err != nil {
-		return Stamp{}, err
+		return Stamp{}, orClassified(what, filepath.Dir(path), profilesElsewhere, err)
 	}
 	unlock, err := s.lock()
 	if err != nil {
-		return Stamp{}, err
+		return Stamp{}, orClassified(what, s.Dir, profilesElsewhere, err)
 	}
 	defer unlock()
 
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return Stamp{}, &LinkError{Name: p.Name, Path: path}
+	}
 	data, _, mtime, err := readStamped(path)
 	switch {
 	case err == nil:
@@ -456,6 +469,9 @@ func (s *Store) Save(p Profile, o SaveOptions) (Stamp, error) {
 	}
 	removeStaleTemps(path)
 	if err := writeAtomic(path, out); err != nil {
+		if we := classifyWrite(what, filepath.Dir(path), profilesElsewhere, err); we != nil {
+			return Stamp{}, we
+		}
 		return Stamp{}, fmt.Errorf("cannot save profile %q: %w", p.Name, err)
 	}
 	st := stampOf(out, time.Now())
@@ -545,6 +561,9 @@ func (s *Store) Copy(srcName, dstName string) error {
 		return fmt.Errorf("cannot read profile %q: %w", srcName, err)
 	}
 	if err := writeAtomic(dst, data); err != nil {
+		if we := classifyWrite(fmt.Sprintf("copy profile %q to %q", srcName, dstName), filepath.Dir(dst), profilesElsewhere, err); we != nil {
+			return we
+		}
 		return fmt.Errorf("cannot copy profile %q to %q: %w", srcName, dstName, err)
 	}
 	return nil
@@ -599,6 +618,9 @@ func (s *Store) ensureDirs(dir string) error {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return fmt.Errorf("internal error: %s is outside the profiles folder %s", dir, root)
 	}
+	if err := checkRootLink(root); err != nil {
+		return err
+	}
 	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(root, 0o700); err != nil {
 			return fmt.Errorf("cannot create the profiles folder: %w", err)
@@ -613,7 +635,11 @@ func (s *Store) ensureDirs(dir string) error {
 		parts = strings.Split(rel, string(filepath.Separator))
 	}
 	for i := 0; ; i++ {
-		fi, err := os.Stat(cur)
+		stat := os.Stat // the profiles folder itself may be a link
+		if i > 0 {
+			stat = os.Lstat
+		}
+		fi, err := stat(cur)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			if err := os.Mkdir(cur, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -624,6 +650,8 @@ func (s *Store) ensureDirs(dir string) error {
 			}
 		case err != nil:
 			return err
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("group folder %s is a symbolic link: authlab follows a link only when it is the profiles folder itself (a linked group would not be listed); replace the link with a folder, or link the whole profiles folder instead", cur)
 		case !fi.IsDir():
 			return fmt.Errorf("%s is a file, not a folder: a group cannot have the name of a file", cur)
 		case checkModes && fi.Mode().Perm()&0o077 != 0 && s.Warn != nil:
@@ -634,6 +662,39 @@ func (s *Store) ensureDirs(dir string) error {
 		}
 		cur = filepath.Join(cur, parts[i])
 	}
+}
+
+// checkRootLink checks the profiles folder when it is a symbolic link (a
+// synced or dotfiles folder linked into ~/.config): a link to a folder is
+// followed, a link that points nowhere or to a file is an error naming the
+// target, never an empty list or a new folder in its place.
+func checkRootLink(root string) error {
+	fi, err := os.Lstat(root)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, _ := os.Readlink(root)
+	st, err := os.Stat(root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the profiles folder %s is a symbolic link to %s, which does not exist: mount or create it, or %s", root, target, profilesElsewhere)
+	case err != nil:
+		return fmt.Errorf("the profiles folder %s is a symbolic link to %s, which cannot be opened (%s): fix the link, or %s", root, target, pathErrText(err), profilesElsewhere)
+	case !st.IsDir():
+		return fmt.Errorf("the profiles folder %s is a symbolic link to %s, which is not a folder: fix the link, or %s", root, target, profilesElsewhere)
+	}
+	return nil
+}
+
+// LinkError is a Save onto a profile file that is a symbolic link. authlab
+// follows a link only when it is the profiles folder itself: writing
+// through a link inside the folder could replace any file the link names
+// (in a shared folder, one someone else planted), and replacing the link
+// with a file would silently detach it from where it points.
+type LinkError struct{ Name, Path string }
+
+func (e *LinkError) Error() string {
+	return fmt.Sprintf("refusing to save profile %q: its file %s is a symbolic link, and authlab writes through a link only when it is the profiles folder itself; edit the file it points to, or replace the link with a copy of it", e.Name, e.Path)
 }
 
 // lock takes the store's lock file (.lock in Dir).
