@@ -28,6 +28,24 @@ func SecretsOf(req Request, res *Result) []string {
 	if u, p := req.Fields["username"], req.Fields["password"]; p != "" {
 		add(base64.StdEncoding.EncodeToString([]byte(u + ":" + p)))
 	}
+	// credentials typed as headers (-H 'Authorization: Bearer …', Cookie):
+	// the whole value, the credential after the scheme word, each cookie
+	// value (the secrets audit, TestAuditSecrets/run/raw-credentials)
+	for _, name := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
+		for _, v := range req.Header.Values(name) {
+			add(v)
+			if _, cred, ok := strings.Cut(v, " "); ok && name != "Cookie" {
+				add(strings.TrimSpace(cred))
+			}
+			if name == "Cookie" {
+				for _, c := range strings.Split(v, ";") {
+					if _, val, ok := strings.Cut(c, "="); ok {
+						add(strings.TrimSpace(val))
+					}
+				}
+			}
+		}
+	}
 	if res != nil {
 		out = append(out, res.ResponseSecrets()...)
 		for _, ex := range res.Exchanges {
