@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 
@@ -13,6 +15,12 @@ import (
 )
 
 func main() {
+	// net/http reports some server misbehaviour ("Unsolicited response
+	// received on idle HTTP channel …") through the standard logger, which
+	// would print server bytes on the terminal, over the TUI. authlab
+	// reports what matters itself; the practice server logs through its
+	// own http.Server.ErrorLog.
+	log.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Run(ctx, os.Args[1:], cli.Env{
 		Stdin:     os.Stdin,

@@ -520,6 +520,7 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 	r.Body, r.Truncated, err = readCapped(resp.Body, e.opts.MaxBody)
 	ex.Timing = tm.timing(time.Since(tm.start))
 	if err != nil {
+		err = bodyError(err, len(r.Body), resp.ContentLength)
 		ex.Err = err
 		return ex, r, err
 	}
@@ -547,4 +548,16 @@ func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
 		return buf.Bytes()[:max], true, nil
 	}
 	return buf.Bytes(), false, nil
+}
+
+// bodyError explains a body that ended early, where net/http says only
+// "unexpected EOF" (a Content-Length that lies, a cut chunked or gzip body).
+func bodyError(err error, got int, declared int64) error {
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		return err
+	}
+	if declared >= 0 {
+		return fmt.Errorf("the server closed the connection after %d of the %d body bytes its Content-Length announced: the body is incomplete (%w)", got, declared, err)
+	}
+	return fmt.Errorf("the server closed the connection before the end of the body, after %d bytes: the body is incomplete (%w)", got, err)
 }

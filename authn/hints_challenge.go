@@ -161,11 +161,22 @@ func authlabFlagsFor(offered []string) string {
 
 func challengeOfferHints(in hintInput) []Hint {
 	var out []Hint
-	for _, c := range in.challenges {
+	for i, c := range in.challenges {
+		if i == maxOfferHints {
+			// A hostile server may send thousands of challenges; the
+			// rest are counted, not described (bounded output).
+			out = append(out, Hint{Level: LevelInfo,
+				Title:  fmt.Sprintf("… and %d more challenges", len(in.challenges)-maxOfferHints),
+				Detail: "The Headers tab (or -v) lists every WWW-Authenticate header the server sent."})
+			break
+		}
 		out = append(out, offerHint(c))
 	}
 	return out
 }
+
+// maxOfferHints bounds the "Server offers …" hints of one response.
+const maxOfferHints = 10
 
 // hintParamNotes appends "name: “value”" for each present parameter.
 func hintParamNotes(c Challenge, names ...string) string {

@@ -866,3 +866,26 @@ func TestExplainFollowedRedirect(t *testing.T) {
 		t.Errorf("Explain(not followed) = %+v; want the not-followed hint", hs)
 	}
 }
+
+// A server sending thousands of challenges gets a bounded list of offers:
+// fails if challengeOfferHints describes every one (37 MB of hints before).
+func TestExplainManyChallengesBounded(t *testing.T) {
+	h := http.Header{}
+	for i := range 10000 {
+		h.Add("WWW-Authenticate", fmt.Sprintf(`Digest realm="r%d", nonce="n"`, i))
+	}
+	ex := hintGet("https://api.example/x", nil, 401, h, "")
+	var offers int
+	var more string
+	for _, x := range Explain(ex, hintSchemeNone, hintNow) {
+		if strings.HasPrefix(x.Title, "Server offers") {
+			offers++
+		}
+		if strings.HasPrefix(x.Title, "… and") {
+			more = x.Title
+		}
+	}
+	if offers != maxOfferHints || more != "… and 9990 more challenges" {
+		t.Errorf("offers = %d, summary %q; want %d and %q", offers, more, maxOfferHints, "… and 9990 more challenges")
+	}
+}

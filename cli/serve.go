@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/spf13/cobra"
 )
 
@@ -60,7 +64,9 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 		loopback = false
 		fmt.Fprintf(env.Stderr, "authlab: warning: serving on %s, reachable from other machines: the demo credentials are public\n", l.Addr())
 	}
-	srv := &http.Server{Handler: practice.New(practice.Options{Log: env.Stdout, AutoApprove: autoApprove}).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: practice.New(practice.Options{Log: env.Stdout, AutoApprove: autoApprove}).Handler(), ReadHeaderTimeout: 10 * time.Second,
+		// its own logger: main discards the standard one (client side)
+		ErrorLog: log.New(sanitizingWriter{env.Stderr}, "authlab serve: ", 0)}
 	var files practice.TLSFiles
 	if useTLS {
 		if files, err = tlsServeSetup(env, srv, tlsDir); err != nil {
@@ -97,4 +103,15 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 	srv.Shutdown(shut)
 	fmt.Fprintln(env.Stdout, "stopped")
 	return nil
+}
+
+// sanitizingWriter escapes control characters in what net/http logs (a TLS
+// handshake error can quote bytes a client sent) before the console.
+type sanitizingWriter struct{ w io.Writer }
+
+func (s sanitizingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, sanitize.Line(strings.TrimRight(string(p), "\n"))+"\n"); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

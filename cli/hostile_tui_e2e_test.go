@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+
+	"github.com/authlab/authlab/bench/hostile/hostilesrv"
+)
+
+// Issue #7 item 3 in the TUI, in a real terminal emulator: while a server
+// drips its body one byte per second the interface keeps answering keys
+// (typing changes the screen, tab moves the focus to another field), and
+// esc cancels the request. Fails if the request runs on the UI's goroutine
+// or if esc stops cancelling its context.
+func TestHostileTUIDripKeepsAnswering(t *testing.T) {
+	s0, err := hostilesrv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s0.Close()
+
+	const w, h = 100, 32
+	emu := vt.NewSafeEmulator(w, h)
+	emu.Write([]byte(ansi.SetModeLineFeedNewLine))
+	s := screen{t, emu}
+	env := Env{
+		Stdin: emu, Stdout: emu, Stderr: io.Discard,
+		LookupEnv: func(string) (string, bool) { return "", false },
+		ReadFile:  os.ReadFile,
+		StdinTTY:  true, StdoutTTY: true,
+		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	code := make(chan int, 1)
+	go func() { code <- Run(ctx, nil, env) }()
+
+	s.waitText("No authentication")
+	s.typeText(s0.URL + "/drip")
+	s.key(ctrlR)
+	s.waitText("sending")
+	// The status line and a first byte arrive, then one byte a second.
+	time.Sleep(300 * time.Millisecond)
+
+	// Typing into the focused field (the URL) changes the screen at once.
+	typed := time.Now()
+	s.typeText("?typed-while-waiting")
+	s.waitText("/drip?typed-while-waiting")
+	// Tab moves the focus: the next text lands in another field, and the
+	// URL keeps what it had.
+	s.key(keyTab)
+	s.typeText("X-Typed-Header")
+	s.waitText("X-Typed-Header")
+	// The drip lasts an hour and the TUI's timeout is 30 s: a UI blocked by
+	// the request would show the keys only after it ends. The bound is
+	// loose for loaded machines; "sending" below is the real proof.
+	if took := time.Since(typed); took > 10*time.Second {
+		t.Errorf("keys took %s to show while the body dripped", took)
+	}
+	if txt := s.text(); strings.Contains(txt, "waitingX-Typed") || !strings.Contains(txt, "sending") {
+		t.Errorf("after tab the text went to the URL, or the request is no longer in flight:\n%s", txt)
+	}
+
+	start := time.Now()
+	s.key(keyEsc)
+	s.waitText("cancelled")
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("esc took %s to cancel", took)
+	}
+	if strings.Contains(s.text(), "sending") {
+		t.Errorf("still sending after the cancel:\n%s", s.text())
+	}
+
+	s.key(ctrlC)
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Errorf("exit code after ctrl+c = %d; want 0", c)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the TUI did not quit on ctrl+c")
+	}
+}
