@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -143,7 +144,11 @@ func printProfile(env Env, e profiles.Entry) {
 	row("url", p.URL)
 	row("scheme", p.Scheme)
 	for _, h := range p.Headers {
-		row("header", h.Name+": "+h.Value)
+		v := h.Value
+		if hk := http.CanonicalHeaderKey(h.Name); hk == "Authorization" || hk == "Proxy-Authorization" || hk == "Cookie" {
+			v = authn.MaskHeaderValue(v) + "  (literal secret, masked)"
+		}
+		row("header", h.Name+": "+v)
 	}
 	row("body", p.Body)
 	info := authn.Info{}
@@ -207,7 +212,7 @@ func printProfilesJSON(env Env, entries []profiles.Entry) error {
 		}
 		out = append(out, j)
 	}
-	enc := json.NewEncoder(env.Stdout)
+	enc := json.NewEncoder(sanitize.NewJSONWriter(env.Stdout)) // C1, bidi, DEL as \u escapes
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
@@ -232,7 +237,7 @@ func newHistory(env Env) *cobra.Command {
 				recs = recs[len(recs)-n:]
 			}
 			if asJSON {
-				enc := json.NewEncoder(env.Stdout)
+				enc := json.NewEncoder(sanitize.NewJSONWriter(env.Stdout)) // C1, bidi, DEL as \u escapes
 				for _, r := range recs {
 					if err := enc.Encode(r); err != nil {
 						return err

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"unicode/utf8"
 
@@ -140,7 +139,7 @@ func (p Printer) PrintJSON(res *authn.Result) error {
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
-	_, err := p.Out.Write(escapeUnsafeRunes(buf.Bytes()))
+	_, err := p.Out.Write(sanitize.JSON(buf.Bytes()))
 	return err
 }
 
@@ -149,29 +148,4 @@ func headerMap(h http.Header) map[string][]string {
 		return map[string][]string{}
 	}
 	return h
-}
-
-// escapeUnsafeRunes rewrites DEL, C1 controls (U+0080–U+009F) and bidi or
-// invisible format controls in JSON text as \uXXXX escapes. encoding/json
-// leaves them raw, and some terminals act on them. In the encoder's output
-// they can only occur inside strings, where \u escapes are valid JSON.
-func escapeUnsafeRunes(b []byte) []byte {
-	var out []byte
-	last := 0
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == 0x7f || sanitize.Escaped(r) {
-			if out == nil {
-				out = make([]byte, 0, len(b)+16)
-			}
-			out = append(out, b[last:i]...)
-			out = fmt.Appendf(out, `\u%04x`, r)
-			last = i + size
-		}
-		i += size
-	}
-	if out == nil {
-		return b
-	}
-	return append(out, b[last:]...)
 }

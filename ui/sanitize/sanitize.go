@@ -38,6 +38,12 @@
 //   - the bidi and invisible format controls U+061C, U+200B, U+200E, U+200F,
 //     U+2028, U+2029, U+202A–U+202E, U+2060–U+2069 and U+FEFF as `\u202e`.
 //
+// [JSON] (and [NewJSONWriter] around a json.Encoder) is the same rule for
+// JSON output (`--json`, `history --json`, `profiles list --json`): what
+// encoding/json leaves raw — DEL, C1 and the bidi/invisible format
+// characters — becomes a \uXXXX escape, so the text decodes unchanged and
+// the terminal sees only printable characters.
+//
 // Hex digits are lowercase. Everything else, that is all printable Unicode,
 // passes unchanged. Backslashes are not escaped, so that JSON bodies stay
 // readable; the price is that the output is not reversible (a literal `\x1b`
@@ -46,7 +52,10 @@
 // sanitizing is idempotent: sanitizing sanitized text changes nothing.
 package sanitize
 
-import "unicode/utf8"
+import (
+	"io"
+	"unicode/utf8"
+)
 
 // hexDigits spells escapes in lowercase hex.
 const hexDigits = "0123456789abcdef"
@@ -206,9 +215,67 @@ func appendByteEscape(dst []byte, c byte) []byte {
 	return append(dst, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
 }
 
+// JSON makes JSON text that an encoder (encoding/json) produced safe for a
+// terminal without changing what it decodes to. encoding/json escapes C0
+// controls but writes DEL, the C1 controls U+0080–U+009F and the bidi and
+// invisible format characters raw, and some terminals act on them (a raw
+// U+009B is an 8-bit CSI to a terminal in UTF-8 mode that honours C1).
+// JSON rewrites each of them, and DEL, as a `\uXXXX` escape, and any byte
+// that is not valid UTF-8 as `\ufffd` (what a decoder would read). In an
+// encoder's output these can only occur inside strings, where a \u escape
+// is valid JSON; do not use JSON on text that is not an encoder's output.
+// When nothing needs escaping, b itself is returned.
+func JSON(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x7f {
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = decodeRune(b, i)
+		}
+		switch {
+		case size == 1 && c >= utf8.RuneSelf:
+			r = utf8.RuneError
+		case r != 0x7f && !escapedRune(r):
+			i += size
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(b)+16)
+		}
+		out = append(out, b[last:i]...)
+		out = append(out, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+		i += size
+		last = i
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// NewJSONWriter returns a writer that passes each Write through [JSON] to w.
+// Every Write must be whole JSON text, which is what a json.Encoder on it
+// does (one Write per Encode): use it as json.NewEncoder(NewJSONWriter(w)).
+func NewJSONWriter(w io.Writer) io.Writer { return jsonWriter{w} }
+
+type jsonWriter struct{ w io.Writer }
+
+func (j jsonWriter) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(JSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 // Escaped reports whether the code point r is shown as a `\uXXXX` escape:
 // the C1 controls and the bidi and invisible format characters. Encoders that
-// escape on their own (the --json printer) use it to escape the same set.
+// escape on their own can use it to escape the same set (see also [JSON]).
 func Escaped(r rune) bool { return escapedRune(r) }
 
 // escapedRune reports whether r, a validly encoded code point, is one of

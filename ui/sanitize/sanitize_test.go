@@ -2,10 +2,14 @@ package sanitize
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/authlab/authlab/ui/sanitize/sanitizetest"
 )
 
 // multiLine holds cases whose expected output is the same for String and
@@ -192,9 +196,65 @@ func checkSafe(t *testing.T, fn string, in, out []byte, line bool) {
 	}
 }
 
+// unescape reverses the escapes of String (and, with line, Line) for text
+// whose input had no backslash, so that the fuzz targets can check that
+// sanitizing loses nothing: unescape(String(x)) == x.
+func unescape(t *testing.T, s string, line bool) string {
+	t.Helper()
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		rest := s[i+1:]
+		switch {
+		case line && strings.HasPrefix(rest, "n"):
+			b.WriteByte('\n')
+			i++
+		case line && strings.HasPrefix(rest, "t"):
+			b.WriteByte('\t')
+			i++
+		case strings.HasPrefix(rest, "x") && len(rest) >= 3:
+			var c byte
+			if _, err := fmt.Sscanf(rest[1:3], "%02x", &c); err != nil {
+				t.Fatalf("bad escape in %q at %d", s, i)
+			}
+			b.WriteByte(c)
+			i += 3
+		case strings.HasPrefix(rest, "u") && len(rest) >= 5:
+			var r rune
+			if _, err := fmt.Sscanf(rest[1:5], "%04x", &r); err != nil {
+				t.Fatalf("bad escape in %q at %d", s, i)
+			}
+			b.WriteRune(r)
+			i += 5
+		default:
+			t.Fatalf("unknown escape in %q at %d", s, i)
+		}
+	}
+	return b.String()
+}
+
+// checkRoundTrip fails t unless the escaped output of in gives in back: the
+// escapes are visible, unambiguous text (for input without backslashes)
+// and every other character passed through unchanged.
+func checkRoundTrip(t *testing.T, fn string, in []byte, out string, line bool) {
+	t.Helper()
+	if bytes.IndexByte(in, '\\') >= 0 {
+		return // a literal backslash can look like an escape: not reversible
+	}
+	if back := unescape(t, out, line); back != string(in) {
+		t.Fatalf("%s(%q) = %q, which unescapes to %q; want the input back", fn, in, out, back)
+	}
+}
+
 func FuzzString(f *testing.F) {
 	for _, tc := range multiLine {
 		f.Add([]byte(tc.in))
+	}
+	for _, p := range sanitizetest.Payloads() {
+		f.Add([]byte(p.Raw))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		s := String(string(in))
@@ -203,6 +263,7 @@ func FuzzString(f *testing.F) {
 			t.Fatalf("Bytes(%q) = %q but String gives %q", in, b, s)
 		}
 		checkSafe(t, "String", in, []byte(s), false)
+		checkRoundTrip(t, "String", in, s, false)
 		if want := reference(string(in), false); s != want {
 			t.Fatalf("String(%q) = %q; want %q (reference)", in, s, want)
 		}
@@ -221,9 +282,13 @@ func FuzzLine(f *testing.F) {
 	for _, tc := range lineOnly {
 		f.Add([]byte(tc.in))
 	}
+	for _, p := range sanitizetest.Payloads() {
+		f.Add([]byte(p.Raw))
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		s := Line(string(in))
 		checkSafe(t, "Line", in, []byte(s), true)
+		checkRoundTrip(t, "Line", in, s, true)
 		if want := reference(string(in), true); s != want {
 			t.Fatalf("Line(%q) = %q; want %q (reference)", in, s, want)
 		}
@@ -232,6 +297,110 @@ func FuzzLine(f *testing.F) {
 		}
 		if again := String(s); again != s {
 			t.Fatalf("Line(%q) = %q; String changes it to %q", in, s, again)
+		}
+	})
+}
+
+// TestPayloadsShown pins the escaped forms the front-end injection tests
+// (ui/inject_test.go, ui/tui/inject_test.go, cli/inject_*_test.go) expect
+// for every hostile payload.
+func TestPayloadsShown(t *testing.T) {
+	for _, p := range sanitizetest.Payloads() {
+		for fn, f := range map[string]func(string) string{"String": String, "Line": Line} {
+			if got := f(p.Raw); got != p.Shown {
+				t.Errorf("%s: %s(%q) = %q; want %q", p.Name, fn, p.Raw, got, p.Shown)
+			}
+			if got := f(p.Decoded()); got != p.ShownViaJSON() {
+				t.Errorf("%s via JSON: %s(%q) = %q; want %q", p.Name, fn, p.Decoded(), got, p.ShownViaJSON())
+			}
+		}
+	}
+}
+
+var jsonTests = []struct {
+	name, in, want string
+}{
+	{"clean", `{"a":"b é 日本 🎉"}`, `{"a":"b é 日本 🎉"}`},
+	{"C0 already escaped by the encoder", `{"a":"\u001b]52;c;x\u0007"}`, `{"a":"\u001b]52;c;x\u0007"}`},
+	{"DEL", "{\"a\":\"del\x7fete\"}", `{"a":"del\u007fete"}`},
+	{"C1 CSI", "{\"a\":\"csi\u009b2J\"}", `{"a":"csi\u009b2J"}`},
+	{"C1 bounds", "[\"\u0080\u009f\u00a0\"]", `["\u0080\u009f` + "\u00a0" + `"]`},
+	{"RLO", "[\"invoice\u202efdp.exe\"]", `["invoice\u202efdp.exe"]`},
+	{"isolates and BOM", "[\"\u2066\u2069\ufeff\"]", `["\u2066\u2069\ufeff"]`},
+	{"invalid byte", "[\"\x9b\"]", `["\ufffd"]`},
+}
+
+func TestJSON(t *testing.T) {
+	for _, tc := range jsonTests {
+		if got := JSON([]byte(tc.in)); string(got) != tc.want {
+			t.Errorf("%s: JSON(%q) = %q; want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+	clean := []byte(`{"a":"b"}`)
+	if got := JSON(clean); &got[0] != &clean[0] {
+		t.Errorf("JSON(%q) copied clean input", clean)
+	}
+}
+
+func TestJSONWriter(t *testing.T) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(NewJSONWriter(&buf))
+	for _, p := range sanitizetest.Payloads() {
+		if err := enc.Encode(map[string]string{"v": p.Raw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkSafe(t, "NewJSONWriter", nil, buf.Bytes(), false)
+	dec := json.NewDecoder(&buf)
+	for _, p := range sanitizetest.Payloads() {
+		var v map[string]string
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if want := jsonDecoded(p.Raw); v["v"] != want {
+			t.Errorf("%s: decoded %q; want %q", p.Name, v["v"], want)
+		}
+	}
+}
+
+// jsonDecoded is s after encoding/json: each invalid byte is U+FFFD.
+func jsonDecoded(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FuzzJSON encodes arbitrary text with encoding/json, passes it through
+// JSON and checks the result is still valid JSON, decodes to the same
+// value, and holds no control, DEL, C1 or bidi character.
+func FuzzJSON(f *testing.F) {
+	for _, tc := range multiLine {
+		f.Add(tc.in)
+	}
+	for _, p := range sanitizetest.Payloads() {
+		f.Add(p.Raw)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc, err := json.MarshalIndent(map[string]any{"k" + s: []string{s, "x"}}, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := JSON(enc)
+		if !json.Valid(out) {
+			t.Fatalf("JSON(%q) = %q; not valid JSON", enc, out)
+		}
+		checkSafe(t, "JSON", enc, out, false)
+		var a, b any
+		if err := json.Unmarshal(enc, &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(out, &b); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("JSON(%q) = %q decodes to %q; want %q", enc, out, b, a)
 		}
 	})
 }
