@@ -1,16 +1,9 @@
 package cli
 
 import (
-	"context"
-	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
 
 	"github.com/authlab/authlab/bench/hostile/hostilesrv"
 )
@@ -27,21 +20,8 @@ func TestHostileTUIDripKeepsAnswering(t *testing.T) {
 	}
 	defer s0.Close()
 
-	const w, h = 100, 32
-	emu := vt.NewSafeEmulator(w, h)
-	emu.Write([]byte(ansi.SetModeLineFeedNewLine))
-	s := screen{t, emu}
-	env := Env{
-		Stdin: emu, Stdout: emu, Stderr: io.Discard,
-		LookupEnv: func(string) (string, bool) { return "", false },
-		ReadFile:  os.ReadFile,
-		StdinTTY:  true, StdoutTTY: true,
-		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	s, code, cancel := startTUI(t, nil, noEnv, 100, 32)
 	defer cancel()
-	code := make(chan int, 1)
-	go func() { code <- Run(ctx, nil, env) }()
 
 	s.waitText("No authentication")
 	s.typeText(s0.URL + "/drip")

@@ -66,6 +66,28 @@ func (s screen) key(seq string) {
 
 func (s screen) typeText(txt string) { s.key(txt) }
 
+// noEnv is an empty environment.
+func noEnv(string) (string, bool) { return "", false }
+
+// startTUI runs the real program (cli.Run with args, as main calls it) in a
+// w×h x/vt terminal emulator. The channel receives its exit code; cancel
+// stops it.
+func startTUI(t *testing.T, args []string, lookup func(string) (string, bool), w, h int) (screen, chan int, context.CancelFunc) {
+	t.Helper()
+	emu := vt.NewSafeEmulator(w, h)
+	emu.Write([]byte(ansi.SetModeLineFeedNewLine))
+	env := Env{
+		Stdin: emu, Stdout: emu, Stderr: io.Discard,
+		LookupEnv: lookup, ReadFile: os.ReadFile,
+		StdinTTY: true, StdoutTTY: true,
+		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	code := make(chan int, 1)
+	go func() { code <- Run(ctx, args, env) }()
+	return screen{t, emu}, code, cancel
+}
+
 // The real program (cli.Run, as main calls it) in a terminal emulator:
 // type a URL and Basic credentials, send, see the 401 and its hint; then
 // cancel a request to a server that never answers and keep working.
@@ -80,21 +102,8 @@ func TestTUIEndToEnd(t *testing.T) {
 	}))
 	defer hang.Close()
 
-	const w, h = 100, 32
-	emu := vt.NewSafeEmulator(w, h)
-	emu.Write([]byte(ansi.SetModeLineFeedNewLine))
-	s := screen{t, emu}
-	env := Env{
-		Stdin: emu, Stdout: emu, Stderr: io.Discard,
-		LookupEnv: func(string) (string, bool) { return "", false },
-		ReadFile:  os.ReadFile,
-		StdinTTY:  true, StdoutTTY: true,
-		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	s, code, cancel := startTUI(t, nil, noEnv, 100, 32)
 	defer cancel()
-	code := make(chan int, 1)
-	go func() { code <- Run(ctx, nil, env) }()
 
 	s.waitText("No authentication")
 	s.typeText(bin.URL + "/basic-auth/user/passwd")

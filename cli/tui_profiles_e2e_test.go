@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"net/http/httptest"
 	"os"
@@ -11,9 +10,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
 )
 
@@ -33,21 +29,7 @@ func TestTUISaveFindSendHistory(t *testing.T) {
 	}
 	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 
-	start := func() (screen, chan int, context.CancelFunc) {
-		const w, h = 120, 36
-		emu := vt.NewSafeEmulator(w, h)
-		emu.Write([]byte(ansi.SetModeLineFeedNewLine))
-		env := Env{
-			Stdin: emu, Stdout: emu, Stderr: io.Discard,
-			LookupEnv: lookup, ReadFile: os.ReadFile,
-			StdinTTY: true, StdoutTTY: true,
-			TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		code := make(chan int, 1)
-		go func() { code <- Run(ctx, nil, env) }()
-		return screen{t, emu}, code, cancel
-	}
+	start := func() (screen, chan int, context.CancelFunc) { return startTUI(t, nil, lookup, 120, 36) }
 
 	s, code, cancel := start()
 	defer cancel()

@@ -3,14 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
 )
 
 // Issue #6's "done when", in the TUI: each new scheme's demo profile opens,
@@ -47,20 +42,9 @@ func TestTUINewSchemesAgainstPractice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
-			const w, h = 100, 60 // narrow layout: the answer takes the focus
-			emu := vt.NewSafeEmulator(w, h)
-			emu.Write([]byte(ansi.SetModeLineFeedNewLine))
-			env := Env{
-				Stdin: emu, Stdout: emu, Stderr: io.Discard,
-				LookupEnv: lookup, ReadFile: os.ReadFile,
-				StdinTTY: true, StdoutTTY: true,
-				TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
-			}
-			ctx, cancel := context.WithCancel(context.Background())
+			// 100 columns is the narrow layout: the answer takes the focus
+			s, code, cancel := startTUI(t, []string{"--profile", tt.profile}, lookup, 100, 60)
 			defer cancel()
-			code := make(chan int, 1)
-			go func() { code <- Run(ctx, []string{"--profile", tt.profile}, env) }()
-			s := screen{t, emu}
 			s.waitText("{{practice}}")
 			s.key(ctrlR)
 			s.waitText(tt.status)
