@@ -3,7 +3,6 @@ package authn
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -12,7 +11,6 @@ import (
 	"errors"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authlab/authlab/internal/testcert"
 )
 
 // tlsTestCert is a certificate with its key, as written to PEM files.
@@ -45,31 +45,12 @@ func (c tlsTestCert) pair(t *testing.T) tls.Certificate {
 // when nil).
 func tlsTestIssue(t *testing.T, tmpl *x509.Certificate, parent *tlsTestCert) tlsTestCert {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl.SerialNumber = serial
-	if tmpl.NotBefore.IsZero() {
-		tmpl.NotBefore = time.Now().Add(-time.Hour)
-	}
-	if tmpl.NotAfter.IsZero() {
-		tmpl.NotAfter = time.Now().Add(24 * time.Hour)
-	}
-	signer, issuer := key, tmpl
+	var p *testcert.Cert
 	if parent != nil {
-		signer, issuer = parent.key, parent.cert
+		p = &testcert.Cert{Cert: parent.cert, Key: parent.key}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	kder, _ := x509.MarshalPKCS8PrivateKey(key)
-	return tlsTestCert{cert: cert, key: key,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})}
+	c := testcert.Issue(t, tmpl, p)
+	return tlsTestCert{cert: c.Cert, key: c.Key, certPEM: c.CertPEM, keyPEM: c.KeyPEM}
 }
 
 func tlsTestCA(t *testing.T, cn string) tlsTestCert {

@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -25,6 +22,7 @@ import (
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/bench/hostile/hostilesrv"
+	"github.com/authlab/authlab/internal/testcert"
 )
 
 // Issue #7 items 1 and 3 through the built binary: what each server
@@ -368,27 +366,12 @@ type hostileCert struct {
 
 func hostileIssue(t *testing.T, tmpl *x509.Certificate, parent *hostileCert) hostileCert {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl.SerialNumber = big.NewInt(time.Now().UnixNano())
-	if tmpl.NotBefore.IsZero() {
-		tmpl.NotBefore = time.Now().Add(-time.Hour)
-	}
-	if tmpl.NotAfter.IsZero() {
-		tmpl.NotAfter = time.Now().Add(24 * time.Hour)
-	}
-	issuer, signer := tmpl, key
+	var p *testcert.Cert
 	if parent != nil {
-		issuer, signer = parent.cert, parent.key
+		p = &testcert.Cert{Cert: parent.cert, Key: parent.key}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := x509.ParseCertificate(der)
-	return hostileCert{c, key}
+	c := testcert.Issue(t, tmpl, p)
+	return hostileCert{c.Cert, c.Key}
 }
 
 func hostileTLSServer(t *testing.T, leaf hostileCert, cfg func(*tls.Config)) string {
