@@ -7,17 +7,16 @@ import (
 	"testing"
 )
 
-// update rewrites the golden files under testdata instead of comparing
-// with them: go test ./convert/export/ -update. Every target's tests share
-// it (define no other).
+// update rewrites the golden files: go test ./convert/export -update
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// golden compares got with testdata/name, or writes it there with -update.
+// golden compares got with testdata/NAME.golden (rewriting it with -update).
+// Every target's tests use it; name goldens TARGET-CASE (curl-basic).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	path := filepath.Join("testdata", name+".golden")
 	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -27,9 +26,9 @@ func golden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./convert/export/ -update to create it)", err)
+		t.Fatalf("%v (run go test ./convert/export -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs from the golden file (-update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
+		t.Errorf("%s differs from %s (-update rewrites it):\n--- got\n%s\n--- want\n%s", name, path, got, want)
 	}
 }
