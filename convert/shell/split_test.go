@@ -64,7 +64,7 @@ var splitTests = []struct {
 	{`$'\101\0101\7'`, []string{"A\b1\a"}, "", true},
 	{`$'\e[1m\a\b\f\v'`, []string{"\x1b[1m\a\b\f\v"}, "", true},
 	{`$'\ca\cZ\c?'`, []string{"\x01\x1a\x7f"}, "", true},
-	{`$'\q\'`+"'", []string{`\q'`}, "", true},
+	{`$'\q\'` + "'", []string{`\q'`}, "", true},
 	{`$'ab\0cd'ef`, []string{"abef"}, "", true},
 	{`$'{"a":1}'`, []string{`{"a":1}`}, "", true},
 	{`$"translated"`, []string{"translated"}, "", true},
