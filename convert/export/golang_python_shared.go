@@ -210,12 +210,12 @@ func signedHeaders(h http.Header) []string {
 // value, and the time claims computed from the clock when the program runs
 // ("+1h" means an hour after the program starts, as it does in authlab).
 type jwtPlan struct {
-	Claims string     // a JSON object, keys sorted
-	Times  []jwtTime  // iat, nbf, exp relative to now, in that order
-	Alg    string     // HS256 …
-	Key    Value      // the HMAC secret or the PEM private key
-	Kid    string     // "" when none
-	KeyRef string     // the field holding the key: secret or private_key
+	Claims string    // a JSON object, keys sorted
+	Times  []jwtTime // iat, nbf, exp relative to now, in that order
+	Alg    string    // HS256 …
+	Key    Value     // the HMAC secret or the PEM private key
+	Kid    string    // "" when none
+	KeyRef string    // the field holding the key: secret or private_key
 }
 
 // jwtTime is a NumericDate claim set to now + Offset when the program runs.

@@ -86,7 +86,7 @@ type codeCase struct {
 
 var (
 	codeTwitterURL = "/twitter/1.1/account/verify_credentials.json"
-	codeOAuth1 = func(extra map[string]string) map[string]string {
+	codeOAuth1     = func(extra map[string]string) map[string]string {
 		m := map[string]string{"consumer_key": practice.DemoConsumerKey, "consumer_secret": "env:TWITTER_CONSUMER_SEC",
 			"token": practice.DemoAccessToken, "token_secret": "env:TWITTER_TOKEN_SEC"}
 		for k, v := range extra {
