@@ -44,6 +44,10 @@ type sendFlags struct {
 	save           string
 	allowPlaintext bool
 	present        bool
+
+	// send only (see registerSendOnly)
+	repeat int
+	color  string
 }
 
 func (f *sendFlags) register(fs *pflag.FlagSet) {
@@ -71,6 +75,24 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.present, "present", false, "presenter mode: secrets always masked (no --reveal), echoed secrets masked, high contrast")
 }
 
+// registerSendOnly adds the flags that only `authlab send` takes (the TUI
+// has its own repeat and always colours).
+func (f *sendFlags) registerSendOnly(fs *pflag.FlagSet) {
+	fs.IntVar(&f.repeat, "repeat", 1, "send the request N times over one connection pool; print the last response and a summary line (timing, statuses, connections reused) on stderr; exit code of the worst send")
+	fs.StringVar(&f.color, "color", "auto", "colour the output: auto (on a terminal, unless NO_COLOR is set), always, never")
+}
+
+// colorOn decides whether stdout gets ANSI colour.
+func colorOn(env Env, f *sendFlags) bool {
+	switch f.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return env.StdoutTTY && env.getenv("NO_COLOR") == ""
+}
+
 func newSend(env Env) *cobra.Command {
 	var f sendFlags
 	cmd := &cobra.Command{
@@ -96,6 +118,7 @@ func newSend(env Env) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	f.registerSendOnly(cmd.Flags())
 	cmd.Flags().SortFlags = false
 	return cmd
 }
@@ -186,6 +209,14 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if err != nil {
 		return inputErr(err)
 	}
+	if f.repeat < 1 || f.repeat > MaxRepeat {
+		return inputErr(fmt.Errorf("bad --repeat %d: use a count from 1 to %d", f.repeat, MaxRepeat))
+	}
+	switch f.color {
+	case "auto", "always", "never", "":
+	default:
+		return inputErr(fmt.Errorf("bad --color %q: use auto, always or never", f.color))
+	}
 	if f.present && f.reveal {
 		return inputErr(errors.New("--reveal is disabled in presenter mode (--present): secrets stay masked on a projector"))
 	}
@@ -253,9 +284,30 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	req.Notify = (&ui.NoticeWriter{Out: env.Stderr, Color: env.StderrTTY && env.getenv("NO_COLOR") == ""}).Notify
 	eng := authn.New(opts)
 	defer eng.Close()
-	res, xerr := eng.Exchange(ctx, req)
-	if f.present {
-		res.Redact(authn.SecretsOf(req, res)) // a server may echo a secret
+	send := func() (*authn.Result, error) {
+		res, xerr := eng.Exchange(ctx, req)
+		if f.present {
+			res.Redact(authn.SecretsOf(req, res)) // a server may echo a secret
+		}
+		return res, xerr
+	}
+	var (
+		res  *authn.Result
+		xerr error
+		rep  *repeatStats
+	)
+	if f.repeat > 1 {
+		// One engine for every send: its transport keeps the connection,
+		// its sessions the Digest nonce count and the OAuth 2.0 token.
+		// stdout gets the last response as a single send would print it;
+		// the summary (and with -v a line per send) goes to stderr.
+		var progress io.Writer
+		if f.verbose {
+			progress = env.Stderr
+		}
+		res, xerr, rep = repeatSends(ctx, f.repeat, send, progress)
+	} else {
+		res, xerr = send()
 	}
 	var ie *authn.InputError
 	if !errors.As(xerr, &ie) {
@@ -264,7 +316,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 
 	p := ui.Printer{
 		Out:     env.Stdout,
-		Color:   env.StdoutTTY && env.getenv("NO_COLOR") == "",
+		Color:   colorOn(env, f),
 		Reveal:  f.reveal,
 		Verbose: f.verbose,
 		Trace:   f.trace,
@@ -278,6 +330,13 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		if err := p.Print(res); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
+	}
+	if rep != nil {
+		fmt.Fprintln(env.Stderr, "authlab: "+rep.summary())
+		if ctx.Err() != nil {
+			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
+		}
+		return rep.worst
 	}
 	return exitFor(res, xerr)
 }
