@@ -35,6 +35,7 @@ var codeRefs = map[string]string{
 	"env:JWT_RSA_KEY":          practice.DemoRSAPrivateKeyPEM,
 	"env:AWS_SECRET":           practice.DemoAWSSecretKey,
 	"env:AWS_SESSION":          practice.DemoAWSSessionToken,
+	"env:JWT_CLAIMS":           `{"sub":"demo"}`,
 }
 
 // codeSecrets are secrets beyond demoSecrets that no exported text may

@@ -81,6 +81,7 @@ func goBuild(t *testing.T, programs map[string]string) string {
 // holds the hostile-values program (checked byte for byte by a recording
 // server) and checks that a missing variable ends the program with one line.
 func TestGoPrograms(t *testing.T) {
+	t.Parallel() // the build and the device flow's polling take seconds: overlap them with the other tests
 	base, _ := startPractice(t)
 	recURL, got := codeRecorder(t)
 	hostile := hostileCodeProfile(recURL)
@@ -183,5 +184,32 @@ func TestGoStr(t *testing.T) {
 			t.Errorf("goStr(%q) = %s; want %s", tt.in, got, tt.want)
 		}
 	}
-	_ = profiles.Profile{}
+}
+
+// TestPresignKeepsSecrets: a request signed ahead (OAuth 1.0a in the query,
+// which dghubble/oauth1 cannot do) still reads a secret header from the
+// environment, says until when it is valid, and lists only the variable it
+// reads.
+func TestPresignKeepsSecrets(t *testing.T) {
+	p := codeCaseNamed(t, "oauth1").prof
+	p.Fields = codeOAuth1(map[string]string{"placement": "query"})
+	p.Headers = []profiles.Header{{Name: "Cookie", Value: "env:DEMO_TOKEN"}}
+	for _, format := range []string{"go", "python"} {
+		if format == "python" {
+			// python signs OAuth 1.0a itself; JWT claims held in a
+			// reference make it sign ahead
+			p.Scheme, p.Fields = "jwt", map[string]string{"claims": "env:JWT_CLAIMS", "secret": "env:JWT_SECRET"}
+		}
+		s, err := Export(p, format, codeOptions("http://127.0.0.1:8089"))
+		if err != nil {
+			t.Fatalf("Export(%s): %v", format, err)
+		}
+		assertNoCodeSecret(t, format, s.Text)
+		if !strings.Contains(s.Text, `env["DEMO_TOKEN"]`) || len(s.Vars) != 1 || s.Vars[0].Name != "DEMO_TOKEN" {
+			t.Errorf("%s presigned reads %v; want only DEMO_TOKEN, through env:\n%s", format, s.Vars, s.Text)
+		}
+		if len(s.Warnings) == 0 || !strings.Contains(s.Warnings[0], "valid only for that timestamp and nonce") || !strings.Contains(s.Text, "2026-01-02T03:04:05Z") {
+			t.Errorf("%s presigned warnings %q; want one saying it is valid only for that timestamp and nonce\n%s", format, s.Warnings, s.Text)
+		}
+	}
 }

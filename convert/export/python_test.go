@@ -46,6 +46,7 @@ func TestPythonGolden(t *testing.T) {
 // only their variables in the environment against the practice server:
 // each gets 200, and the same script with one secret spoiled is refused.
 func TestPythonInterop(t *testing.T) {
+	t.Parallel()
 	py := need(t, python3)
 	base, _ := startPractice(t)
 	dir := t.TempDir()
