@@ -727,7 +727,7 @@ func pyJWT(s *pyScript, p *Plan) error {
 }
 
 // pySigV4: botocore's SigV4Auth signs the request when the script runs
-// (AWS Signature Version 4); requests sends it.
+// (AWS Signature Version 4; S3SigV4Auth for service s3); requests sends it.
 func pySigV4(s *pyScript, p *Plan) error {
 	ignorePinned(p, "python", "date")
 	for _, f := range []string{"region", "service"} {
@@ -735,7 +735,11 @@ func pySigV4(s *pyScript, p *Plan) error {
 			return &presignInstead{why: "the " + f + " is kept in a reference"}
 		}
 	}
-	s.importThird("from botocore.auth import SigV4Auth", "botocore (Debian: python3-botocore)")
+	signer := "SigV4Auth"
+	if p.Lit("service") == "s3" {
+		signer = "S3SigV4Auth" // X-Amz-Content-Sha256 sent, the path escaped once
+	}
+	s.importThird("from botocore.auth import "+signer, "botocore (Debian: python3-botocore)")
 	s.importThird("from botocore.awsrequest import AWSRequest", "")
 	s.importThird("from botocore.credentials import Credentials", "")
 	s.hoist = true
@@ -745,7 +749,7 @@ func pySigV4(s *pyScript, p *Plan) error {
 	}
 	s.setup = append(s.setup,
 		"aws_request = AWSRequest(method="+pyStr(p.Method)+", url=url, data=body, headers=headers)",
-		fmt.Sprintf("SigV4Auth(Credentials(%s), %s, %s).add_auth(aws_request)", creds, pyStr(p.Lit("service")), pyStr(p.Lit("region"))))
+		fmt.Sprintf("%s(Credentials(%s), %s, %s).add_auth(aws_request)", signer, creds, pyStr(p.Lit("service")), pyStr(p.Lit("region"))))
 	s.headersExpr = "dict(aws_request.headers)"
 	return nil
 }
