@@ -112,3 +112,35 @@ func BenchmarkNavigate10000(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// benchScriptFixture is the folder bench/lib/make-profiles.sh writes (the
+// one bench/tui-keys.py types into): group00…group49, profile000…199, where
+// a "p" matches every name.
+func benchScriptFixture() []profiles.Entry {
+	es := make([]profiles.Entry, 0, 10000)
+	for g := range 50 {
+		for i := range 200 {
+			es = append(es, entry(fmt.Sprintf("group%02d/profile%03d", g, i), "GET",
+				fmt.Sprintf("https://api.example.com/group%02d/item%03d", g, i), "bearer", fmt.Sprintf("profile %03d of group %02d", i, g), 0))
+		}
+	}
+	return es
+}
+
+// BenchmarkFilterTypeErase10000 is the pty benchmark's sequence on its
+// folder: "p", "1", "0" typed (each one matches thousands of names) and
+// erased, one keystroke and View per iteration, the sequence cycling.
+func BenchmarkFilterTypeErase10000(b *testing.B) {
+	m := newModel(120, 40).SetEntries(benchScriptFixture())
+	m, _ = m.Update(keyMsg("/"))
+	keys := []tea.KeyPressMsg{{Code: 'p', Text: "p"}, {Code: '1', Text: "1"}, {Code: '0', Text: "0"}, keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%len(keys) == 0 {
+			m.results = nil // the first character scores every entry again, as after esc
+		}
+		m, _ = m.Update(keys[i%len(keys)])
+		_ = m.View()
+	}
+}
