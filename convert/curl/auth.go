@@ -128,6 +128,12 @@ func (p *parser) secretNote(r *request, field, where string, w shell.Word, value
 // it in.
 func (p *parser) literal(r *request, field, where, value string) {
 	env := suggestEnv(r.prefix, r.scheme, field)
+	if name, ok := dollarName(value); ok {
+		// 'Authorization: Bearer $TOKEN' in single quotes, as some docs print
+		// it: the shell does not expand it, curl sends the text.
+		env = name
+		p.note("the %s is the text %q: single quotes kept the shell from expanding it, so curl sends it as typed; env:%s would read the variable", where, value, name)
+	}
 	base := env
 	for n := 2; slices.ContainsFunc(p.im.Literals, func(l Literal) bool { return l.SuggestedEnv == env }); n++ {
 		env = fmt.Sprintf("%s_%d", base, n)
@@ -136,6 +142,20 @@ func (p *parser) literal(r *request, field, where, value string) {
 	if placeholder(value) {
 		p.note("the %s %s looks like a placeholder from the docs: put in your own", where, clip(shell.Quote(value)))
 	}
+}
+
+// dollarName returns NAME when v is the text "$NAME" or "${NAME}".
+func dollarName(v string) (string, bool) {
+	name, ok := strings.CutPrefix(v, "$")
+	if !ok {
+		return "", false
+	}
+	if inner, ok := strings.CutPrefix(name, "{"); ok {
+		if name, ok = strings.CutSuffix(inner, "}"); !ok {
+			return "", false
+		}
+	}
+	return name, isEnvName(name)
 }
 
 // placeholder reports whether a value reads like documentation's stand-in
@@ -249,8 +269,10 @@ func (p *parser) sigv4Auth(r *request) {
 		service = parts[3]
 	}
 	if region == "" || service == "" {
-		u, _ := url.Parse(r.url)
-		labels := strings.Split(u.Hostname(), ".")
+		var labels []string
+		if u, err := url.Parse(r.url); err == nil {
+			labels = strings.Split(u.Hostname(), ".")
+		}
 		if len(labels) >= 3 {
 			if service == "" {
 				service = labels[0]

@@ -16,6 +16,7 @@
 package curl
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -136,10 +137,10 @@ func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' 
 func ParseArgs(args []shell.Word, opt Options) (*Import, error) {
 	p := &parser{opt: opt, im: &Import{}}
 	if err := p.args(args); err != nil {
-		return nil, err
+		return nil, oneLineError(err)
 	}
 	if err := p.build(); err != nil {
-		return nil, err
+		return nil, oneLineError(err)
 	}
 	im := p.im
 	for _, l := range [][]string{im.Unknown, im.Ignored, im.Notes} {
@@ -623,6 +624,14 @@ func clip(s string) string {
 		return string(r[:60]) + "…"
 	}
 	return s
+}
+
+// oneLineError returns err with its message on one line.
+func oneLineError(err error) error {
+	if msg := oneLine(err.Error()); msg != err.Error() {
+		return errors.New(msg)
+	}
+	return err
 }
 
 // oneLine replaces line breaks and other control characters in a message

@@ -21,6 +21,9 @@ func apiPrefix(rawURL string) string {
 		return ""
 	}
 	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(labels) < 2 {
+		return ""
+	}
 	name := labels[len(labels)-2] // the registrable label: github in api.github.com
 	if len(labels) >= 3 && len(name) <= 3 && len(labels[len(labels)-1]) == 2 {
 		name = labels[len(labels)-3] // example.co.uk
