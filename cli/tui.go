@@ -39,6 +39,26 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		base = e.Profile
 		applyProfileOptions(f, changed, base)
 	}
+	return openTUI(ctx, env, f, changed, store, base, rawURL, notice)
+}
+
+// runTUIFrom opens the TUI on a request that is not (yet) a saved profile:
+// an imported curl command. f carries its engine and TLS options.
+func runTUIFrom(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, base *profiles.Profile) error {
+	if !env.StdinTTY || !env.StdoutTTY {
+		return inputErr(errors.New("the TUI needs a terminal: run it in one, or leave out --open to print the request"))
+	}
+	store, err := env.store()
+	var notice []string
+	if err != nil {
+		store = nil
+		notice = append(notice, "profiles are off: "+err.Error())
+	}
+	return openTUI(ctx, env, f, changed, store, base, "", notice)
+}
+
+// openTUI runs the TUI prefilled from base and the flags.
+func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, store *profiles.Store, base *profiles.Profile, rawURL string, notice []string) error {
 	opts, err := engineOptions(env, f)
 	if err != nil {
 		return inputErr(err)

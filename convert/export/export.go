@@ -95,13 +95,25 @@ func register(t target) {
 	targets = append(targets, t)
 }
 
-// Targets lists the format names, sorted.
+// Targets lists the format names: the shell tools first, then the
+// languages (the order of the TUI's format tabs), others by name.
 func Targets() []string {
 	out := make([]string, 0, len(targets))
 	for _, t := range targets {
 		out = append(out, t.name())
 	}
-	sort.Strings(out)
+	rank := func(name string) int {
+		if i := slices.Index([]string{"curl", "httpie", "python", "go"}, name); i >= 0 {
+			return i
+		}
+		return 100
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if a, b := rank(out[i]), rank(out[j]); a != b {
+			return a < b
+		}
+		return out[i] < out[j]
+	})
 	return out
 }
 

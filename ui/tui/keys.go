@@ -29,6 +29,7 @@ type KeyMap struct {
 	Save      key.Binding
 	Profiles  key.Binding
 	History   key.Binding
+	Export    key.Binding // the request as curl, HTTPie, Python or Go
 }
 
 // DefaultKeyMap returns the default keys.
@@ -57,5 +58,6 @@ func DefaultKeyMap() KeyMap {
 		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Profiles:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "profiles")),
 		History:   key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "history")),
+		Export:    key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "export as code")),
 	}
 }

@@ -90,8 +90,9 @@ type Model struct {
 	// profiles and history
 	browser  browser.Model
 	hv       historyView
-	panel    bool // the side panel (profiles or history) is shown and focused
-	panelHst bool // the panel shows history rather than profiles
+	exp      exportView // the export view (ctrl+y), when open
+	panel    bool       // the side panel (profiles or history) is shown and focused
+	panelHst bool       // the panel shows history rather than profiles
 	profile  string
 	stamp    profiles.Stamp
 	hasStamp bool
@@ -278,6 +279,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case savedMsg:
 		return m.gotSaved(msg)
+	case exportMsg:
+		return m.gotExport(msg)
+	case importMsg:
+		return m.gotImport(msg)
+	case tea.PasteMsg:
+		if !m.panel && !m.inPane && !m.exp.open && m.ask.kind == askNone {
+			if cur, ok := m.ed.current(); ok && cur.kind == slotURL && looksLikeCurl(msg.Content) {
+				return m, importCmd(msg.Content, m.opts.Resolver.ReadFile)
+			}
+		}
 	case fileOpMsg:
 		if msg.err != nil {
 			m.status, m.statusSt = sanitize.Line(msg.what+": "+msg.err.Error()), m.st.Error
@@ -343,8 +354,14 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.ask.kind != askNone && !key.Matches(msg, k.Quit) {
 		return m.askKey(msg)
 	}
+	if m.exp.open && !key.Matches(msg, k.Quit) {
+		return m.exportKey(msg)
+	}
 	switch {
+	case key.Matches(msg, k.Export):
+		return m.toggleExport()
 	case key.Matches(msg, k.Profiles):
+		m.exp.open = false
 		return m.togglePanel(false), nil
 	case key.Matches(msg, k.History):
 		return m.togglePanel(true), nil
@@ -540,6 +557,10 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 		m.status, m.statusSt = "a request is already in flight: esc cancels it", m.st.Warn
 		return m, nil
 	}
+	if u := m.ed.url.Value(); looksLikeCurl(u) {
+		// typed, or pasted by a terminal without bracketed paste
+		return m, importCmd(u, m.opts.Resolver.ReadFile)
+	}
 	var req authn.Request
 	var reason string
 	m.ed, req, reason = m.ed.request()
@@ -717,7 +738,9 @@ func (m Model) render() string {
 	helpv := m.helpView()
 	bodyH := m.height - 2 - lipgloss.Height(helpv) - m.bannerHeight()
 	var body []string
-	if m.panel {
+	if m.exp.open {
+		body = fit(m.exp.view(m.st, m.width, bodyH), m.width, bodyH)
+	} else if m.panel {
 		var pv string
 		if m.panelHst {
 			pv = m.hv.view(m.opts.Now())
@@ -803,6 +826,11 @@ func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 func (m Model) helpView() string {
 	k := m.keys
 	hk := helpKeys{}
+	if m.exp.open {
+		ek := defaultExportKeys()
+		hk.short = []key.Binding{ek.Format, ek.Copy, ek.Scroll, ek.Close, k.Quit}
+		return fitWidth(m.help.View(hk), m.width)
+	}
 	if m.panel {
 		if m.panelHst {
 			hk.short = []key.Binding{k.History, k.Profiles, k.Send, k.Quit}
@@ -817,7 +845,7 @@ func (m Model) helpView() string {
 	if m.inPane {
 		bk := bodyview.DefaultKeyMap()
 		hk.short = []key.Binding{k.Send, k.TabNext, k.Tab1, k.Reveal, k.Next, k.Help, k.QuitQ}
-		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.TabNext, k.Tab1, k.Reveal}, bk.ShortHelp(), {k.Save, k.Profiles, k.History}, {k.Help, k.Quit, k.QuitQ}}
+		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.TabNext, k.Tab1, k.Reveal}, bk.ShortHelp(), {k.Save, k.Profiles, k.History, k.Export}, {k.Help, k.Quit, k.QuitQ}}
 	} else {
 		cur, _ := m.ed.current()
 		hk.short = []key.Binding{k.Send, k.Next}
@@ -830,7 +858,7 @@ func (m Model) helpView() string {
 			hk.short = append(hk.short, m.ed.creds.KeyMap().ShortHelp()...)
 		}
 		hk.short = append(hk.short, k.Save, k.Profiles, k.Help, k.Quit)
-		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.Choice, k.AddHeader, k.DelHeader}, m.ed.creds.KeyMap().ShortHelp(), {k.Save, k.Profiles, k.History}, {k.Help, k.Quit}}
+		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.Choice, k.AddHeader, k.DelHeader}, m.ed.creds.KeyMap().ShortHelp(), {k.Save, k.Profiles, k.History, k.Export}, {k.Help, k.Quit}}
 	}
 	m.help.ShowAll = m.showAll
 	return fitWidth(m.help.View(hk), m.width)

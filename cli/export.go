@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/export"
+	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
+	"github.com/google/renameio/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// defaultPracticeURL is where `authlab serve` listens by default: what
+// {{practice}} becomes in an exported snippet.
+const defaultPracticeURL = "http://127.0.0.1:8089"
+
+// revealWarning is printed on stderr before `export --reveal` writes
+// secrets into a snippet.
+const revealWarning = "warning: --reveal writes the secrets themselves into the exported text: keep it out of shell history, chat, tickets and version control"
+
+// exportFlags are `authlab export`'s own flags; the request flags are the
+// send flags that build a request.
+type exportFlags struct {
+	format      string
+	output      string
+	reveal      bool
+	practiceURL string
+}
+
+// registerRequestFlags registers the send flags that describe the request
+// itself (not how its result is shown) on fs.
+func (f *sendFlags) registerRequestFlags(fs *pflag.FlagSet) {
+	var all pflag.FlagSet
+	f.register(&all)
+	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass"} {
+		fs.AddFlag(all.Lookup(name))
+	}
+}
+
+func newExport(env Env) *cobra.Command {
+	var f sendFlags
+	var x exportFlags
+	cmd := &cobra.Command{
+		Use:   "export [--profile NAME] [request flags] [URL] --format curl|httpie|python|go",
+		Short: "Write a request as a curl or HTTPie command, a Python script or a Go program",
+		Long: `export writes a saved profile (or the request the flags describe) as code
+for another tool. Secrets never appear in the text: each one becomes an
+environment variable the code reads, named after the field, listed in a
+comment at the top. --reveal writes the values themselves instead.
+
+Schemes a target cannot compute itself (OAuth 1.0a in curl, SigV4 in
+HTTPie) are written as a request signed now, with a comment saying that it
+is valid only for that timestamp and nonce.`,
+		Example: `  authlab export --profile github/user --format python > github_user.py
+  authlab export --profile demo/github-basic --format curl
+  authlab export --format go -u octocat:env:GITHUB_PASSWORD https://api.github.com/user`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			url := ""
+			if len(args) == 1 {
+				url = args[0]
+			}
+			return runExport(env, &f, &x, cmd.Flags().Changed, url)
+		},
+	}
+	f.registerRequestFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&x.format, "format", "f", "curl", "what to write: "+strings.Join(export.Targets(), ", "))
+	cmd.Flags().StringVarP(&x.output, "output", "o", "", "write to FILE instead of stdout (created atomically; 0600 with --reveal)")
+	cmd.Flags().BoolVar(&x.reveal, "reveal", false, "write the secret values into the text instead of environment variables")
+	cmd.Flags().StringVar(&x.practiceURL, "practice-url", defaultPracticeURL, "what {{practice}} becomes: where `authlab serve` runs")
+	cmd.Flags().SortFlags = false
+	return cmd
+}
+
+func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool, rawURL string) error {
+	var base *profiles.Profile
+	if f.profile != "" {
+		store, err := env.store()
+		if err != nil {
+			return inputErr(err)
+		}
+		e, err := store.Load(f.profile)
+		if err != nil {
+			return inputErr(err)
+		}
+		base = e.Profile
+		applyProfileOptions(f, changed, base)
+	}
+	if rawURL == "" && base == nil {
+		return inputErr(errors.New("nothing to export: name a profile with --profile NAME, or give a URL and request flags as for `authlab send`"))
+	}
+	f.allowPlaintext = true // a literal --key-pass is read, never stored, here
+	if err := tlsCheckFlags(f, changed); err != nil {
+		return inputErr(err)
+	}
+	req, _, err := buildRequest(env, f, changed, base, rawURL)
+	if err != nil {
+		return inputErr(err)
+	}
+	p := profileFrom(f.profile, req, f, base)
+	practiceURL := strings.TrimSuffix(x.practiceURL, "/")
+	if _, err := authn.ParseURL(practiceURL); err != nil {
+		return inputErr(fmt.Errorf("--practice-url: %w", err))
+	}
+	r := env.resolver()
+	opt := export.Options{
+		Reveal: x.reveal,
+		Resolve: func(label, v string) (string, error) {
+			s, _, err := r.Resolve(label, v)
+			return s, err
+		},
+		Expand: func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
+	}
+	if x.reveal {
+		fmt.Fprintln(env.Stderr, "authlab: "+revealWarning)
+	}
+	s, err := export.Export(p, x.format, opt)
+	if err != nil {
+		return inputErr(err)
+	}
+	if strings.Contains(p.URL, practice.Placeholder) || strings.Contains(strings.Join(mapValues(p.Fields), " "), practice.Placeholder) {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("the request uses the practice server: the text sends to %s, where `authlab serve` listens (--practice-url changes it)", practiceURL))
+	}
+	for _, w := range s.Warnings {
+		fmt.Fprintln(env.Stderr, "authlab: note: "+oneLine(errors.New(w)))
+	}
+	if x.output == "" {
+		_, err := fmt.Fprint(env.Stdout, s.Text)
+		return err
+	}
+	perm := os.FileMode(0o644)
+	if x.reveal {
+		perm = 0o600
+	}
+	if err := renameio.WriteFile(x.output, []byte(s.Text), perm); err != nil {
+		return inputErr(fmt.Errorf("cannot write %s: %w: check the folder exists and is writable", x.output, err))
+	}
+	fmt.Fprintf(env.Stderr, "authlab: wrote %s (%s)\n", x.output, s.Target)
+	return nil
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}

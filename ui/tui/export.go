@@ -1,0 +1,219 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/authlab/authlab/convert/export"
+	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/authlab/authlab/ui/tui/theme"
+)
+
+// defaultPracticeURL is where `authlab serve` listens by default: what an
+// exported snippet sends {{practice}} to when the embedded server has not
+// started.
+const defaultPracticeURL = "http://127.0.0.1:8089"
+
+// exportView shows the editor's request as code for another tool (curl,
+// HTTPie, Python, Go) and copies it to the clipboard with OSC 52. The text
+// is always shown as well, since a terminal may ignore OSC 52 (tmux without
+// set-clipboard, most terminals over ssh): the user can select it there.
+// Secrets are never in the text: each is an environment variable the code
+// reads (the TUI has no way to export literal secrets; `authlab export
+// --reveal` has).
+type exportView struct {
+	open    bool
+	formats []string
+	cur     int
+	seq     int // of the latest export command; older answers are dropped
+	loading bool
+	snippet export.Snippet
+	err     error
+	off     int // first text line shown
+}
+
+// exportMsg is the answer of exportCmd.
+type exportMsg struct {
+	seq     int
+	snippet export.Snippet
+	err     error
+}
+
+// exportKeys are the keys of the export view.
+type exportKeys struct {
+	Format key.Binding
+	Copy   key.Binding
+	Scroll key.Binding
+	Close  key.Binding
+}
+
+func defaultExportKeys() exportKeys {
+	return exportKeys{
+		Format: key.NewBinding(key.WithKeys("left", "right", "tab", "shift+tab"), key.WithHelp("←/→", "format")),
+		Copy:   key.NewBinding(key.WithKeys("enter", "c", "y"), key.WithHelp("enter", "copy (OSC 52)")),
+		Scroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
+		Close:  key.NewBinding(key.WithKeys("esc", "ctrl+y"), key.WithHelp("esc", "close")),
+	}
+}
+
+// exportCmd exports p off the UI goroutine: schemes a target cannot compute
+// are signed now, which reads secrets (env:, file:, keyring:). It copies
+// what it needs before it runs.
+func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, practiceURL string) tea.Cmd {
+	return func() tea.Msg {
+		opt := export.Options{
+			Resolve: func(label, v string) (string, error) {
+				if v == profiles.Prompt {
+					return "", fmt.Errorf("%s: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH, or `authlab export`", label)
+				}
+				s, _, err := r.Resolve(label, v)
+				return s, err
+			},
+			Expand: func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
+		}
+		s, err := export.Export(p, format, opt)
+		if err == nil && strings.Contains(p.URL+strings.Join(fieldValues(p.Fields), " "), practice.Placeholder) {
+			s.Warnings = append(s.Warnings, "it sends to the practice server at "+practiceURL)
+		}
+		return exportMsg{seq: seq, snippet: s, err: err}
+	}
+}
+
+func fieldValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// exportDraft is the request the export view writes: the editor's draft,
+// with the TLS options the editor sends with.
+func (m Model) exportDraft() profiles.Profile {
+	p := m.ed.draftProfile(m.profile, m.base)
+	if t := m.ed.tls; t != nil && m.base == nil {
+		p.TLS = profiles.TLS{Insecure: t.Insecure, CACert: t.CACert, Cert: t.Cert, Key: t.Key, KeyPassword: t.KeyPassword}
+	}
+	return p
+}
+
+// toggleExport opens the export view on the editor's request, or closes it.
+func (m Model) toggleExport() (Model, tea.Cmd) {
+	if m.exp.open {
+		m.exp.open = false
+		return m.layout(), nil
+	}
+	if len(m.exp.formats) == 0 {
+		m.exp.formats = export.Targets()
+		for i, f := range m.exp.formats {
+			if f == "curl" {
+				m.exp.cur = i
+			}
+		}
+	}
+	m.exp.open, m.panel = true, false
+	return m.runExport()
+}
+
+func (m Model) runExport() (Model, tea.Cmd) {
+	m.exp.seq++
+	m.exp.loading, m.exp.err, m.exp.off = true, nil, 0
+	base := m.practiceURL
+	if base == "" {
+		base = defaultPracticeURL
+	}
+	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.opts.Resolver, base)
+}
+
+func (m Model) gotExport(msg exportMsg) (Model, tea.Cmd) {
+	if msg.seq != m.exp.seq {
+		return m, nil
+	}
+	m.exp.loading, m.exp.snippet, m.exp.err = false, msg.snippet, msg.err
+	return m, nil
+}
+
+// exportKey handles a key while the export view is open.
+func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := defaultExportKeys()
+	switch {
+	case key.Matches(msg, k.Close):
+		m.exp.open = false
+		return m.layout(), nil
+	case key.Matches(msg, k.Format):
+		d := 1
+		if s := msg.String(); s == "left" || s == "shift+tab" {
+			d = -1
+		}
+		n := len(m.exp.formats)
+		m.exp.cur = (m.exp.cur + d + n) % n
+		return m.runExport()
+	case key.Matches(msg, k.Copy):
+		if m.exp.loading || m.exp.err != nil {
+			return m, nil
+		}
+		m.status, m.statusSt = fmt.Sprintf("copied the %s text with OSC 52 · if your terminal ignores it (tmux, ssh), select the text on screen", m.exp.snippet.Target), m.st.OK
+		return m, tea.SetClipboard(m.exp.snippet.Text)
+	case key.Matches(msg, k.Scroll):
+		switch msg.String() {
+		case "up":
+			m.exp.off--
+		case "down":
+			m.exp.off++
+		case "pgup":
+			m.exp.off -= 10
+		case "pgdown":
+			m.exp.off += 10
+		}
+		m.exp.off = max(0, min(m.exp.off, strings.Count(m.exp.snippet.Text, "\n")-1))
+	}
+	return m, nil
+}
+
+// view renders the export view in w×h cells.
+func (x exportView) view(st theme.Styles, w, h int) string {
+	var tabs []string
+	for i, f := range x.formats {
+		if i == x.cur {
+			tabs = append(tabs, st.TabActive.Render(" "+f+" "))
+		} else {
+			tabs = append(tabs, st.Tab.Render(" "+f+" "))
+		}
+	}
+	lines := []string{st.Title.Render("Export") + "  " + strings.Join(tabs, " ")}
+	switch {
+	case x.loading:
+		lines = append(lines, st.Muted.Render("writing…"))
+	case x.err != nil:
+		msg := x.err.Error()
+		if errors.Is(x.err, export.ErrUnsupported) {
+			msg += " · ←/→ picks another format"
+		}
+		lines = append(lines, st.Error.Render(truncate(sanitize.Line(msg), w)))
+	default:
+		for _, warn := range x.snippet.Warnings {
+			lines = append(lines, st.Warn.Render(truncate("note: "+sanitize.Line(warn), w)))
+		}
+		if len(x.snippet.Vars) > 0 {
+			var names []string
+			for _, v := range x.snippet.Vars {
+				names = append(names, v.Name)
+			}
+			lines = append(lines, st.Muted.Render(truncate("reads "+sanitize.Line(strings.Join(names, ", "))+" from the environment", w)))
+		}
+		lines = append(lines, "")
+		text := strings.Split(strings.TrimSuffix(sanitize.String(x.snippet.Text), "\n"), "\n")
+		room := max(1, h-len(lines))
+		off := min(x.off, max(0, len(text)-room))
+		end := min(len(text), off+room)
+		for _, l := range text[off:end] {
+			lines = append(lines, st.Value.Render(strings.ReplaceAll(l, "\t", "    ")))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
