@@ -1,0 +1,336 @@
+package export
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/shell"
+	"github.com/authlab/authlab/profiles"
+)
+
+// This file holds what the two shell targets, curl and httpie, share: the
+// comment block that opens a snippet, shell words made of literals and
+// environment variables, command lines broken with backslash-newline, and
+// the pre-signed request of a scheme the tool cannot compute itself.
+
+// lit is a literal part of a shell word.
+func lit(s string) Value { return Value{Lit: s} }
+
+// word writes parts as one POSIX shell word (IEEE Std 1003.1 §2.2): literal
+// parts are passed as they are, variable parts are expanded by the shell.
+// Without variables it is shell.Quote. With variables it is one
+// double-quoted word (shell.QuoteVar), unless a literal part holds "!",
+// which an interactive bash expands inside double quotes (history
+// expansion): then literals are single-quoted and only the variables are
+// double-quoted, side by side ('a!b'"${V}").
+func word(parts ...Value) string {
+	var lits strings.Builder
+	hasVar, bang := false, false
+	for _, p := range parts {
+		if p.IsVar() {
+			hasVar = true
+			continue
+		}
+		lits.WriteString(p.Lit)
+		bang = bang || strings.Contains(p.Lit, "!")
+	}
+	if !hasVar {
+		return shell.Quote(lits.String())
+	}
+	if bang {
+		var b strings.Builder
+		for _, p := range parts {
+			switch {
+			case p.IsVar():
+				b.WriteString(`"${` + p.Var + `}"`)
+			case p.Lit != "":
+				b.WriteString(shell.Quote(p.Lit))
+			}
+		}
+		return b.String()
+	}
+	// QuoteVar alternates literal text and variable names.
+	var alt []string
+	for _, p := range parts {
+		if p.IsVar() {
+			if len(alt)%2 == 0 {
+				alt = append(alt, "")
+			}
+			alt = append(alt, p.Var)
+			continue
+		}
+		if len(alt)%2 == 1 {
+			alt[len(alt)-1] += p.Lit
+		} else {
+			alt = append(alt, p.Lit)
+		}
+	}
+	return shell.QuoteVar(alt...)
+}
+
+// joinLit concatenates the literal parts of parts; ok is false when one of
+// them is a variable.
+func joinLit(parts ...Value) (s string, ok bool) {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.IsVar() {
+			return "", false
+		}
+		b.WriteString(p.Lit)
+	}
+	return b.String(), true
+}
+
+// command is one shell command being written: groups of words, one group
+// per output line, the lines joined by " \" and a newline so the command
+// can be pasted as it is.
+type command struct{ lines [][]string }
+
+// add starts a new line with words (nothing when there are none).
+func (c *command) add(words ...string) {
+	if len(words) > 0 {
+		c.lines = append(c.lines, words)
+	}
+}
+
+// addLast appends words to the last line.
+func (c *command) addLast(words ...string) {
+	if len(c.lines) == 0 {
+		c.add(words...)
+		return
+	}
+	c.lines[len(c.lines)-1] = append(c.lines[len(c.lines)-1], words...)
+}
+
+// String writes the command: the first line as it is, the others indented.
+func (c *command) String() string {
+	var b strings.Builder
+	for i, l := range c.lines {
+		if i > 0 {
+			b.WriteString(" \\\n  ")
+		}
+		b.WriteString(strings.Join(l, " "))
+	}
+	return b.String()
+}
+
+// comment writes s as one shell comment line. Control characters (a
+// newline would end the comment and start a command) are escaped.
+func comment(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 }) >= 0 {
+		q := strconv.QuoteToGraphic(s)
+		s = q[1 : len(q)-1]
+	}
+	return "# " + s + "\n"
+}
+
+// header writes the comment block every shell snippet starts with: what it
+// is, and the variables to set first with where the profile keeps each. Only
+// the variables text reads are listed: a pre-signed request reads none of
+// the secrets that signed it.
+func header(p *Plan, tool, text string) string {
+	var b strings.Builder
+	if p.Name != "" {
+		b.WriteString(comment(fmt.Sprintf("authlab export of profile %s (%s)", p.Name, tool)))
+	} else {
+		b.WriteString(comment(fmt.Sprintf("authlab export (%s)", tool)))
+	}
+	if p.Reveal() {
+		b.WriteString(comment("--reveal: the secrets are written below as they are; keep this text private"))
+	}
+	var vars []Var
+	for _, v := range p.Vars() {
+		if strings.Contains(text, "${"+v.Name+"}") {
+			vars = append(vars, v)
+		}
+	}
+	if len(vars) == 0 {
+		return b.String()
+	}
+	b.WriteString(comment("Set these variables first (read -rs NAME; export NAME):"))
+	width := 0
+	for _, v := range vars {
+		width = max(width, len(v.Name))
+	}
+	for _, v := range vars {
+		from := "the profile keeps it in " + v.From
+		switch {
+		case v.From == profiles.Prompt:
+			from = "the profile asks for it: prompt"
+		case !profiles.IsRef(v.From):
+			from = v.From // "a literal in the profile"
+		}
+		b.WriteString(comment(fmt.Sprintf("  %-*s  %s (%s)", width, v.Name, v.Label, from)))
+	}
+	return b.String()
+}
+
+// signedNote is the comment and warning for a request authlab signed
+// because the tool cannot: when, and for how long it can be used (and
+// replayed by anyone who sees it).
+func signedNote(tool string, p *Plan, s *Signed) string {
+	at := s.At.UTC().Format(time.RFC3339)
+	switch p.Scheme.Name {
+	case "jwt":
+		until := "its exp claim"
+		if exp, ok := jwtExpiry(s.Header.Get("Authorization")); ok {
+			until = "its exp claim, " + exp.UTC().Format(time.RFC3339)
+		}
+		return fmt.Sprintf("%s cannot sign a JWT: authlab signed this one at %s; it is valid until %s and anyone who sees it can use it until then", tool, at, until)
+	case "sigv4":
+		return fmt.Sprintf("%s cannot sign AWS SigV4: authlab signed this request at %s; it is valid only for that time (AWS allows 15 minutes) and replayable until then", tool, at)
+	}
+	return fmt.Sprintf("%s cannot sign %s (%s): authlab signed this request at %s; it is valid only for this timestamp and nonce, and replayable until then", tool, p.Scheme.Title, p.Scheme.Spec, at)
+}
+
+// jwtExpiry reads the exp claim of a "Bearer JWT" header value, without
+// checking anything (RFC 7519 §4.1.4).
+func jwtExpiry(authz string) (time.Time, bool) {
+	tok := strings.TrimPrefix(authz, "Bearer ")
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp *float64 `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(*claims.Exp), 0), true
+}
+
+// signedRequest is a pre-signed request as a shell target writes it: the
+// profile's headers keep their variables, the headers the scheme added are
+// literal except those holding a secret field's value (a SigV4 session
+// token), which stay variables.
+type signedRequest struct {
+	Method  string
+	URL     string
+	Headers []Header
+	Body    string
+	Note    string
+}
+
+// presign signs p for tool and sorts out which headers to write.
+func presign(p *Plan, tool string) (*signedRequest, error) {
+	s, err := p.Presign()
+	if err != nil {
+		return nil, err
+	}
+	secretVars := map[string]string{} // value now → variable
+	for name, v := range p.Fields {
+		if f, ok := p.Scheme.Field(name); !ok || !f.Secret || !v.IsVar() {
+			continue
+		}
+		if val, err := p.Resolve(v); err == nil && val != "" {
+			secretVars[val] = v.Var
+		}
+	}
+	out := &signedRequest{Method: s.Method, URL: s.URL, Body: s.Body, Note: signedNote(tool, p, s)}
+	seen := map[string]bool{}
+	for _, h := range p.Headers {
+		name := http.CanonicalHeaderKey(h.Name)
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		vals := s.Header.Values(name)
+		if len(vals) == 0 {
+			continue
+		}
+		if !added(s, name) {
+			// the profile's own header, unchanged: keep its variable
+			for _, ph := range p.Headers {
+				if http.CanonicalHeaderKey(ph.Name) == name {
+					out.Headers = append(out.Headers, ph)
+				}
+			}
+			continue
+		}
+		for _, v := range vals {
+			out.Headers = append(out.Headers, Header{Name: h.Name, Value: signedValue(v, secretVars)})
+		}
+	}
+	var rest []string
+	for name := range s.Header {
+		if !seen[http.CanonicalHeaderKey(name)] {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	for _, name := range rest {
+		for _, v := range s.Header.Values(name) {
+			out.Headers = append(out.Headers, Header{Name: name, Value: signedValue(v, secretVars)})
+		}
+	}
+	return out, nil
+}
+
+func signedValue(v string, secretVars map[string]string) Value {
+	if name, ok := secretVars[v]; ok {
+		return Value{Var: name}
+	}
+	return lit(v)
+}
+
+func added(s *Signed, name string) bool {
+	for _, c := range s.Added {
+		if c.Where == authn.InHeader && http.CanonicalHeaderKey(c.Name) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// flowUnsupported is the error for a scheme that needs exchanges a shell
+// tool cannot make.
+func flowUnsupported(tool, what string) error {
+	return &unsupportedError{what: fmt.Sprintf("%s cannot %s; export it with --format python or --format go, which run the exchange", tool, what)}
+}
+
+// isUnsupported reports whether err says the target cannot express it.
+func isUnsupported(err error) bool { return errors.Is(err, ErrUnsupported) }
+
+// withQueryParam returns rawURL with parameter name (an existing one of the
+// same name removed) appended as the last parameter, its value as parts:
+// what apikey's SetQuery does, as a shell word. A literal value is
+// URL-encoded; a variable is written as it is, so its value must be
+// URL-safe.
+func withQueryParam(rawURL, name string, value Value) []Value {
+	base, frag, _ := strings.Cut(rawURL, "#")
+	_ = frag // a fragment is never sent
+	path, query, _ := strings.Cut(base, "?")
+	var keep []string
+	for part := range strings.SplitSeq(query, "&") {
+		if part == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(part, "=")
+		if d, err := url.QueryUnescape(k); err == nil {
+			k = d
+		}
+		if k != name {
+			keep = append(keep, part)
+		}
+	}
+	keep = append(keep, url.QueryEscape(name)+"=")
+	prefix := path + "?" + strings.Join(keep, "&")
+	if value.IsVar() {
+		return []Value{lit(prefix), value}
+	}
+	return []Value{lit(prefix + url.QueryEscape(value.Lit))}
+}
