@@ -36,7 +36,7 @@ var apiKeyParams = []string{
 // otherwise --aws-sigv4, --oauth2-bearer, -u, then user:password in the URL.
 // A lone API-key header, or an API key in the query held in a shell
 // variable, becomes the apikey scheme when nothing else set one.
-func (p *parser) credentials(r *request) {
+func (p *parser) credentials(r *request) error {
 	ai := -1
 	for i, h := range r.headers {
 		if strings.EqualFold(h.name, "Authorization") {
@@ -78,6 +78,16 @@ func (p *parser) credentials(r *request) {
 		p.urlAuth(r)
 		usedURL = true
 	}
+	if r.scheme == "basic" || r.scheme == "digest" {
+		if user, pass := r.fields["username"], r.fields["password"]; user == "" {
+			if pass != "" {
+				return fmt.Errorf("the credentials have an empty user name and a password: authlab's %s needs a user name; add one (APIs that ignore it take any, e.g. -u x:PASSWORD)", r.scheme)
+			}
+			// -u : is how curl is told to use single sign-on (--negotiate)
+			r.scheme, r.fields = "none", map[string]string{}
+			p.note("an empty user name and password were given: nothing to import (curl users write -u : for single sign-on)")
+		}
+	}
 	if r.userinfo != nil && !usedURL {
 		p.note("the user:password in the URL is not used (curl prefers the credential options) and was removed from the URL")
 	}
@@ -100,7 +110,11 @@ func (p *parser) credentials(r *request) {
 		if credentialHeader(h.name) && h.value.IsLiteral() && h.value.Text != "" {
 			p.literal(r, "header "+h.name, h.name+" header", h.value.Text)
 		}
+		if !strings.EqualFold(h.name, "Authorization") { // noted by authorization
+			p.varsKept(h.from, h.value, "the "+h.name+" header")
+		}
 	}
+	return nil
 }
 
 // credentialHeader reports whether a header carries a credential: the ones
@@ -340,8 +354,8 @@ func (p *parser) authorization(r *request, h header) bool {
 			dec, err = base64.RawStdEncoding.DecodeString(rest.Text)
 		}
 		user, pass, ok := strings.Cut(string(dec), ":")
-		if err != nil || !ok || !utf8.Valid(dec) {
-			p.note("%s: Basic %s is not base64 of user:password; kept as a header", where, clip(rest.Text))
+		if err != nil || !ok || !utf8.Valid(dec) || user == "" {
+			p.note("%s: Basic %s is not base64 of user:password (with a user name); kept as a header", where, clip(rest.Text))
 			return false
 		}
 		r.scheme = "basic"

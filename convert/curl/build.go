@@ -75,7 +75,9 @@ func (p *parser) build() error {
 	if err := p.customHeaders(r); err != nil {
 		return err
 	}
-	p.credentials(r)
+	if err := p.credentials(r); err != nil {
+		return err
+	}
 	p.generatedHeaders(r, body != nil && !p.formFile)
 	removed := make([]string, 0, len(r.removed))
 	for name := range r.removed {
