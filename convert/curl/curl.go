@@ -511,6 +511,8 @@ var outputOnly = map[string]string{
 	"remove-on-error":    "curl writes the body to a file; authlab shows it",
 	"xattr":              "curl writes the body to a file; authlab shows it",
 	"write-out":          "curl's report format; authlab shows status and timing itself",
+	"cookie-jar":         "curl saves the cookies it gets to a file; authlab shows them and keeps none",
+	"etag-save":          "curl saves the ETag it gets to a file; authlab shows it",
 	"fail":               "changes only curl's exit code; authlab's follows the status (4 for 4xx)",
 	"fail-with-body":     "changes only curl's exit code; authlab's follows the status (4 for 4xx)",
 	"fail-early":         "changes only curl's exit code",

@@ -430,3 +430,23 @@ func TestOptionTable(t *testing.T) {
 		t.Fatalf("read only %d options from curl --help all", n)
 	}
 }
+
+// TestIgnoredSayWhy: every option read as output-only comes with a reason.
+func TestIgnoredSayWhy(t *testing.T) {
+	for _, o := range curlOptions {
+		if _, ok := outputOnly[o.long]; !ok {
+			continue
+		}
+		args := []string{"--" + o.long}
+		if o.kind == kindValue {
+			args = append(args, "v")
+		}
+		im, err := ParseArgs(shell.Lits(append(args, "https://h.example/")...), Options{})
+		if err != nil {
+			t.Fatalf("ParseArgs(%q): %v", args, err)
+		}
+		if len(im.Ignored) != 1 || strings.HasSuffix(im.Ignored[0], ": ") {
+			t.Errorf("ParseArgs(%q).Ignored = %q; want one entry with a reason", args, im.Ignored)
+		}
+	}
+}
