@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/curl"
 	"github.com/authlab/authlab/convert/shell"
 	"github.com/authlab/authlab/profiles"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // importFlags are `authlab import curl`'s flags.
@@ -111,12 +111,16 @@ func runImportCurl(cmd *cobra.Command, env Env, x *importFlags, line string) err
 	}
 	p := im.Profile
 	p.Name = x.save
-	kept, err := keepSecrets(env, &p, im.Literals, x.secrets)
-	if err != nil {
-		return inputErr(err)
-	}
-	for _, k := range kept {
-		fmt.Fprintln(env.Stderr, "authlab: "+k)
+	// The TUI holds a literal in memory only (saving it asks first): --open
+	// alone keeps the secrets as typed, so the request can be sent at once.
+	if x.save != "" || !x.open || cmd.Flags().Changed("secrets") {
+		kept, err := keepSecrets(env, &p, im.Literals, x.secrets)
+		if err != nil {
+			return inputErr(err)
+		}
+		for _, k := range kept {
+			fmt.Fprintln(env.Stderr, "authlab: "+k)
+		}
 	}
 	if x.save != "" {
 		store, err := env.store()
@@ -133,13 +137,11 @@ func runImportCurl(cmd *cobra.Command, env Env, x *importFlags, line string) err
 	}
 	if x.open {
 		var f sendFlags
-		f.timeout, f.follow = authn.DefaultTimeout, p.Follow
-		if p.Timeout > 0 {
-			f.timeout = p.Timeout
-		}
-		f.insecure, f.cacert, f.cert, f.key, f.keyPass = p.TLS.Insecure, p.TLS.CACert, p.TLS.Cert, p.TLS.Key, p.TLS.KeyPassword
+		f.register(pflag.NewFlagSet("import", pflag.ContinueOnError)) // the send flags' defaults
+		never := func(string) bool { return false }
+		applyProfileOptions(&f, never, &p) // timeout, redirects and TLS come from the command
 		f.profile = x.save
-		return runTUIFrom(cmd.Context(), env, &f, func(string) bool { return false }, &p)
+		return runTUIFrom(cmd.Context(), env, &f, never, &p)
 	}
 	if x.save == "" {
 		if strings.HasPrefix(p.Body, "@") {
@@ -225,11 +227,7 @@ func sendCommand(p profiles.Profile) string {
 		if scheme == "digest" {
 			add("-a", "digest")
 		}
-		pass := fields["password"]
-		if pass == "" {
-			pass = profiles.Prompt
-		}
-		add("-u", fields["username"]+":"+pass)
+		add("-u", fields["username"]+":"+fields["password"]) // "user:" is an empty password, as Stripe's keys have
 		delete(fields, "username")
 		delete(fields, "password")
 	} else if scheme != "" && scheme != "none" {
