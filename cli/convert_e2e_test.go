@@ -39,7 +39,7 @@ func TestExportDemoPythonRuns(t *testing.T) {
 		{"demo/github-basic", "python", []string{"GITHUB_BASIC_PASSWORD=" + practice.DemoPassword}, "GITHUB_BASIC_PASSWORD"},
 		{"demo/twitter-verify", "python", twitter, "TWITTER_VERIFY_TOKEN_SECRET"},
 		{"demo/github-basic", "curl", []string{"GITHUB_BASIC_PASSWORD=" + practice.DemoPassword}, "GITHUB_BASIC_PASSWORD"},
-		{"demo/apikey", "curl", []string{"APIKEY_VALUE=" + practice.DemoAPIKey}, "APIKEY_VALUE"},
+		{"demo/apikey", "curl", []string{"APIKEY_API_KEY=" + practice.DemoAPIKey}, "APIKEY_API_KEY"},
 	} {
 		t.Run(tt.profile+"/"+tt.format, func(t *testing.T) {
 			r := authlab(t, env, "export", "--profile", tt.profile, "--format", tt.format, "--practice-url", base)

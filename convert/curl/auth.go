@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/internal/envname"
 	"github.com/authlab/authlab/convert/shell"
 	"github.com/authlab/authlab/profiles"
 )
@@ -141,7 +142,7 @@ func (p *parser) secretNote(r *request, field, where string, w shell.Word, value
 // literal lists a secret typed as a literal, with a variable name to keep
 // it in.
 func (p *parser) literal(r *request, field, where, value string) {
-	env := suggestEnv(r.prefix, r.scheme, field)
+	env := envname.For(r.prefix, r.scheme, field)
 	if name, ok := dollarName(value); ok {
 		// 'Authorization: Bearer $TOKEN' in single quotes, as some docs print
 		// it: the shell does not expand it, curl sends the text.

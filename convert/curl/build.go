@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/internal/envname"
 	"github.com/authlab/authlab/convert/shell"
 	"github.com/authlab/authlab/profiles"
 )
@@ -50,7 +51,7 @@ func (p *parser) build() error {
 	}
 	raw, r.userinfo = cutUserinfo(raw)
 	r.url = raw
-	r.prefix = apiPrefix(raw)
+	r.prefix = envname.API(raw)
 	if !p.globoff {
 		if _, rest := authority(raw); strings.ContainsAny(rest, "{[") {
 			p.note("curl would expand {…} and […] in the URL into several requests (unless -g); authlab sends the URL as written")

@@ -359,30 +359,6 @@ func equalParams(a, b []authParam) bool {
 	return true
 }
 
-var suggestTests = []struct {
-	url, scheme, field, want string
-}{
-	{"https://api.github.com/user", "bearer", "token", "GITHUB_TOKEN"},
-	{"https://api.github.com/user", "basic", "password", "GITHUB_PASSWORD"},
-	{"https://api.stripe.com/v1/charges", "basic", "username", "STRIPE_API_KEY"},
-	{"https://www.example.co.uk/", "apikey", "value", "EXAMPLE_API_KEY"},
-	{"https://sts.amazonaws.com/", "sigv4", "secret_key", "AWS_SECRET_ACCESS_KEY"},
-	{"https://api.twitter.com/1.1/x", "oauth1", "consumer_secret", "TWITTER_CONSUMER_SECRET"},
-	{"https://api.github.com/", "none", "header X-GitHub-Token", "GITHUB_X_GITHUB_TOKEN"},
-	{"https://api.github.com/", "none", "query access_token", "GITHUB_ACCESS_TOKEN"},
-	{"http://127.0.0.1:8089/bearer", "bearer", "token", "TOKEN"},
-	{"http://localhost/", "none", "tls.key_password", "KEY_PASSWORD"},
-	{"https://3scale.net/", "bearer", "token", "V3SCALE_TOKEN"},
-}
-
-func TestSuggestEnv(t *testing.T) {
-	for _, tt := range suggestTests {
-		if got := suggestEnv(apiPrefix(tt.url), tt.scheme, tt.field); got != tt.want {
-			t.Errorf("suggestEnv(%q, %q, %q) = %q; want %q", tt.url, tt.scheme, tt.field, got, tt.want)
-		}
-	}
-}
-
 // TestOptionTable: the embedded table is sorted (lookupLong searches it)
 // and agrees with the installed curl's own --help all: every option it
 // lists is known, with the same letter and the same need for an argument.

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/internal/envname"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -137,7 +138,12 @@ func Export(p profiles.Profile, format string, opt Options) (Snippet, error) {
 		return Snippet{}, err
 	}
 	s.Target = t.name()
-	s.Vars = append(plan.vars[:0:0], plan.vars...)
+	s.Vars = nil
+	for _, v := range plan.vars { // only those the text reads: a signed-ahead request needs fewer
+		if readsVar(s.Text, v.Name) {
+			s.Vars = append(s.Vars, v)
+		}
+	}
 	s.Warnings = append(plan.warnings, s.Warnings...)
 	if !strings.HasSuffix(s.Text, "\n") {
 		s.Text += "\n"
@@ -299,7 +305,7 @@ func (p *Plan) value(field, label, raw string, secret bool, expand func(string) 
 		}
 		return Value{Lit: expand(v)}, nil
 	}
-	name := p.prefix + "_" + envWord(field)
+	name := varName(p.prefix, p.Scheme.Name, field)
 	from := "a literal in the profile"
 	switch {
 	case strings.HasPrefix(raw, profiles.PrefixEnv):
@@ -323,7 +329,7 @@ func (p *Plan) uniqueVar(name, field string) string {
 				p.vars = slices.Delete(p.vars, i, i+1) // the same variable, read once
 				return name
 			}
-			return name + "_" + envWord(field)
+			return name + "_" + envname.Word(field)
 		}
 	}
 	return name
@@ -351,6 +357,27 @@ func (p *Plan) Resolve(v Value) (string, error) {
 		}
 	}
 	return p.opt.Resolve(label, raw)
+}
+
+// readsVar reports whether text names the variable as a whole word
+// (GITHUB_TOKEN, not GITHUB_TOKEN_2).
+func readsVar(text, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(name)
+		if (j == 0 || !isVarByte(text[j-1])) && (end == len(text) || !isVarByte(text[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isVarByte(c byte) bool {
+	return c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
 }
 
 func credentialHeader(name string) bool {

@@ -26,7 +26,7 @@ func startPractice(t *testing.T) (base string, opt Options) {
 var demoSecrets = []string{
 	"demo-password", "demo-token", "demo-api-key", "demo-consumer-secret",
 	"demo-token-secret", "demo-client-secret", "demo-jwt-secret",
-	"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+	"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "demo-refresh-token", "demo-aws-session-token",
 }
 
 // assertNoSecret fails when text contains one of the demo secrets.

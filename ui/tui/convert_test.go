@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/tui/theme"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -50,7 +52,7 @@ func TestPasteCurlIntoURL(t *testing.T) {
 	for _, h := range p.Headers {
 		hdrs = append(hdrs, h.Name+": "+h.Value)
 	}
-	if got, want := strings.Join(hdrs, "|"), "Accept: application/vnd.github+json|X-Github-Api-Version: 2022-11-28"; got != want {
+	if got, want := strings.Join(hdrs, "|"), "Accept: application/vnd.github+json|X-GitHub-Api-Version: 2022-11-28"; got != want {
 		t.Errorf("headers = %s; want %s", got, want)
 	}
 	if !p.Follow {
@@ -179,4 +181,20 @@ func newRecorder(t *testing.T, got func(*http.Request)) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// TestHeaderOrderKept: a profile's (or an imported command's) headers open
+// in their order, not in a map's.
+func TestHeaderOrderKept(t *testing.T) {
+	p := profiles.Profile{URL: "https://x.test/", Headers: []profiles.Header{{Name: "Z-Last", Value: "1"}, {Name: "A-First", Value: "2"}, {Name: "M-Mid", Value: "3"}, {Name: "A-First", Value: "4"}}}
+	for range 20 { // map order would show within a few tries
+		ed := newEditor(theme.New(true, true), prefillFrom(&p), false)
+		var got []string
+		for _, h := range ed.headers {
+			got = append(got, h.name.Value()+"="+h.value.Value())
+		}
+		if g := strings.Join(got, " "); g != "Z-Last=1 A-First=2 M-Mid=3 A-First=4" {
+			t.Fatalf("header rows = %s; want the profile's order", g)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/textarea"
@@ -10,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/tui/credform"
 	"github.com/authlab/authlab/ui/tui/theme"
 	"github.com/charmbracelet/x/ansi"
@@ -25,9 +28,12 @@ type Prefill struct {
 	Method string
 	URL    string
 	Header http.Header
-	Body   string
-	Scheme string
-	Fields map[string]string
+	// Headers, when set, are the headers in order (a profile's, an imported
+	// command's) and Header is not read.
+	Headers []profiles.Header
+	Body    string
+	Scheme  string
+	Fields  map[string]string
 	// TLS are the request's TLS options (client certificate, CA, -k), kept
 	// as given and sent with every request of this editor.
 	TLS *authn.TLSOptions
@@ -103,9 +109,15 @@ func newEditor(st theme.Styles, p Prefill, present bool) editor {
 	if p.Method == "" && p.Body != "" {
 		e.method = 1 // POST, as send does with -d
 	}
-	for name, vs := range p.Header {
-		for _, v := range vs {
-			e.headers = append(e.headers, e.newHeaderRow(name, v))
+	for _, h := range p.Headers {
+		e.headers = append(e.headers, e.newHeaderRow(h.Name, h.Value))
+	}
+	if len(p.Headers) == 0 {
+		names := slices.Sorted(maps.Keys(p.Header)) // a map has no order: show a stable one
+		for _, name := range names {
+			for _, v := range p.Header[name] {
+				e.headers = append(e.headers, e.newHeaderRow(name, v))
+			}
 		}
 	}
 	if len(e.headers) == 0 {

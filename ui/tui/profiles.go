@@ -82,6 +82,7 @@ func prefillFrom(p *profiles.Profile) Prefill {
 	for _, h := range p.Headers {
 		pf.Header.Add(h.Name, h.Value)
 	}
+	pf.Headers = p.Headers // in the file's order
 	return pf
 }
 
