@@ -182,33 +182,14 @@ func (t *goTarget) render(p *Plan) (Snippet, error) {
 
 // presign replaces the request with one signed now by authlab.
 func (g *goProgram) presign(p *Plan, why string) error {
-	signed, lines, err := presigned(p, "go", why)
+	var u usedVars
+	r, err := presignPieces(p, &u, "go", why)
 	if err != nil {
 		return err
 	}
-	*g = goProgram{do: "client.Do(req)", method: signed.Method}
-	g.notes = append(g.notes, lines...)
-	url, err := secretPieces(p, &g.u, signed.URL)
-	if err != nil {
-		return err
-	}
-	if len(url) != 1 || url[0].IsVar() {
-		return &unsupportedError{what: "go: the signed URL holds a secret; use --reveal"}
-	}
-	g.url = url[0].Lit
-	for _, name := range signedHeaders(signed.Header) {
-		for _, v := range signed.Header[name] {
-			pieces, err := secretPieces(p, &g.u, v)
-			if err != nil {
-				return err
-			}
-			g.header(name, pieces...)
-		}
-	}
-	if signed.Body != "" {
-		if g.body, err = secretPieces(p, &g.u, signed.Body); err != nil {
-			return err
-		}
+	*g = goProgram{do: "client.Do(req)", method: r.method, u: u, url: r.url, body: r.body, notes: r.notes}
+	for _, h := range r.headers {
+		g.header(h.name, h.pieces...)
 	}
 	return nil
 }

@@ -196,6 +196,53 @@ func secretPieces(p *Plan, u *usedVars, s string) ([]Value, error) {
 	return out, nil
 }
 
+// signedPieces is a request signed ahead, in the pieces a program writes:
+// every secret value in it read back from its variable (secretPieces).
+type signedPieces struct {
+	method, url string
+	headers     []signedHeader // in a stable order
+	body        []Value
+	notes       []string // the comment lines of presigned
+}
+
+type signedHeader struct {
+	name   string
+	pieces []Value
+}
+
+// presignPieces signs p now (presigned) and cuts the request into pieces
+// for target, recording in u the variables they read. A URL that would
+// hold a secret is refused: a program writes its URL as one literal.
+func presignPieces(p *Plan, u *usedVars, target, why string) (*signedPieces, error) {
+	signed, lines, err := presigned(p, target, why)
+	if err != nil {
+		return nil, err
+	}
+	url, err := secretPieces(p, u, signed.URL)
+	if err != nil {
+		return nil, err
+	}
+	if len(url) != 1 || url[0].IsVar() {
+		return nil, &unsupportedError{what: target + ": the signed URL holds a secret; use --reveal"}
+	}
+	r := &signedPieces{method: signed.Method, url: url[0].Lit, notes: lines}
+	for _, name := range signedHeaders(signed.Header) {
+		for _, v := range signed.Header[name] {
+			pieces, err := secretPieces(p, u, v)
+			if err != nil {
+				return nil, err
+			}
+			r.headers = append(r.headers, signedHeader{name, pieces})
+		}
+	}
+	if signed.Body != "" {
+		if r.body, err = secretPieces(p, u, signed.Body); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
 // signedHeaders lists a signed request's headers in a stable order.
 func signedHeaders(h http.Header) []string {
 	names := make([]string, 0, len(h))

@@ -163,33 +163,14 @@ func (t *pythonTarget) render(p *Plan) (Snippet, error) {
 
 // presign replaces the request with one signed now by authlab.
 func (s *pyScript) presign(p *Plan, why string) error {
-	signed, lines, err := presigned(p, "python", why)
+	var u usedVars
+	r, err := presignPieces(p, &u, "python", why)
 	if err != nil {
 		return err
 	}
-	*s = pyScript{std: s.std, third: s.third, needs: s.needs, call: s.call, method: signed.Method}
-	s.notes = append(s.notes, lines...)
-	url, err := secretPieces(p, &s.u, signed.URL)
-	if err != nil {
-		return err
-	}
-	if len(url) != 1 || url[0].IsVar() {
-		return &unsupportedError{what: "python: the signed URL holds a secret; use --reveal"}
-	}
-	s.url = url[0].Lit
-	for _, name := range signedHeaders(signed.Header) {
-		for _, v := range signed.Header[name] {
-			pieces, err := secretPieces(p, &s.u, v)
-			if err != nil {
-				return err
-			}
-			s.header(name, pieces...)
-		}
-	}
-	if signed.Body != "" {
-		if s.body, err = secretPieces(p, &s.u, signed.Body); err != nil {
-			return err
-		}
+	*s = pyScript{std: s.std, third: s.third, needs: s.needs, call: s.call, method: r.method, u: u, url: r.url, body: r.body, notes: r.notes}
+	for _, h := range r.headers {
+		s.header(h.name, h.pieces...)
 	}
 	return nil
 }
