@@ -4,10 +4,12 @@
 package convert_test
 
 import (
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authlab/authlab/convert/curl"
 	"github.com/authlab/authlab/convert/export"
@@ -80,9 +82,113 @@ func normal(p profiles.Profile) profiles.Profile {
 	}
 	p.Fields = f
 	var hs []profiles.Header
+	ctype := false
 	for _, h := range p.Headers {
 		hs = append(hs, profiles.Header{Name: strings.ToLower(h.Name), Value: h.Value})
+		ctype = ctype || strings.EqualFold(h.Name, "Content-Type")
+	}
+	if p.Body != "" && !ctype {
+		// what authlab sends a body with, as curl -d does
+		hs = append(hs, profiles.Header{Name: "content-type", Value: "application/x-www-form-urlencoded"})
 	}
 	p.Headers = hs
 	return p
+}
+
+// FuzzCurlRoundTrip: any request export can write as one curl command,
+// import reads back as the same request. Secrets are env: references (what
+// an exported text reads and an import of it gives back).
+func FuzzCurlRoundTrip(f *testing.F) {
+	f.Add("GET", "/user", "Accept", "application/json", "", "basic", "octocat", "GITHUB_PASSWORD")
+	f.Add("POST", "/v1/charges?x=1", "Content-Type", "application/x-www-form-urlencoded", "amount=2000&currency=usd", "basic", "sk_test", "STRIPE")
+	f.Add("PUT", "/a b/%zz?q='\"$x`", "X-Quote", `it's "q" $HOME \ `+"`id`", `{"a":"$(id)"}`, "bearer", "", "TOKEN")
+	f.Add("DELETE", "/", "X-Empty", "", "@file", "apikey", "X-API-Key", "KEY")
+	f.Add("patch", "/x", "", "", "line1\nline2\r\n", "none", "", "")
+	f.Fuzz(func(t *testing.T, method, path, hname, hvalue, body, scheme, user, envName string) {
+		p := profiles.Profile{Method: method, URL: "https://api.example.com" + path, Body: body, Scheme: scheme}
+		if hname != "" {
+			p.Headers = []profiles.Header{{Name: hname, Value: hvalue}}
+		}
+		ref := "env:" + envName
+		switch scheme {
+		case "basic":
+			p.Fields = map[string]string{"username": user, "password": ref}
+		case "bearer":
+			p.Fields = map[string]string{"token": ref}
+		case "apikey":
+			p.Fields = map[string]string{"name": user, "value": ref}
+		case "none":
+		default:
+			return
+		}
+		if !sendable(p) || scheme != "none" && !envWord(envName) {
+			return
+		}
+		s, err := export.Export(p, "curl", export.Options{})
+		if err != nil {
+			return // not a request export writes (it said why)
+		}
+		im, err := curl.ParseCommand(s.Text, curl.Options{})
+		if err != nil {
+			t.Fatalf("import of the exported text: %v\n%s", err, s.Text)
+		}
+		if got, want := normal(im.Profile), normal(p); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round trip changed the request\n got: %+v\nwant: %+v\n--- exported\n%s", got, want, s.Text)
+		}
+	})
+}
+
+// sendable reports whether authlab would send p as it is: a method token,
+// a URL that parses, header names that are tokens and values without
+// control characters, fields the scheme accepts (its rules, such as a
+// Basic user name without a colon).
+func sendable(p profiles.Profile) bool {
+	if !token(p.Method) || strings.ContainsAny(p.URL, " \t\r\n\x00#") || !utf8.ValidString(p.URL+p.Body) {
+		return false
+	}
+	if _, err := url.ParseRequestURI(p.URL); err != nil {
+		return false
+	}
+	for _, h := range p.Headers {
+		if !token(h.Name) || strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) || !utf8.ValidString(h.Value) {
+			return false
+		}
+		if h.Value != strings.TrimSpace(h.Value) { // surrounding space is not part of a field value (RFC 9110 §5.5)
+			return false
+		}
+	}
+	switch p.Scheme {
+	case "basic":
+		u := p.Fields["username"]
+		return u != "" && !strings.Contains(u, ":") && !profiles.IsRef(u) && utf8.ValidString(u)
+	case "apikey":
+		return token(p.Fields["name"])
+	}
+	return true
+}
+
+func token(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// envWord reports whether s can name an environment variable.
+func envWord(s string) bool {
+	if s == "" || '0' <= s[0] && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

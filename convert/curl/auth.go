@@ -572,12 +572,16 @@ func (p *parser) aws4Header(r *request, rest shell.Word) bool {
 	return true
 }
 
-// apiKeyHeader makes a lone API-key header (apiKeyHeaders) the apikey
-// scheme.
+// apiKeyHeader makes a lone API-key header the apikey scheme: one of
+// apiKeyHeaders, or any other header whose whole value is one shell
+// variable ("X-Custom-Key: $KEY", which is also how authlab exports an
+// API key in a header), unless it is a header that describes content
+// rather than a credential (Accept…, Content-…, User-Agent, …).
 func (p *parser) apiKeyHeader(r *request) {
 	at := -1
 	for i, h := range r.headers {
-		if slices.Contains(apiKeyHeaders, strings.ToLower(h.name)) {
+		_, oneVar := h.value.OnlyVar()
+		if slices.Contains(apiKeyHeaders, strings.ToLower(h.name)) || oneVar && !contentHeader(h.name) {
 			if at >= 0 {
 				p.note("several API-key headers (%s, %s): kept as headers", r.headers[at].name, h.name)
 				return
@@ -591,9 +595,24 @@ func (p *parser) apiKeyHeader(r *request) {
 	h := r.headers[at]
 	r.headers = slices.Delete(r.headers, at, at+1)
 	v, isVar, mixed := ref(h.value)
+	if name, _ := h.value.OnlyVar(); !slices.Contains(apiKeyHeaders, strings.ToLower(h.name)) {
+		p.note("%s: $%s: the %s header became the apikey scheme, so that authlab reads it from the environment at each send (a header cannot hold a reference)", h.from, name, h.name)
+	}
 	r.scheme = "apikey"
 	r.fields["name"], r.fields["value"], r.fields["in"] = h.name, v, "header"
 	p.secretNote(r, "value", h.name+" header", h.value, v, isVar, mixed)
+}
+
+// contentHeader reports whether a header describes the message or the
+// client rather than carrying a credential (RFC 9110 §8, §10.1, §12.5).
+func contentHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, prefix := range []string{"accept", "content-", "if-"} {
+		if strings.HasPrefix(n, prefix) {
+			return true
+		}
+	}
+	return slices.Contains([]string{"user-agent", "referer", "origin", "host", "cache-control", "pragma", "range", "expect", "te", "connection"}, n)
 }
 
 // queryKey looks at the URL's query for API keys (apiKeyParams): one held
