@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/authlab/authlab/convert/internal/envname"
+	"github.com/authlab/authlab/profiles"
 )
 
 // varPrefix is the first part of the environment variables a snippet reads:
@@ -32,4 +33,12 @@ func varName(prefix, scheme, field string) string {
 		return prefix + "_USERNAME"
 	}
 	return envname.For(prefix, scheme, field)
+}
+
+// SuggestVar names the environment variable that would hold field of p: the
+// name an export of p reads it from (GITHUB_PASSWORD for the password of a
+// request to api.github.com), so a front end can offer env:NAME for a
+// secret typed as a literal.
+func SuggestVar(p profiles.Profile, field string) string {
+	return varName(varPrefix(p.Name, p.URL), p.Scheme, field)
 }

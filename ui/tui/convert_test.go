@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -196,5 +198,29 @@ func TestHeaderOrderKept(t *testing.T) {
 		if g := strings.Join(got, " "); g != "Z-Last=1 A-First=2 M-Mid=3 A-First=4" {
 			t.Fatalf("header rows = %s; want the profile's order", g)
 		}
+	}
+}
+
+// TestImportedLiteralSavedAsRef: the offer made at import is kept at save:
+// e stores the literal token as the env: reference the status line named,
+// never the token itself, and the editor holds the reference from then on.
+func TestImportedLiteralSavedAsRef(t *testing.T) {
+	m, store := storeModel(t, Prefill{})
+	m, cmd := step(t, m, tea.PasteMsg{Content: strings.ReplaceAll(strings.ReplaceAll(githubDocsCurl, "HOST", "https://api.github.com"), "<YOUR-TOKEN>", "ghp_l1teral")})
+	m, _ = step(t, m, cmd())
+	m, _ = step(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	m, _ = step(t, m, typeText("github/me")...)
+	m, _ = step(t, m, keyMsg("enter"))
+	if m.ask.kind != askPlaintext || !strings.Contains(m.ask.text, "e keeps env:GITHUB_TOKEN") {
+		t.Fatalf("save of a literal token: ask %v %q; want the offer of env:GITHUB_TOKEN", m.ask.kind, m.ask.text)
+	}
+	m, cmd = step(t, m, keyMsg("e"))
+	m = run(t, m, cmd)
+	b, err := os.ReadFile(filepath.Join(store.Dir, "github", "me.toml"))
+	if err != nil || strings.Contains(string(b), "ghp_l1teral") || !strings.Contains(string(b), "env:GITHUB_TOKEN") {
+		t.Fatalf("saved file (%v):\n%s", err, b)
+	}
+	if got := m.ed.creds.Values()["token"]; got != "env:GITHUB_TOKEN" || m.dirty {
+		t.Errorf("after e: editor token %q, dirty %v; want the reference, saved", got, m.dirty)
 	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/export"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/browser"
@@ -198,9 +200,13 @@ func (m Model) startSave() (Model, tea.Cmd) {
 // save checks for literal secrets (asking first) and saves in a command.
 func (m Model) save(p profiles.Profile, plaintextOK, overwrite bool) (Model, tea.Cmd) {
 	if lits := literalSecrets(p); len(lits) > 0 && !plaintextOK {
+		var refs []string
+		for _, f := range lits {
+			refs = append(refs, "env:"+export.SuggestVar(p, f))
+		}
 		m.ask = ask{kind: askPlaintext, draft: p, text: fmt.Sprintf(
-			"store %s as plain text in the profile file? Anyone who can read it or its backups can use it. y stores · n cancels (use env:NAME instead)",
-			strings.Join(lits, ", "))}
+			"store %s as plain text in the profile file? Anyone who can read it or its backups can use it. y stores · e keeps %s instead · n cancels",
+			strings.Join(lits, ", "), strings.Join(refs, ", "))}
 		return m, nil
 	}
 	o := profiles.SaveOptions{AllowPlaintext: plaintextOK, Overwrite: overwrite}
@@ -235,6 +241,26 @@ func (m Model) gotSaved(msg savedMsg) (Model, tea.Cmd) {
 	return m, loadEntries(m.opts.Store)
 }
 
+// saveAsRefs replaces each literal secret of p by an env: reference named
+// as an export would name it, in the editor too, and saves: the secret
+// itself is never written. The user sets the variables before sending.
+func (m Model) saveAsRefs(p profiles.Profile) (Model, tea.Cmd) {
+	fields := maps.Clone(p.Fields)
+	var names []string
+	for _, f := range literalSecrets(p) {
+		name := export.SuggestVar(p, f)
+		fields[f] = profiles.PrefixEnv + name
+		names = append(names, name)
+	}
+	p.Fields = fields
+	m.ed.creds = m.ed.creds.SetValues(fields)
+	m, cmd := m.save(p, false, false)
+	if m.ask.kind == askNone {
+		m.status = fmt.Sprintf("saving %s with env: references: export %s before sending", p.Name, strings.Join(names, " "))
+	}
+	return m.updateDirty(), cmd
+}
+
 // askKey answers the question on the status line.
 func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := msg.String()
@@ -261,6 +287,8 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		switch k {
 		case "y", "Y":
 			return m.save(m.ask.draft, true, false)
+		case "e", "E":
+			return m.saveAsRefs(m.ask.draft)
 		case "n", "N", "esc":
 			m.ask = ask{}
 			m.status, m.statusSt = "not saved: use env:NAME, file:PATH, keyring:NAME or prompt for secrets", m.st.Warn
