@@ -12,22 +12,7 @@ trap 'rm -rf "$work"' EXIT
 go build -trimpath -ldflags='-s -w' -o "$work/authlab" .
 
 dir="$work/profiles"
-for g in $(seq -w 0 49); do
-  mkdir -p "$dir/group$g"
-  for i in $(seq -w 0 199); do
-    cat > "$dir/group$g/profile$i.toml" <<TOML
-version = 1
-description = "profile $i of group $g"
-method = "GET"
-url = "https://api.example.com/group$g/item$i"
-scheme = "bearer"
-
-[fields]
-token = "env:TOKEN_$g"
-TOML
-  done
-done
-chmod -R go-rwx "$dir"
+"$(dirname "$0")/lib/make-profiles.sh" "$dir"
 echo "10 000 profiles written to $dir"
 
 now() { echo "${EPOCHREALTIME/./}"; }
@@ -38,4 +23,4 @@ for _ in $(seq "$runs"); do
 done
 med=$(printf '%s\n' "${ts[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
 awk -v m="$med" -v n="$runs" 'BEGIN { printf "| authlab profiles list (10 000) | %.0f ms median of %d | target ≤ 300 ms |\n", m/1000, n }'
-AUTHLAB_PROFILES="$dir" python3 bench/tui-browser.py "$work/authlab" "$runs"
+AUTHLAB_PROFILES="$dir" /usr/bin/python3 bench/tui-browser.py "$work/authlab" "$runs"

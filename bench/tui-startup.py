@@ -27,11 +27,13 @@ def one(binary):
                 first = time.perf_counter() - t0
                 break
     time.sleep(1.0)  # idle
-    rss = 0
+    rss = hwm = 0
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 rss = int(line.split()[1]) / 1024
+            elif line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) / 1024
     os.write(fd, b"\x03")  # ctrl+c
     deadline = time.time() + 3
     while time.time() < deadline:
@@ -46,22 +48,24 @@ def one(binary):
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     os.close(fd)
-    return first, rss
+    return first, rss, hwm
 
 def main():
     binary = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    firsts, rsss = [], []
+    firsts, rsss, hwms = [], [], []
     for _ in range(runs):
-        f, r = one(binary)
+        f, r, h = one(binary)
         if f is None:
             sys.exit("no first frame within 5 s")
         firsts.append(f * 1000)
         rsss.append(r)
+        hwms.append(h)
     print("| measure | median | min | max | target |")
     print("|---|---|---|---|---|")
     print(f"| exec to first frame | {statistics.median(firsts):.1f} ms | {min(firsts):.1f} ms | {max(firsts):.1f} ms | ≤ 30 ms |")
     print(f"| idle RSS (after 1 s) | {statistics.median(rsss):.1f} MB | {min(rsss):.1f} MB | {max(rsss):.1f} MB | ≤ 30 MB |")
-    print(f"({runs} runs, 80×24 pty)")
+    print(f"| peak RSS (VmHWM) | {statistics.median(hwms):.1f} MB | {min(hwms):.1f} MB | {max(hwms):.1f} MB | |")
+    print(f"({runs} runs, 80×24 pty, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
 
 main()
