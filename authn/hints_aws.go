@@ -205,6 +205,9 @@ func sigv4Quoted(msg, marker string) string {
 
 // sigv4Hints explains an AWS authentication error.
 func sigv4Hints(in hintInput) []Hint {
+	if in.resp.Status < 400 {
+		return nil // AWS reports errors with 4xx and 5xx only; a success is not decoded
+	}
 	e, ok := in.sigv4ResponseError()
 	if !ok {
 		return nil
