@@ -299,7 +299,7 @@ func added(s *Signed, name string) bool {
 // flowUnsupported is the error for a scheme that needs exchanges a shell
 // tool cannot make.
 func flowUnsupported(tool, what string) error {
-	return &unsupportedError{what: fmt.Sprintf("%s cannot %s; export it with --format python or --format go, which run the exchange", tool, what)}
+	return &unsupportedError{what: fmt.Sprintf("%s cannot %s", tool, what)}
 }
 
 // isUnsupported reports whether err says the target cannot express it.

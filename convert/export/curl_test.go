@@ -186,10 +186,10 @@ func TestCurlReveal(t *testing.T) {
 }
 
 var curlUnsupportedTests = []struct {
-	grant, want string
+	grant, want, can string
 }{
-	{"device_code", "device flow"},
-	{"authorization_code", "authorization code"},
+	{"device_code", "device flow", "; --format go can"},
+	{"authorization_code", "authorization code", "no export format can write this request"},
 }
 
 // TestCurlOAuth2Interactive: an interactive grant without a refresh token
@@ -199,8 +199,8 @@ func TestCurlOAuth2Interactive(t *testing.T) {
 		for _, format := range []string{"curl", "httpie"} {
 			p := demoProfile("demo/x", "/oauth2/me", "oauth2", map[string]string{"grant": tt.grant, "token_url": practice.Placeholder + "/oauth2/token", "client_id": "c"})
 			_, err := Export(p, format, goldenOptions())
-			if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--format python") {
-				t.Errorf("Export(oauth2 %s, %s) = %v; want ErrUnsupported naming %q and --format python", tt.grant, format, err, tt.want)
+			if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.can) {
+				t.Errorf("Export(oauth2 %s, %s) = %v; want ErrUnsupported naming %q and %q", tt.grant, format, err, tt.want, tt.can)
 			}
 		}
 	}

@@ -118,8 +118,32 @@ func Targets() []string {
 	return out
 }
 
-// Export writes p as code for the target called format.
+// Export writes p as code for the target called format. When the target
+// cannot express the request (ErrUnsupported), the error names the formats
+// that can, found by writing the request for each of them with a stand-in
+// for every secret (nothing is read, nothing is asked).
 func Export(p profiles.Profile, format string, opt Options) (Snippet, error) {
+	s, err := exportTo(p, format, opt)
+	if err == nil || !errors.Is(err, ErrUnsupported) || strings.Contains(err.Error(), "--format ") || strings.Contains(err.Error(), "no export") {
+		return s, err // done, another error, or the target named the way out itself
+	}
+	probe := opt
+	probe.Reveal = false
+	probe.Resolve = func(string, string) (string, error) { return "stand-in-secret", nil }
+	var can []string
+	for _, other := range Targets() {
+		if _, perr := exportTo(p, other, probe); other != format && perr == nil {
+			can = append(can, "--format "+other)
+		}
+	}
+	if len(can) == 0 {
+		return s, &unsupportedError{what: err.Error() + "; no export format can write this request: send it with authlab itself"}
+	}
+	return s, &unsupportedError{what: err.Error() + "; " + strings.Join(can, " or ") + " can"}
+}
+
+// exportTo is Export without the search for formats that can.
+func exportTo(p profiles.Profile, format string, opt Options) (Snippet, error) {
 	var t target
 	for _, c := range targets {
 		if c.name() == format {
