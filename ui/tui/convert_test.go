@@ -134,6 +134,7 @@ func TestExportView(t *testing.T) {
 	}
 	m, _ = step(t, m, cmd())
 	screen := ansi.Strip(m.View().Content)
+	golden(t, "export-curl-100x30", screen)
 	for _, want := range []string{"Export", "curl", "python", "GITHUB_PASSWORD", "api.github.com/user"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("export view lacks %q:\n%s", want, screen)

@@ -12,6 +12,7 @@ import (
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // defaultPracticeURL is where `authlab serve` listens by default: what an
@@ -206,13 +207,24 @@ func (x exportView) view(st theme.Styles, w, h int) string {
 			}
 			lines = append(lines, st.Muted.Render(truncate("reads "+sanitize.Line(strings.Join(names, ", "))+" from the environment", w)))
 		}
-		lines = append(lines, "")
 		text := strings.Split(strings.TrimSuffix(sanitize.String(x.snippet.Text), "\n"), "\n")
+		cut := false
+		for i, l := range text {
+			l = strings.ReplaceAll(l, "\t", "    ")
+			if ansi.StringWidth(l) > w {
+				l, cut = truncate(l, w), true
+			}
+			text[i] = l
+		}
+		if cut {
+			lines = append(lines, st.Muted.Render(truncate("long lines end in … here: enter copies the whole text, and `authlab export` prints it", w)))
+		}
+		lines = append(lines, "")
 		room := max(1, h-len(lines))
 		off := min(x.off, max(0, len(text)-room))
 		end := min(len(text), off+room)
 		for _, l := range text[off:end] {
-			lines = append(lines, st.Value.Render(strings.ReplaceAll(l, "\t", "    ")))
+			lines = append(lines, st.Value.Render(l))
 		}
 	}
 	return strings.Join(lines, "\n")
