@@ -53,7 +53,14 @@ func (p *parser) build() error {
 	r.url = raw
 	r.prefix = envname.API(raw)
 	if !p.globoff {
-		if _, rest := authority(raw); strings.ContainsAny(rest, "{[") {
+		// only literal text can be a glob: the shell expands ${NAME} before curl sees it
+		lits := ""
+		for _, part := range p.urls[0].Parts {
+			if part.Var == "" {
+				lits += part.Text
+			}
+		}
+		if _, rest := authority(raw); strings.ContainsAny(rest, "{[") && strings.ContainsAny(lits, "{[") {
 			p.note("curl would expand {…} and […] in the URL into several requests (unless -g); authlab sends the URL as written")
 		}
 	}

@@ -235,6 +235,7 @@ type importCase struct {
 	ignored  []string // checked when not nil
 	literals []Literal
 	notes    []string // substrings, each of some note
+	noNote   string   // a substring no note may contain
 }
 
 func TestDocs(t *testing.T) { runCases(t, docsTests) }
@@ -268,6 +269,9 @@ func runCases(t *testing.T, cases []importCase) {
 				t.Errorf("ParseCommand(%q).Literals = %+v; want %+v", tt.line, im.Literals, tt.literals)
 			}
 			all := strings.Join(im.Notes, "\n")
+			if tt.noNote != "" && strings.Contains(all, tt.noNote) {
+				t.Errorf("ParseCommand(%q).Notes = %q; want none containing %q", tt.line, im.Notes, tt.noNote)
+			}
 			for _, n := range tt.notes {
 				if !strings.Contains(all, n) {
 					t.Errorf("ParseCommand(%q).Notes = %q; want one containing %q", tt.line, im.Notes, n)
