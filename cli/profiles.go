@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -145,7 +144,7 @@ func printProfile(env Env, e profiles.Entry) {
 	row("scheme", p.Scheme)
 	for _, h := range p.Headers {
 		v := h.Value
-		if hk := http.CanonicalHeaderKey(h.Name); hk == "Authorization" || hk == "Proxy-Authorization" || hk == "Cookie" {
+		if profiles.CredentialHeader(h.Name) {
 			v = authn.MaskHeaderValue(v) + "  (literal secret, masked)"
 		}
 		row("header", h.Name+": "+v)

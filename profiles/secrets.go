@@ -45,7 +45,7 @@ func literalSecrets(p Profile) []string {
 	// A credential header typed by hand cannot be a reference: it is a
 	// literal secret (the secrets audit, TestAuditSecrets/run/raw-credentials).
 	for _, h := range p.Headers {
-		if credentialHeader(h.Name) && h.Value != "" {
+		if CredentialHeader(h.Name) && h.Value != "" {
 			out = append(out, "header "+http.CanonicalHeaderKey(h.Name))
 		}
 	}
@@ -53,8 +53,11 @@ func literalSecrets(p Profile) []string {
 	return out
 }
 
-// credentialHeader reports whether a header always carries a credential.
-func credentialHeader(name string) bool {
+// CredentialHeader reports whether a header always carries a credential
+// (Authorization, Proxy-Authorization, Cookie): typed by hand, its value is
+// a literal secret, masked when shown and kept out of files unless the
+// user allows plaintext. The importer and the exporters use the same rule.
+func CredentialHeader(name string) bool {
 	switch http.CanonicalHeaderKey(name) {
 	case "Authorization", "Proxy-Authorization", "Cookie":
 		return true

@@ -294,7 +294,7 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 		}
 	}
 	for _, h := range p.Headers {
-		cred := credentialHeader(h.Name)
+		cred := profiles.CredentialHeader(h.Name)
 		val, err := plan.value("header "+http.CanonicalHeaderKey(h.Name), h.Name+" header", h.Value, cred, func(s string) string { return s })
 		if err != nil {
 			return nil, err
@@ -404,10 +404,3 @@ func isVarByte(c byte) bool {
 	return c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
 }
 
-func credentialHeader(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
-	case "Authorization", "Proxy-Authorization", "Cookie":
-		return true
-	}
-	return false
-}
