@@ -403,4 +403,3 @@ func readsVar(text, name string) bool {
 func isVarByte(c byte) bool {
 	return c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
 }
-
