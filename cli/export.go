@@ -15,10 +15,6 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// defaultPracticeURL is where `authlab serve` listens by default: what
-// {{practice}} becomes in an exported snippet.
-const defaultPracticeURL = "http://127.0.0.1:8089"
-
 // revealWarning is printed on stderr before `export --reveal` writes
 // secrets into a snippet.
 const revealWarning = "warning: --reveal writes the secrets themselves into the exported text: keep it out of shell history, chat, tickets and version control"
@@ -77,7 +73,7 @@ is valid only for that timestamp and nonce.`,
 	cmd.Flags().StringVarP(&x.format, "format", "f", "curl", "what to write: "+strings.Join(export.Targets(), ", "))
 	cmd.Flags().StringVarP(&x.output, "output", "o", "", "write to FILE instead of stdout (created atomically; 0600 with --reveal)")
 	cmd.Flags().BoolVar(&x.reveal, "reveal", false, "write the secret values into the text instead of environment variables")
-	cmd.Flags().StringVar(&x.practiceURL, "practice-url", defaultPracticeURL, "what {{practice}} becomes: where `authlab serve` runs")
+	cmd.Flags().StringVar(&x.practiceURL, "practice-url", practice.DefaultURL, "what {{practice}} becomes: where `authlab serve` runs")
 	cmd.Flags().SortFlags = false
 	return cmd
 }
@@ -119,7 +115,8 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 			s, _, err := r.Resolve(label, v)
 			return s, err
 		},
-		Expand: func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
+		Expand:     func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
+		ExpandNote: fmt.Sprintf("the request uses the practice server: the text sends to %s, where `authlab serve` listens (--practice-url changes it)", practiceURL),
 	}
 	if x.reveal {
 		fmt.Fprintln(env.Stderr, "authlab: "+revealWarning)
@@ -127,9 +124,6 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 	s, err := export.Export(p, x.format, opt)
 	if err != nil {
 		return inputErr(err)
-	}
-	if strings.Contains(p.URL, practice.Placeholder) || strings.Contains(strings.Join(mapValues(p.Fields), " "), practice.Placeholder) {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("the request uses the practice server: the text sends to %s, where `authlab serve` listens (--practice-url changes it)", practiceURL))
 	}
 	for _, w := range s.Warnings {
 		fmt.Fprintln(env.Stderr, "authlab: note: "+oneLine(errors.New(w)))
@@ -147,12 +141,4 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 	}
 	fmt.Fprintf(env.Stderr, "authlab: wrote %s (%s)\n", x.output, s.Target)
 	return nil
-}
-
-func mapValues(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }

@@ -42,7 +42,7 @@ and the commands to try mutual TLS.`,
 			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove)
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on (127.0.0.1:8443 with --tls); a non-loopback address serves a classroom")
+	cmd.Flags().StringVar(&addr, "addr", practice.DefaultAddr, "address to listen on (127.0.0.1:8443 with --tls); a non-loopback address serves a classroom")
 	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated practice CA, server and client certificate (mutual TLS at /mtls)")
 	cmd.Flags().StringVar(&tlsDir, "tls-dir", "", "folder of the practice TLS files (default $XDG_STATE_HOME/authlab/practice-tls, else ~/.local/state/authlab/practice-tls)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve OAuth 2.0 authorization and device requests without the approval page (unattended demos)")

@@ -18,6 +18,15 @@ import (
 // `{{practice}}/github/user`. The server starts on first use.
 const Placeholder = "{{practice}}"
 
+// DefaultAddr is where `authlab serve` listens unless told otherwise, and
+// DefaultURL its base URL: what {{practice}} stands for in a request
+// written out for another program (an export), which cannot start the
+// embedded server.
+const (
+	DefaultAddr = "127.0.0.1:8089"
+	DefaultURL  = "http://" + DefaultAddr
+)
+
 // Embedded is the practice server run inside authlab on demand: it starts on
 // 127.0.0.1 with a free port the first time a URL needs it, so the first
 // run works with no network. It is safe for concurrent use.

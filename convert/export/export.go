@@ -40,6 +40,9 @@ type Options struct {
 	// Expand rewrites placeholders in the URL and non-secret fields (the
 	// practice server's {{practice}}); nil leaves them.
 	Expand func(string) string
+	// ExpandNote is the warning the snippet gets when Expand changed
+	// anything ("it sends to the practice server at …").
+	ExpandNote string
 	// Now and Rand are the clock and randomness of Presign (time.Now and
 	// crypto/rand when nil).
 	Now  func() time.Time
@@ -256,10 +259,16 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	expand := opt.Expand
-	if expand == nil {
-		expand = func(s string) string { return s }
+	expanded := false
+	expand := func(s string) string {
+		if opt.Expand == nil {
+			return s
+		}
+		x := opt.Expand(s)
+		expanded = expanded || x != s
+		return x
 	}
+
 	plan := &Plan{
 		Name: p.Name, Method: strings.ToUpper(p.Method), URL: expand(p.URL), Body: p.Body,
 		Scheme: s.Info(), Fields: map[string]Value{}, raw: map[string]string{}, Timeout: p.Timeout, Follow: p.Follow, opt: opt,
@@ -308,6 +317,9 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 			return nil, err
 		}
 		plan.TLS.KeyPassword = val
+	}
+	if expanded && opt.ExpandNote != "" {
+		plan.warnings = append(plan.warnings, opt.ExpandNote)
 	}
 	return plan, nil
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,5 +85,23 @@ func TestPresignFlowUnsupported(t *testing.T) {
 	}
 	if _, err := plan.Presign(); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Presign(digest) = %v; want ErrUnsupported", err)
+	}
+}
+
+// TestExpandNote: the note is added when Expand changed the request, and
+// only then.
+func TestExpandNote(t *testing.T) {
+	opt := Options{Expand: func(s string) string { return strings.ReplaceAll(s, "{{practice}}", "http://127.0.0.1:8089") }, ExpandNote: "to the practice server"}
+	for _, tt := range []struct {
+		url  string
+		want bool
+	}{{"{{practice}}/github/user", true}, {"https://api.github.com/user", false}} {
+		s, err := Export(profiles.Profile{URL: tt.url}, "curl", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Contains(s.Warnings, "to the practice server"); got != tt.want {
+			t.Errorf("Export(%q).Warnings = %q; note present %v, want %v", tt.url, s.Warnings, got, tt.want)
+		}
 	}
 }

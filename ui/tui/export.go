@@ -15,11 +15,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// defaultPracticeURL is where `authlab serve` listens by default: what an
-// exported snippet sends {{practice}} to when the embedded server has not
-// started.
-const defaultPracticeURL = "http://127.0.0.1:8089"
-
 // exportView shows the editor's request as code for another tool (curl,
 // HTTPie, Python, Go) and copies it to the clipboard with OSC 52. The text
 // is always shown as well, since a terminal may ignore OSC 52 (tmux without
@@ -75,22 +70,12 @@ func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, 
 				s, _, err := r.Resolve(label, v)
 				return s, err
 			},
-			Expand: func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
+			Expand:     func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
+			ExpandNote: "it sends to the practice server at " + practiceURL,
 		}
 		s, err := export.Export(p, format, opt)
-		if err == nil && strings.Contains(p.URL+strings.Join(fieldValues(p.Fields), " "), practice.Placeholder) {
-			s.Warnings = append(s.Warnings, "it sends to the practice server at "+practiceURL)
-		}
 		return exportMsg{seq: seq, snippet: s, err: err}
 	}
-}
-
-func fieldValues(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }
 
 // exportDraft is the request the export view writes: the editor's draft,
@@ -126,7 +111,7 @@ func (m Model) runExport() (Model, tea.Cmd) {
 	m.exp.loading, m.exp.err, m.exp.off = true, nil, 0
 	base := m.practiceURL
 	if base == "" {
-		base = defaultPracticeURL
+		base = practice.DefaultURL
 	}
 	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.opts.Resolver, base)
 }
