@@ -119,13 +119,9 @@ func (p *parser) credentials(r *request) error {
 }
 
 // credentialHeader reports whether a header carries a credential: the ones
-// profiles treat as secrets, and the API-key headers.
+// that always do (profiles.CredentialHeader), and the API-key headers.
 func credentialHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "authorization", "proxy-authorization", "cookie":
-		return true
-	}
-	return slices.Contains(apiKeyHeaders, strings.ToLower(name))
+	return profiles.CredentialHeader(name) || slices.Contains(apiKeyHeaders, strings.ToLower(name))
 }
 
 // secretNote records what a secret field was typed as: a literal (listed in
