@@ -288,7 +288,7 @@ func (p *parser) args(args []shell.Word) error {
 				continue
 			}
 			if o.kind != kindValue {
-				if stop := p.handle(o, name, nil, true); stop {
+				if stop := p.handle(o, name, true); stop {
 					p.rest(name, args[i+1:])
 					return nil
 				}
@@ -359,7 +359,7 @@ func (p *parser) long(w shell.Word, next func(string) (*shell.Word, error)) (sto
 		}
 		return false, p.value(o, display, v)
 	}
-	return p.handle(o, display, nil, on), nil
+	return p.handle(o, display, on), nil
 }
 
 // rest notes what --next left for another request.
@@ -428,7 +428,7 @@ func ref(w shell.Word) (value string, isVar, mixed bool) {
 func isEnvName(s string) bool { return isAssignment(s + "=") }
 
 // handle applies an option that takes no argument; stop reports --next.
-func (p *parser) handle(o option, name string, v *shell.Word, on bool) (stop bool) {
+func (p *parser) handle(o option, name string, on bool) (stop bool) {
 	switch o.long {
 	case "head":
 		p.head = on
@@ -469,10 +469,10 @@ func (p *parser) handle(o option, name string, v *shell.Word, on bool) (stop boo
 		p.ignored(name, nil, "Go negotiates the HTTP version (HTTP/1.1 or HTTP/2)")
 	default:
 		if why, ok := outputOnly[o.long]; ok {
-			p.ignored(name, v, why)
+			p.ignored(name, nil, why)
 			return false
 		}
-		p.unknown(name, v)
+		p.unknown(name, nil)
 	}
 	return false
 }
