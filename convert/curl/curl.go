@@ -587,9 +587,11 @@ func (p *parser) value(o option, name string, v *shell.Word) error {
 	case "netrc-file":
 		p.unknown(name, v)
 		p.note("%s: credentials from a netrc file are not imported: pass them with -u", name)
-	case "write-out", "output", "output-dir", "dump-header", "trace", "trace-ascii", "trace-config", "stderr", "libcurl", "create-file-mode", "cookie-jar", "etag-save":
-		p.ignored(name, v, outputOnly[o.long])
 	default:
+		if why, ok := outputOnly[o.long]; ok {
+			p.ignored(name, v, why)
+			return nil
+		}
 		p.unknown(name, v)
 	}
 	return nil
