@@ -158,3 +158,17 @@ func TestExportReveal(t *testing.T) {
 		t.Errorf("unknown format: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestExportLiteralOnCommandLine: export follows send's rules for secrets
+// typed on the command line: a warning for a literal, a literal --key-pass
+// refused without --allow-plaintext.
+func TestExportLiteralOnCommandLine(t *testing.T) {
+	r := authlab(t, nil, "export", "-u", "octocat:hunter2", "https://api.github.com/user")
+	if r.code != 0 || !strings.Contains(r.stderr, "stays in your shell history") || strings.Contains(r.stdout, "hunter2") {
+		t.Errorf("literal password: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = authlab(t, nil, "export", "--cert", "c.pem", "--key-pass", "lit3ral", "https://x.test/")
+	if r.code != 1 || !strings.Contains(r.stderr, "--key-pass takes a reference") {
+		t.Errorf("literal --key-pass: exit %d %q; want 1 and the refusal", r.code, r.stderr)
+	}
+}

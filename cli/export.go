@@ -33,7 +33,7 @@ type exportFlags struct {
 func (f *sendFlags) registerRequestFlags(fs *pflag.FlagSet) {
 	var all pflag.FlagSet
 	f.register(&all)
-	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass"} {
+	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass", "allow-plaintext"} {
 		fs.AddFlag(all.Lookup(name))
 	}
 }
@@ -95,13 +95,18 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 	if rawURL == "" && base == nil {
 		return inputErr(errors.New("nothing to export: name a profile with --profile NAME, or give a URL and request flags as for `authlab send`"))
 	}
-	f.allowPlaintext = true // a literal --key-pass is read, never stored, here
 	if err := tlsCheckFlags(f, changed); err != nil {
 		return inputErr(err)
 	}
-	req, _, err := buildRequest(env, f, changed, base, rawURL)
+	req, literal, err := buildRequest(env, f, changed, base, rawURL)
 	if err != nil {
 		return inputErr(err)
+	}
+	if changed("key-pass") && tlsFlagsLiteral(f) {
+		literal = append(literal, "key passphrase")
+	}
+	if len(literal) > 0 {
+		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}
 	p := profileFrom(f.profile, req, f, base)
 	practiceURL := strings.TrimSuffix(x.practiceURL, "/")
