@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -30,14 +30,10 @@ type repeatStats struct {
 	opened   int             // exchanges that opened a connection
 	reused   int             // exchanges that reused one
 	worst    error           // the exit error of the worst send (nil: all 2xx)
-	rank     int             // rank of worst (see exitRank)
 }
 
 // add counts one send: its Result and the exchange error.
 func (s *repeatStats) add(res *authn.Result, xerr error) {
-	if s.statuses == nil {
-		s.statuses, s.errs = map[int]int{}, map[string]int{}
-	}
 	s.totals = append(s.totals, res.Total)
 	for _, ex := range res.Exchanges {
 		switch {
@@ -48,25 +44,38 @@ func (s *repeatStats) add(res *authn.Result, xerr error) {
 			s.opened++
 		}
 	}
+	e := exitFor(res, xerr) // the one classification of an outcome
 	if fin := res.Final(); fin != nil && fin.Response != nil && (xerr == nil || errors.Is(xerr, authn.ErrRefused)) {
 		s.statuses[fin.Response.Status]++
 	} else if xerr != nil {
-		s.errs[errKind(xerr)]++
+		s.errs[errKind(exitCode(e))]++
 	}
-	e := exitFor(res, xerr)
-	if r := exitRank(e); r > s.rank {
-		s.worst, s.rank = e, r
+	if exitRank(e) > exitRank(s.worst) {
+		s.worst = e
 	}
 }
 
-// errKind names an exchange error in a few words for the summary.
-func errKind(err error) string {
+// exitCode is the code Run exits with for err, an error of exitFor.
+func exitCode(err error) int {
+	var ee *exitError
 	switch {
-	case errors.Is(err, authn.ErrTimeout):
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	}
+	return ExitError
+}
+
+// errKind names, in a few words for the summary, the exit code of a send
+// that got no final status.
+func errKind(code int) string {
+	switch code {
+	case ExitTimeout:
 		return "timeout"
-	case errors.Is(err, authn.ErrCanceled):
+	case ExitInterrupted:
 		return "interrupted"
-	case errors.Is(err, authn.ErrTooManyRedirects):
+	case ExitTooManyHops:
 		return "too many redirects"
 	}
 	return "error"
@@ -76,14 +85,7 @@ func errKind(err error) string {
 // too many redirects, timeout, any other error, interrupted. The exit code
 // of --repeat is the worst one seen, so any failed send fails the command.
 func exitRank(err error) int {
-	var ee *exitError
-	if err == nil || !errors.As(err, &ee) {
-		if err == nil {
-			return 0
-		}
-		return 6
-	}
-	switch ee.code {
+	switch exitCode(err) {
 	case ExitOK:
 		return 0
 	case ExitRedirect:
@@ -125,20 +127,10 @@ func (s *repeatStats) summary() string {
 		parts[0] = "1 send"
 	}
 	var outcomes []string
-	codes := make([]int, 0, len(s.statuses))
-	for c := range s.statuses {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
-	for _, c := range codes {
+	for _, c := range slices.Sorted(maps.Keys(s.statuses)) {
 		outcomes = append(outcomes, fmt.Sprintf("%d× %d", s.statuses[c], c))
 	}
-	kinds := make([]string, 0, len(s.errs))
-	for k := range s.errs {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(s.errs)) {
 		outcomes = append(outcomes, fmt.Sprintf("%d× %s", s.errs[k], k))
 	}
 	if len(outcomes) > 0 {
@@ -177,7 +169,7 @@ func progressLine(i, n int, res *authn.Result, xerr error) string {
 // ctx is done (Ctrl-C) or a send fails on bad input (the next would too).
 // With progress non-nil, one line per send goes there.
 func repeatSends(ctx context.Context, n int, send func() (*authn.Result, error), progress io.Writer) (*authn.Result, error, *repeatStats) {
-	st := &repeatStats{totals: make([]time.Duration, 0, n)}
+	st := &repeatStats{totals: make([]time.Duration, 0, n), statuses: map[int]int{}, errs: map[string]int{}}
 	var res *authn.Result
 	var xerr error
 	for i := 1; i <= n; i++ {
