@@ -186,9 +186,9 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 			case len(args) > 1:
 				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
 			case len(args) == 1:
-				return runTUI(cmd.Context(), env, &f, cmd.Flags().Changed, args[0])
+				return runTUI(cmd.Context(), env, &f, cmd.Flags().Changed, args[0], nil)
 			}
-			return runTUI(cmd.Context(), env, &f, cmd.Flags().Changed, "")
+			return runTUI(cmd.Context(), env, &f, cmd.Flags().Changed, "", nil)
 		},
 	}
 	f.register(root.Flags())

@@ -172,3 +172,23 @@ func TestExportLiteralOnCommandLine(t *testing.T) {
 		t.Errorf("literal --key-pass: exit %d %q; want 1 and the refusal", r.code, r.stderr)
 	}
 }
+
+// TestImportCurlHiddenControls: a command copied from a page can carry
+// terminal controls ($'…' or pasted raw); the printed send line shows them
+// escaped, never raw, and says so.
+func TestImportCurlHiddenControls(t *testing.T) {
+	r := authlab(t, nil, "import", "curl", `curl --data-raw $'title=\e]0;pwned\a\u202e' https://api.example.com/`)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if strings.ContainsAny(r.stdout+r.stderr, "\x1b\a\u202e") {
+		t.Errorf("raw control characters reached the terminal: %q %q", r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, `\x1b`) || !strings.Contains(r.stderr, "shown escaped") {
+		t.Errorf("the escape is not shown or not explained: %q %q", r.stdout, r.stderr)
+	}
+	r = authlab(t, nil, "import", "curl", "-")
+	if r.code != 1 {
+		t.Errorf("empty stdin: exit %d; want 1", r.code)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"github.com/authlab/authlab/convert/curl"
 	"github.com/authlab/authlab/convert/shell"
 	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -73,9 +75,13 @@ env: references as they are.`,
 				line = args[0]
 			}
 			if line == "-" {
-				b, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+				const max = 1 << 20
+				b, err := io.ReadAll(io.LimitReader(env.Stdin, max+1))
 				if err != nil {
 					return inputErr(fmt.Errorf("cannot read the curl command from stdin: %w", err))
+				}
+				if len(b) > max {
+					return inputErr(errors.New("the curl command on stdin is longer than 1 MiB: put large bodies in a file and use -d @FILE"))
 				}
 				line = string(b)
 			}
@@ -101,13 +107,13 @@ func runImportCurl(cmd *cobra.Command, env Env, x *importFlags, line string) err
 		return inputErr(err)
 	}
 	for _, u := range im.Unknown {
-		fmt.Fprintln(env.Stderr, "authlab: not imported (unknown to authlab): "+oneLine(errors.New(u)))
+		fmt.Fprintln(env.Stderr, "authlab: not imported (unknown to authlab): "+sanitize.Line(u))
 	}
 	for _, n := range im.Ignored {
-		fmt.Fprintln(env.Stderr, "authlab: ignored: "+oneLine(errors.New(n)))
+		fmt.Fprintln(env.Stderr, "authlab: ignored: "+sanitize.Line(n))
 	}
 	for _, n := range im.Notes {
-		fmt.Fprintln(env.Stderr, "authlab: note: "+oneLine(errors.New(n)))
+		fmt.Fprintln(env.Stderr, "authlab: note: "+sanitize.Line(n))
 	}
 	p := im.Profile
 	p.Name = x.save
@@ -119,7 +125,7 @@ func runImportCurl(cmd *cobra.Command, env Env, x *importFlags, line string) err
 			return inputErr(err)
 		}
 		for _, k := range kept {
-			fmt.Fprintln(env.Stderr, "authlab: "+k)
+			fmt.Fprintln(env.Stderr, "authlab: "+sanitize.Line(k))
 		}
 	}
 	if x.save != "" {
@@ -141,13 +147,19 @@ func runImportCurl(cmd *cobra.Command, env Env, x *importFlags, line string) err
 		never := func(string) bool { return false }
 		applyProfileOptions(&f, never, &p) // timeout, redirects and TLS come from the command
 		f.profile = x.save
-		return runTUIFrom(cmd.Context(), env, &f, never, &p)
+		return runTUI(cmd.Context(), env, &f, never, "", &p)
 	}
 	if x.save == "" {
 		if strings.HasPrefix(p.Body, "@") {
 			fmt.Fprintln(env.Stderr, "authlab: note: the body starts with @, which authlab send -d reads as a file name: --save the request as a profile to send it as it is")
 		}
-		fmt.Fprintln(env.Stdout, sendCommand(p))
+		line := sendCommand(p)
+		if safe := sanitize.Line(line); safe != line {
+			// a command copied from a web page can hide terminal controls
+			fmt.Fprintln(env.Stderr, "authlab: note: the request holds control or invisible characters, shown escaped below: --save it to keep them exactly")
+			line = safe
+		}
+		fmt.Fprintln(env.Stdout, line)
 	}
 	return nil
 }
@@ -222,7 +234,7 @@ func sendCommand(p profiles.Profile) string {
 		add("-d", p.Body) // authlab's -d reads @FILE: a body starting with @ is noted by runImportCurl
 	}
 	scheme := p.Scheme
-	fields := maps(p.Fields)
+	fields := maps.Clone(p.Fields)
 	if (scheme == "basic" || scheme == "digest") && fields["username"] != "" && !profiles.IsRef(fields["username"]) {
 		if scheme == "digest" {
 			add("-a", "digest")
@@ -266,12 +278,4 @@ func sendCommand(p profiles.Profile) string {
 	}
 	add(p.URL)
 	return strings.Join(args, " ")
-}
-
-func maps(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

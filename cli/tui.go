@@ -13,15 +13,17 @@ import (
 	"github.com/authlab/authlab/ui/tui"
 )
 
-// runTUI opens the TUI, prefilled from the send flags and the URL.
-func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
+// runTUI opens the TUI, prefilled from the send flags and the URL, on
+// base when given (an imported curl command, not yet saved), else on the
+// --profile named by the flags.
+func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string, base *profiles.Profile) error {
 	if !env.StdinTTY || !env.StdoutTTY {
-		return inputErr(errors.New("the TUI needs a terminal: run it in one, or use `authlab send [flags] URL` in scripts"))
+		return inputErr(errors.New("the TUI needs a terminal: run it in one, or use `authlab send [flags] URL` in scripts (`authlab import curl` without --open prints the request)"))
 	}
 	var notice []string
 	store, err := env.store()
 	if err != nil {
-		if f.profile != "" {
+		if f.profile != "" && base == nil {
 			return inputErr(err)
 		}
 		store = nil // the TUI works without saved profiles
@@ -30,8 +32,7 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 	if store != nil {
 		firstStart(store)
 	}
-	var base *profiles.Profile
-	if f.profile != "" {
+	if f.profile != "" && base == nil {
 		e, err := store.Load(f.profile)
 		if err != nil {
 			return inputErr(err)
@@ -40,21 +41,6 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		applyProfileOptions(f, changed, base)
 	}
 	return openTUI(ctx, env, f, changed, store, base, rawURL, notice)
-}
-
-// runTUIFrom opens the TUI on a request that is not (yet) a saved profile:
-// an imported curl command. f carries its engine and TLS options.
-func runTUIFrom(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, base *profiles.Profile) error {
-	if !env.StdinTTY || !env.StdoutTTY {
-		return inputErr(errors.New("the TUI needs a terminal: run it in one, or leave out --open to print the request"))
-	}
-	store, err := env.store()
-	var notice []string
-	if err != nil {
-		store = nil
-		notice = append(notice, "profiles are off: "+err.Error())
-	}
-	return openTUI(ctx, env, f, changed, store, base, "", notice)
 }
 
 // openTUI runs the TUI prefilled from base and the flags.
