@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -23,8 +24,9 @@ import (
 // reads (the TUI has no way to export literal secrets; `authlab export
 // --reveal` has).
 type exportView struct {
+	keys    exportKeys
 	open    bool
-	formats []string
+	formats []string // export.Targets(), in tab order
 	cur     int
 	seq     int // of the latest export command; older answers are dropped
 	loading bool
@@ -46,6 +48,12 @@ type exportKeys struct {
 	Copy   key.Binding
 	Scroll key.Binding
 	Close  key.Binding
+}
+
+func newExportView() exportView {
+	x := exportView{keys: defaultExportKeys(), formats: export.Targets()}
+	x.cur = max(0, slices.Index(x.formats, "curl"))
+	return x
 }
 
 func defaultExportKeys() exportKeys {
@@ -94,14 +102,6 @@ func (m Model) toggleExport() (Model, tea.Cmd) {
 		m.exp.open = false
 		return m.layout(), nil
 	}
-	if len(m.exp.formats) == 0 {
-		m.exp.formats = export.Targets()
-		for i, f := range m.exp.formats {
-			if f == "curl" {
-				m.exp.cur = i
-			}
-		}
-	}
 	m.exp.open, m.panel = true, false
 	return m.runExport()
 }
@@ -126,7 +126,7 @@ func (m Model) gotExport(msg exportMsg) (Model, tea.Cmd) {
 
 // exportKey handles a key while the export view is open.
 func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	k := defaultExportKeys()
+	k := m.exp.keys
 	switch {
 	case key.Matches(msg, k.Close):
 		m.exp.open = false

@@ -134,6 +134,7 @@ func New(opts Options) Model {
 		m.browser = m.browser.SetDir(opts.Store.Dir).SetLoading(true)
 	}
 	m.hv = historyView{st: st}
+	m.exp = newExportView()
 	m.profile = opts.Profile
 	m.savedFP = fingerprint(m.ed.draftProfile(m.profile, nil))
 	m.ed, _ = m.ed.setFocus(1) // the URL field
@@ -827,7 +828,7 @@ func (m Model) helpView() string {
 	k := m.keys
 	hk := helpKeys{}
 	if m.exp.open {
-		ek := defaultExportKeys()
+		ek := m.exp.keys
 		hk.short = []key.Binding{ek.Format, ek.Copy, ek.Scroll, ek.Close, k.Quit}
 		return fitWidth(m.help.View(hk), m.width)
 	}
