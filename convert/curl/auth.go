@@ -95,10 +95,8 @@ func (p *parser) credentials(r *request) error {
 	if r.scheme == "sigv4" {
 		for i, h := range r.headers {
 			if strings.EqualFold(h.name, "X-Amz-Security-Token") {
-				v, isVar, mixed := ref(h.value)
-				r.fields["session_token"] = v
+				r.fields["session_token"] = p.secret(r, "session_token", h.name+" header", h.value)
 				r.headers = slices.Delete(r.headers, i, i+1)
-				p.secretNote(r, "session_token", h.name+" header", h.value, v, isVar, mixed)
 				break
 			}
 		}
@@ -124,15 +122,34 @@ func credentialHeader(name string) bool {
 	return profiles.CredentialHeader(name) || slices.Contains(apiKeyHeaders, strings.ToLower(name))
 }
 
-// secretNote records what a secret field was typed as: a literal (listed in
-// Literals) or text with variables in it (noted).
-func (p *parser) secretNote(r *request, field, where string, w shell.Word, value string, isVar, mixed bool) {
+// secret returns the value to store for a secret field typed as w (ref)
+// and notes what it was typed as: a literal is listed in Literals (so
+// r.scheme must be set), variables among other text are kept as text.
+func (p *parser) secret(r *request, field, where string, w shell.Word) string {
+	value, isVar, mixed := ref(w)
 	switch {
 	case mixed:
-		p.note("%s: $%s is kept as text: authlab resolves a field that is exactly one variable (env:NAME)", where, strings.Join(w.Vars(), ", $"))
+		p.mixedNote(where, w)
 	case !isVar && value != "" && value != profiles.Prompt:
 		p.literal(r, field, where, value)
 	}
+	return value
+}
+
+// plain returns the value to store for a field that is not a secret typed
+// as w (ref), and notes the variables kept as text in it.
+func (p *parser) plain(where string, w shell.Word) (value string, isVar bool) {
+	value, isVar, mixed := ref(w)
+	if mixed {
+		p.mixedNote(where, w)
+	}
+	return value, isVar
+}
+
+// mixedNote says that the variables of w, typed among other text, are kept
+// as text.
+func (p *parser) mixedNote(where string, w shell.Word) {
+	p.note("%s: $%s is kept as text: authlab resolves a field that is exactly one variable (env:NAME)", where, strings.Join(w.Vars(), ", $"))
 }
 
 // literal lists a secret typed as a literal, with a variable name to keep
@@ -222,23 +239,18 @@ func (p *parser) userAuth(r *request) {
 		p.note("%s $%s: the user name and password are both in one variable; authlab asks for each (prompt), or set -c username=… -c password=env:…", p.userFrom, name)
 		return
 	}
-	u, uVar, uMixed := ref(user)
+	u, uVar := p.plain(p.userFrom+" user name", user)
 	r.fields["username"] = u
-	if uMixed {
-		p.note("%s: $%s is kept as text in the user name", p.userFrom, strings.Join(user.Vars(), ", $"))
-	}
 	if !hasPass {
 		r.fields["password"] = profiles.Prompt
 		p.note("%s %s has no :PASSWORD: curl asks for it, and so does authlab (prompt)", p.userFrom, clip(typed(w)))
 		return
 	}
-	pw, isVar, mixed := ref(pass)
+	pw := p.secret(r, "password", p.userFrom+" password", pass)
 	r.fields["password"] = pw
-	if pw == "" && !uVar && !uMixed && u != "" {
+	if pw == "" && !uVar && user.IsLiteral() && u != "" {
 		p.literal(r, "username", p.userFrom+" user name (an API key, empty password)", u)
-		return
 	}
-	p.secretNote(r, "password", p.userFrom+" password", pass, pw, isVar, mixed)
 }
 
 // urlAuth maps user:password@ in the URL (removed from it) to Basic.
@@ -258,9 +270,7 @@ func (p *parser) urlAuth(r *request) {
 // bearerAuth maps --oauth2-bearer TOKEN.
 func (p *parser) bearerAuth(r *request) {
 	r.scheme = "bearer"
-	v, isVar, mixed := ref(*p.bearer)
-	r.fields["token"] = v
-	p.secretNote(r, "token", p.bearerFrom, *p.bearer, v, isVar, mixed)
+	r.fields["token"] = p.secret(r, "token", p.bearerFrom, *p.bearer)
 }
 
 // sigv4Auth maps --aws-sigv4 "PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]]"
@@ -309,19 +319,13 @@ func (p *parser) sigv4Auth(r *request) {
 		return
 	}
 	user, pass, hasPass := splitUser(*p.user)
-	ak, _, akMixed := ref(user)
-	r.fields["access_key"] = ak
-	if akMixed {
-		p.note("%s: $%s is kept as text in the access key", p.userFrom, strings.Join(user.Vars(), ", $"))
-	}
+	r.fields["access_key"], _ = p.plain(p.userFrom+" access key", user)
 	if !hasPass {
 		r.fields["secret_key"] = profiles.Prompt
 		p.note("%s has no :SECRET_KEY: authlab asks for it (prompt)", p.userFrom)
 		return
 	}
-	sk, isVar, mixed := ref(pass)
-	r.fields["secret_key"] = sk
-	p.secretNote(r, "secret_key", p.userFrom+" secret key", pass, sk, isVar, mixed)
+	r.fields["secret_key"] = p.secret(r, "secret_key", p.userFrom+" secret key", pass)
 }
 
 // authorization maps a -H Authorization header to a scheme: Basic (decoded),
@@ -362,10 +366,8 @@ func (p *parser) authorization(r *request, h header) bool {
 		}
 		return true
 	case "bearer":
-		val, isVar, mixed := ref(rest)
 		r.scheme = "bearer"
-		r.fields["token"] = val
-		p.secretNote(r, "token", where, rest, val, isVar, mixed)
+		r.fields["token"] = p.secret(r, "token", where, rest)
 		return true
 	case "oauth":
 		return p.oauth1Header(r, rest)
@@ -590,13 +592,12 @@ func (p *parser) apiKeyHeader(r *request) {
 	}
 	h := r.headers[at]
 	r.headers = slices.Delete(r.headers, at, at+1)
-	v, isVar, mixed := ref(h.value)
 	if name, _ := h.value.OnlyVar(); !slices.Contains(apiKeyHeaders, strings.ToLower(h.name)) {
 		p.note("%s: $%s: the %s header became the apikey scheme, so that authlab reads it from the environment at each send (a header cannot hold a reference)", h.from, name, h.name)
 	}
 	r.scheme = "apikey"
-	r.fields["name"], r.fields["value"], r.fields["in"] = h.name, v, "header"
-	p.secretNote(r, "value", h.name+" header", h.value, v, isVar, mixed)
+	r.fields["name"], r.fields["in"] = h.name, "header"
+	r.fields["value"] = p.secret(r, "value", h.name+" header", h.value)
 }
 
 // contentHeader reports whether a header describes the message or the

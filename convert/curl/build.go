@@ -430,14 +430,7 @@ func (p *parser) tlsOptions(r *request) {
 		pw, from = p.keyPass, p.passFrom
 	}
 	if pw != nil {
-		v, isVar, mixed := ref(*pw)
-		t.KeyPassword = v
-		switch {
-		case mixed:
-			p.note("%s: $%s is kept as text in the key password", from, strings.Join(pw.Vars(), ", $"))
-		case !isVar && v != "":
-			p.literal(r, "tls.key_password", from, v)
-		}
+		t.KeyPassword = p.secret(r, "tls.key_password", from, *pw)
 	}
 	if t.Cert != "" && t.Key == "" {
 		p.note("%s without --key: curl reads the key from the certificate file; authlab needs --key (the same file if it holds both)", p.certFrom)
