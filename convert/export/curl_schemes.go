@@ -102,8 +102,9 @@ func userPass(p *Plan, user, pass string) string {
 }
 
 // sigv4SortedURL returns rawURL with its query in the canonical order of
-// AWS Signature Version 4 (each name and value URI-encoded, pairs sorted by
-// name and then value), and whether that changed it.
+// AWS Signature Version 4 (each name and value URI-encoded by
+// authn.PercentEncode, pairs sorted by name and then value), and whether
+// that changed it.
 func sigv4SortedURL(rawURL string) (string, bool) {
 	base, frag, hasFrag := strings.Cut(rawURL, "#")
 	path, query, ok := strings.Cut(base, "?")
@@ -123,7 +124,7 @@ func sigv4SortedURL(rawURL string) (string, bool) {
 		if d, err := url.QueryUnescape(v); err == nil {
 			v = d
 		}
-		ps = append(ps, pair{awsURIEncode(k), awsURIEncode(v)})
+		ps = append(ps, pair{authn.PercentEncode(k), authn.PercentEncode(v)})
 	}
 	slices.SortFunc(ps, func(a, b pair) int {
 		if c := strings.Compare(a.k, b.k); c != 0 {
@@ -140,25 +141,6 @@ func sigv4SortedURL(rawURL string) (string, bool) {
 		out += "#" + frag
 	}
 	return out, out != rawURL
-}
-
-// awsURIEncode percent-encodes every byte but the unreserved characters
-// (RFC 3986 §2.3), upper-case hex, as SigV4's UriEncode does.
-func awsURIEncode(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~':
-			b.WriteByte(c)
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-	}
-	return b.String()
 }
 
 // tokenSed takes access_token out of a token endpoint's JSON answer (RFC
