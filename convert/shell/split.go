@@ -431,8 +431,8 @@ func (s *splitter) dollar(quoted bool) error {
 		s.i++ // $"…" is a translatable string: without a catalog, "…"
 		return s.double()
 	case next == '{':
-		end, err := s.matching(s.i+2, '{', '}')
-		if err != nil {
+		end, ok := s.matching(s.i+2, '{', '}')
+		if !ok {
 			return fmt.Errorf("unterminated ${ starting at %s: close it with }", s.where(start))
 		}
 		typed := s.src[start : end+1]
@@ -455,8 +455,8 @@ func (s *splitter) dollar(quoted bool) error {
 		s.note("%q at %s is kept as text: it is not expanded", typed, s.where(start))
 		return nil
 	case next == '(':
-		end, err := s.matching(s.i+2, '(', ')')
-		if err != nil {
+		end, ok := s.matching(s.i+2, '(', ')')
+		if !ok {
 			return fmt.Errorf("unterminated $( starting at %s: close it with )", s.where(start))
 		}
 		typed := s.src[start : end+1]
@@ -472,7 +472,7 @@ func (s *splitter) dollar(quoted bool) error {
 		s.variable(s.src[start:j], s.src[s.i+1:j])
 		s.i = j
 		return nil
-	case '0' <= next && next <= '9' || strings.IndexByte("@*#?$!-", next) >= 0 && next != 0:
+	case '0' <= next && next <= '9' || strings.IndexByte("@*#?$!-", next) >= 0:
 		s.variable(s.src[start:start+2], string(next))
 		s.i += 2
 		return nil
@@ -508,8 +508,9 @@ func splitName(inner string) (name, rest string) {
 }
 
 // matching returns the offset of the close byte that ends a construct
-// opened just before from, skipping nested pairs, quotes and escapes.
-func (s *splitter) matching(from int, open, close byte) (int, error) {
+// opened just before from, skipping nested pairs, quotes and escapes; ok is
+// false when the input ends first.
+func (s *splitter) matching(from int, open, close byte) (end int, ok bool) {
 	depth := 0
 	for j := from; j < len(s.src); j++ {
 		switch c := s.src[j]; c {
@@ -518,7 +519,7 @@ func (s *splitter) matching(from int, open, close byte) (int, error) {
 		case '\'':
 			k := strings.IndexByte(s.src[j+1:], '\'')
 			if k < 0 {
-				return 0, fmt.Errorf("unterminated")
+				return 0, false
 			}
 			j += k + 1
 		case '"':
@@ -531,12 +532,12 @@ func (s *splitter) matching(from int, open, close byte) (int, error) {
 			depth++
 		case close:
 			if depth == 0 {
-				return j, nil
+				return j, true
 			}
 			depth--
 		}
 	}
-	return 0, fmt.Errorf("unterminated")
+	return 0, false
 }
 
 // backtick reads `…` (old-style command substitution, §2.6.3) as literal
@@ -615,9 +616,15 @@ func (s *splitter) ansiC() error {
 			}
 			put(byte(v))
 		case 'x', 'u', 'U':
-			max := map[byte]int{'x': 2, 'u': 4, 'U': 8}[e]
+			digits := 2 // \xHH
+			switch e {
+			case 'u':
+				digits = 4
+			case 'U':
+				digits = 8
+			}
 			v, k := 0, 0
-			for ; k < max && j < len(s.src) && hexVal(s.src[j]) >= 0; k++ {
+			for ; k < digits && j < len(s.src) && hexVal(s.src[j]) >= 0; k++ {
 				v = v*16 + hexVal(s.src[j])
 				j++
 			}
