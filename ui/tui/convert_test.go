@@ -125,7 +125,7 @@ func TestTypedCurlImportsOnSend(t *testing.T) {
 // ←/→ through the formats, the secret never on screen or in the clipboard
 // text, enter copies with OSC 52, esc closes.
 func TestExportView(t *testing.T) {
-	p := Prefill{Method: "GET", URL: "https://api.github.com/user", Header: http.Header{"Accept": {"application/json"}},
+	p := Prefill{Method: "GET", URL: "https://api.github.com/user", Headers: []profiles.Header{{Name: "Accept", Value: "application/json"}},
 		Scheme: "basic", Fields: map[string]string{"username": "octocat", "password": "hunter2-literal"}}
 	m, _ := step(t, newModel(t, p, nil, true), size(100, 30))
 	m, cmd := step(t, m, ctrlKey('y'))

@@ -2,9 +2,7 @@ package tui
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/textarea"
@@ -25,12 +23,9 @@ var methods = [...]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTI
 // Field values may be secret references (env:NAME, file:PATH); they are
 // resolved when the request is sent, inside the send command.
 type Prefill struct {
-	Method string
-	URL    string
-	Header http.Header
-	// Headers, when set, are the headers in order (a profile's, an imported
-	// command's) and Header is not read.
-	Headers []profiles.Header
+	Method  string
+	URL     string
+	Headers []profiles.Header // in order: a profile's, an imported command's
 	Body    string
 	Scheme  string
 	Fields  map[string]string
@@ -111,14 +106,6 @@ func newEditor(st theme.Styles, p Prefill, present bool) editor {
 	}
 	for _, h := range p.Headers {
 		e.headers = append(e.headers, e.newHeaderRow(h.Name, h.Value))
-	}
-	if len(p.Headers) == 0 {
-		names := slices.Sorted(maps.Keys(p.Header)) // a map has no order: show a stable one
-		for _, name := range names {
-			for _, v := range p.Header[name] {
-				e.headers = append(e.headers, e.newHeaderRow(name, v))
-			}
-		}
 	}
 	if len(e.headers) == 0 {
 		e.headers = append(e.headers, e.newHeaderRow("", ""))

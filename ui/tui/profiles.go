@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -74,17 +73,13 @@ func appendHistory(h profiles.History, r profiles.Record) tea.Cmd {
 
 // prefillFrom turns a saved profile into the editor's starting values.
 func prefillFrom(p *profiles.Profile) Prefill {
-	pf := Prefill{Method: p.Method, URL: p.URL, Header: http.Header{}, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
+	pf := Prefill{Method: p.Method, URL: p.URL, Headers: p.Headers, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
 	if t := p.TLS; t.Insecure || t.CACert != "" || t.Cert != "" || t.Key != "" || t.KeyPassword != "" {
 		// the profile's TLS options travel with its requests (and -k
 		// shows the banner)
 		// key_password stays a reference here; the send command resolves it.
 		pf.TLS = &authn.TLSOptions{Insecure: t.Insecure, CACert: t.CACert, Cert: t.Cert, Key: t.Key, KeyPassword: t.KeyPassword}
 	}
-	for _, h := range p.Headers {
-		pf.Header.Add(h.Name, h.Value)
-	}
-	pf.Headers = p.Headers // in the file's order
 	return pf
 }
 

@@ -93,7 +93,7 @@ func isQuit(cmd tea.Cmd) bool {
 }
 
 func TestSendRefusesBadInput(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{URL: "not a url", Scheme: "basic", Header: http.Header{}}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, Prefill{URL: "not a url", Scheme: "basic"}, nil, false), size(80, 24))
 	m, _ = step(t, m, keyMsg("tab"), keyMsg("tab")) // header name
 	m, _ = step(t, m, typeText("Bad Name")...)
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
