@@ -18,26 +18,13 @@
 # the same server the tests use). /usr/bin/time comes from Debian's `time`
 # package: the script installs it with apt-get when it is missing.
 # Usage: bench/hostile-rss.sh [MAX-BODY...]   (default: 1MiB 10MiB)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export GOTOOLCHAIN=local
+source "$(dirname "$0")/lib/common.sh"
 caps=("$@")
 [ ${#caps[@]} -gt 0 ] || caps=(1MiB 10MiB)
-
-if [ ! -x /usr/bin/time ]; then
-  echo "installing /usr/bin/time (Debian package: time)" >&2
-  apt-get update -qq && apt-get install -y -qq time >/dev/null
-fi
-
-work=$(mktemp -d)
-server_pid=
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-go build -trimpath -o "$work/authlab" .
-go build -trimpath -o "$work/hostile" ./bench/hostile
-"$work/hostile" -addr 127.0.0.1:0 >"$work/url" &
-server_pid=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.05; done
-base=$(head -1 "$work/url")
+need /usr/bin/time time
+build
+start_server ./bench/hostile
+base=$url
 
 bytes_of() { # 10MiB → bytes
   local v=$1

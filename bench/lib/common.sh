@@ -1,6 +1,6 @@
 # Sourced by the bench/ scripts: strict mode, a work folder removed on exit,
-# packages installed when missing, authlab and bench/benchsrv built, the
-# server started on loopback ($url is its base URL).
+# packages installed when missing, authlab built ($work/authlab), a loopback
+# server built and started ($url is its base URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
@@ -25,11 +25,16 @@ py=/usr/bin/python3
 
 build() {
   go build -trimpath -ldflags='-s -w' -o "$work/authlab" .
-  go build -trimpath -o "$work/benchsrv" ./bench/benchsrv
 }
 
+# start_server [PACKAGE]: builds the server (default ./bench/benchsrv; also
+# ./bench/hostile), which prints its base URL on its first line, and starts
+# it on a free loopback port.
 start_server() {
-  "$work/benchsrv" -addr 127.0.0.1:0 >"$work/url" &
+  local pkg=${1:-./bench/benchsrv} bin
+  bin=$work/$(basename "$pkg")
+  go build -trimpath -o "$bin" "$pkg"
+  "$bin" -addr 127.0.0.1:0 >"$work/url" &
   server_pid=$!
   for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.05; done
   url=$(head -1 "$work/url")

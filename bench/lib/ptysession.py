@@ -41,13 +41,15 @@ class Session:
         return b
 
     def wait_for(self, marker, timeout=10.0):
-        """Waits until marker appears in the output since the last call;
-        returns seconds since exec, or raises TimeoutError."""
+        """Waits until marker (or every marker of a tuple) appears in the
+        output since the last call; returns seconds since exec, or raises
+        TimeoutError."""
+        markers = marker if isinstance(marker, tuple) else (marker,)
         deadline = time.perf_counter() + timeout
         start = len(self.buf)
         while time.perf_counter() < deadline:
             self.read(0.05)
-            if marker in self.buf[max(0, start - len(marker)):]:
+            if all(m in self.buf[max(0, start - len(m)):] for m in markers):
                 t = time.perf_counter() - self.t_exec
                 self.buf = b""
                 return t
