@@ -277,6 +277,13 @@ func presign(p *Plan, tool string) (*signedRequest, error) {
 			out.Headers = append(out.Headers, Header{Name: name, Value: signedValue(v, secretVars)})
 		}
 	}
+	literals := []string{out.URL, out.Body}
+	for _, h := range out.Headers {
+		literals = append(literals, h.Value.Lit)
+	}
+	if err := heldSecret(p, tool, literals...); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

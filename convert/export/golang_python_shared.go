@@ -240,7 +240,25 @@ func presignPieces(p *Plan, u *usedVars, target, why string) (*signedPieces, err
 			return nil, err
 		}
 	}
+	literals := []string{r.url}
+	for _, h := range r.headers {
+		literals = append(literals, lits(h.pieces)...)
+	}
+	if err := heldSecret(p, target, append(literals, lits(r.body)...)...); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// lits are the literal pieces of pieces.
+func lits(pieces []Value) []string {
+	var out []string
+	for _, v := range pieces {
+		if !v.IsVar() {
+			out = append(out, v.Lit)
+		}
+	}
+	return out
 }
 
 // signedHeaders lists a signed request's headers in a stable order.
