@@ -1,9 +1,6 @@
 package export
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -75,19 +72,6 @@ func word(parts ...Value) string {
 		}
 	}
 	return shell.QuoteVar(alt...)
-}
-
-// joinLit concatenates the literal parts of parts; ok is false when one of
-// them is a variable.
-func joinLit(parts ...Value) (s string, ok bool) {
-	var b strings.Builder
-	for _, p := range parts {
-		if p.IsVar() {
-			return "", false
-		}
-		b.WriteString(p.Lit)
-	}
-	return b.String(), true
 }
 
 // command is one shell command being written: groups of words, one group
@@ -182,35 +166,14 @@ func signedNote(tool string, p *Plan, s *Signed) string {
 	switch p.Scheme.Name {
 	case "jwt":
 		until := "its exp claim"
-		if exp, ok := jwtExpiry(s.Header.Get("Authorization")); ok {
-			until = "its exp claim, " + exp.UTC().Format(time.RFC3339)
+		if d, err := authn.DecodeJWT(strings.TrimPrefix(s.Header.Get("Authorization"), "Bearer "), "", s.At); err == nil && !d.ExpiresAt.IsZero() {
+			until = "its exp claim, " + d.ExpiresAt.UTC().Format(time.RFC3339)
 		}
 		return fmt.Sprintf("%s cannot sign a JWT: authlab signed this one at %s; it is valid until %s and anyone who sees it can use it until then", tool, at, until)
 	case "sigv4":
 		return fmt.Sprintf("%s cannot sign AWS SigV4: authlab signed this request at %s; it is valid only for that time (AWS allows 15 minutes) and replayable until then", tool, at)
 	}
 	return fmt.Sprintf("%s cannot sign %s (%s): authlab signed this request at %s; it is valid only for this timestamp and nonce, and replayable until then", tool, p.Scheme.Title, p.Scheme.Spec, at)
-}
-
-// jwtExpiry reads the exp claim of a "Bearer JWT" header value, without
-// checking anything (RFC 7519 §4.1.4).
-func jwtExpiry(authz string) (time.Time, bool) {
-	tok := strings.TrimPrefix(authz, "Bearer ")
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
-		return time.Time{}, false
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return time.Time{}, false
-	}
-	var claims struct {
-		Exp *float64 `json:"exp"`
-	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(*claims.Exp), 0), true
 }
 
 // signedRequest is a pre-signed request as a shell target writes it: the
@@ -308,9 +271,6 @@ func added(s *Signed, name string) bool {
 func flowUnsupported(tool, what string) error {
 	return &unsupportedError{what: fmt.Sprintf("%s cannot %s", tool, what)}
 }
-
-// isUnsupported reports whether err says the target cannot express it.
-func isUnsupported(err error) bool { return errors.Is(err, ErrUnsupported) }
 
 // withQueryParam returns rawURL with parameter name (an existing one of the
 // same name removed) appended as the last parameter, its value as parts:
