@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/curl"
 	"github.com/authlab/authlab/convert/export"
 	"github.com/authlab/authlab/profiles"
@@ -143,14 +144,14 @@ func FuzzCurlRoundTrip(f *testing.F) {
 // control characters, fields the scheme accepts (its rules, such as a
 // Basic user name without a colon).
 func sendable(p profiles.Profile) bool {
-	if !token(p.Method) || strings.ContainsAny(p.URL, " \t\r\n\x00#") || !utf8.ValidString(p.URL+p.Body) {
+	if !authn.IsToken(p.Method) || strings.ContainsAny(p.URL, " \t\r\n\x00#") || !utf8.ValidString(p.URL+p.Body) {
 		return false
 	}
 	if _, err := url.ParseRequestURI(p.URL); err != nil {
 		return false
 	}
 	for _, h := range p.Headers {
-		if !token(h.Name) || strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) || !utf8.ValidString(h.Value) {
+		if !authn.IsToken(h.Name) || !authn.ValidFieldValue(h.Value) || !utf8.ValidString(h.Value) {
 			return false
 		}
 		if h.Value != strings.TrimSpace(h.Value) { // surrounding space is not part of a field value (RFC 9110 §5.5)
@@ -162,20 +163,7 @@ func sendable(p profiles.Profile) bool {
 		u := p.Fields["username"]
 		return u != "" && !strings.Contains(u, ":") && !profiles.IsRef(u) && utf8.ValidString(u)
 	case "apikey":
-		return token(p.Fields["name"])
-	}
-	return true
-}
-
-func token(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
+		return authn.IsToken(p.Fields["name"])
 	}
 	return true
 }

@@ -455,7 +455,7 @@ func seconds(s string) (time.Duration, error) {
 // scheme.
 func (p *parser) validate(r *request) error {
 	prof := &p.im.Profile
-	if !isToken(prof.Method) {
+	if !authn.IsToken(prof.Method) {
 		return fmt.Errorf("%q is not an HTTP method: check -X", clip(prof.Method))
 	}
 	if _, err := authn.ParseURL(prof.URL); err != nil {
@@ -474,10 +474,10 @@ func (p *parser) validate(r *request) error {
 		p.note("the URL holds $%s, kept as text: authlab does not expand shell variables in a URL; put in the value", strings.Join(left, ", $"))
 	}
 	for _, h := range prof.Headers {
-		if !isToken(h.Name) {
+		if !authn.IsToken(h.Name) {
 			return fmt.Errorf("-H %q: %q is not a valid header name: write headers as 'Name: value'", clip(h.Name+": "+h.Value), clip(h.Name))
 		}
-		if strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+		if !authn.ValidFieldValue(h.Value) {
 			return fmt.Errorf("header %s has a line break or control character in its value: remove it", h.Name)
 		}
 	}
@@ -489,19 +489,4 @@ func (p *parser) validate(r *request) error {
 		return fmt.Errorf("the credentials do not fit scheme %s: %s", prof.Scheme, oneLine(err.Error()))
 	}
 	return nil
-}
-
-// isToken reports whether s is an RFC 9110 §5.6.2 token (a method or a
-// field name).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(isAlpha(c) || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }

@@ -43,7 +43,7 @@ func FuzzParseCommand(f *testing.F) {
 			t.Fatalf("ParseCommand(%q): URL %q does not parse: %v", line, p.URL, err)
 		}
 		for _, h := range p.Headers {
-			if !isToken(h.Name) {
+			if !authn.IsToken(h.Name) {
 				t.Fatalf("ParseCommand(%q): header name %q", line, h.Name)
 			}
 		}
