@@ -14,6 +14,7 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/curl"
 	"github.com/authlab/authlab/convert/export"
+	"github.com/authlab/authlab/convert/shell"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -122,7 +123,7 @@ func FuzzCurlRoundTrip(f *testing.F) {
 		default:
 			return
 		}
-		if !sendable(p) || scheme != "none" && !envWord(envName) {
+		if !sendable(p) || scheme != "none" && !shell.IsName(envName) {
 			return
 		}
 		s, err := export.Export(p, "curl", export.Options{})
@@ -164,19 +165,6 @@ func sendable(p profiles.Profile) bool {
 		return u != "" && !strings.Contains(u, ":") && !profiles.IsRef(u) && utf8.ValidString(u)
 	case "apikey":
 		return authn.IsToken(p.Fields["name"])
-	}
-	return true
-}
-
-// envWord reports whether s can name an environment variable.
-func envWord(s string) bool {
-	if s == "" || '0' <= s[0] && s[0] <= '9' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return false
-		}
 	}
 	return true
 }

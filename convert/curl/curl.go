@@ -119,18 +119,8 @@ func ParseCommand(line string, opt Options) (*Import, error) {
 // (§2.9.1), which bash reads as an environment entry, not as the command.
 func isAssignment(w string) bool {
 	name, _, ok := strings.Cut(w, "=")
-	if !ok || name == "" || !(name[0] == '_' || isAlpha(name[0])) {
-		return false
-	}
-	for i := 1; i < len(name); i++ {
-		if c := name[i]; !(c == '_' || isAlpha(c) || '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
+	return ok && shell.IsName(name)
 }
-
-func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // ParseArgs reads curl's arguments, already split into words (without
 // "curl" itself). shell.Lits turns a []string into words.
@@ -425,7 +415,7 @@ func ref(w shell.Word) (value string, isVar, mixed bool) {
 	return w.Text, false, !w.IsLiteral()
 }
 
-func isEnvName(s string) bool { return isAssignment(s + "=") }
+func isEnvName(s string) bool { return shell.IsName(s) }
 
 // handle applies an option that takes no argument; stop reports --next.
 func (p *parser) handle(o option, name string, on bool) (stop bool) {

@@ -419,6 +419,21 @@ func isNameStart(c byte) bool {
 
 func isNameByte(c byte) bool { return isNameStart(c) || '0' <= c && c <= '9' }
 
+// IsName reports whether s is a shell variable name (POSIX.1-2017 §3.235:
+// letters, digits and underscores, not starting with a digit): what $NAME
+// and an assignment NAME=value may use.
+func IsName(s string) bool {
+	if s == "" || !isNameStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isNameByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // dollar reads what starts with $ at s.i (§2.6.2–2.6.3): a variable, ${…},
 // $(…), or, outside double quotes, $'…' and $"…".
 func (s *splitter) dollar(quoted bool) error {

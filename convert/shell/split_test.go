@@ -251,3 +251,11 @@ func TestSplitQuoteRoundTrip(t *testing.T) {
 		t.Errorf("Lit does not build a literal word")
 	}
 }
+
+func TestIsName(t *testing.T) {
+	for s, want := range map[string]bool{"GITHUB_TOKEN": true, "_x1": true, "a": true, "": false, "1A": false, "A-B": false, "ü": false, "A B": false} {
+		if got := IsName(s); got != want {
+			t.Errorf("IsName(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
