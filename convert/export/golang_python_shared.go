@@ -24,7 +24,7 @@ import (
 )
 
 // usedVars records the environment variables a text reads, so that its
-// comment, its need(...) call and Snippet.Vars list exactly those: a Plan
+// comment and its need(...) call list exactly those: a Plan
 // holds a variable for every secret field, also those the chosen variant of
 // a scheme does not read (an OAuth 1.0a private key with HMAC-SHA1, the
 // fields a signed-ahead request bakes in).
@@ -40,17 +40,16 @@ func (u *usedVars) use(v Value) Value {
 	return v
 }
 
-// keep narrows the plan's variables to those the text reads, in the plan's
-// order, and returns them. Export copies the plan's list into the Snippet
-// after render, so this is how a target says which ones it reads.
+// keep returns the plan's variables the text reads, in the plan's order:
+// those its comment and its need(...) call list. (Export narrows
+// Snippet.Vars to the variables a text reads by itself.)
 func (u *usedVars) keep(p *Plan) []Var {
-	out := p.vars[:0:0]
-	for _, v := range p.vars {
+	var out []Var
+	for _, v := range p.Vars() {
 		if slices.Contains(u.names, v.Name) {
 			out = append(out, v)
 		}
 	}
-	p.vars = out
 	return out
 }
 
