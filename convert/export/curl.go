@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -22,80 +21,13 @@ func init() { register(curlTarget{}) }
 
 func (curlTarget) name() string { return "curl" }
 
-// curlReq is the curl command being built. A scheme's entry fills in the
-// credential options and may change the URL and headers.
-type curlReq struct {
-	p     *Plan
-	notes []string // comment lines above the command
-	// pre is written before the command (OAuth 2.0's token request).
-	pre string
-	// auth are the credential options, one group per line.
-	auth    [][]string
-	method  string
-	url     []Value
-	headers []Header
-	body    string
-	// signed: the request was signed by authlab (Presign); its
-	// Content-Type is part of what was signed.
-	signed bool
-}
-
-// warn adds a comment above the command and the same line as a warning.
-func (r *curlReq) warn(format string, args ...any) {
-	s := fmt.Sprintf(format, args...)
-	r.notes = append(r.notes, s)
-	r.p.Warn("%s", s)
-}
-
 func (curlTarget) render(p *Plan) (Snippet, error) {
-	r := &curlReq{p: p, method: p.Method, url: []Value{lit(p.URL)}, headers: p.Headers, body: p.Body}
-	var err error
-	if fn, ok := curlSchemes[p.Scheme.Name]; ok {
-		err = fn(r)
-	} else {
-		err = r.presigned()
-	}
-	if err != nil {
-		return Snippet{}, err
-	}
-	cmd, err := r.command()
-	if err != nil {
-		return Snippet{}, err
-	}
-	var b strings.Builder
-	for _, n := range r.notes {
-		b.WriteString(comment(n))
-	}
-	b.WriteString(r.pre)
-	b.WriteString(cmd)
-	b.WriteString("\n")
-	return Snippet{Text: header(p, "curl", b.String()) + b.String()}, nil
+	return renderShell(p, "curl", curlSchemes, curlCommand)
 }
 
-// presigned writes the request as authlab signs it now, for a scheme curl
-// cannot compute (OAuth 1.0a, a JWT built from claims). A scheme that needs
-// exchanges of its own cannot be signed ahead.
-func (r *curlReq) presigned() error {
-	s, err := authn.Lookup(r.p.Scheme.Name)
-	if err != nil {
-		return err
-	}
-	if _, ok := s.(authn.Flow); ok {
-		return flowUnsupported("curl", "run the exchanges of "+r.p.Scheme.Title)
-	}
-	sr, err := presign(r.p, "curl")
-	if err != nil {
-		return err
-	}
-	r.warn("%s", sr.Note)
-	r.method, r.url, r.body, r.signed = sr.Method, []Value{lit(sr.URL)}, sr.Body, true
-	r.headers = sr.Headers
-	return nil
-}
-
-// command writes the curl command: method, credentials, headers, body,
+// curlCommand writes the curl command: method, credentials, headers, body,
 // TLS, redirects, timeout, URL.
-func (r *curlReq) command() (string, error) {
+func curlCommand(r *shellReq) (string, error) {
 	p := r.p
 	var groups [][]string
 	if m := curlMethod(r.method, r.body); m != nil {

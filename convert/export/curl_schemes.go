@@ -12,18 +12,18 @@ import (
 // curlSchemes writes each scheme's credentials as curl options, one entry
 // per scheme. A scheme without an entry is signed by authlab (Presign):
 // oauth1, since curl cannot sign OAuth 1.0a.
-var curlSchemes = map[string]func(*curlReq) error{
-	"none": func(*curlReq) error { return nil },
+var curlSchemes = map[string]func(*shellReq) error{
+	"none": func(*shellReq) error { return nil },
 
 	// RFC 7617: curl builds the Basic header from -u.
-	"basic": func(r *curlReq) error {
+	"basic": func(r *shellReq) error {
 		r.auth = append(r.auth, []string{"-u", userPass(r.p, "username", "password")})
 		return nil
 	},
 
 	// RFC 7616: curl answers the 401 challenge itself (MD5, SHA-256,
 	// SHA-512-256, -sess, userhash; qop=auth only).
-	"digest": func(r *curlReq) error {
+	"digest": func(r *shellReq) error {
 		p := r.p
 		r.auth = append(r.auth, []string{"--digest", "-u", userPass(p, "username", "password")})
 		if a := p.Lit("algorithm"); a != "" && a != "auto" {
@@ -39,31 +39,16 @@ var curlSchemes = map[string]func(*curlReq) error{
 	},
 
 	// RFC 6750 §2.1.
-	"bearer": func(r *curlReq) error {
+	"bearer": func(r *shellReq) error {
 		r.auth = append(r.auth, []string{"--oauth2-bearer", word(r.p.Field("token"))})
 		return nil
 	},
 
 	// OpenAPI 3 apiKey: a header, or a query parameter appended to the URL.
-	"apikey": func(r *curlReq) error {
-		p := r.p
-		name, value := p.Lit("name"), p.Field("value")
-		if p.Lit("in") == "query" {
-			r.url = withQueryParam(p.URL, name, value)
-			if value.IsVar() {
-				r.notes = append(r.notes, "the key is put into the URL as it is: URL-encode it first unless it is only letters, digits and -._~")
-			}
-			return nil
-		}
-		r.headers = append(slices.Clip(r.headers), Header{Name: name, Value: value})
-		if p.Follow {
-			r.warn("curl -L sends -H headers to every host it is redirected to; authlab drops %s when the origin changes", name)
-		}
-		return nil
-	},
+	"apikey": func(r *shellReq) error { return shellAPIKey(r, "curl -L sends -H headers") },
 
 	// AWS Signature Version 4: curl signs with --aws-sigv4 (7.75+).
-	"sigv4": func(r *curlReq) error {
+	"sigv4": func(r *shellReq) error {
 		p := r.p
 		r.auth = append(r.auth,
 			[]string{"--aws-sigv4", word(lit("aws:amz:"), p.Field("region"), lit(":"), p.Field("service"))},
@@ -83,12 +68,12 @@ var curlSchemes = map[string]func(*curlReq) error{
 
 	// RFC 7519: a given token is sent as it is; one built from claims is
 	// signed by authlab now.
-	"jwt": func(r *curlReq) error {
+	"jwt": func(r *shellReq) error {
 		if tok := r.p.Field("token"); tok != (Value{}) {
 			r.auth = append(r.auth, []string{"--oauth2-bearer", word(tok)})
 			return nil
 		}
-		return r.presigned()
+		return r.presigned("")
 	},
 
 	// RFC 6749: curl cannot run a grant, so the snippet runs the token
@@ -220,9 +205,26 @@ func oauth2Token(p *Plan, tool string) (*oauth2TokenRequest, error) {
 	return t, nil
 }
 
+// script is what the snippet runs before the API call: the token request
+// cmd, whose access_token the shell keeps in t.tokVar, and the test that
+// there is one. basicFlag names the option that sends client_id and
+// client_secret (curl -u, -a).
+func (t *oauth2TokenRequest) script(cmd *command, basicFlag string) string {
+	var b strings.Builder
+	b.WriteString(comment("1. Get an access token (" + t.note + "); GNU sed (Debian's) takes"))
+	b.WriteString(comment("   access_token out of the JSON answer and writes any other answer to stderr"))
+	if t.basic != nil && t.basic[2].IsVar() {
+		b.WriteString(comment("   (" + basicFlag + " sends the secret as it is; RFC 6749 §2.3.1 form-encodes it first: the same unless it holds characters other than letters, digits and -._~)"))
+	}
+	b.WriteString(t.tokVar + "=$(" + cmd.String() + " |\n  " + tokenSed + ")\n")
+	b.WriteString(comment("2. Call the API with it (RFC 6750), if there is one"))
+	b.WriteString(`[ -n "${` + t.tokVar + `}" ] &&` + "\n")
+	return b.String()
+}
+
 // curlOAuth2 writes two commands: the token request, whose access_token
 // the shell keeps in a variable, and the API call with it (RFC 6750).
-func curlOAuth2(r *curlReq) error {
+func curlOAuth2(r *shellReq) error {
 	p := r.p
 	t, err := oauth2Token(p, "curl")
 	if err != nil {
@@ -245,16 +247,7 @@ func curlOAuth2(r *curlReq) error {
 		c.add("-m", seconds(p.Timeout))
 	}
 	c.add(word(p.Field("token_url")))
-	var b strings.Builder
-	b.WriteString(comment("1. Get an access token (" + t.note + "); GNU sed (Debian's) takes"))
-	b.WriteString(comment("   access_token out of the JSON answer and writes any other answer to stderr"))
-	if t.basic != nil && t.basic[2].IsVar() {
-		b.WriteString(comment("   (curl -u sends the secret as it is; RFC 6749 §2.3.1 form-encodes it first: the same unless it holds characters other than letters, digits and -._~)"))
-	}
-	b.WriteString(t.tokVar + "=$(" + c.String() + " |\n  " + tokenSed + ")\n")
-	b.WriteString(comment("2. Call the API with it (RFC 6750), if there is one"))
-	b.WriteString(`[ -n "${` + t.tokVar + `}" ] &&` + "\n")
-	r.pre = b.String()
+	r.pre = t.script(c, "curl -u")
 	r.auth = append(r.auth, []string{"--oauth2-bearer", word(Value{Var: t.tokVar})})
 	return nil
 }

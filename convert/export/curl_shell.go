@@ -19,6 +19,106 @@ import (
 // environment variables, command lines broken with backslash-newline, and
 // the pre-signed request of a scheme the tool cannot compute itself.
 
+// shellReq is the command a shell target is building. A scheme's entry in
+// the target's table fills in the credential options and may change the
+// URL and headers; a scheme without an entry is signed by authlab now.
+type shellReq struct {
+	p     *Plan
+	tool  string   // "curl", "HTTPie", as notes and errors name it
+	notes []string // comment lines above the command
+	// pre is written before the command (OAuth 2.0's token request).
+	pre string
+	// auth are the credential options, one group per line.
+	auth    [][]string
+	method  string
+	url     []Value
+	headers []Header
+	body    string
+	// signed: the request was signed by authlab (Presign); its
+	// Content-Type is part of what was signed.
+	signed bool
+}
+
+// warn adds a comment above the command and the same line as a warning.
+func (r *shellReq) warn(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	r.notes = append(r.notes, s)
+	r.p.Warn("%s", s)
+}
+
+// renderShell writes p for tool: the scheme's entry of schemes (or the
+// request signed ahead), then the notes, what goes before the command, and
+// the command itself, under the comment block of header.
+func renderShell(p *Plan, tool string, schemes map[string]func(*shellReq) error, command func(*shellReq) (string, error)) (Snippet, error) {
+	r := &shellReq{p: p, tool: tool, method: p.Method, url: []Value{lit(p.URL)}, headers: p.Headers, body: p.Body}
+	var err error
+	if fn, ok := schemes[p.Scheme.Name]; ok {
+		err = fn(r)
+	} else {
+		err = r.presigned("")
+	}
+	if err != nil {
+		return Snippet{}, err
+	}
+	cmd, err := command(r)
+	if err != nil {
+		return Snippet{}, err
+	}
+	var b strings.Builder
+	for _, n := range r.notes {
+		b.WriteString(comment(n))
+	}
+	b.WriteString(r.pre)
+	b.WriteString(cmd)
+	b.WriteString("\n")
+	return Snippet{Text: header(p, tool, b.String()) + b.String()}, nil
+}
+
+// presigned writes the request as authlab signs it now, for a scheme the
+// tool cannot compute (OAuth 1.0a, SigV4 in HTTPie, a JWT built from
+// claims); plugin names the plugin that could sign it instead ("" when
+// there is none). A scheme that needs exchanges of its own cannot be
+// signed ahead.
+func (r *shellReq) presigned(plugin string) error {
+	s, err := authn.Lookup(r.p.Scheme.Name)
+	if err != nil {
+		return err
+	}
+	if _, ok := s.(authn.Flow); ok {
+		return flowUnsupported(r.tool, "run the exchanges of "+r.p.Scheme.Title)
+	}
+	sr, err := presign(r.p, r.tool)
+	if err != nil {
+		return err
+	}
+	r.warn("%s", sr.Note)
+	if plugin != "" {
+		r.notes = append(r.notes, "the plugin "+plugin+" signs each request itself (pip install "+plugin+"); this text does not assume it")
+	}
+	r.method, r.url, r.body, r.signed, r.headers = sr.Method, []Value{lit(sr.URL)}, sr.Body, true, sr.Headers
+	return nil
+}
+
+// shellAPIKey is the OpenAPI 3 apiKey entry of both tables: a header, or a
+// query parameter appended to the URL (what apikey's SetQuery does).
+// followSends says how the tool sends the header on redirects.
+func shellAPIKey(r *shellReq, followSends string) error {
+	p := r.p
+	name, value := p.Lit("name"), p.Field("value")
+	if p.Lit("in") == "query" {
+		r.url = withQueryParam(p.URL, name, value)
+		if value.IsVar() {
+			r.notes = append(r.notes, "the key is put into the URL as it is: URL-encode it first unless it is only letters, digits and -._~")
+		}
+		return nil
+	}
+	r.headers = append(slices.Clip(r.headers), Header{Name: name, Value: value})
+	if p.Follow {
+		r.warn("%s to every host it is redirected to; authlab drops %s when the origin changes", followSends, name)
+	}
+	return nil
+}
+
 // lit is a literal part of a shell word.
 func lit(s string) Value { return Value{Lit: s} }
 

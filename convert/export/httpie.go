@@ -21,75 +21,12 @@ func init() { register(httpieTarget{}) }
 
 func (httpieTarget) name() string { return "httpie" }
 
-// httpieReq is the HTTPie command being built.
-type httpieReq struct {
-	p     *Plan
-	notes []string
-	pre   string
-	// auth are the credential options, one group per line.
-	auth    [][]string
-	method  string
-	url     []Value
-	headers []Header
-	body    string
-	signed  bool
-}
-
-func (r *httpieReq) warn(format string, args ...any) {
-	s := fmt.Sprintf(format, args...)
-	r.notes = append(r.notes, s)
-	r.p.Warn("%s", s)
-}
-
 func (httpieTarget) render(p *Plan) (Snippet, error) {
-	r := &httpieReq{p: p, method: p.Method, url: []Value{lit(p.URL)}, headers: p.Headers, body: p.Body}
-	var err error
-	if fn, ok := httpieSchemes[p.Scheme.Name]; ok {
-		err = fn(r)
-	} else {
-		err = r.presigned("")
-	}
-	if err != nil {
-		return Snippet{}, err
-	}
-	cmd, err := r.command()
-	if err != nil {
-		return Snippet{}, err
-	}
-	var b strings.Builder
-	for _, n := range r.notes {
-		b.WriteString(comment(n))
-	}
-	b.WriteString(r.pre)
-	b.WriteString(cmd)
-	b.WriteString("\n")
-	return Snippet{Text: header(p, "HTTPie", b.String()) + b.String()}, nil
+	return renderShell(p, "HTTPie", httpieSchemes, httpieCommand)
 }
 
-// presigned writes the request as authlab signs it now; plugin names the
-// HTTPie plugin that could sign it instead ("" when there is none).
-func (r *httpieReq) presigned(plugin string) error {
-	s, err := authn.Lookup(r.p.Scheme.Name)
-	if err != nil {
-		return err
-	}
-	if _, ok := s.(authn.Flow); ok {
-		return flowUnsupported("HTTPie", "run the exchanges of "+r.p.Scheme.Title)
-	}
-	sr, err := presign(r.p, "HTTPie")
-	if err != nil {
-		return err
-	}
-	r.warn("%s", sr.Note)
-	if plugin != "" {
-		r.notes = append(r.notes, "the plugin "+plugin+" signs each request itself (pip install "+plugin+"); this text does not assume it")
-	}
-	r.method, r.url, r.body, r.signed, r.headers = sr.Method, []Value{lit(sr.URL)}, sr.Body, true, sr.Headers
-	return nil
-}
-
-// command writes the HTTPie command.
-func (r *httpieReq) command() (string, error) {
+// httpieCommand writes the HTTPie command.
+func httpieCommand(r *shellReq) (string, error) {
 	p := r.p
 	c := &command{}
 	c.add("http", "--ignore-stdin")
