@@ -4,7 +4,8 @@
 # times (curl reuses its connection across the URLs of one command line).
 # One send of each is run too, interleaved, so the table also gives the
 # marginal cost of a request on a warm connection: (T100 − T1) / 99. The
-# server counts the connections each tool opened.
+# server counts the connections each tool opened. A last row runs
+# --repeat on one P (GOMAXPROCS=1 in its environment).
 # Installs curl (Debian package) when missing.
 # Usage: bench/repeat.sh [RUNS] [N]   (defaults 30, 100)
 source "$(dirname "$0")/lib/common.sh"
@@ -36,8 +37,11 @@ echo
   "authlab send --repeat $n=$work/authlab send --repeat $n -u user:env:PW $u" \
   "curl ×$n (one process)=curl -s -u user:passwd $urls" \
   "authlab send (one)=$work/authlab send -u user:env:PW $u" \
-  "curl (one)=curl -s -u user:passwd $u"
+  "curl (one)=curl -s -u user:passwd $u" \
+  "authlab send --repeat $n, GOMAXPROCS 1=GOMAXPROCS=1 $work/authlab send --repeat $n -u user:env:PW $u"
 awk -v n="$n" '{m[NR]=$(NF-1)} END {
   a = (m[1] - m[3]) / (n - 1) * 1000; c = (m[2] - m[4]) / (n - 1) * 1000
   printf "\nper request on a warm connection, (T%d − T1)/%d: authlab %.0f µs, curl %.0f µs: %.2f× curl\n", n, n - 1, a, c, a / c
-  printf "whole run of %d: authlab %.2f× curl\n", n, m[1] / m[2] }' "$work/dump"
+  g = (m[5] - m[3]) / (n - 1) * 1000
+  printf "whole run of %d: authlab %.2f× curl\n", n, m[1] / m[2]
+  printf "GOMAXPROCS=1 (one P): per request %.0f µs, %.2f× curl; whole run %.2f× curl\n", g, g / c, m[5] / m[2] }' "$work/dump"

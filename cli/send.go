@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -306,11 +305,10 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		if f.verbose {
 			progress = env.Stderr
 		}
-		// The sends are sequential, and on one P the hand-offs between
-		// this goroutine and the transport's read and write loops stay on
-		// one thread instead of waking an idle one with a futex for each
-		// request: per request 142 → 117 µs on loopback (BENCHMARKS.md).
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		// GOMAXPROCS is left alone: it is the process's (cli.Run may run
+		// concurrently, and the embedded practice server shares it); a
+		// user after the single-P figure of BENCHMARKS.md sets
+		// GOMAXPROCS=1 in the environment.
 		res, xerr, rep = repeatSends(ctx, f.repeat, send, progress)
 	} else {
 		res, xerr = send()

@@ -9,7 +9,8 @@ wait4's rusage, which is what /usr/bin/time -v reports).
 
 COMMAND is run directly (split like a shell would) unless it holds a pipe
 or other shell syntax, then through /bin/sh -c (noted in the table). A
-trailing "> FILE" is handled here, without a shell. stdout goes to
+trailing "> FILE" and leading VAR=VALUE words are handled here, without a
+shell. stdout goes to
 /dev/null otherwise, stderr always. Every command must exit 0. --per N also
 prints the time per item (a command that sends N requests). Standard
 library only.
@@ -18,24 +19,28 @@ import argparse, os, re, shlex, statistics, sys, time
 
 
 def parse(cmd):
-    """→ (argv, stdout path or None, via shell?)"""
+    """→ (argv, stdout path or None, via shell?, extra environment)"""
     out = None
     m = re.match(r"^(.*?)\s*>\s*(\S+)\s*$", cmd)
     rest = cmd
     if m and not re.search(r"[|<>&;`$(){}]", m.group(1)):
         rest, out = m.group(1), m.group(2)
     if re.search(r"[|<>&;`$(){}]", rest):
-        return ["/bin/sh", "-c", cmd], None, True
-    return shlex.split(rest), out, False
+        return ["/bin/sh", "-c", cmd], None, True, {}
+    argv, env = shlex.split(rest), {}
+    while argv and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[0]):
+        k, _, v = argv.pop(0).partition("=")
+        env[k] = v
+    return argv, out, False, env
 
 
-def run(argv, out):
+def run(argv, out, env):
     fd = os.open(out or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     null = os.open(os.devnull, os.O_WRONLY)
     path = argv[0] if "/" in argv[0] else next(
         (os.path.join(d, argv[0]) for d in os.environ.get("PATH", "").split(":") if os.access(os.path.join(d, argv[0]), os.X_OK)), argv[0])
     t0 = time.perf_counter_ns()
-    pid = os.posix_spawn(path, argv, os.environ, file_actions=[
+    pid = os.posix_spawn(path, argv, {**os.environ, **env}, file_actions=[
         (os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
     _, status, ru = os.wait4(pid, 0)
     t = (time.perf_counter_ns() - t0) / 1e6
@@ -72,7 +77,7 @@ def main():
     for r in range(a.w + a.n):
         for j in range(k):
             i = (r + j) % k
-            t, m = run(specs[i][0], specs[i][1])
+            t, m = run(specs[i][0], specs[i][1], specs[i][3])
             if r >= a.w:
                 times[i].append(t)
                 rss[i].append(m)
