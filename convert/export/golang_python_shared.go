@@ -72,6 +72,26 @@ func varLines(vars []Var) []string {
 	return out
 }
 
+// programTitle is the first comment line of a program: the profile, the
+// request and the scheme with its spec ("demo/basic: GET http://… with
+// HTTP Basic (RFC 7617)"), safe for one comment line.
+func programTitle(p *Plan) string {
+	title := commentSafe(p.Method + " " + p.URL)
+	if p.Name != "" {
+		title = commentSafe(p.Name) + ": " + title
+	}
+	how := "without authentication"
+	if p.Scheme.Name != "none" {
+		how = "with " + p.Scheme.Title
+		if strings.HasPrefix(p.Scheme.Spec, p.Scheme.Title) {
+			how = "with " + p.Scheme.Spec
+		} else if p.Scheme.Spec != "" {
+			how += " (" + p.Scheme.Spec + ")"
+		}
+	}
+	return title + " " + how
+}
+
 // commentSafe writes s so it stays on one comment line and shows what it
 // holds: control characters, line and paragraph separators, bidirectional
 // controls and other invisible runes become \x.., \u.... escapes (a newline

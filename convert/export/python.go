@@ -203,20 +203,7 @@ func (s *pyScript) text(p *Plan) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("#!/usr/bin/env python3")
-	title := commentSafe(p.Method + " " + p.URL)
-	if p.Name != "" {
-		title = commentSafe(p.Name) + ": " + title
-	}
-	how := "without authentication"
-	if p.Scheme.Name != "none" {
-		how = "with " + p.Scheme.Title
-		if strings.HasPrefix(p.Scheme.Spec, p.Scheme.Title) {
-			how = "with " + p.Scheme.Spec
-		} else if p.Scheme.Spec != "" {
-			how += " (" + p.Scheme.Spec + ")"
-		}
-	}
-	line("# %s %s, exported by authlab.", title, how)
+	line("# %s, exported by authlab.", programTitle(p))
 	line("# It prints the status and the body, and exits 0 for 2xx, 3/4/5 for 3xx/4xx/5xx.")
 	if len(s.notes) > 0 {
 		line("#")
