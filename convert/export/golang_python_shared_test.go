@@ -44,23 +44,10 @@ var codeSecrets = []string{practice.DemoOAuth2RefreshToken, practice.DemoAWSSess
 
 func assertNoCodeSecret(t *testing.T, what, text string) {
 	t.Helper()
-	assertNoSecret(t, what, text)
-	for _, s := range codeSecrets {
-		if strings.Contains(text, s) {
-			t.Errorf("%s contains the secret %q:\n%s", what, s, text)
-		}
-	}
+	assertNoSecret(t, what, text, codeSecrets...)
 }
 
-func codeResolve(_, v string) (string, error) {
-	if profiles.IsRef(v) {
-		if s, ok := codeRefs[v]; ok {
-			return s, nil
-		}
-		return "", errors.New("test does not know " + v)
-	}
-	return v, nil
-}
+var codeResolve = resolveFrom(codeRefs)
 
 // codeOptions pin the clock and randomness and expand {{practice}} to base.
 func codeOptions(base string) Options {

@@ -1,9 +1,11 @@
 package export
 
 import (
+	"errors"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,13 +31,28 @@ var demoSecrets = []string{
 	"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "demo-refresh-token", "demo-aws-session-token",
 }
 
-// assertNoSecret fails when text contains one of the demo secrets.
-func assertNoSecret(t *testing.T, what, text string) {
+// assertNoSecret fails when text contains one of the demo secrets or of
+// more.
+func assertNoSecret(t *testing.T, what, text string, more ...string) {
 	t.Helper()
-	for _, s := range demoSecrets {
+	for _, s := range append(slices.Clip(demoSecrets), more...) {
 		if strings.Contains(text, s) {
 			t.Errorf("%s contains the secret %q:\n%s", what, s, text)
 		}
+	}
+}
+
+// resolveFrom is an Options.Resolve reading a reference from refs; a
+// literal is itself.
+func resolveFrom(refs map[string]string) func(label, value string) (string, error) {
+	return func(_, v string) (string, error) {
+		if profiles.IsRef(v) {
+			if s, ok := refs[v]; ok {
+				return s, nil
+			}
+			return "", errors.New("test does not know " + v)
+		}
+		return v, nil
 	}
 }
 
