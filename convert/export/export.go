@@ -124,11 +124,12 @@ func Targets() []string {
 // Export writes p as code for the target called format. When the target
 // cannot express the request (ErrUnsupported), the error names the formats
 // that can, found by writing the request for each of them with a stand-in
-// for every secret (nothing is read, nothing is asked).
+// for every secret (nothing is read, nothing is asked): targets say only
+// what they cannot do, so the way out is never stale.
 func Export(p profiles.Profile, format string, opt Options) (Snippet, error) {
 	s, err := exportTo(p, format, opt)
-	if err == nil || !errors.Is(err, ErrUnsupported) || strings.Contains(err.Error(), "--format ") || strings.Contains(err.Error(), "no export") {
-		return s, err // done, another error, or the target named the way out itself
+	if err == nil || !errors.Is(err, ErrUnsupported) {
+		return s, err
 	}
 	probe := opt
 	probe.Reveal = false

@@ -537,7 +537,7 @@ func goOAuth2(g *goProgram, p *Plan) error {
 		grant = "client_credentials"
 	}
 	if grant == "authorization_code" {
-		return &unsupportedError{what: "go: the authorization_code grant needs a browser and a redirect listener; no export target writes it: use authlab send, or export with a refresh_token"}
+		return &unsupportedError{what: "go: the authorization_code grant needs a browser and a redirect listener (a profile with a refresh_token exports)"}
 	}
 	if !slices.Contains([]string{"client_credentials", "password", "refresh_token", "device_code"}, grant) {
 		return authn.Inputf("use client_credentials, refresh_token, device_code, authorization_code or password", "OAuth 2.0 grant %q", grant)

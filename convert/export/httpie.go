@@ -89,7 +89,7 @@ func httpieHeader(h Header) (string, error) {
 			return shell.Quote(h.Name + ";"), nil
 		}
 		if strings.HasPrefix(v.Lit, `\=`) || strings.HasPrefix(v.Lit, `\@`) {
-			return "", &unsupportedError{what: fmt.Sprintf("HTTPie's item syntax cannot send the value of header %s (a backslash before = or @); use --format curl", h.Name)}
+			return "", &unsupportedError{what: fmt.Sprintf("HTTPie's item syntax cannot send the value of header %s (a backslash before = or @)", h.Name)}
 		}
 		v = lit(httpieEscape(v.Lit))
 	}

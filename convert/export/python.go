@@ -185,7 +185,7 @@ func (s *pyScript) tls(p *Plan) error {
 		s.kwarg("verify=os.path.expanduser(%s),", pyStr(p.TLS.CACert))
 	}
 	if p.TLS.KeyPassword != (Value{}) {
-		return &unsupportedError{what: "python: requests cannot read an encrypted client key (tls.key_password); decrypt it (openssl pkey -in KEY -out PLAIN.pem) or use --format curl or httpie"}
+		return &unsupportedError{what: "python: requests cannot read an encrypted client key (tls.key_password); decrypt it (openssl pkey -in KEY -out PLAIN.pem)"}
 	}
 	if p.TLS.Cert != "" {
 		s.importStd("import os")
@@ -483,10 +483,10 @@ func pyBasic(s *pyScript, p *Plan) error {
 func pyDigest(s *pyScript, p *Plan) error {
 	alg, qop := p.Lit("algorithm"), p.Lit("qop")
 	if alg != "" && alg != "auto" && alg != "MD5" && alg != "SHA-256" && alg != "MD5-sess" {
-		return &unsupportedError{what: fmt.Sprintf("python: requests' HTTPDigestAuth cannot answer with algorithm %s (it does MD5, MD5-sess, SHA-256); use --format go or curl", alg)}
+		return &unsupportedError{what: fmt.Sprintf("python: requests' HTTPDigestAuth cannot answer with algorithm %s (it does MD5, MD5-sess, SHA-256)", alg)}
 	}
 	if qop == "auth-int" {
-		return &unsupportedError{what: "python: requests' HTTPDigestAuth cannot do qop=auth-int; use --format go"}
+		return &unsupportedError{what: "python: requests' HTTPDigestAuth cannot do qop=auth-int"}
 	}
 	ignorePinned(p, "python", "cnonce")
 	s.importThird("from requests.auth import HTTPDigestAuth", "")
@@ -573,9 +573,9 @@ func pyOAuth2(s *pyScript, p *Plan) error {
 	switch grant {
 	case "client_credentials", "password", "refresh_token":
 	case "device_code":
-		return &unsupportedError{what: "python: the device_code grant (RFC 8628) is not exported to python; use --format go"}
+		return &unsupportedError{what: "python: the device_code grant (RFC 8628) is not exported to python"}
 	default:
-		return &unsupportedError{what: fmt.Sprintf("python: the %s grant needs a browser and a redirect listener; no export target writes it: use authlab send, or export with a refresh_token", grant)}
+		return &unsupportedError{what: fmt.Sprintf("python: the %s grant needs a browser and a redirect listener (a profile with a refresh_token exports)", grant)}
 	}
 	s.importThird("from requests_oauthlib import OAuth2Session", "requests_oauthlib (Debian: python3-requests-oauthlib)")
 	if isHTTP(p.Lit("token_url")) || isHTTP(p.URL) {
