@@ -142,6 +142,13 @@ func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
 }
 
 func (e *Engine) exchange(parent context.Context, req Request, res *Result) error {
+	timeout, follow := e.opts.Timeout, e.opts.Follow
+	if req.Timeout > 0 {
+		timeout = req.Timeout
+	}
+	if req.Follow != nil {
+		follow = *req.Follow
+	}
 	target, err := ParseURL(req.URL)
 	if err != nil {
 		return err
@@ -190,13 +197,13 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	call.do = func(ctx context.Context, role string, out *Outgoing) (*Response, error) {
 		// Each exchange of a flow gets the whole timeout: a device flow
 		// polls for minutes, bounded by its code's lifetime instead.
-		dctx, cancel := context.WithTimeoutCause(ctx, e.opts.Timeout, ErrTimeout)
+		dctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 		defer cancel()
 		ex, resp, err := e.roundTrip(dctx, client, out)
 		ex.Role = role
 		res.Exchanges = append(res.Exchanges, ex)
 		if err != nil {
-			return resp, e.classify(parent, dctx, err)
+			return resp, e.classify(parent, dctx, err, timeout)
 		}
 		return resp, nil
 	}
@@ -209,7 +216,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 		}
 	}
 
-	ctx, cancel := context.WithTimeoutCause(parent, e.opts.Timeout, ErrTimeout)
+	ctx, cancel := context.WithTimeoutCause(parent, timeout, ErrTimeout)
 	defer cancel()
 
 	origin := originOf(target)
@@ -250,7 +257,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 			ex.Role = call.Role
 			res.Exchanges = append(res.Exchanges, ex)
 			if err != nil {
-				return e.classify(parent, ctx, err)
+				return e.classify(parent, ctx, err, timeout)
 			}
 			resp = r
 			if flow == nil || stripped || retries >= MaxRetries {
@@ -271,7 +278,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 				call.Role = RoleRetry
 			}
 		}
-		if !isRedirect(resp.Status) || !e.opts.Follow {
+		if !isRedirect(resp.Status) || !follow {
 			return nil
 		}
 		loc := resp.Header.Get("Location")
@@ -406,12 +413,12 @@ func ParseURL(raw string) (*url.URL, error) {
 }
 
 // classify turns a transport or context error into the engine's error kinds.
-func (e *Engine) classify(parent, ctx context.Context, err error) error {
+func (e *Engine) classify(parent, ctx context.Context, err error, timeout time.Duration) error {
 	if parent.Err() != nil {
 		return fmt.Errorf("%w: %v", ErrCanceled, context.Cause(parent))
 	}
 	if errors.Is(context.Cause(ctx), ErrTimeout) {
-		return fmt.Errorf("%w after %s", ErrTimeout, e.opts.Timeout)
+		return fmt.Errorf("%w after %s", ErrTimeout, timeout)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -17,6 +17,11 @@ type Request struct {
 	Fields map[string]string // raw field values, references already resolved
 	// TLS holds client certificate and trust options (nil: the engine's own).
 	TLS *TLSOptions
+	// Follow and Timeout, when set, override the engine's Options for this
+	// request: a profile's own redirect and time limits, sent through an
+	// engine that the TUI shares between profiles.
+	Follow  *bool
+	Timeout time.Duration
 	// Notify, when set, receives what a multi-step scheme needs the user to
 	// see while it waits (a device code, a URL to open). It is called from
 	// the exchanging goroutine and must not block.

@@ -225,3 +225,29 @@ func TestImportedLiteralSavedAsRef(t *testing.T) {
 		t.Errorf("after e: editor token %q, dirty %v; want the reference, saved", got, m.dirty)
 	}
 }
+
+// TestImportedFollowIsSent: a pasted -L follows redirects when sent from
+// the TUI, although its engine was started without --follow.
+func TestImportedFollowIsSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/new", http.StatusMovedPermanently)
+			return
+		}
+		w.Write([]byte(`{"moved":true}`))
+	}))
+	defer srv.Close()
+	for _, tt := range []struct {
+		cmd    string
+		status int
+	}{{"curl -L " + srv.URL + "/old", 200}, {"curl " + srv.URL + "/old", 301}} {
+		m, _ := step(t, newModel(t, Prefill{}, nil, false), size(120, 40))
+		m, cmd := step(t, m, tea.PasteMsg{Content: tt.cmd})
+		m, _ = step(t, m, cmd())
+		_, cmd = step(t, m, keyMsg("ctrl+r"))
+		msg := runSend(t, cmd)
+		if msg.err != nil || msg.res.Final().Response.Status != tt.status {
+			t.Errorf("%s: status %d, err %v; want %d", tt.cmd, msg.res.Final().Response.Status, msg.err, tt.status)
+		}
+	}
+}

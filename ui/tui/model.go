@@ -569,6 +569,14 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 		m.status, m.statusSt = "not sent: "+reason, m.st.Error
 		return m.layout(), nil
 	}
+	if b := m.base; b != nil {
+		// the opened profile's (or imported command's) own redirects and
+		// time limit; the engine's come from the command line
+		if b.Follow {
+			req.Follow = &b.Follow
+		}
+		req.Timeout = b.Timeout
+	}
 	ctx, cancel := context.WithCancel(m.opts.Ctx)
 	m.lastReq = req
 	m.seq++
