@@ -16,7 +16,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"flag"
@@ -30,6 +29,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/authlab/authlab/internal/benchdata"
 )
 
 func main() {
@@ -116,25 +117,6 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Document builds a realistic compact JSON document of about n bytes (the
-// shape of ui/pretty's BenchmarkBody20MB): an array of user records with
-// strings, numbers, booleans, nulls, nested objects and arrays, non-ASCII
-// text and some escapes.
-func Document(n int) []byte {
-	var b bytes.Buffer
-	b.Grow(n + 1024)
-	b.WriteString(`{"data":[`)
-	for i := 0; b.Len() < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"id":%d,"uuid":"%08x-4f1c-9a2b-%012x","name":"Zoë Müller %d","email":"user%d@example.com",`+
-			`"active":%t,"score":%d.%02d,"balance":-%de-3,"tags":["admin","beta","日本"],`+
-			`"address":{"street":"%d Main St","city":"東京","zip":"100-0001","geo":{"lat":35.6895,"lng":139.6917}},`+
-			`"bio":"Line one\nLine two \"quoted\" \u00e9 \u001b[0m tab\there","deleted_at":null,"logins":[%d,%d,%d]}`,
-			i, i*7919, i*104729, i, i, i%3 == 0, i%100, i%97, i, i, i, i+1, i+2)
-	}
-	b.WriteString(`],"total":1,"next":null}`)
-	b.WriteByte('\n')
-	return b.Bytes()
-}
+// Document is benchdata.JSON(n) with a final newline, as a server sends
+// it: the same document the go test benchmarks use.
+func Document(n int) []byte { return append(benchdata.JSON(n), '\n') }
