@@ -42,8 +42,13 @@ type Options struct {
 	// Transport replaces the engine's own transport (tests). When nil the
 	// engine builds one with proxies from the environment.
 	Transport http.RoundTripper
-	Now       func() time.Time // clock seam; time.Now when nil
-	Rand      io.Reader        // randomness seam; crypto/rand when nil
+	// Now is the clock seam for what schemes put into requests (a SigV4
+	// X-Amz-Date, an OAuth timestamp, a JWT's iat) and for judging dates in
+	// answers; a test may pin it. Durations (Result.Total, Timing) are
+	// always measured on the monotonic clock of time.Now, never on Now: a
+	// pinned Now would make every exchange last years.
+	Now  func() time.Time // clock seam; time.Now when nil
+	Rand io.Reader        // randomness seam; crypto/rand when nil
 }
 
 // Engine is the exchange engine: the only place in authlab that sends HTTP
@@ -124,7 +129,7 @@ func (e *Engine) Close() {
 // the error is one of *InputError, ErrTimeout, ErrCanceled,
 // ErrTooManyRedirects (all wrapped) or a transport error.
 func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
-	start := e.opts.Now()
+	start := time.Now() // monotonic: Options.Now is for what is signed, not for durations
 	res := &Result{}
 	err := e.exchange(ctx, req, res)
 	res.Total = time.Since(start)

@@ -35,7 +35,7 @@ type Result struct {
 	Exchanges []Exchange // every HTTP exchange made, in order (redirect hops, retries)
 	Trace     Trace
 	Hints     []Hint
-	Total     time.Duration // wall time of the whole call
+	Total     time.Duration // wall time of the whole call, on the monotonic clock (not Options.Now)
 	Err       error         // the error that ended the call, if any (also returned)
 }
 
