@@ -227,6 +227,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	origin := originOf(target)
 	stripped := false // once credentials are dropped they never come back
 	var dropped []Credential
+	hopClient := client // the client without the client certificate once stripped
 	cur := hop{method: method, url: target, header: req.Header, body: req.Body}
 
 	for n := 0; ; n++ {
@@ -244,6 +245,10 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 			}
 			if stripped {
 				stripCredentials(out, dropped)
+				// A custom Host header names the first server: sent to
+				// another it would ask for a site the user never named
+				// (curl and net/http drop it too).
+				out.Header.Del("Host")
 			} else {
 				tr := &res.Trace
 				if n > 0 {
@@ -258,7 +263,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 						Plain("URL", maskQuery(out.URL, out.Added)))
 				}
 			}
-			ex, r, err := e.roundTrip(ctx, client, out)
+			ex, r, err := e.roundTrip(ctx, hopClient, out)
 			ex.Role = call.Role
 			res.Exchanges = append(res.Exchanges, ex)
 			if err != nil {
@@ -304,9 +309,22 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 			for _, c := range out.Added {
 				names = append(names, string(c.Where)+" "+c.Name)
 			}
+			names = append(names, "Authorization", "Proxy-Authorization", "Cookie")
+			note := "The redirect leaves the origin the credentials were meant for (scheme, host or port changed), so they are not sent, now or on any later hop."
+			if h := cur.header.Get("Host"); h != "" {
+				names = append(names, "custom Host header ("+h+")")
+				note += " Your Host header named the first server, so it goes too: the next request carries the new URL's host (as curl and Go do)."
+			}
+			var certDropped bool
+			if hopClient, certDropped, err = e.clientForOtherOrigin(req.TLS); err != nil {
+				return err
+			}
+			if certDropped {
+				names = append(names, "TLS client certificate")
+				note += " The client certificate was given for " + origin + " only: it is not offered to another origin's TLS handshake."
+			}
 			res.Trace.Add(fmt.Sprintf("Drop credentials for redirect hop %d", n+1), "RFC 9110 §15.4, curl CVE-2022-27776",
-				"The redirect leaves the origin the credentials were meant for (scheme, host or port changed), so they are not sent, now or on any later hop.",
-				Plain("from", origin), Plain("to", originOf(next)), Plain("dropped", strings.Join(append(names, "Authorization", "Proxy-Authorization", "Cookie"), ", ")))
+				note, Plain("from", origin), Plain("to", originOf(next)), Plain("dropped", strings.Join(names, ", ")))
 		}
 		cur = redirectHop(cur, resp.Status, next)
 	}
