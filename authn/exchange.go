@@ -198,10 +198,10 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 		return err
 	}
 	flow, _ := scheme.(Flow)
-	call := &Call{Creds: creds, Env: env, Trace: &res.Trace, Method: method, URL: cloneURL(target), Role: RoleRequest, notify: req.Notify}
+	call := &Call{Creds: creds, Env: env, Trace: &res.Trace, Method: method, URL: cloneURL(target), Role: RoleRequest, Timeout: timeout, notify: req.Notify}
 	call.do = func(ctx context.Context, role string, out *Outgoing) (*Response, error) {
-		// Each exchange of a flow gets the whole timeout: a device flow
-		// polls for minutes, bounded by its code's lifetime instead.
+		// Each exchange of a flow gets the whole timeout; a device flow
+		// bounds its polling by Call.Timeout itself.
 		dctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 		defer cancel()
 		ex, resp, err := e.roundTrip(dctx, client, out)
