@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -370,16 +369,7 @@ func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Pr
 	if base != nil {
 		p.Description = base.Description
 	}
-	names := make([]string, 0, len(req.Header))
-	for k := range req.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range req.Header[k] {
-			p.Headers = append(p.Headers, profiles.Header{Name: k, Value: v})
-		}
-	}
+	p.Headers = orderedHeaders(req.Header, base, f.headers)
 	return p
 }
 
