@@ -193,11 +193,16 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 	}
 	f.register(root.Flags())
 	root.Flags().SortFlags = false
+	// --version prints what `authlab version` prints (cobra adds the flag
+	// when Version is set).
+	root.Version = versionText()
+	root.SetVersionTemplate("{{.Version}}")
+	root.Flags().Bool("version", false, "print the version, commit and Go version of this build")
 	root.PersistentFlags().StringVar(&profilesDir, "profiles", "", "profiles folder (default $AUTHLAB_PROFILES, else $XDG_CONFIG_HOME/authlab/profiles)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env))
+	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env))
 	return root
 }
 
