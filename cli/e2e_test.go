@@ -187,6 +187,8 @@ func TestBadInput(t *testing.T) {
 		{"relative URL", []string{"send", "example.com"}, "not an absolute URL"},
 		{"no URL", []string{"send"}, "no URL given"},
 		{"unknown scheme", []string{"send", "-a", "kerberos", "http://127.0.0.1:1/"}, `unknown auth scheme "kerberos"`},
+		{"mistyped scheme", []string{"send", "-a", "baerer", "http://127.0.0.1:1/"}, `unknown auth scheme "baerer": did you mean bearer?`},
+		{"mistyped command", []string{"sned", "http"}, `unknown command "sned": did you mean send?`},
 		{"unknown field", []string{"send", "-a", "bearer", "-c", "tokn=x", "http://127.0.0.1:1/"}, `has no field "tokn"`},
 		{"missing field", []string{"send", "-a", "bearer", "http://127.0.0.1:1/"}, `needs field "token"`},
 		{"bad header", []string{"send", "-H", "NoColon", "http://127.0.0.1:1/"}, `bad header "NoColon"`},
@@ -369,7 +371,7 @@ func TestSchemesLists(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"none", "basic", "bearer", "apikey", "oauth1", "-c consumer_secret=", "secret", "HMAC-SHA1|HMAC-SHA256|PLAINTEXT|RSA-SHA1"} {
+	for _, want := range []string{"none", "basic", "bearer", "apikey", "oauth1", "-c consumer_secret=", "secret", "one of: HMAC-SHA1, HMAC-SHA256, PLAINTEXT, RSA-SHA1"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("schemes output lacks %q:\n%s", want, r.stdout)
 		}

@@ -118,6 +118,7 @@ func newSend(env Env) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	f.registerSendOnly(cmd.Flags())
+	registerSendCompletions(cmd, env)
 	cmd.Flags().SortFlags = false
 	return cmd
 }
