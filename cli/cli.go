@@ -204,6 +204,7 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
 	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env))
+	initCompletionCmd(root, env)
 	return root
 }
 

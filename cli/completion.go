@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -16,6 +17,36 @@ import (
 // `--profiles DIR --profile <TAB>` lists DIR's profiles and `-a oauth1 -c
 // <TAB>` the fields of OAuth 1.0a. A completion function never fails
 // loudly: a missing profiles folder completes nothing.
+
+// initCompletionCmd adds cobra's `completion` command now rather than when
+// it runs, so that `authlab completion tcsh` (or no shell) is refused in one
+// line, exit 1: cobra's own command, having no Run, would print its help and
+// exit 0.
+//
+// The scripts go to env.Stdout: cobra takes root's output writer when it
+// builds the command, so it is set first.
+func initCompletionCmd(root *cobra.Command, env Env) {
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		var shells []string
+		for _, sub := range c.Commands() {
+			shells = append(shells, sub.Name())
+		}
+		list := strings.Join(shells[:len(shells)-1], ", ") + " or " + shells[len(shells)-1]
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return inputErr(fmt.Errorf("%s needs a shell: %s (e.g. authlab completion bash > ~/.local/share/bash-completion/completions/authlab)", cmd.CommandPath(), list))
+			}
+			return inputErr(fmt.Errorf("%s: no script for shell %q: use %s", cmd.CommandPath(), args[0], list))
+		}
+	}
+}
 
 // registerSendCompletions adds the completions of the send flags (on the
 // root, for the TUI, and on `authlab send`).
