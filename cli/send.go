@@ -320,6 +320,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 
 	p := ui.Printer{
 		Out:     env.Stdout,
+		Meta:    metaWriter(env),
 		Color:   colorOn(env, f),
 		Reveal:  f.reveal,
 		Verbose: f.verbose,
@@ -372,6 +373,17 @@ func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Pr
 	}
 	p.Headers = orderedHeaders(req.Header, base, f.headers)
 	return p
+}
+
+// metaWriter is where `authlab send` writes everything but the response
+// body: stdout on a terminal, where a person reads both, else stderr, so
+// that a pipe or a file gets the body alone (`authlab send URL | jq .`),
+// as HTTPie does. --json is one document and always goes to stdout.
+func metaWriter(env Env) io.Writer {
+	if env.StdoutTTY {
+		return nil // the printer's Out
+	}
+	return env.Stderr
 }
 
 // exitFor maps the outcome to the documented exit code.
