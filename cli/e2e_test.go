@@ -133,7 +133,7 @@ func TestExitCodes(t *testing.T) {
 			case 1, 2:
 				assertOneErrorLine(t, r.stderr)
 			case 6: // the hops, status line and hint, then the error
-				assertOneErrorLine(t, r.stderr[strings.LastIndex(strings.TrimSuffix(r.stderr, "\n"), "\n")+1:])
+				assertOneErrorLine(t, lastLine(r.stderr))
 			}
 		})
 	}
