@@ -97,6 +97,15 @@ func newSend(env Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "send [flags] URL",
 		Short: "Send one request and show what the server said",
+		Long: `Sends one request with the chosen auth scheme and shows what the server said:
+the status line, the hints that explain it, and the body.
+
+On a terminal all of it goes to stdout. When stdout is not a terminal (a pipe
+or a file), stdout gets the response body only and the status line, hints,
+-v and --trace output go to stderr, as HTTPie does: authlab send URL | jq .
+works. --json always prints its one document on stdout. The exit code is the
+same either way: 0 2xx, 1 error, 2 timeout, 3 3xx not followed, 4 4xx,
+5 5xx, 6 too many redirects, 130 interrupted.`,
 		Example: `  authlab send -u alice:env:GITHUB_TOKEN https://api.github.com/user
   authlab send -a oauth1 -c consumer_key=KEY -c consumer_secret=env:CS \
       -c token=TOKEN -c token_secret=env:TS --trace \
