@@ -26,10 +26,10 @@ import (
 type Printer struct {
 	Out     io.Writer
 	Meta    io.Writer // nil: Out
-	Color   bool // ANSI colour (a terminal, NO_COLOR unset)
-	Reveal  bool // show secrets instead of masks
-	Verbose bool // request line and headers, response headers
-	Trace   bool // the scheme's steps, and the flow view of a multi-exchange send
+	Color   bool      // ANSI colour (a terminal, NO_COLOR unset)
+	Reveal  bool      // show secrets instead of masks
+	Verbose bool      // request line and headers, response headers
+	Trace   bool      // the scheme's steps, and the flow view of a multi-exchange send
 	// Width is the terminal's width in cells, for the flow view (0: 80).
 	Width int
 }
