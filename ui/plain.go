@@ -17,12 +17,19 @@ import (
 
 // Printer writes a Result as text for `authlab send`: an optional trace and
 // request/response headers, the status line, the hints and the body.
+//
+// Out gets the response body; Meta, when set, gets everything else (the
+// trace, -v's request and headers, the status line, the hints, the
+// truncation notice). `authlab send` sets Meta to stderr when stdout is not
+// a terminal, so `authlab send URL | jq .` reads the body alone (HTTPie's
+// rule); nil Meta writes all of it to Out, in the same order.
 type Printer struct {
 	Out     io.Writer
-	Color   bool // ANSI colour (a terminal, NO_COLOR unset)
-	Reveal  bool // show secrets instead of masks
-	Verbose bool // request line and headers, response headers
-	Trace   bool // the scheme's steps, and the flow view of a multi-exchange send
+	Meta    io.Writer // nil: Out
+	Color   bool      // ANSI colour (a terminal, NO_COLOR unset)
+	Reveal  bool      // show secrets instead of masks
+	Verbose bool      // request line and headers, response headers
+	Trace   bool      // the scheme's steps, and the flow view of a multi-exchange send
 	// Width is the terminal's width in cells, for the flow view (0: 80).
 	Width int
 }
@@ -69,7 +76,11 @@ func (p Printer) Print(res *authn.Result) error {
 		size = len(fin.Response.Body)
 	}
 	res = MaskResponseSecrets(res, p.Reveal)
-	w := bufio.NewWriterSize(p.Out, 64<<10)
+	body := bufio.NewWriterSize(p.Out, 64<<10)
+	w := body // the meta lines
+	if p.Meta != nil {
+		w = bufio.NewWriter(p.Meta)
+	}
 	flow := p.Trace && flowview.Wanted(res)
 	if flow {
 		p.printFlow(w, res)
@@ -107,9 +118,13 @@ func (p Printer) Print(res *authn.Result) error {
 	if fin != nil && fin.Response != nil {
 		p.printStatus(w, res, fin, size)
 		p.printHints(w, res.Hints)
-		p.printBody(w, fin.Response, size)
+		p.printBody(body, w, fin.Response, size)
 	}
-	return w.Flush()
+	// the meta lines first: on one terminal, they read above the body
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return body.Flush()
 }
 
 func (p Printer) printStatus(w io.Writer, res *authn.Result, ex *authn.Exchange, size int) {
@@ -174,7 +189,8 @@ func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
 	}
 }
 
-func (p Printer) printBody(w io.Writer, r *authn.Response, size int) {
+// printBody writes the body to w and the truncation notice to meta.
+func (p Printer) printBody(w, meta io.Writer, r *authn.Response, size int) {
 	out, kind := pretty.Body(r.Header.Get("Content-Type"), r.Body, p.Color)
 	if kind == pretty.Empty {
 		return
@@ -184,7 +200,7 @@ func (p Printer) printBody(w io.Writer, r *authn.Response, size int) {
 		fmt.Fprintln(w)
 	}
 	if r.Truncated {
-		fmt.Fprintln(w, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(size)))))
+		fmt.Fprintln(meta, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(size)))))
 	}
 }
 

@@ -125,3 +125,35 @@ func TestPrintJSONSafeForTerminal(t *testing.T) {
 		t.Error("--json shows the OAuth signature unmasked")
 	}
 }
+
+// With Meta set, Out gets the body alone and Meta everything else, in the
+// order one stream would have had it (`authlab send URL | jq .`).
+func TestPrintMetaSplit(t *testing.T) {
+	for _, p := range []Printer{{}, {Verbose: true, Trace: true}, {Color: true}} {
+		res := twitter215(t)
+		one := string(render(t, p, res))
+		var out, meta bytes.Buffer
+		p.Out, p.Meta = &out, &meta
+		if err := p.Print(res); err != nil {
+			t.Fatal(err)
+		}
+		if got := meta.String() + out.String(); got != one {
+			t.Errorf("Print(%+v) meta+out = %q; want the one-stream output %q", p, got, one)
+		}
+		if plain := sgr.ReplaceAllString(out.String(), ""); !strings.HasPrefix(plain, "{") || strings.Contains(out.String(), "400 Bad Request") {
+			t.Errorf("Print(%+v) Out = %q; want the body alone", p, out.String())
+		}
+		if strings.Contains(meta.String(), `"errors"`) {
+			t.Errorf("Print(%+v) Meta = %q; want no body in it", p, meta.String())
+		}
+	}
+	res := twitter215(t)
+	res.Exchanges[0].Response.Truncated = true
+	var out, meta bytes.Buffer
+	if err := (Printer{Out: &out, Meta: &meta}).Print(res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(meta.String(), "body truncated at") || strings.Contains(out.String(), "truncated") {
+		t.Errorf("truncated: Meta = %q, Out = %q; want the notice on Meta only", meta.String(), out.String())
+	}
+}
