@@ -42,11 +42,12 @@ type Options struct {
 	// Transport replaces the engine's own transport (tests). When nil the
 	// engine builds one that routes through Proxy.
 	Transport http.RoundTripper
+	Now       func() time.Time // clock seam; time.Now when nil
+	Rand      io.Reader        // randomness seam; crypto/rand when nil
+
 	// Proxy chooses the HTTP proxy of each request (flags, else the
 	// environment); see Proxy. Ignored with a custom Transport.
 	Proxy Proxy
-	Now       func() time.Time // clock seam; time.Now when nil
-	Rand      io.Reader        // randomness seam; crypto/rand when nil
 }
 
 // Engine is the exchange engine: the only place in authlab that sends HTTP
