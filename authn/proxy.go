@@ -354,7 +354,8 @@ func (e *ProxyError) Is(target error) bool { return target == ErrRefused }
 func (e *ProxyError) Error() string {
 	answer := fmt.Sprintf("%d %s", e.Status, e.Reason)
 	switch {
-	case e.Status == http.StatusProxyAuthRequired && e.User != "":
+	case (e.Status == http.StatusProxyAuthRequired || e.Status == http.StatusUnauthorized) && e.User != "":
+		// tinyproxy answers wrong credentials with 401, missing ones with 407
 		return fmt.Sprintf("the proxy %s refused the credentials of proxy user %q (%s): check the user name and the password reference of --proxy-user", e.Proxy, e.User, answer)
 	case e.Status == http.StatusProxyAuthRequired:
 		return fmt.Sprintf("the proxy %s wants credentials before it opens a tunnel to %s (%s): give them with --proxy-user USER:env:NAME", e.Proxy, e.Target, answer)

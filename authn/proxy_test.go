@@ -113,6 +113,7 @@ type proxyCase struct {
 	pass      string
 	handSet   string // a hand-set Proxy-Authorization header
 	status    int    // final status
+	alt       int    // another acceptable final status (tinyproxy answers wrong credentials with 401)
 	refused   bool   // Exchange's error is a *ProxyError (ErrRefused)
 	errWant   string // substring of the error
 	reachedOK bool   // the target answered
@@ -124,8 +125,8 @@ func proxyCases(user, pass string) []proxyCase {
 		{name: "https with credentials", tls: true, user: user, pass: pass, status: 200, reachedOK: true},
 		{name: "http without credentials", status: 407},
 		{name: "https without credentials", tls: true, status: 407, refused: true, errWant: "wants credentials before it opens a tunnel to"},
-		{name: "http wrong password", user: user, pass: "wrong", status: 407},
-		{name: "https wrong password", tls: true, user: user, pass: "wrong", status: 407, refused: true, errWant: `refused the credentials of proxy user "` + user + `"`},
+		{name: "http wrong password", user: user, pass: "wrong", status: 407, alt: 401},
+		{name: "https wrong password", tls: true, user: user, pass: "wrong", status: 407, alt: 401, refused: true, errWant: `refused the credentials of proxy user "` + user + `"`},
 		{name: "https hand-set Proxy-Authorization", tls: true, handSet: "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass)), status: 200, reachedOK: true},
 	}
 }
@@ -167,10 +168,10 @@ func runProxyCase(t *testing.T, tt proxyCase, proxyURL string, proxySeen func() 
 		t.Errorf("Exchange error %v is a *ProxyError/ErrRefused: %v; want %v", err, got, tt.refused)
 	}
 	fin := res.Final()
-	if fin == nil || fin.Response == nil || fin.Response.Status != tt.status {
+	if fin == nil || fin.Response == nil || (fin.Response.Status != tt.status && (tt.alt == 0 || fin.Response.Status != tt.alt)) {
 		t.Fatalf("final exchange %+v; want status %d", fin, tt.status)
 	}
-	if tt.status == 407 && (len(res.Hints) == 0 || res.Hints[0].Title != "407 Proxy Authentication Required") {
+	if fin.Response.Status == 407 && (len(res.Hints) == 0 || res.Hints[0].Title != "407 Proxy Authentication Required") {
 		t.Errorf("hints = %+v; want the 407 hint first", res.Hints)
 	}
 	if fin.Proxy == nil || fin.Proxy.Source != ProxyFromFlag || fin.Proxy.Tunnel != tt.tls || strings.Contains(fin.Proxy.Proxy, "wrong") || (tt.pass != "" && strings.Contains(fin.Proxy.Proxy, tt.pass)) {
@@ -192,8 +193,8 @@ func runProxyCase(t *testing.T, tt proxyCase, proxyURL string, proxySeen func() 
 		t.Errorf("target reached = %v; want %v", got, tt.reachedOK)
 	}
 	seen := proxySeen()
-	if len(seen) == 0 {
-		t.Fatal("the proxy saw no request")
+	if len(seen) == 0 && tt.reachedOK {
+		t.Fatal("the proxy logged no request, yet the target answered")
 	}
 	for _, h := range seen {
 		if tt.tls && h.Get("Authorization") != "" {
