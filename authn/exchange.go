@@ -40,7 +40,7 @@ type Options struct {
 	Insecure     bool          // skip TLS verification (-k)
 	RootCAs      *x509.CertPool
 	// Transport replaces the engine's own transport (tests). When nil the
-	// engine builds one with proxies from the environment.
+	// engine builds one that routes through Proxy.
 	Transport http.RoundTripper
 	// Now is the clock seam for what schemes put into requests (a SigV4
 	// X-Amz-Date, an OAuth timestamp, a JWT's iat) and for judging dates in
@@ -49,6 +49,10 @@ type Options struct {
 	// pinned Now would make every exchange last years.
 	Now  func() time.Time // clock seam; time.Now when nil
 	Rand io.Reader        // randomness seam; crypto/rand when nil
+
+	// Proxy chooses the HTTP proxy of each request (flags, else the
+	// environment); see Proxy. Ignored with a custom Transport.
+	Proxy Proxy
 }
 
 // Engine is the exchange engine: the only place in authlab that sends HTTP
@@ -61,6 +65,9 @@ type Engine struct {
 	// tlsClients caches the clients built for requests' TLS options
 	// (clientFor), one session per set of options.
 	tlsClients sessions
+	// ownTransport: the engine built its transport, so Options.Proxy
+	// routes its requests (see proxyPrepare).
+	ownTransport bool
 }
 
 // New returns an Engine for opts.
@@ -81,14 +88,14 @@ func New(opts Options) *Engine {
 		opts.Rand = rand.Reader
 	}
 	rt := opts.Transport
-	if rt == nil {
-		rt = &http.Transport{
-			Proxy:                  http.ProxyFromEnvironment,
-			DialContext:            (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	own := rt == nil
+	if own {
+		tr := &http.Transport{
+			DialContext:            (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
 			ForceAttemptHTTP2:      true,
 			MaxIdleConns:           16,
 			IdleConnTimeout:        90 * time.Second,
-			TLSHandshakeTimeout:    10 * time.Second,
+			TLSHandshakeTimeout:    tlsHandshakeTimeout,
 			ExpectContinueTimeout:  time.Second,
 			MaxResponseHeaderBytes: MaxHeaderBytes,
 			TLSClientConfig: &tls.Config{
@@ -96,12 +103,17 @@ func New(opts Options) *Engine {
 				RootCAs:            opts.RootCAs,
 			},
 		}
+		// The proxy of each request (Options.Proxy), its CONNECT header
+		// and a refused CONNECT's answer (see installProxy).
+		installProxy(tr, opts.Proxy)
+		rt = tr
 		// Notes whether a server asked for a client certificate, so a
 		// refusal can be classified (see tlsNoClientCert).
 		tlsHookOwn(rt)
 	}
 	return &Engine{
-		opts: opts,
+		opts:         opts,
+		ownTransport: own,
 		client: &http.Client{
 			Transport: rt,
 			// Redirects are followed by Exchange itself: net/http keeps
@@ -133,6 +145,7 @@ func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
 	res := &Result{}
 	err := e.exchange(ctx, req, res)
 	res.Total = time.Since(start)
+	proxyTrace(res)
 	if err != nil {
 		res.Err = err
 	}
@@ -440,6 +453,19 @@ func (e *Engine) classify(parent, ctx context.Context, err error, timeout time.D
 	if parent.Err() != nil {
 		return fmt.Errorf("%w: %v", ErrCanceled, context.Cause(parent))
 	}
+	// roundTrip explained network failures (netClassify); a timeout of
+	// the engine's own limit learns that limit here.
+	var nerr *NetError
+	if errors.As(err, &nerr) {
+		if errors.Is(context.Cause(ctx), ErrTimeout) {
+			nerr.setLimit(timeout)
+		}
+		return nerr
+	}
+	var pe *ProxyError
+	if errors.As(err, &pe) {
+		return pe
+	}
 	if errors.Is(context.Cause(ctx), ErrTimeout) {
 		return fmt.Errorf("%w after %s", ErrTimeout, timeout)
 	}
@@ -528,8 +554,18 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 		Method: out.Method, URL: out.URL, Host: hreq.Host, Proto: "HTTP/1.1",
 		Header: out.Header.Clone(), Body: out.Body, Credentials: out.Added,
 	}}
+	hreq = e.proxyPrepare(hreq, &ex)
+	pctx, ph := startPhases(hreq.Context(), ex.Proxy)
+	hreq = hreq.WithContext(pctx)
 	resp, err := client.Do(hreq)
 	if err != nil {
+		err = netClassify(ctx, err, out.URL, ex.Proxy, ph.get(), 0)
+		var pe *ProxyError
+		if errors.As(err, &pe) {
+			proxyExchange(&ex, pe)
+			ex.Timing = tm.timing(time.Since(tm.start))
+			return ex, nil, pe
+		}
 		// net/http puts the whole URL into its errors; an API key in the
 		// query must not reach the screen that way.
 		var ue *url.Error
@@ -547,10 +583,11 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 		Header: resp.Header, ContentLength: resp.ContentLength, Compressed: resp.Uncompressed,
 	}
 	ex.Response = r
+	ph.set(PhaseBody)
 	r.Body, r.Truncated, err = readCapped(resp.Body, e.opts.MaxBody, resp.ContentLength)
 	ex.Timing = tm.timing(time.Since(tm.start))
 	if err != nil {
-		err = bodyError(err, len(r.Body), resp.ContentLength)
+		err = netClassify(ctx, bodyError(err, len(r.Body), resp.ContentLength), out.URL, ex.Proxy, PhaseBody, len(r.Body))
 		ex.Err = err
 		return ex, r, err
 	}

@@ -72,6 +72,9 @@ type Exchange struct {
 	Response *Response // nil when no response arrived
 	Timing   Timing
 	Err      error // transport error of this exchange, if any
+	// Proxy is the route the exchange took when a proxy is configured
+	// (nil otherwise); see Options.Proxy.
+	Proxy *ProxyRoute
 }
 
 // SentRequest is a request exactly as it went on the wire, with the record of

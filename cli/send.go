@@ -38,6 +38,7 @@ type sendFlags struct {
 	trace    bool
 	reveal   bool
 	json     bool
+	proxy    proxyFlags // -x, --noproxy, --proxy-user (proxy.go)
 
 	profile        string
 	save           string
@@ -72,6 +73,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.save, "save", "", "save the request as profile NAME (secret references kept)")
 	fs.BoolVar(&f.allowPlaintext, "allow-plaintext", false, "let --save write a literal secret into the profile file")
 	fs.BoolVar(&f.present, "present", false, "presenter mode: secrets always masked (no --reveal), echoed secrets masked, high contrast")
+	f.proxy.register(fs)
 }
 
 // registerSendOnly adds the flags that only `authlab send` takes (the TUI
@@ -188,7 +190,11 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 	// --cacert, --cert and --key travel with the request (authn.TLSOptions):
 	// the CA file is added to the system roots there, and the TUI sends
 	// them with every request of its editor.
-	return authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure}, nil
+	proxy, err := f.proxy.options(env.resolver(), env.LookupEnv)
+	if err != nil {
+		return authn.Options{}, err
+	}
+	return authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure, Proxy: proxy}, nil
 }
 
 func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
@@ -239,6 +245,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if changed("key-pass") && tlsFlagsLiteral(f) {
 		literal = append(literal, "key passphrase")
 	}
+	literal = append(literal, f.proxy.literal(env.resolver())...)
 	if len(literal) > 0 {
 		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}

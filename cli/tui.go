@@ -71,6 +71,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if changed("key-pass") && tlsFlagsLiteral(f) {
 		literal = append(literal, "key passphrase")
 	}
+	literal = append(literal, f.proxy.literal(env.resolver())...)
 	if len(literal) > 0 {
 		notice = append(notice, literalWarning(literal))
 	}

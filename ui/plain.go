@@ -205,6 +205,7 @@ func (p Printer) printBody(w, meta io.Writer, r *authn.Response, size int) {
 }
 
 func (p Printer) printRequest(w io.Writer, ex *authn.Exchange) {
+	p.printProxy(w, ex)
 	rq := &ex.Request
 	u := rq.DisplayURL(p.Reveal)
 	fmt.Fprintf(w, "%s %s %s\n", p.style(sgrDim, ">"), p.style(sgrBold, rq.Method), sanitize.Line(u))
