@@ -299,8 +299,8 @@ func TestHostileLimitsBinary(t *testing.T) {
 		stderr string   // exact stderr ("" = empty)
 		stdout []string // substrings of stdout
 	}{
-		{"/drip", 2, "authlab: timed out after 1s\n", nil},
-		{"/drip-head", 2, "authlab: timed out after 1s\n", nil},
+		{"/drip", 2, "authlab: timed out after 1s reading the body from ", nil},
+		{"/drip-head", 2, "authlab: timed out after 1s waiting for the response headers from ", nil},
 		{"/endless", 0, "", []string{" · 1.0 MiB · truncated", truncated}},
 		{"/gzip-10m", 0, "", []string{" · 1.0 MiB · truncated", "binary body · 1.0 MiB", truncated}},
 		{"/gzip-endless", 0, "", []string{" · 1.0 MiB · truncated", truncated}},
@@ -338,6 +338,11 @@ func TestHostileLimitsBinary(t *testing.T) {
 				// only check that nothing raw or no stack trace is there.
 				if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
 					t.Errorf("stderr has a stack trace: %s", r.stderr)
+				}
+			case strings.HasSuffix(tt.stderr, " "): // a timeout names its phase, then the address
+				assertOneErrorLine(t, r.stderr)
+				if !strings.HasPrefix(r.stderr, tt.stderr) {
+					t.Errorf("stderr = %q; want it to start with %q", r.stderr, tt.stderr)
 				}
 			case r.stderr != tt.stderr:
 				t.Errorf("stderr = %q; want %q", r.stderr, tt.stderr)
