@@ -56,7 +56,7 @@ func Python(t testing.TB, modules []string, debPkgs ...string) string {
 	if len(modules) > 0 {
 		code := "import " + strings.Join(modules, ", ")
 		if out, err := exec.Command(py, "-c", code).CombinedOutput(); err != nil {
-			missing(t, "python3 cannot "+code+" ("+lastLine(string(out))+")", strings.Join(debPkgs, " "))
+			missing(t, py+": "+lastLine(string(out)), strings.Join(debPkgs, " "))
 		}
 	}
 	return py
