@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 // The AWS SigV4 test suite cases get-vanilla and post-x-www-form-urlencoded
@@ -352,7 +353,7 @@ func TestSigV4Raw(t *testing.T) {
 // TestSigV4InteropCurl: curl's own SigV4 implementation (--aws-sigv4, curl
 // 7.75+) against the practice server.
 func TestSigV4InteropCurl(t *testing.T) {
-	curl := needBinary(t, "curl", "curl")
+	curl := testenv.Program(t, "curl", "curl")
 	ts := startServer(t, Options{Now: time.Now})
 	for _, tt := range []struct {
 		name   string
