@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"github.com/authlab/authlab/internal/testenv"
 	"hash"
 	"io"
 	"io/fs"
@@ -486,6 +487,7 @@ func auditRows() []auditRow {
 // searches: search/outputs, search/files, search/practice-log,
 // search/practice-trace, search/markers-detectable.
 func TestAuditSecrets(t *testing.T) {
+	testenv.Full(t, "the secrets audit over every output path (9 s)")
 	start := time.Now()
 	e := newAuditEnv(t)
 	rows := auditRows()

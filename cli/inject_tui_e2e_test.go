@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"github.com/authlab/authlab/internal/testenv"
 	"io"
 	"os"
 	"strings"
@@ -185,6 +186,7 @@ func tuiVisible(out []byte) []byte {
 // visible escaped. Fails if the TUI's renderer path (Bubble Tea, Lip
 // Gloss, the body view) passes server text through raw.
 func TestInjectTUIEndToEnd(t *testing.T) {
+	testenv.Full(t, "the hostile-server sweep of every TUI tab (7 s)")
 	srv := sanitizetest.NewServer(t)
 	tlsURL := sanitizetest.NewTLSServerAll(t)
 
