@@ -2,11 +2,9 @@ package ui
 
 import (
 	"bytes"
-	"flag"
+	gold "github.com/authlab/authlab/internal/golden"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,23 +13,9 @@ import (
 	"github.com/authlab/authlab/authn"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	gold.Assert(t, name, string(got))
 }
 
 // twitter215 is the seed tutorial's second example: OAuth 1.0a credentials

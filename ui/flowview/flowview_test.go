@@ -1,10 +1,8 @@
 package flowview
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	gold "github.com/authlab/authlab/internal/golden"
 	"strings"
 	"testing"
 	"time"
@@ -14,26 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func flowGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/flowview -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("view differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	gold.Assert(t, name, got)
 }
 
 func flowText(lines []Line) string {
