@@ -256,7 +256,6 @@ func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
 	}
 }
 
-
 // ExchangeFacts are the status line's words about the exchanges of a send:
 // "2 redirects" for followed hops and "4 exchanges" when a flow made more
 // exchanges than the hops explain (a challenge and retry, token requests).
