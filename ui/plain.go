@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/flowview"
+	"github.com/authlab/authlab/ui/format"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 )
@@ -94,7 +94,7 @@ func (p Printer) Print(res *authn.Result) error {
 		switch {
 		case p.Verbose:
 			if len(res.Exchanges) > 1 {
-				fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("# exchange %d of %d · %s", i+1, len(res.Exchanges), roleOf(ex))))
+				fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("# exchange %d of %d · %s", i+1, len(res.Exchanges), format.Role(ex))))
 			}
 			p.printRequest(w, ex)
 			if ex.Response != nil {
@@ -111,7 +111,7 @@ func (p Printer) Print(res *authn.Result) error {
 			if ex.Response != nil {
 				answer = fmt.Sprintf("%d %s", ex.Response.Status, sanitize.Line(ex.Response.Reason))
 			}
-			fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("%s: %s %s → %s", roleOf(ex), ex.Request.Method, sanitize.Line(ex.Request.DisplayURL(p.Reveal)), answer)))
+			fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("%s: %s %s → %s", format.Role(ex), ex.Request.Method, sanitize.Line(ex.Request.DisplayURL(p.Reveal)), answer)))
 		}
 	}
 	fin := res.Final()
@@ -150,16 +150,9 @@ func plural(n int) string {
 	return "s"
 }
 
-// Millis formats a duration the way the status line shows it.
-func Millis(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < 10*time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
+// Millis formats a duration the way the status line shows it
+// (format.Duration, the one format both front ends use).
+func Millis(d time.Duration) string { return format.Duration(d) }
 
 func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
 	for _, h := range hints {
@@ -226,15 +219,8 @@ func (p Printer) printResponseHead(w io.Writer, r *authn.Response) {
 }
 
 func (p Printer) printHeaders(w io.Writer, prefix string, h http.Header) {
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range h[k] {
-			fmt.Fprintf(w, "%s %s: %s\n", p.style(sgrDim, prefix), p.style(sgrCyan, sanitize.Line(k)), sanitize.Line(v))
-		}
+	for _, row := range format.Headers(h) {
+		fmt.Fprintf(w, "%s %s: %s\n", p.style(sgrDim, prefix), p.style(sgrCyan, row.Name), row.Value)
 	}
 }
 
@@ -242,10 +228,7 @@ func (p Printer) printTrace(w io.Writer, res *authn.Result) {
 	if len(res.Trace.Steps) == 0 {
 		return
 	}
-	head := "Trace · " + res.Scheme.Title
-	if res.Scheme.Spec != "" {
-		head += " (" + res.Scheme.Spec + ")"
-	}
+	head := "Trace · " + format.SchemeHeading(res.Scheme)
 	fmt.Fprintln(w, p.style(sgrBold, head))
 	for i, s := range res.Trace.Steps {
 		ref := ""
@@ -256,14 +239,9 @@ func (p Printer) printTrace(w io.Writer, res *authn.Result) {
 		if s.Note != "" {
 			fmt.Fprintf(w, "    %s\n", p.style(sgrDim, sanitize.Line(s.Note)))
 		}
-		for _, v := range s.Values {
-			shown := sanitize.String(v.Shown(p.Reveal))
-			label := sanitize.Line(v.Label)
-			if v.Secret && !p.Reveal {
-				label += " (secret)"
-			}
-			lines := strings.Split(shown, "\n")
-			fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, label), lines[0])
+		for _, v := range format.Values(s, p.Reveal) {
+			lines := strings.Split(v.Text, "\n")
+			fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, v.Label), lines[0])
 			for _, l := range lines[1:] {
 				fmt.Fprintf(w, "      %s\n", l)
 			}
@@ -293,14 +271,6 @@ func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
 		}
 		fmt.Fprintf(w, "    %s\n", sanitize.Line(d.Explain))
 	}
-}
-
-// roleOf names why an exchange was made ("request" when unset).
-func roleOf(ex *authn.Exchange) string {
-	if ex.Role == "" {
-		return authn.RoleRequest
-	}
-	return sanitize.Line(ex.Role)
 }
 
 // ExchangeFacts are the status line's words about the exchanges of a send:

@@ -5,7 +5,6 @@ import (
 	gold "github.com/authlab/authlab/internal/golden"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/internal/uitest"
@@ -155,24 +154,6 @@ func TestFlowWanted(t *testing.T) {
 	}
 	if Render(&authn.Result{}, Options{}) != nil {
 		t.Error("Render of no exchanges is not nil")
-	}
-}
-
-var flowDurationTests = []struct {
-	d    time.Duration
-	want string
-}{
-	{250 * time.Microsecond, "250 µs"},
-	{41 * time.Millisecond, "41 ms"},
-	{9999 * time.Millisecond, "9999 ms"},
-	{12500 * time.Millisecond, "12.5 s"},
-}
-
-func TestFlowDuration(t *testing.T) {
-	for _, tt := range flowDurationTests {
-		if got := Duration(tt.d); got != tt.want {
-			t.Errorf("Duration(%v) = %q; want %q", tt.d, got, tt.want)
-		}
 	}
 }
 
