@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"github.com/authlab/authlab/internal/termtest"
 	"github.com/authlab/authlab/internal/testenv"
 	"hash"
 	"io"
@@ -737,7 +738,7 @@ func (s *auditScreen) text() string {
 
 func (s *auditScreen) waitText(want string) {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := termtest.Deadline(s.t)
 	for time.Now().Before(deadline) {
 		if strings.Contains(s.text(), want) {
 			return
@@ -764,7 +765,7 @@ func (s *auditScreen) press(seq, until, label string, allow auditAllow) {
 	before := s.text()
 	s.key(seq)
 	if until != "" {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := termtest.Deadline(s.t)
 		for {
 			raw := ansi.Strip(s.emu.Render())
 			if strings.Contains(raw, until) {
