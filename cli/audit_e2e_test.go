@@ -26,7 +26,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"github.com/authlab/authlab/internal/termtest"
 	"github.com/authlab/authlab/internal/testenv"
 	"hash"
 	"io"
@@ -738,7 +737,7 @@ func (s *auditScreen) text() string {
 
 func (s *auditScreen) waitText(want string) {
 	s.t.Helper()
-	deadline := termtest.Deadline(s.t)
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if strings.Contains(s.text(), want) {
 			return
@@ -765,7 +764,7 @@ func (s *auditScreen) press(seq, until, label string, allow auditAllow) {
 	before := s.text()
 	s.key(seq)
 	if until != "" {
-		deadline := termtest.Deadline(s.t)
+		deadline := time.Now().Add(10 * time.Second)
 		for {
 			raw := ansi.Strip(s.emu.Render())
 			if strings.Contains(raw, until) {
