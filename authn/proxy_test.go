@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"github.com/authlab/authlab/internal/proxytest"
 	"io"
 	"net"
 	"net/http"
@@ -13,77 +14,6 @@ import (
 	"sync"
 	"testing"
 )
-
-// fwdProxy is an in-process forward proxy (CONNECT tunnels and plain
-// forwarding of absolute-form requests) with optional Basic proxy
-// authentication. It records the head of every request it received.
-type fwdProxy struct {
-	user, pass string // "" = no authentication
-	mu         sync.Mutex
-	seen       []http.Header // every request head, with "Method" and "Target" added
-	srv        *httptest.Server
-}
-
-func newFwdProxy(t *testing.T, user, pass string) *fwdProxy {
-	p := &fwdProxy{user: user, pass: pass}
-	p.srv = httptest.NewServer(p)
-	t.Cleanup(p.srv.Close)
-	return p
-}
-
-func (p *fwdProxy) heads() []http.Header {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]http.Header(nil), p.seen...)
-}
-
-func (p *fwdProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := r.Header.Clone()
-	h.Set("Method", r.Method)
-	h.Set("Target", r.RequestURI)
-	p.mu.Lock()
-	p.seen = append(p.seen, h)
-	p.mu.Unlock()
-	if p.user != "" {
-		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass))
-		if r.Header.Get("Proxy-Authorization") != want {
-			w.Header().Set("Proxy-Authenticate", `Basic realm="test proxy"`)
-			http.Error(w, "proxy credentials needed", http.StatusProxyAuthRequired)
-			return
-		}
-	}
-	if r.Method == http.MethodConnect {
-		up, err := net.Dial("tcp", r.Host)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		c, _, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			up.Close()
-			return
-		}
-		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
-		go func() { io.Copy(up, c); up.Close() }()
-		io.Copy(c, up)
-		c.Close()
-		return
-	}
-	out := r.Clone(r.Context())
-	out.RequestURI = ""
-	out.Header.Del("Proxy-Authorization") // consumed by this proxy (RFC 9110 §11.7.2)
-	resp, err := (&http.Transport{}).RoundTrip(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	for k, vs := range resp.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
-}
 
 // headRecorder is a target that records the headers it received.
 type headRecorder struct {
@@ -212,8 +142,8 @@ func noEnv(string) (string, bool) { return "", false }
 func TestProxyInProcess(t *testing.T) {
 	for _, tt := range proxyCases("puser", "PROXYsecret") {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newFwdProxy(t, "puser", "PROXYsecret")
-			runProxyCase(t, tt, p.srv.URL, p.heads)
+			p := proxytest.New(t, "puser", "PROXYsecret")
+			runProxyCase(t, tt, p.URL(), p.Heads)
 		})
 	}
 }

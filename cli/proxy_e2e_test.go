@@ -1,73 +1,13 @@
 package cli_test
 
 import (
-	"encoding/base64"
-	"io"
-	"net"
+	"github.com/authlab/authlab/internal/proxytest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 )
-
-// proxyLog is a forward proxy on loopback that wants Basic credentials
-// alice:proxy-pass: it answers 407 without them, tunnels CONNECT and
-// forwards plain requests with them, and records every request line and
-// the credential headers it saw.
-type proxyLog struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (p *proxyLog) add(s string) { p.mu.Lock(); p.seen = append(p.seen, s); p.mu.Unlock() }
-
-func (p *proxyLog) all() string { p.mu.Lock(); defer p.mu.Unlock(); return strings.Join(p.seen, "\n") }
-
-func (p *proxyLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:proxy-pass"))
-	p.add(r.Method + " " + r.RequestURI + " proxy-auth=" + r.Header.Get("Proxy-Authorization") + " auth=" + r.Header.Get("Authorization"))
-	if r.Header.Get("Proxy-Authorization") != want {
-		w.Header().Set("Proxy-Authenticate", `Basic realm="proxy"`)
-		http.Error(w, "proxy credentials needed", http.StatusProxyAuthRequired)
-		return
-	}
-	if r.Method == http.MethodConnect {
-		up, err := net.Dial("tcp", r.Host)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			up.Close()
-			return
-		}
-		go func() { io.Copy(up, buf); up.Close() }()
-		io.Copy(conn, up)
-		conn.Close()
-		return
-	}
-	out, err := http.NewRequest(r.Method, r.RequestURI, r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	out.Header = r.Header.Clone()
-	out.Header.Del("Proxy-Authorization")
-	resp, err := http.DefaultTransport.RoundTrip(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	for k, vs := range resp.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
-}
 
 // The binary through a real proxy: the exit code of a 407 is 4 over a
 // forwarded request and over a refused CONNECT alike, the line names the
@@ -82,9 +22,7 @@ func TestSendProxyExitCodes(t *testing.T) {
 	defer plain.Close()
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(record))
 	defer tlsSrv.Close()
-	px := &proxyLog{}
-	proxy := httptest.NewServer(px)
-	defer proxy.Close()
+	px := proxytest.New(t, "alice", "proxy-pass")
 
 	tests := []struct {
 		name   string
@@ -101,7 +39,7 @@ func TestSendProxyExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"send", "-x", proxy.URL}, tt.args...)
+			args := append([]string{"send", "-v", "--trace", "-x", px.URL()}, tt.args...)
 			args = append(args, tt.target)
 			r := authlab(t, []string{"PROXY_PASS=proxy-pass", "WRONG=nope"}, args...)
 			if r.code != tt.code {
@@ -121,7 +59,16 @@ func TestSendProxyExitCodes(t *testing.T) {
 		}
 		return true
 	})
-	if !strings.Contains(px.all(), "CONNECT ") {
-		t.Errorf("the proxy saw no CONNECT:\n%s", px.all())
+	connect := false
+	for _, h := range px.Heads() {
+		connect = connect || h.Get("Method") == http.MethodConnect
+	}
+	if !connect {
+		t.Errorf("the proxy saw no CONNECT: %v", px.Heads())
+	}
+	// --json carries the route (password masked), never the password.
+	r := authlab(t, []string{"PROXY_PASS=proxy-pass"}, "send", "--json", "-x", px.URL(), "--proxy-user", "alice:env:PROXY_PASS", plain.URL+"/x")
+	if r.code != 0 || !strings.Contains(r.stdout, `"proxy"`) || strings.Contains(r.stdout+r.stderr, "proxy-pass") {
+		t.Errorf("send --json through the proxy: exit %d, want 0, a proxy field and no password:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
