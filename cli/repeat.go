@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/authlab/authlab/ui/format"
 	"io"
 	"maps"
 	"slices"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
-	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/sanitize"
 )
 
@@ -139,8 +139,8 @@ func (s *repeatStats) summary() string {
 	if n > 0 {
 		sorted := slices.Clone(s.totals)
 		slices.Sort(sorted)
-		parts = append(parts, "min "+ui.Millis(sorted[0]), "median "+ui.Millis(percentile(sorted, 50)),
-			"p90 "+ui.Millis(percentile(sorted, 90)), "max "+ui.Millis(sorted[n-1]))
+		parts = append(parts, "min "+format.Duration(sorted[0]), "median "+format.Duration(percentile(sorted, 50)),
+			"p90 "+format.Duration(percentile(sorted, 90)), "max "+format.Duration(sorted[n-1]))
 	}
 	parts = append(parts, fmt.Sprintf("connections: %d opened, %d reused", s.opened, s.reused))
 	return strings.Join(parts, " · ")
@@ -161,7 +161,7 @@ func progressLine(i, n int, res *authn.Result, xerr error) string {
 			conn = "reused"
 		}
 	}
-	return fmt.Sprintf("#%d/%d · %s · %s · %s", i, n, outcome, ui.Millis(res.Total), conn)
+	return fmt.Sprintf("#%d/%d · %s · %s · %s", i, n, outcome, format.Duration(res.Total), conn)
 }
 
 // repeatSends runs send n times, one after the other, and returns the last

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/flowview"
@@ -130,7 +129,7 @@ func (p Printer) Print(res *authn.Result) error {
 func (p Printer) printStatus(w io.Writer, res *authn.Result, ex *authn.Exchange, size int) {
 	r := ex.Response
 	badge := fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason))
-	parts := []string{p.style(sgrBold+statusColor(r.Status), badge), Millis(res.Total), pretty.HumanSize(int64(size))}
+	parts := []string{p.style(sgrBold+statusColor(r.Status), badge), format.Duration(res.Total), pretty.HumanSize(int64(size))}
 	if r.Truncated {
 		parts = append(parts, p.style(sgrYellow, "truncated"))
 	}
@@ -149,10 +148,6 @@ func plural(n int) string {
 	}
 	return "s"
 }
-
-// Millis formats a duration the way the status line shows it
-// (format.Duration, the one format both front ends use).
-func Millis(d time.Duration) string { return format.Duration(d) }
 
 func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
 	for _, h := range hints {
