@@ -491,25 +491,57 @@ type timer struct {
 	dns, conn, tls, firstByte     time.Duration
 	reused                        bool
 	remote                        string
+	// phase is where the exchange is now, for a failure's message
+	// (NetError); tunnel: an https:// target through a proxy, so a
+	// CONNECT follows the connect.
+	phase  Phase
+	tunnel bool
 }
+
+// at sets the phase (callbacks may come from other goroutines).
+func (t *timer) at(p Phase) { t.mu.Lock(); t.phase = p; t.mu.Unlock() }
+
+// where returns the phase the exchange is in.
+func (t *timer) where() Phase { t.mu.Lock(); defer t.mu.Unlock(); return t.phase }
 
 func (t *timer) trace() *httptrace.ClientTrace {
 	lock := func(f func()) { t.mu.Lock(); f(); t.mu.Unlock() }
 	return &httptrace.ClientTrace{
-		DNSStart: func(httptrace.DNSStartInfo) { lock(func() { t.dnsStart = time.Now() }) },
+		DNSStart: func(httptrace.DNSStartInfo) { lock(func() { t.dnsStart, t.phase = time.Now(), PhaseDNS }) },
 		DNSDone:  func(httptrace.DNSDoneInfo) { lock(func() { t.dns = time.Since(t.dnsStart) }) },
 		ConnectStart: func(string, string) {
 			lock(func() {
 				if t.connStart.IsZero() {
 					t.connStart = time.Now()
 				}
+				t.phase = PhaseConnect
 			})
 		},
-		ConnectDone:       func(string, string, error) { lock(func() { t.conn = time.Since(t.connStart) }) },
-		TLSHandshakeStart: func() { lock(func() { t.tlsStart = time.Now() }) },
-		TLSHandshakeDone:  func(tls.ConnectionState, error) { lock(func() { t.tls = time.Since(t.tlsStart) }) },
+		ConnectDone: func(_, _ string, err error) {
+			lock(func() {
+				t.conn = time.Since(t.connStart)
+				switch {
+				case err != nil:
+				case t.tunnel:
+					t.phase = PhaseTunnel
+				default:
+					t.phase = PhaseSend
+				}
+			})
+		},
+		TLSHandshakeStart: func() { lock(func() { t.tlsStart, t.phase = time.Now(), PhaseTLS }) },
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			lock(func() {
+				t.tls = time.Since(t.tlsStart)
+				if err == nil {
+					t.phase = PhaseSend
+				}
+			})
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) { lock(func() { t.phase = PhaseHeaders }) },
 		GotConn: func(info httptrace.GotConnInfo) {
 			lock(func() {
+				t.phase = PhaseSend
 				t.reused = info.Reused
 				if info.Conn != nil {
 					t.remote = info.Conn.RemoteAddr().String()
@@ -528,7 +560,7 @@ func (t *timer) timing(total time.Duration) Timing {
 
 // roundTrip sends out once and reads the capped body.
 func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoing) (Exchange, *Response, error) {
-	tm := &timer{start: time.Now()}
+	tm := &timer{start: time.Now(), phase: PhaseConnect}
 	ctx = httptrace.WithClientTrace(ctx, tm.trace())
 	var body io.Reader
 	if len(out.Body) > 0 {
@@ -555,11 +587,12 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 		Header: out.Header.Clone(), Body: out.Body, Credentials: out.Added,
 	}}
 	hreq = e.proxyPrepare(hreq, &ex)
-	pctx, ph := startPhases(hreq.Context(), ex.Proxy)
-	hreq = hreq.WithContext(pctx)
+	tm.mu.Lock()
+	tm.tunnel = ex.Proxy != nil && ex.Proxy.Tunnel && !ex.Proxy.Direct()
+	tm.mu.Unlock()
 	resp, err := client.Do(hreq)
 	if err != nil {
-		err = netClassify(ctx, err, out.URL, ex.Proxy, ph.get(), 0)
+		err = netClassify(ctx, err, out.URL, ex.Proxy, tm.where(), 0)
 		var pe *ProxyError
 		if errors.As(err, &pe) {
 			proxyExchange(&ex, pe)
@@ -583,7 +616,7 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 		Header: resp.Header, ContentLength: resp.ContentLength, Compressed: resp.Uncompressed,
 	}
 	ex.Response = r
-	ph.set(PhaseBody)
+	tm.at(PhaseBody)
 	r.Body, r.Truncated, err = readCapped(resp.Body, e.opts.MaxBody, resp.ContentLength)
 	ex.Timing = tm.timing(time.Since(tm.start))
 	if err != nil {

@@ -2,15 +2,12 @@ package authn
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -67,48 +64,6 @@ func (e *NetError) setLimit(d time.Duration) {
 	}
 	e.Limit = d
 	e.Problem = fmt.Sprintf("timed out after %s %s", d, e.where)
-}
-
-// phases follows an exchange through its phases (httptrace callbacks may
-// come from other goroutines).
-type phases struct {
-	mu     sync.Mutex
-	now    Phase
-	tunnel bool // an https:// target through a proxy: CONNECT after the connect
-}
-
-func (p *phases) set(ph Phase) { p.mu.Lock(); p.now = ph; p.mu.Unlock() }
-
-func (p *phases) get() Phase { p.mu.Lock(); defer p.mu.Unlock(); return p.now }
-
-func (p *phases) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		DNSStart:     func(httptrace.DNSStartInfo) { p.set(PhaseDNS) },
-		ConnectStart: func(string, string) { p.set(PhaseConnect) },
-		ConnectDone: func(_, _ string, err error) {
-			if err == nil {
-				if p.tunnel {
-					p.set(PhaseTunnel)
-				} else {
-					p.set(PhaseSend)
-				}
-			}
-		},
-		TLSHandshakeStart: func() { p.set(PhaseTLS) },
-		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
-			if err == nil {
-				p.set(PhaseSend)
-			}
-		},
-		GotConn:      func(httptrace.GotConnInfo) { p.set(PhaseSend) },
-		WroteRequest: func(httptrace.WroteRequestInfo) { p.set(PhaseHeaders) },
-	}
-}
-
-// startPhases hooks a phase tracker into ctx, next to the timer's hooks.
-func startPhases(ctx context.Context, route *ProxyRoute) (context.Context, *phases) {
-	ph := &phases{now: PhaseConnect, tunnel: route != nil && route.Tunnel && !route.Direct()}
-	return httptrace.WithClientTrace(ctx, ph.trace()), ph
 }
 
 // netClassify turns the error of one round trip into a *NetError where it
