@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/base64"
 	"github.com/authlab/authlab/internal/proxytest"
 	"net/http"
 	"net/http/httptest"
@@ -48,7 +49,8 @@ func TestSendProxyExitCodes(t *testing.T) {
 			if !strings.Contains(r.stderr, tt.stderr) {
 				t.Errorf("stderr = %q; want it to contain %q", r.stderr, tt.stderr)
 			}
-			if strings.Contains(r.stderr, "proxy-pass") || strings.Contains(r.stdout, "proxy-pass") {
+			encoded := base64.StdEncoding.EncodeToString([]byte("alice:proxy-pass"))
+			if out := r.stdout + r.stderr; strings.Contains(out, "proxy-pass") || strings.Contains(out, encoded) {
 				t.Errorf("the proxy password was printed:\n%s%s", r.stdout, r.stderr)
 			}
 		})
