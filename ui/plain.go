@@ -254,8 +254,11 @@ func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
 		return
 	}
 	fmt.Fprintf(w, "\n%s\n", p.style(sgrBold, "Practice server · "+sanitize.Line(c.Server.Verdict)))
-	for _, v := range c.Server.Values {
-		fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, sanitize.Line(v.Label)), sanitize.Line(v.Value))
+	for _, r := range c.Rows {
+		fmt.Fprintf(w, "    %s (%s): %s\n", p.style(sgrCyan, sanitize.Line(r.Label)), r.Side, sanitize.Line(r.Server))
+	}
+	if !c.Differ {
+		fmt.Fprintln(w, sanitize.Line(c.Summary()))
 	}
 	if c.Differ {
 		d := c.First

@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/authn"
-	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/flowview"
 	"github.com/authlab/authlab/ui/pretty"
@@ -362,7 +361,7 @@ func traceText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
 	}
 	b.WriteString(st.Title.Render(head) + st.Muted.Render(maskedNote(reveal)) + "\n\n")
 	if c, ok := ui.Compare(res); ok {
-		b.WriteString(comparisonText(st, c, res, reveal, w) + "\n")
+		b.WriteString(comparisonText(st, c, reveal, w) + "\n")
 	}
 	for i, s := range res.Trace.Steps {
 		title := fmt.Sprintf("%d. %s", i+1, sanitize.Line(s.Title))
@@ -465,40 +464,41 @@ func stepText(st theme.Styles, res *authn.Result, k int, reveal bool, w int) str
 }
 
 // comparisonText shows the client's values beside the practice server's,
-// the first difference highlighted, for the values both computed.
-func comparisonText(st theme.Styles, c ui.Comparison, res *authn.Result, reveal bool, w int) string {
+// the first difference highlighted. The summary line and the name of the
+// server's column come from ui.Comparison, so a tick is shown only when
+// values were paired and agree, and each row says whether the server
+// received the value or worked out what it expected.
+func comparisonText(st theme.Styles, c ui.Comparison, reveal bool, w int) string {
 	var b strings.Builder
 	verdict := st.OK
 	if c.Server.Verdict != "ok" {
 		verdict = st.Error
 	}
 	b.WriteString(st.Value.Bold(true).Render("Client vs practice server") + "  " + verdict.Render(sanitize.Line(c.Server.Verdict)) + "\n")
-	if c.Differ {
-		d := c.First
-		b.WriteString(st.Error.Render("✗ first difference: "+sanitize.Line(d.Label)) + "\n")
-		b.WriteString(indent(wrap(lipgloss.NewStyle(), w-4, sanitize.Line(d.Explain)), "  ") + "\n")
-	} else {
-		b.WriteString(st.OK.Render("✓ client and server computed the same values") + "\n")
+	summary := st.Muted
+	switch c.Outcome() {
+	case ui.Agree:
+		summary = st.OK
+	case ui.Differ, ui.RefusedAgree:
+		summary = st.Error
 	}
-	client := map[string]authn.Value{}
-	for _, s := range res.Trace.Steps {
-		for _, v := range s.Values {
-			client[practice.NormLabel(v.Label)] = v
-		}
+	b.WriteString(wrap(summary, w, sanitize.Line(c.Summary())) + "\n")
+	if c.Differ {
+		b.WriteString(indent(wrap(lipgloss.NewStyle(), w-4, sanitize.Line(c.First.Explain)), "  ") + "\n")
 	}
 	colW := max(10, w-4)
-	for _, sv := range c.Server.Values {
-		label := sanitize.Line(sv.Label)
-		mark := "  "
-		style := st.Value
-		if c.Differ && practice.NormLabel(sv.Label) == practice.NormLabel(c.First.Label) {
+	for _, r := range c.Rows {
+		mark, style := "  ", st.Value
+		if r.Differs {
 			mark, style = st.Error.Render("▸ "), st.Error
 		}
-		b.WriteString(mark + st.Key.Render(label) + "\n")
-		if cv, ok := client[practice.NormLabel(sv.Label)]; ok {
-			b.WriteString("    " + st.Muted.Render("client ") + indent(wrap(style, colW-7, sanitize.String(cv.Shown(reveal))), "           ")[7:] + "\n")
+		b.WriteString(mark + st.Key.Render(sanitize.Line(r.Label)) + "\n")
+		side := r.Side.String()
+		pad := strings.Repeat(" ", 4+len(side)+1)
+		if r.HasClient {
+			b.WriteString("    " + st.Muted.Render(fmt.Sprintf("%-*s", len(side), "client")+" ") + strings.TrimPrefix(indent(wrap(style, colW-len(side)-1, sanitize.String(r.Client.Shown(reveal))), pad), pad) + "\n")
 		}
-		b.WriteString("    " + st.Muted.Render("server ") + indent(wrap(style, colW-7, sanitize.Line(sv.Value)), "           ")[7:] + "\n")
+		b.WriteString("    " + st.Muted.Render(side+" ") + strings.TrimPrefix(indent(wrap(style, colW-len(side)-1, sanitize.Line(r.Server)), pad), pad) + "\n")
 	}
 	return b.String()
 }
