@@ -52,6 +52,11 @@ type Term struct {
 
 	changed chan struct{} // a value after each write to the screen
 
+	// screenMu orders the program's writes with TextWhere's cell reads:
+	// SafeEmulator.CellAt returns a pointer into the screen, read after
+	// the emulator's own lock is released.
+	screenMu sync.Mutex
+
 	mu   sync.Mutex
 	out  bytes.Buffer // what the program wrote, under Record
 	keep bool
@@ -138,7 +143,9 @@ func (w screenWriter) Write(p []byte) (int, error) {
 		w.term.out.Write(p)
 		w.term.mu.Unlock()
 	}
+	w.term.screenMu.Lock()
 	n, err := w.term.emu.Write(p)
+	w.term.screenMu.Unlock()
 	select {
 	case w.term.changed <- struct{}{}:
 	default:
@@ -167,6 +174,8 @@ func Text(emu *vt.SafeEmulator) string {
 // keep holds (the others blank): the bold text, the underlined text. It
 // is how a test tells what only a style marks, such as the active tab.
 func (term *Term) TextWhere(keep func(c *uv.Cell) bool) string {
+	term.screenMu.Lock()
+	defer term.screenMu.Unlock()
 	w, h := term.emu.Width(), term.emu.Height()
 	lines := make([]string, h)
 	for y := range h {
