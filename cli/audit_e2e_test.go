@@ -44,11 +44,9 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/cli"
+	"github.com/authlab/authlab/internal/termtest"
 	"github.com/authlab/authlab/practice"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
 )
 
 // auditAllow says which secrets a capture may hold.
@@ -719,110 +717,71 @@ func auditErrors(t *testing.T, e *auditEnv) {
 
 // ---- the TUI ------------------------------------------------------------
 
-// auditScreen is the TUI in a real terminal emulator; every screen the test
-// looks at is kept as a capture.
+// auditScreen is the TUI in a real terminal emulator (internal/termtest);
+// every screen the test reads is kept as a capture.
 type auditScreen struct {
 	t     *testing.T
 	e     *auditEnv
-	emu   *vt.SafeEmulator
+	tt    *termtest.Term
 	label string
 	allow auditAllow
 }
 
-func (s *auditScreen) text() string {
-	txt := ansi.Strip(s.emu.Render())
+func (s *auditScreen) capture(txt string) {
 	s.e.capture(auditCapture{label: s.label, text: txt, allow: s.allow, sigOK: strings.Contains(s.label, "tab 4")})
+}
+
+func (s *auditScreen) text() string {
+	txt := s.tt.Text()
+	s.capture(txt)
 	return txt
 }
 
+// waitText waits for want on screen, capturing every screen read.
 func (s *auditScreen) waitText(want string) {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(s.text(), want) {
-			return
-		}
-		time.Sleep(15 * time.Millisecond)
-	}
-	s.t.Fatalf("%s: timed out waiting for %q; screen:\n%s", s.label, want, s.text())
+	s.capture(s.tt.WaitForEach(fmt.Sprintf("%s: %q", s.label, want), func(txt string) bool { return strings.Contains(txt, want) }, s.capture))
 }
 
-// key writes the bytes a terminal sends (never SafeEmulator.SendKey: it
-// deadlocks with the renderer).
 func (s *auditScreen) key(seq string) {
-	if _, err := io.WriteString(s.emu.InputPipe(), seq); err != nil {
-		s.t.Fatalf("sending %q: %v", seq, err)
-	}
+	s.t.Helper()
+	s.tt.Key(seq)
 }
 
-// press sends a key and captures the screens that follow under label and
-// allow: it waits until the screen shows until (or, when until is "",
-// until it changed, briefly); screens before that are the old state, kept
-// under the old label. Then it waits until the screen stays the same.
+// press sends a key and waits for the state it leads to: the screen shows
+// until, or, when until is "", the key is a result tab's and that tab is
+// the active one. Screens read before that are the old state, captured
+// under the old label; the first of the new state is captured under label
+// and allow, and so is every later one the next wait reads.
 func (s *auditScreen) press(seq, until, label string, allow auditAllow) {
 	s.t.Helper()
-	before := s.text()
 	s.key(seq)
-	if until != "" {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			raw := ansi.Strip(s.emu.Render())
-			if strings.Contains(raw, until) {
-				break // the new state: captured below under the new label
-			}
-			s.e.capture(auditCapture{label: s.label, text: raw, allow: s.allow, sigOK: strings.Contains(s.label, "tab 4")})
-			if time.Now().After(deadline) {
-				s.t.Fatalf("%s: timed out waiting for %q; screen:\n%s", label, until, raw)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	} else {
-		for deadline := time.Now().Add(250 * time.Millisecond); time.Now().Before(deadline); {
-			if ansi.Strip(s.emu.Render()) != before { // not captured: the new label is not set yet
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+	cond := func(txt string) bool { return strings.Contains(txt, until) }
+	what := fmt.Sprintf("%s: %q", label, until)
+	if until == "" {
+		tab := resultTabs[seq]
+		cond = func(string) bool { return strings.Contains(s.tt.TextWhere(termtest.Bold), tab) }
+		what = label + ": tab " + tab
 	}
+	txt := s.tt.WaitForEach(what, cond, s.capture)
 	s.label, s.allow = label, allow
-	prev := s.text()
-	for range 25 {
-		time.Sleep(20 * time.Millisecond)
-		cur := s.text()
-		if cur == prev {
-			return
-		}
-		prev = cur
-	}
+	s.capture(txt)
 }
 
-func (e *auditEnv) startTUI(t *testing.T, label string, args ...string) (*auditScreen, chan int, context.CancelFunc) {
+func (e *auditEnv) startTUI(t *testing.T, label string, args ...string) *auditScreen {
 	const w, h = 100, 60
-	emu := vt.NewSafeEmulator(w, h)
-	emu.Write([]byte(ansi.SetModeLineFeedNewLine))
-	vars := e.vars
-	env := cli.Env{
-		Stdin: emu, Stdout: emu, Stderr: io.Discard,
-		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
-		ReadFile:  os.ReadFile,
-		StdinTTY:  true, StdoutTTY: true,
-		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	code := make(chan int, 1)
-	go func() { code <- cli.Run(ctx, args, env) }()
-	return &auditScreen{t: t, e: e, emu: emu, label: label}, code, cancel
+	tt := termtest.Start(t, termtest.Config{Width: w, Height: h}, func(ctx context.Context, stdin io.Reader, stdout io.Writer) int {
+		return cli.Run(ctx, args, tuiEnv(stdin, stdout, e.vars, w, h))
+	})
+	return &auditScreen{t: t, e: e, tt: tt, label: label}
 }
 
-func waitTUIExit(t *testing.T, code chan int) {
-	t.Helper()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Errorf("TUI exit code %d; want 0", c)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the TUI did not quit")
+// quit presses ctrl+c and checks the TUI ends with exit code 0.
+func (s *auditScreen) quit() {
+	s.t.Helper()
+	s.key("\x03")
+	if c := s.tt.Wait(); c != 0 {
+		s.t.Errorf("TUI exit code %d; want 0", c)
 	}
 }
 
@@ -830,8 +789,7 @@ func waitTUIExit(t *testing.T, code chan int) {
 // every tab, reveals and hides again with R, saves with ctrl+s.
 func auditTUI(t *testing.T, e *auditEnv, row auditRow) {
 	name := "audit/" + row.name
-	s, code, cancel := e.startTUI(t, "tui "+row.name, "--profile", name)
-	defer cancel()
+	s := e.startTUI(t, "tui "+row.name, "--profile", name)
 	u, _ := url.Parse(row.url(e, "sink"))
 	s.waitText(u.Path)
 	s.key("\x12") // ctrl+r
@@ -850,14 +808,12 @@ func auditTUI(t *testing.T, e *auditEnv, row auditRow) {
 	s.label = "tui " + row.name + " save"
 	s.key("\x13") // ctrl+s
 	s.waitText("saved")
-	s.key("\x03")
-	waitTUIExit(t, code)
+	s.quit()
 }
 
 // auditTUIPresent: presenter mode against the echo server, R pressed.
 func auditTUIPresent(t *testing.T, e *auditEnv, row auditRow) {
-	s, code, cancel := e.startTUI(t, "tui present", "--present", "--profile", "audit/"+row.name, row.url(e, "echo"))
-	defer cancel()
+	s := e.startTUI(t, "tui present", "--present", "--profile", "audit/"+row.name, row.url(e, "echo"))
 	s.waitText("/echo/")
 	s.key("\x12")
 	s.waitText("200 OK")
@@ -867,8 +823,7 @@ func auditTUIPresent(t *testing.T, e *auditEnv, row auditRow) {
 			s.press("R", "presenter mode", "tui present R on tab "+tab, auditNone) // refused in presenter mode
 		}
 	}
-	s.key("\x03")
-	waitTUIExit(t, code)
+	s.quit()
 }
 
 // ---- the search ---------------------------------------------------------
