@@ -300,7 +300,8 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 	case askDiscard:
 		switch {
-		case key.Matches(msg, k.Yes):
+		case key.Matches(msg, k.Yes), key.Matches(msg, m.keys.Quit): // ctrl+c twice quits
+
 			then := m.ask.then
 			m = m.closeAsk()
 			return then(m)
