@@ -40,10 +40,19 @@ type Options struct {
 	Insecure     bool          // skip TLS verification (-k)
 	RootCAs      *x509.CertPool
 	// Transport replaces the engine's own transport (tests). When nil the
-	// engine builds one with proxies from the environment.
+	// engine builds one that routes through Proxy.
 	Transport http.RoundTripper
-	Now       func() time.Time // clock seam; time.Now when nil
-	Rand      io.Reader        // randomness seam; crypto/rand when nil
+	// Now is the clock seam for what schemes put into requests (a SigV4
+	// X-Amz-Date, an OAuth timestamp, a JWT's iat) and for judging dates in
+	// answers; a test may pin it. Durations (Result.Total, Timing) are
+	// always measured on the monotonic clock of time.Now, never on Now: a
+	// pinned Now would make every exchange last years.
+	Now  func() time.Time // clock seam; time.Now when nil
+	Rand io.Reader        // randomness seam; crypto/rand when nil
+
+	// Proxy chooses the HTTP proxy of each request (flags, else the
+	// environment); see Proxy. Ignored with a custom Transport.
+	Proxy Proxy
 }
 
 // Engine is the exchange engine: the only place in authlab that sends HTTP
@@ -56,6 +65,9 @@ type Engine struct {
 	// tlsClients caches the clients built for requests' TLS options
 	// (clientFor), one session per set of options.
 	tlsClients sessions
+	// ownTransport: the engine built its transport, so Options.Proxy
+	// routes its requests (see proxyPrepare).
+	ownTransport bool
 }
 
 // New returns an Engine for opts.
@@ -76,14 +88,14 @@ func New(opts Options) *Engine {
 		opts.Rand = rand.Reader
 	}
 	rt := opts.Transport
-	if rt == nil {
-		rt = &http.Transport{
-			Proxy:                  http.ProxyFromEnvironment,
-			DialContext:            (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	own := rt == nil
+	if own {
+		tr := &http.Transport{
+			DialContext:            (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
 			ForceAttemptHTTP2:      true,
 			MaxIdleConns:           16,
 			IdleConnTimeout:        90 * time.Second,
-			TLSHandshakeTimeout:    10 * time.Second,
+			TLSHandshakeTimeout:    tlsHandshakeTimeout,
 			ExpectContinueTimeout:  time.Second,
 			MaxResponseHeaderBytes: MaxHeaderBytes,
 			TLSClientConfig: &tls.Config{
@@ -91,12 +103,17 @@ func New(opts Options) *Engine {
 				RootCAs:            opts.RootCAs,
 			},
 		}
+		// The proxy of each request (Options.Proxy), its CONNECT header
+		// and a refused CONNECT's answer (see installProxy).
+		installProxy(tr, opts.Proxy)
+		rt = tr
 		// Notes whether a server asked for a client certificate, so a
 		// refusal can be classified (see tlsNoClientCert).
 		tlsHookOwn(rt)
 	}
 	return &Engine{
-		opts: opts,
+		opts:         opts,
+		ownTransport: own,
 		client: &http.Client{
 			Transport: rt,
 			// Redirects are followed by Exchange itself: net/http keeps
@@ -124,10 +141,11 @@ func (e *Engine) Close() {
 // the error is one of *InputError, ErrTimeout, ErrCanceled,
 // ErrTooManyRedirects (all wrapped) or a transport error.
 func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
-	start := e.opts.Now()
+	start := time.Now() // monotonic: Options.Now is for what is signed, not for durations
 	res := &Result{}
 	err := e.exchange(ctx, req, res)
 	res.Total = time.Since(start)
+	proxyTrace(res)
 	if err != nil {
 		res.Err = err
 	}
@@ -193,10 +211,10 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 		return err
 	}
 	flow, _ := scheme.(Flow)
-	call := &Call{Creds: creds, Env: env, Trace: &res.Trace, Method: method, URL: cloneURL(target), Role: RoleRequest, notify: req.Notify}
+	call := &Call{Creds: creds, Env: env, Trace: &res.Trace, Method: method, URL: cloneURL(target), Role: RoleRequest, Timeout: timeout, notify: req.Notify}
 	call.do = func(ctx context.Context, role string, out *Outgoing) (*Response, error) {
-		// Each exchange of a flow gets the whole timeout: a device flow
-		// polls for minutes, bounded by its code's lifetime instead.
+		// Each exchange of a flow gets the whole timeout; a device flow
+		// bounds its polling by Call.Timeout itself.
 		dctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 		defer cancel()
 		ex, resp, err := e.roundTrip(dctx, client, out)
@@ -222,6 +240,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	origin := originOf(target)
 	stripped := false // once credentials are dropped they never come back
 	var dropped []Credential
+	hopClient := client // the client without the client certificate once stripped
 	cur := hop{method: method, url: target, header: req.Header, body: req.Body}
 
 	for n := 0; ; n++ {
@@ -239,6 +258,10 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 			}
 			if stripped {
 				stripCredentials(out, dropped)
+				// A custom Host header names the first server: sent to
+				// another it would ask for a site the user never named
+				// (curl and net/http drop it too).
+				out.Header.Del("Host")
 			} else {
 				tr := &res.Trace
 				if n > 0 {
@@ -253,7 +276,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 						Plain("URL", maskQuery(out.URL, out.Added)))
 				}
 			}
-			ex, r, err := e.roundTrip(ctx, client, out)
+			ex, r, err := e.roundTrip(ctx, hopClient, out)
 			ex.Role = call.Role
 			res.Exchanges = append(res.Exchanges, ex)
 			if err != nil {
@@ -299,9 +322,22 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 			for _, c := range out.Added {
 				names = append(names, string(c.Where)+" "+c.Name)
 			}
+			names = append(names, "Authorization", "Proxy-Authorization", "Cookie")
+			note := "The redirect leaves the origin the credentials were meant for (scheme, host or port changed), so they are not sent, now or on any later hop."
+			if h := cur.header.Get("Host"); h != "" {
+				names = append(names, "custom Host header ("+h+")")
+				note += " Your Host header named the first server, so it goes too: the next request carries the new URL's host (as curl and Go do)."
+			}
+			var certDropped bool
+			if hopClient, certDropped, err = e.clientForOtherOrigin(req.TLS); err != nil {
+				return err
+			}
+			if certDropped {
+				names = append(names, "TLS client certificate")
+				note += " The client certificate was given for " + origin + " only: it is not offered to another origin's TLS handshake."
+			}
 			res.Trace.Add(fmt.Sprintf("Drop credentials for redirect hop %d", n+1), "RFC 9110 §15.4, curl CVE-2022-27776",
-				"The redirect leaves the origin the credentials were meant for (scheme, host or port changed), so they are not sent, now or on any later hop.",
-				Plain("from", origin), Plain("to", originOf(next)), Plain("dropped", strings.Join(append(names, "Authorization", "Proxy-Authorization", "Cookie"), ", ")))
+				note, Plain("from", origin), Plain("to", originOf(next)), Plain("dropped", strings.Join(names, ", ")))
 		}
 		cur = redirectHop(cur, resp.Status, next)
 	}
@@ -417,6 +453,19 @@ func (e *Engine) classify(parent, ctx context.Context, err error, timeout time.D
 	if parent.Err() != nil {
 		return fmt.Errorf("%w: %v", ErrCanceled, context.Cause(parent))
 	}
+	// roundTrip explained network failures (netClassify); a timeout of
+	// the engine's own limit learns that limit here.
+	var nerr *NetError
+	if errors.As(err, &nerr) {
+		if errors.Is(context.Cause(ctx), ErrTimeout) {
+			nerr.setLimit(timeout)
+		}
+		return nerr
+	}
+	var pe *ProxyError
+	if errors.As(err, &pe) {
+		return pe
+	}
 	if errors.Is(context.Cause(ctx), ErrTimeout) {
 		return fmt.Errorf("%w after %s", ErrTimeout, timeout)
 	}
@@ -505,8 +554,18 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 		Method: out.Method, URL: out.URL, Host: hreq.Host, Proto: "HTTP/1.1",
 		Header: out.Header.Clone(), Body: out.Body, Credentials: out.Added,
 	}}
+	hreq = e.proxyPrepare(hreq, &ex)
+	pctx, ph := startPhases(hreq.Context(), ex.Proxy)
+	hreq = hreq.WithContext(pctx)
 	resp, err := client.Do(hreq)
 	if err != nil {
+		err = netClassify(ctx, err, out.URL, ex.Proxy, ph.get(), 0)
+		var pe *ProxyError
+		if errors.As(err, &pe) {
+			proxyExchange(&ex, pe)
+			ex.Timing = tm.timing(time.Since(tm.start))
+			return ex, nil, pe
+		}
 		// net/http puts the whole URL into its errors; an API key in the
 		// query must not reach the screen that way.
 		var ue *url.Error
@@ -524,10 +583,11 @@ func (e *Engine) roundTrip(ctx context.Context, client *http.Client, out *Outgoi
 		Header: resp.Header, ContentLength: resp.ContentLength, Compressed: resp.Uncompressed,
 	}
 	ex.Response = r
+	ph.set(PhaseBody)
 	r.Body, r.Truncated, err = readCapped(resp.Body, e.opts.MaxBody, resp.ContentLength)
 	ex.Timing = tm.timing(time.Since(tm.start))
 	if err != nil {
-		err = bodyError(err, len(r.Body), resp.ContentLength)
+		err = netClassify(ctx, bodyError(err, len(r.Body), resp.ContentLength), out.URL, ex.Proxy, PhaseBody, len(r.Body))
 		ex.Err = err
 		return ex, r, err
 	}

@@ -56,6 +56,11 @@ type Call struct {
 	// request; Answer may change it (e.g. to RoleRetry).
 	Role string
 
+	// Timeout is the exchange's timeout (Options.Timeout, or the
+	// Request's). Each Do gets it whole; a flow that waits for the user
+	// (the device flow's polling) bounds its whole wait by it.
+	Timeout time.Duration
+
 	do     func(ctx context.Context, role string, out *Outgoing) (*Response, error)
 	notify func(Notice)
 }

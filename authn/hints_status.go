@@ -153,12 +153,18 @@ func proxyAuthHint(in hintInput) Hint {
 	if in.proxyErr != nil {
 		detail += " Its Proxy-Authenticate header is malformed: " + in.proxyErr.Error() + "."
 	}
+	checks := []string{"Give the proxy its credentials: --proxy-user USER:env:NAME (or HTTPS_PROXY=http://user:pass@proxy:3128)"}
+	if rt := in.ex.Proxy; rt != nil && rt.User != "" {
+		// Basic credentials went to the proxy and it answered 407 again.
+		detail = fmt.Sprintf("The proxy refused the credentials of proxy user %q; the origin server never saw the request.", rt.User) + strings.TrimPrefix(detail, "A proxy between you and the server wants credentials in Proxy-Authorization; the origin server never saw the request.")
+		checks = []string{"Check the user name and the password reference of --proxy-user"}
+	}
 	return Hint{
 		Level:  LevelWarn,
 		Title:  "407 Proxy Authentication Required",
 		Detail: detail,
 		Checks: []string{
-			"Give the proxy its credentials, e.g. HTTPS_PROXY=http://user:pass@proxy:3128",
+			checks[0],
 			"Corporate proxies often want Negotiate (Kerberos) or NTLM",
 			"The proxy may not be meant for this host at all (NO_PROXY)",
 		},

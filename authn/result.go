@@ -35,7 +35,7 @@ type Result struct {
 	Exchanges []Exchange // every HTTP exchange made, in order (redirect hops, retries)
 	Trace     Trace
 	Hints     []Hint
-	Total     time.Duration // wall time of the whole call
+	Total     time.Duration // wall time of the whole call, on the monotonic clock (not Options.Now)
 	Err       error         // the error that ended the call, if any (also returned)
 }
 
@@ -72,6 +72,9 @@ type Exchange struct {
 	Response *Response // nil when no response arrived
 	Timing   Timing
 	Err      error // transport error of this exchange, if any
+	// Proxy is the route the exchange took when a proxy is configured
+	// (nil otherwise); see Options.Proxy.
+	Proxy *ProxyRoute
 }
 
 // SentRequest is a request exactly as it went on the wire, with the record of

@@ -228,7 +228,8 @@ func Schemes() []Scheme {
 	return out
 }
 
-// Lookup returns the scheme called name.
+// Lookup returns the scheme called name. For an unknown name the error
+// suggests the nearest scheme (Suggest), "did you mean bearer?".
 func Lookup(name string) (Scheme, error) {
 	for _, s := range builtins {
 		if s.Info().Name == name {
@@ -239,8 +240,11 @@ func Lookup(name string) (Scheme, error) {
 	for _, s := range Schemes() {
 		names = append(names, s.Info().Name)
 	}
-	return nil, &InputError{Problem: fmt.Sprintf("unknown auth scheme %q", name),
-		Fix: "use one of: " + strings.Join(names, ", ")}
+	fix := "use one of: " + strings.Join(names, ", ")
+	if dym := DidYouMean(Suggest(name, names)); dym != "" {
+		fix = dym + " (schemes: " + strings.Join(names, ", ") + ")"
+	}
+	return nil, &InputError{Problem: fmt.Sprintf("unknown auth scheme %q", name), Fix: fix}
 }
 
 // rewriteQuery maps each key=value part of a raw query string through f,

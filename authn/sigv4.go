@@ -238,9 +238,12 @@ func (p *sigv4Plan) trace(tr *Trace, s *sigv4Signed, queryChanged bool, hostChan
 	}
 	method, uri, query, headers, signed, payload, ok := sigv4Parts(s.canonical)
 	if ok {
-		uriNote := "the URI-encoded path (every byte but A–Z a–z 0–9 - _ . ~ and / as %XX); services other than S3 encode it twice, so %20 in the URL becomes %2520"
+		uriNote := "the path normalised (empty and . segments dropped, each .. removing the segment before it: /a/./b and /a//b sign /a/b, /example/.. signs /), then URI-encoded (every byte but A–Z a–z 0–9 - _ . ~ and / as %XX); services other than S3 encode the path as sent once more, so %20 in the URL becomes %2520"
 		if in.s3 {
-			uriNote = "the URI-encoded path, encoded once (S3's rule; every other service encodes it twice)"
+			uriNote = "the path exactly as sent, encoded once and not normalised (S3's rule: an object key may contain . and //; every other service normalises the path and encodes it twice)"
+		}
+		if s.sentPath != "" {
+			uriNote += fmt.Sprintf(". Your path %s is signed as %s; it is sent as you wrote it, and the service normalises it the same way", s.sentPath, sigv4NormalizePath(s.sentPath))
 		}
 		qNote := "each name and value URI-encoded (a space is %20, never +), sorted by name then value, joined as name=value with &; empty when there is no query"
 		if queryChanged {

@@ -72,6 +72,9 @@ type sigv4Signed struct {
 	header            http.Header
 	rawQuery          string // the query as signed (canonical form), to be sent as it is
 	host              string // the host as signed (default port removed)
+	// sentPath is the path as it goes on the wire when the canonical URI
+	// was built from its normalised form (sigv4NormalizePath), else "".
+	sentPath string
 }
 
 // sigv4Log captures the canonical request and the string to sign from the
@@ -133,6 +136,17 @@ func sigv4Sign(in sigv4Input) (*sigv4Signed, error) {
 		}
 	}
 	u := *in.url
+	if !in.s3 {
+		// Every service but S3 signs the normalised path; the request is
+		// still sent with the path as typed (the service normalises it the
+		// same way before it checks the signature). The SDK's signer does
+		// not normalise, so it is given the normalised path as the opaque
+		// part of its copy of the URL, which it takes as the escaped path.
+		if p := sigv4WirePath(&u); sigv4NormalizePath(p) != p {
+			out.sentPath = p
+			u.Opaque = sigv4NormalizePath(p)
+		}
+	}
 	method := strings.ToUpper(in.method)
 	if method == "" {
 		method = http.MethodGet
@@ -181,6 +195,56 @@ func sigv4Sign(in sigv4Input) (*sigv4Signed, error) {
 		return nil, fmt.Errorf("sigv4: internal error: the SDK's string to sign is not the hash of its canonical request")
 	}
 	return out, nil
+}
+
+// sigv4WirePath is the path of u as it goes on the wire, percent-encoded:
+// the opaque part when there is one (up to a query), else the escaped path;
+// "/" when empty. It is what the SDK's signer reads (GetURIPath).
+func sigv4WirePath(u *url.URL) string {
+	p := u.EscapedPath()
+	if u.Opaque != "" {
+		p, _, _ = strings.Cut(u.Opaque, "?")
+		if rest, ok := strings.CutPrefix(p, "//"); ok { // "//host/path"
+			p = ""
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				p = rest[i:]
+			}
+		}
+	}
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// sigv4NormalizePath is the canonical URI's path normalisation of every
+// service but S3 (“Create a signed AWS API request”, step 1: “Normalize URI
+// paths according to RFC 3986. Remove redundant and relative path
+// components”; the test suite's normalize-path cases): the path is split at
+// "/", empty and "." segments are dropped, ".." removes the segment before
+// it (never above the root), and the rest is joined behind one "/", ending
+// in "/" when p did. So /example/.. is /, /./example is /example and
+// //example// is /example/. It works on the encoded path as sent: %2E is
+// not a dot. This is what botocore (remove_dot_segments) and the AWS CRT
+// (aws-c-auth's s_append_normalized_path) do.
+func sigv4NormalizePath(p string) string {
+	var segs []string
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(segs) > 0 {
+				segs = segs[:len(segs)-1]
+			}
+		default:
+			segs = append(segs, seg)
+		}
+	}
+	out := "/" + strings.Join(segs, "/")
+	if len(segs) > 0 && strings.HasSuffix(p, "/") {
+		out += "/"
+	}
+	return out
 }
 
 // sigv4Parts splits a canonical request into its six parts (“Create a signed

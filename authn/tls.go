@@ -29,6 +29,8 @@ import (
 //     asks for one (RFC 8446 §4.4.2), even if the server's list of
 //     acceptable CAs does not name its issuer, as curl does: the server's
 //     refusal is a clearer diagnosis than a silently missing certificate.
+//     It is offered to the request's origin only: redirect hops to another
+//     origin go without it (see clientForOtherOrigin), as credentials do.
 type TLSOptions struct {
 	Cert        string // client certificate chain, PEM file path (mutual TLS, RFC 8446 §4.4.2)
 	Key         string // its private key, PEM file path ("" when it is in Cert's file)
@@ -87,6 +89,21 @@ func (e *Engine) clientFor(t *TLSOptions) (*http.Client, error) {
 		return nil, buildErr
 	}
 	return v.(*http.Client), nil
+}
+
+// clientForOtherOrigin returns the client for redirect hops that left the
+// request's origin: t without its client certificate (the CA file and -k
+// still apply), so the certificate is offered only to the origin it was
+// given for, as credentials are only sent there (RFC 9110 §15.4; a client
+// certificate authenticates like any credential, RFC 8446 §4.4.2).
+// dropped reports whether t had a certificate to leave out.
+func (e *Engine) clientForOtherOrigin(t *TLSOptions) (c *http.Client, dropped bool, err error) {
+	if t == nil || (t.Cert == "" && t.Key == "") {
+		c, err = e.clientFor(t)
+		return c, false, err
+	}
+	c, err = e.clientFor(&TLSOptions{CACert: t.CACert, Insecure: t.Insecure})
+	return c, true, err
 }
 
 // tlsFileStamps summarises the files' sizes and modification times.

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/internal/testcert"
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 // tlsTestCert is a certificate with its key, as written to PEM files.
@@ -327,10 +328,7 @@ func tlsTestLegacyKey(t *testing.T, key *ecdsa.PrivateKey, pass string) []byte {
 // encrypts is read with the passphrase; its encrypted PKCS#8 is refused with
 // the command that converts it.
 func TestTLSOpenSSLEncryptedKeys(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Fatalf("openssl not found (%v): install the Debian package openssl (.ci/run does)", err)
-	}
+	openssl := testenv.Program(t, "openssl", "openssl")
 	ca := tlsTestCA(t, "CA")
 	client := tlsTestClientCert(t, &ca, "bob")
 	dir := t.TempDir()
@@ -354,7 +352,7 @@ func TestTLSOpenSSLEncryptedKeys(t *testing.T) {
 		t.Errorf("legacy key from openssl with the right passphrase: %v", err)
 	}
 	pkcs8PEM, _ := os.ReadFile(pkcs8)
-	_, err = tlsKeyPair(client.certPEM, pkcs8PEM, pass, "c.pem", pkcs8)
+	_, err := tlsKeyPair(client.certPEM, pkcs8PEM, pass, "c.pem", pkcs8)
 	var ie *InputError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "encrypted PKCS#8") || !strings.Contains(err.Error(), "openssl pkey -in") {
 		t.Errorf("encrypted PKCS#8: err = %v; want an InputError naming the openssl command", err)

@@ -26,6 +26,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"github.com/authlab/authlab/internal/termtest"
+	"github.com/authlab/authlab/internal/testenv"
 	"hash"
 	"io"
 	"io/fs"
@@ -486,6 +488,7 @@ func auditRows() []auditRow {
 // searches: search/outputs, search/files, search/practice-log,
 // search/practice-trace, search/markers-detectable.
 func TestAuditSecrets(t *testing.T) {
+	testenv.Full(t, "the secrets audit over every output path (9 s)")
 	start := time.Now()
 	e := newAuditEnv(t)
 	rows := auditRows()
@@ -735,7 +738,7 @@ func (s *auditScreen) text() string {
 
 func (s *auditScreen) waitText(want string) {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := termtest.Deadline(s.t)
 	for time.Now().Before(deadline) {
 		if strings.Contains(s.text(), want) {
 			return
@@ -762,7 +765,7 @@ func (s *auditScreen) press(seq, until, label string, allow auditAllow) {
 	before := s.text()
 	s.key(seq)
 	if until != "" {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := termtest.Deadline(s.t)
 		for {
 			raw := ansi.Strip(s.emu.Render())
 			if strings.Contains(raw, until) {

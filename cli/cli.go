@@ -175,14 +175,13 @@ explains why, and can show step by step how the scheme signed the request.
 
 Without a subcommand it opens the TUI, prefilled from the same flags
 ` + "`authlab send`" + ` takes.`,
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
-		Args:              cobra.ArbitraryArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case len(args) > 0 && !looksLikeURL(args[0]):
-				return inputErr(fmt.Errorf("unknown command %q: see `authlab --help`", args[0]))
+				return inputErr(unknownCommand(cmd, args[0]))
 			case len(args) > 1:
 				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
 			case len(args) == 1:
@@ -193,12 +192,36 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 	}
 	f.register(root.Flags())
 	root.Flags().SortFlags = false
+	// --version prints what `authlab version` prints (cobra adds the flag
+	// when Version is set).
+	root.Version = versionText()
+	root.SetVersionTemplate("{{.Version}}")
+	root.Flags().Bool("version", false, "print the version, commit and Go version of this build")
 	root.PersistentFlags().StringVar(&profilesDir, "profiles", "", "profiles folder (default $AUTHLAB_PROFILES, else $XDG_CONFIG_HOME/authlab/profiles)")
+	root.MarkPersistentFlagDirname("profiles")
+	registerSendCompletions(root, env)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env))
+	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env))
+	initCompletionCmd(root, env)
 	return root
+}
+
+// unknownCommand is the error for a first argument that is neither a
+// command nor a URL (the root takes a URL, so cobra's own "unknown
+// command" never fires): it names the nearest command when one is close.
+func unknownCommand(root *cobra.Command, name string) error {
+	var names []string
+	for _, c := range root.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	if dym := authn.DidYouMean(authn.Suggest(name, names)); dym != "" {
+		return fmt.Errorf("unknown command %q: %s (see `authlab --help`)", name, dym)
+	}
+	return fmt.Errorf("unknown command %q: see `authlab --help`", name)
 }
 
 // inputErr wraps a user error with exit code 1.

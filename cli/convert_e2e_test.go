@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authlab/authlab/internal/testenv"
 	"github.com/authlab/authlab/practice"
 )
 
@@ -20,7 +21,8 @@ func practiceURL(t *testing.T) string {
 }
 
 // TestExportDemoPythonRuns is the "done when", second half: the demo
-// profile exported as Python runs with Debian's python3-requests against
+// profile exported as Python (full tier; skipped naming the Debian package
+// without it) runs with Debian's python3-requests against
 // the practice server, reading the password from the variable the comment
 // names, and the password is nowhere in the text.
 func TestExportDemoPythonRuns(t *testing.T) {
@@ -57,15 +59,17 @@ func TestExportDemoPythonRuns(t *testing.T) {
 					t.Fatalf("the export does not read %s:\n%s", name, r.stdout)
 				}
 			}
+			var argv []string
+			if tt.format == "python" {
+				file := filepath.Join(t.TempDir(), "x.py")
+				os.WriteFile(file, []byte(r.stdout), 0o600)
+				argv = []string{testenv.PythonScript(t, r.stdout), file}
+			} else {
+				testenv.Program(t, "curl", "curl")
+				argv = []string{testenv.Program(t, "sh", "dash"), "-c", r.stdout}
+			}
 			run := func(vars []string) (string, error) {
-				var cmd *exec.Cmd
-				if tt.format == "python" {
-					file := filepath.Join(t.TempDir(), "x.py")
-					os.WriteFile(file, []byte(r.stdout), 0o600)
-					cmd = exec.Command("/usr/bin/python3", file)
-				} else {
-					cmd = exec.Command("sh", "-c", r.stdout)
-				}
+				cmd := exec.Command(argv[0], argv[1:]...)
 				cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, vars...)
 				out, err := cmd.CombinedOutput()
 				return string(out), err

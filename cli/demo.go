@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
@@ -69,7 +70,10 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "client_credentials", "client_secret": "not-the-client-secret"})},
 		{Name: "demo/oauth2-device", Description: "OAuth 2.0 device flow: enter the code shown on the verification page, watch the polling" + demoNote, Method: "GET", URL: me,
 			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "device_code", "client_id": practice.DemoOAuth2PublicClientID,
-				"device_auth_url": practice.Placeholder + "/oauth2/device"})},
+				"device_auth_url": practice.Placeholder + "/oauth2/device"}),
+			// The wait for approval is bounded by the timeout: time to open
+			// the verification page and enter the code.
+			Timeout: 5 * time.Minute},
 		{Name: "demo/oauth2-auth-code", Description: "OAuth 2.0 authorization code with PKCE: open the printed URL and approve" + demoNote, Method: "GET", URL: me,
 			Scheme: "oauth2", Fields: oauth2(map[string]string{"grant": "authorization_code", "client_id": practice.DemoOAuth2PublicClientID,
 				"auth_url": practice.Placeholder + "/oauth2/authorize", "scope": "read"})},

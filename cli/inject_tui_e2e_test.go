@@ -3,25 +3,26 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"github.com/authlab/authlab/internal/testenv"
 	"io"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/cli"
+	"github.com/authlab/authlab/internal/termtest"
 	"github.com/authlab/authlab/ui/sanitize/sanitizetest"
 	"github.com/charmbracelet/x/ansi"
 )
 
 // tuiSession is the real program (cli.Run, as main calls it) running its
-// TUI inside an x/vt terminal emulator; every byte it writes is kept.
+// TUI inside an x/vt terminal emulator (internal/termtest) that records
+// hostile output; every byte it writes is kept.
 type tuiSession struct {
 	t    *testing.T
 	term *sanitizetest.Terminal
-	tee  *sanitizetest.Tee
-	done chan int
+	tt   *termtest.Term
 }
 
 const injectW, injectH = 100, 50 // narrow: after a send the result pane has the focus
@@ -29,48 +30,44 @@ const injectW, injectH = 100, 50 // narrow: after a send the result pane has the
 func startTUI(t *testing.T, args ...string) *tuiSession {
 	t.Helper()
 	term := sanitizetest.NewTerminal(injectW, injectH)
-	term.Write([]byte(ansi.SetModeLineFeedNewLine)) // a tty's onlcr
-	s := &tuiSession{t: t, term: term, tee: sanitizetest.NewTee(term), done: make(chan int, 1)}
 	dir := t.TempDir()
 	vars := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": dir + "/config", "XDG_STATE_HOME": dir + "/state"}
-	env := cli.Env{
-		Stdin: term, Stdout: s.tee, Stderr: io.Discard,
+	tt := termtest.Start(t, termtest.Config{Width: injectW, Height: injectH, Emulator: term.SafeEmulator, Record: true},
+		func(ctx context.Context, stdin io.Reader, stdout io.Writer) int {
+			return cli.Run(ctx, args, tuiEnv(stdin, stdout, vars, injectW, injectH))
+		})
+	return &tuiSession{t: t, term: term, tt: tt}
+}
+
+// tuiEnv is the Env of the real program on a w×h terminal, its
+// environment vars.
+func tuiEnv(stdin io.Reader, stdout io.Writer, vars map[string]string, w, h int) cli.Env {
+	return cli.Env{
+		Stdin: stdin, Stdout: stdout, Stderr: io.Discard,
 		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
 		ReadFile:  os.ReadFile,
 		StdinTTY:  true, StdoutTTY: true,
-		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(injectW, injectH), tea.WithoutSignals()},
+		// a 256-colour terminal: styles reach the emulator (the active
+		// tab is told by its bold label), and every sanitizer path is
+		// exercised with colour
+		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals(),
+			tea.WithEnvironment([]string{"TERM=xterm-256color", "CLICOLOR_FORCE=1"})},
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go func() { s.done <- cli.Run(ctx, args, env) }()
-	return s
 }
 
-func (s *tuiSession) screen() string { return s.term.Text() }
+func (s *tuiSession) screen() string { return s.tt.Text() }
 
-// waitFor polls the screen until cond holds (10 s at most).
+// waitFor waits until cond holds for the screen (termtest: until the
+// test's deadline).
 func (s *tuiSession) waitFor(what string, cond func(string) bool) string {
 	s.t.Helper()
-	deadline := time.Now().Add(30 * time.Second) // generous: -race on a loaded machine
-	for {
-		txt := s.screen()
-		if cond(txt) {
-			return txt
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("timed out waiting for %s; screen:\n%s", what, txt)
-		}
-		time.Sleep(15 * time.Millisecond)
-	}
+	return s.tt.WaitFor(what, cond)
 }
 
-// key writes the bytes a terminal sends for a key into the emulator's input
-// pipe (never SafeEmulator.SendKey, which deadlocks with the renderer).
+// key writes the bytes a terminal sends for a key.
 func (s *tuiSession) key(seq string) {
 	s.t.Helper()
-	if _, err := io.WriteString(s.term.InputPipe(), seq); err != nil {
-		s.t.Fatalf("sending %q: %v", seq, err)
-	}
+	s.tt.Key(seq)
 }
 
 // send replaces the URL (from the result pane: tab to the method, tab to the
@@ -86,23 +83,30 @@ func (s *tuiSession) send(url, marker string) {
 	s.waitFor(marker, func(txt string) bool { return sanitizetest.Visible(txt, marker) })
 }
 
+// resultTabs are the result pane's tab labels, as its tab bar shows them.
+var resultTabs = map[string]string{"1": "1 Response", "2": "2 Body", "3": "3 Headers", "4": "4 Trace", "5": "5 Timing"}
+
+// tab presses the key of a result tab and returns the first screen on which
+// that tab is the active one (its label bold: the frame with its content).
+func (s *tuiSession) tab(key string) string {
+	s.t.Helper()
+	return waitTab(s.tt, key)
+}
+
+// waitTab presses key and waits for its result tab to be the active one.
+func waitTab(tt *termtest.Term, key string) string {
+	label := resultTabs[key]
+	tt.Key(key)
+	return tt.WaitFor("tab "+label, func(string) bool { return strings.Contains(tt.TextWhere(termtest.Bold), label) })
+}
+
 // tabs visits the five result tabs (the hints are on the first) and returns
 // every screen seen.
 func (s *tuiSession) tabs() string {
 	s.t.Helper()
 	var all strings.Builder
-	prev := s.screen()
 	for _, k := range []string{"2", "3", "4", "5", "1"} {
-		s.key(k)
-		// Wait for the tab to change the screen; some tabs look the same
-		// (a failed send has no body), so not seeing a change is no error.
-		for deadline := time.Now().Add(1500 * time.Millisecond); s.screen() == prev && time.Now().Before(deadline); {
-			time.Sleep(15 * time.Millisecond)
-		}
-		time.Sleep(30 * time.Millisecond) // let the frame finish
-		txt := s.screen()
-		all.WriteString(txt + "\n")
-		prev = txt
+		all.WriteString(s.tab(k) + "\n")
 	}
 	return all.String()
 }
@@ -111,13 +115,8 @@ func (s *tuiSession) tabs() string {
 func (s *tuiSession) quit() {
 	s.t.Helper()
 	s.key("\x03")
-	select {
-	case c := <-s.done:
-		if c != 0 {
-			s.t.Errorf("exit code after ctrl+c = %d; want 0", c)
-		}
-	case <-time.After(5 * time.Second):
-		s.t.Fatal("the TUI did not quit on ctrl+c")
+	if c := s.tt.Wait(); c != 0 {
+		s.t.Errorf("exit code after ctrl+c = %d; want 0", c)
 	}
 }
 
@@ -129,7 +128,7 @@ func (s *tuiSession) quit() {
 // or concealed cell in the emulator.
 func (s *tuiSession) check() {
 	s.t.Helper()
-	out := s.tee.Bytes()
+	out := s.tt.Output()
 	// The program's own: it titles the window "authlab" and resets the
 	// title when it quits (Bubble Tea's View.WindowTitle, OSC 2), and Bubble
 	// Tea asks for the background colour (OSC 11 query).
@@ -185,6 +184,7 @@ func tuiVisible(out []byte) []byte {
 // visible escaped. Fails if the TUI's renderer path (Bubble Tea, Lip
 // Gloss, the body view) passes server text through raw.
 func TestInjectTUIEndToEnd(t *testing.T) {
+	testenv.Full(t, "the hostile-server sweep of every TUI tab (7 s)")
 	srv := sanitizetest.NewServer(t)
 	tlsURL := sanitizetest.NewTLSServerAll(t)
 

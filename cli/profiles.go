@@ -62,9 +62,10 @@ sub-folders are groups. Secret fields are stored as references.`,
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 
 	show := &cobra.Command{
-		Use:   "show NAME",
-		Short: "Show a profile (secrets masked)",
-		Args:  exactArgs(1, "NAME"),
+		Use:               "show NAME",
+		ValidArgsFunction: profileArgs(env),
+		Short:             "Show a profile (secrets masked)",
+		Args:              exactArgs(1, "NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			store, err := env.store()
 			if err != nil {
@@ -79,25 +80,28 @@ sub-folders are groups. Secret fields are stored as references.`,
 		},
 	}
 	rm := &cobra.Command{
-		Use:   "rm NAME",
-		Short: "Remove a profile",
-		Args:  exactArgs(1, "NAME"),
+		Use:               "rm NAME",
+		ValidArgsFunction: profileArgs(env),
+		Short:             "Remove a profile",
+		Args:              exactArgs(1, "NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withStore(env, func(s *profiles.Store) error { return s.Remove(args[0]) })
 		},
 	}
 	mv := &cobra.Command{
-		Use:   "mv OLD NEW",
-		Short: "Rename a profile (NEW may name another group: team/new)",
-		Args:  exactArgs(2, "OLD NEW"),
+		Use:               "mv OLD NEW",
+		ValidArgsFunction: profileArgs(env),
+		Short:             "Rename a profile (NEW may name another group: team/new)",
+		Args:              exactArgs(2, "OLD NEW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withStore(env, func(s *profiles.Store) error { return s.Rename(args[0], args[1]) })
 		},
 	}
 	cp := &cobra.Command{
-		Use:   "cp SRC DST",
-		Short: "Copy a profile",
-		Args:  exactArgs(2, "SRC DST"),
+		Use:               "cp SRC DST",
+		ValidArgsFunction: profileArgs(env),
+		Short:             "Copy a profile",
+		Args:              exactArgs(2, "SRC DST"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withStore(env, func(s *profiles.Store) error { return s.Copy(args[0], args[1]) })
 		},

@@ -166,3 +166,57 @@ func resolveFields(r profiles.Resolver, fields map[string]string, want func(v st
 
 func allRefs(string) bool      { return true }
 func onlyPrompt(v string) bool { return v == profiles.Prompt }
+
+// orderedHeaders lists header, the request's merged headers, in the order
+// and with the name spelling the user gave them: the base profile's headers
+// first, as they were in its file (a -H that replaces one takes its place,
+// spelled as typed), then new -H headers in flag order, then headers nothing
+// named (the Content-Type -d implies), sorted. http.Header is a map keyed by
+// canonical names, so without this a --save from a profile would sort its
+// headers and rewrite x-api-key as X-Api-Key.
+func orderedHeaders(header http.Header, base *profiles.Profile, flags []string) []profiles.Header {
+	var order []string               // canonical names, by first appearance
+	spelled := map[string][]string{} // canonical name → names as written
+	fromFlag := map[string]bool{}
+	for _, h := range flags {
+		name, _, _ := strings.Cut(h, ":")
+		fromFlag[http.CanonicalHeaderKey(strings.TrimSpace(name))] = true
+	}
+	see := func(name string, flag bool) {
+		key := http.CanonicalHeaderKey(name)
+		if _, ok := spelled[key]; !ok {
+			order = append(order, key)
+			spelled[key] = nil
+		}
+		if flag == fromFlag[key] {
+			spelled[key] = append(spelled[key], name)
+		}
+	}
+	if base != nil {
+		for _, h := range base.Headers {
+			see(h.Name, false)
+		}
+	}
+	for _, h := range flags {
+		name, _, _ := strings.Cut(h, ":")
+		see(strings.TrimSpace(name), true)
+	}
+	var rest []string
+	for k := range header {
+		if _, ok := spelled[k]; !ok {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	var out []profiles.Header
+	for _, k := range append(order, rest...) {
+		for i, v := range header[k] {
+			name := k
+			if i < len(spelled[k]) {
+				name = spelled[k][i]
+			}
+			out = append(out, profiles.Header{Name: name, Value: v})
+		}
+	}
+	return out
+}

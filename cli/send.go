@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +38,7 @@ type sendFlags struct {
 	trace    bool
 	reveal   bool
 	json     bool
+	proxy    proxyFlags // -x, --noproxy, --proxy-user (proxy.go)
 
 	profile        string
 	save           string
@@ -73,6 +73,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.save, "save", "", "save the request as profile NAME (secret references kept)")
 	fs.BoolVar(&f.allowPlaintext, "allow-plaintext", false, "let --save write a literal secret into the profile file")
 	fs.BoolVar(&f.present, "present", false, "presenter mode: secrets always masked (no --reveal), echoed secrets masked, high contrast")
+	f.proxy.register(fs)
 }
 
 // registerSendOnly adds the flags that only `authlab send` takes (the TUI
@@ -98,6 +99,15 @@ func newSend(env Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "send [flags] URL",
 		Short: "Send one request and show what the server said",
+		Long: `Sends one request with the chosen auth scheme and shows what the server said:
+the status line, the hints that explain it, and the body.
+
+On a terminal all of it goes to stdout. When stdout is not a terminal (a pipe
+or a file), stdout gets the response body only and the status line, hints,
+-v and --trace output go to stderr, as HTTPie does: authlab send URL | jq .
+works. --json always prints its one document on stdout. The exit code is the
+same either way: 0 2xx, 1 error, 2 timeout, 3 3xx not followed, 4 4xx,
+5 5xx, 6 too many redirects, 130 interrupted.`,
 		Example: `  authlab send -u alice:env:GITHUB_TOKEN https://api.github.com/user
   authlab send -a oauth1 -c consumer_key=KEY -c consumer_secret=env:CS \
       -c token=TOKEN -c token_secret=env:TS --trace \
@@ -119,6 +129,7 @@ func newSend(env Env) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	f.registerSendOnly(cmd.Flags())
+	registerSendCompletions(cmd, env)
 	cmd.Flags().SortFlags = false
 	return cmd
 }
@@ -179,7 +190,11 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 	// --cacert, --cert and --key travel with the request (authn.TLSOptions):
 	// the CA file is added to the system roots there, and the TUI sends
 	// them with every request of its editor.
-	return authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure}, nil
+	proxy, err := f.proxy.options(env.resolver(), env.LookupEnv)
+	if err != nil {
+		return authn.Options{}, err
+	}
+	return authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure, Proxy: proxy}, nil
 }
 
 func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
@@ -230,6 +245,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if changed("key-pass") && tlsFlagsLiteral(f) {
 		literal = append(literal, "key passphrase")
 	}
+	literal = append(literal, f.proxy.literal(env.resolver())...)
 	if len(literal) > 0 {
 		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}
@@ -320,6 +336,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 
 	p := ui.Printer{
 		Out:     env.Stdout,
+		Meta:    metaWriter(env),
 		Color:   colorOn(env, f),
 		Reveal:  f.reveal,
 		Verbose: f.verbose,
@@ -370,17 +387,19 @@ func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Pr
 	if base != nil {
 		p.Description = base.Description
 	}
-	names := make([]string, 0, len(req.Header))
-	for k := range req.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range req.Header[k] {
-			p.Headers = append(p.Headers, profiles.Header{Name: k, Value: v})
-		}
-	}
+	p.Headers = orderedHeaders(req.Header, base, f.headers)
 	return p
+}
+
+// metaWriter is where `authlab send` writes everything but the response
+// body: stdout on a terminal, where a person reads both, else stderr, so
+// that a pipe or a file gets the body alone (`authlab send URL | jq .`),
+// as HTTPie does. --json is one document and always goes to stdout.
+func metaWriter(env Env) io.Writer {
+	if env.StdoutTTY {
+		return nil // the printer's Out
+	}
+	return env.Stderr
 }
 
 // exitFor maps the outcome to the documented exit code.

@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"net/http"
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -74,6 +71,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if changed("key-pass") && tlsFlagsLiteral(f) {
 		literal = append(literal, "key passphrase")
 	}
+	literal = append(literal, f.proxy.literal(env.resolver())...)
 	if len(literal) > 0 {
 		notice = append(notice, literalWarning(literal))
 	}
@@ -84,7 +82,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	defer emb.Close()
 	o := tui.Options{
 		Prefill: tui.Prefill{
-			Method: req.Method, URL: req.URL, Headers: orderedHeaders(req.Header, base), Body: string(req.Body),
+			Method: req.Method, URL: req.URL, Headers: orderedHeaders(req.Header, base, f.headers), Body: string(req.Body),
 			Scheme: req.Scheme, Fields: req.Fields, TLS: req.TLS,
 		},
 		Insecure: f.insecure, // -k or the profile's insecure = true: a red banner
@@ -119,28 +117,4 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 // looksLikeURL tells a URL argument from a mistyped subcommand.
 func looksLikeURL(s string) bool {
 	return strings.Contains(s, "://") || strings.ContainsAny(s, "./:")
-}
-
-// orderedHeaders lists h in the order of base's headers (a profile's file
-// order), then the others (from -H) sorted by name: a map has no order.
-func orderedHeaders(h http.Header, base *profiles.Profile) []profiles.Header {
-	var out []profiles.Header
-	done := map[string]bool{}
-	add := func(name string) {
-		if k := http.CanonicalHeaderKey(name); !done[k] {
-			done[k] = true
-			for _, v := range h.Values(k) {
-				out = append(out, profiles.Header{Name: name, Value: v})
-			}
-		}
-	}
-	if base != nil {
-		for _, bh := range base.Headers {
-			add(bh.Name)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(h)) {
-		add(k)
-	}
-	return out
 }

@@ -11,40 +11,30 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
+	"github.com/authlab/authlab/internal/termtest"
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
 )
 
-// screen is a real terminal emulator the TUI runs in.
+// screen is the real program in a real terminal emulator
+// (internal/termtest).
 type screen struct {
-	t   *testing.T
-	emu *vt.SafeEmulator
+	t    *testing.T
+	term *termtest.Term
 }
 
-func (s screen) text() string { return ansi.Strip(s.emu.Render()) }
+func (s screen) text() string { return s.term.Text() }
 
 func (s screen) waitFor(what string, cond func(string) bool) {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond(s.text()) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	s.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s.text())
+	s.term.WaitFor(what, cond)
 }
 
 func (s screen) waitText(want string) {
 	s.t.Helper()
-	s.waitFor(want, func(txt string) bool { return strings.Contains(txt, want) })
+	s.term.WaitText(want)
 }
 
-// Keys are written as the bytes a terminal sends, straight into the
-// emulator's input pipe. SafeEmulator.SendKey holds the emulator's lock
-// while the pipe blocks, and the renderer needs that lock to draw: the two
-// would deadlock.
+// Keys are written as the bytes a terminal sends (termtest.Term.Key).
 const (
 	keyTab   = "\t"
 	keyRight = "\x1b[C"
@@ -56,15 +46,10 @@ const (
 
 func (s screen) key(seq string) {
 	s.t.Helper()
-	if _, err := io.WriteString(s.emu.InputPipe(), seq); err != nil {
-		s.t.Fatalf("sending %q: %v", seq, err)
-	}
-	if seq == keyEsc {
-		time.Sleep(100 * time.Millisecond) // a lone ESC is told from a sequence by time
-	}
+	s.term.Key(seq)
 }
 
-func (s screen) typeText(txt string) { s.key(txt) }
+func (s screen) typeText(txt string) { s.t.Helper(); s.term.Type(txt) }
 
 // noEnv is an empty environment.
 func noEnv(string) (string, bool) { return "", false }
@@ -74,18 +59,23 @@ func noEnv(string) (string, bool) { return "", false }
 // stops it.
 func startTUI(t *testing.T, args []string, lookup func(string) (string, bool), w, h int) (screen, chan int, context.CancelFunc) {
 	t.Helper()
-	emu := vt.NewSafeEmulator(w, h)
-	emu.Write([]byte(ansi.SetModeLineFeedNewLine))
-	env := Env{
-		Stdin: emu, Stdout: emu, Stderr: io.Discard,
+	code := make(chan int, 1)
+	term := termtest.Start(t, termtest.Config{Width: w, Height: h}, func(ctx context.Context, stdin io.Reader, stdout io.Writer) int {
+		c := Run(ctx, args, tuiEnv(stdin, stdout, lookup, w, h))
+		code <- c
+		return c
+	})
+	return screen{t, term}, code, term.Stop
+}
+
+// tuiEnv is the Env of the real program on a w×h terminal.
+func tuiEnv(stdin io.Reader, stdout io.Writer, lookup func(string) (string, bool), w, h int) Env {
+	return Env{
+		Stdin: stdin, Stdout: stdout, Stderr: io.Discard,
 		LookupEnv: lookup, ReadFile: os.ReadFile,
 		StdinTTY: true, StdoutTTY: true,
 		TUIOptions: []tea.ProgramOption{tea.WithWindowSize(w, h), tea.WithoutSignals()},
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	code := make(chan int, 1)
-	go func() { code <- Run(ctx, args, env) }()
-	return screen{t, emu}, code, cancel
 }
 
 // The real program (cli.Run, as main calls it) in a terminal emulator:

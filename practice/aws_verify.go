@@ -113,14 +113,46 @@ func sigv4URIEncode(s string, keepSlash bool) string {
 	return b.String()
 }
 
-// sigv4CanonicalURI is the path as it arrived (percent-encoded), encoded
-// once more: every service but S3 URI-encodes each path segment twice. An
-// empty path is "/".
-func sigv4CanonicalURI(escapedPath string) string {
+// sigv4CanonicalURI is the canonical URI of the path as it arrived
+// (percent-encoded) for service (“Create a signed AWS API request”, step 1).
+// Every service but S3 normalises the path (sigv4NormalizePath) and
+// URI-encodes it once more, so each segment is encoded twice; S3 takes the
+// path as it arrived. An empty path is "/".
+func sigv4CanonicalURI(escapedPath, service string) string {
 	if escapedPath == "" {
-		return "/"
+		escapedPath = "/"
 	}
-	return sigv4URIEncode(escapedPath, true)
+	if service == "s3" || service == "s3-object-lambda" {
+		return escapedPath
+	}
+	return sigv4URIEncode(sigv4NormalizePath(escapedPath), true)
+}
+
+// sigv4NormalizePath removes what the path of an AWS request may carry
+// without changing the resource (the IAM User Guide: “Normalize URI paths
+// according to RFC 3986. Remove redundant and relative path components”;
+// the SigV4 test suite's normalize-path cases): empty and "." segments go,
+// ".." removes the segment before it (never above the root), and a final
+// "/" stays. GET /example/.. signs "/", //example// signs "/example/".
+// It works on the encoded path, so %2E is not a dot.
+func sigv4NormalizePath(p string) string {
+	var segs []string
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if n := len(segs); n > 0 {
+				segs = segs[:n-1]
+			}
+		default:
+			segs = append(segs, seg)
+		}
+	}
+	out := "/" + strings.Join(segs, "/")
+	if len(segs) > 0 && strings.HasSuffix(p, "/") {
+		out += "/"
+	}
+	return out
 }
 
 // sigv4CanonicalQuery builds the canonical query string from a raw query:
@@ -218,7 +250,7 @@ func sigv4Compute(r *http.Request, a sigv4Auth, amzDate, payload, secret string)
 	names := strings.Split(a.signedHeaders, ";")
 	c := sigv4Computed{
 		method:  r.Method,
-		uri:     sigv4CanonicalURI(r.URL.EscapedPath()),
+		uri:     sigv4CanonicalURI(r.URL.EscapedPath(), a.service),
 		query:   sigv4CanonicalQuery(r.URL.RawQuery),
 		headers: sigv4CanonicalHeaders(r, names),
 		signed:  a.signedHeaders,

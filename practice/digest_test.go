@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 // digestExchange sends one request with authn's digest scheme on eng.
@@ -343,7 +344,7 @@ func TestDigestPracticeNCBounded(t *testing.T) {
 // TestDigestPracticeCurl: curl --digest, a client no one here wrote, is
 // accepted with the right password and refused with a wrong one.
 func TestDigestPracticeCurl(t *testing.T) {
-	curl := needBinary(t, "curl", "curl")
+	curl := testenv.Program(t, "curl", "curl")
 	ts := startServer(t, Options{Now: time.Now})
 	for _, tt := range []struct {
 		userpass, path, status, body string

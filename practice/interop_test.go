@@ -4,27 +4,20 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 // These tests run clients no one here wrote against the practice server.
-// They never skip: .ci/run installs the Debian packages they need.
-
-func needBinary(t *testing.T, path, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(path)
-	if err != nil {
-		t.Fatalf("%s not found (%v): install the Debian package %s (apt-get install -y %s)", path, err, pkg, pkg)
-	}
-	return p
-}
+// Without one they skip naming its Debian package; .ci/run installs them
+// all and sets AUTHLAB_REQUIRE_INTEROP=1, where a missing one fails.
 
 func TestInteropCurlBasic(t *testing.T) {
-	curl := needBinary(t, "curl", "curl")
+	curl := testenv.Program(t, "curl", "curl")
 	ts := startServer(t, Options{Now: time.Now})
 	for _, tt := range []struct {
 		userpass string
@@ -49,13 +42,7 @@ func TestInteropCurlBasic(t *testing.T) {
 }
 
 func TestInteropRequestsOAuthlib(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if _, err := os.Stat(python); err != nil {
-		t.Fatalf("%s not found: install the Debian package python3-requests-oauthlib (apt-get install -y python3-requests-oauthlib)", python)
-	}
-	if out, err := exec.Command(python, "-c", "import requests_oauthlib").CombinedOutput(); err != nil {
-		t.Fatalf("python3 cannot import requests_oauthlib (%v: %s): install the Debian package python3-requests-oauthlib", err, out)
-	}
+	python := testenv.Python(t, []string{"requests", "oauthlib", "requests_oauthlib"}, "python3-requests-oauthlib")
 	ts := startServer(t, Options{Now: time.Now})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

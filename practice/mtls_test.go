@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 func TestTLSEnsureCreatesReusesAndRenews(t *testing.T) {
@@ -117,7 +119,7 @@ func startTLSServer(t *testing.T) (*httptest.Server, TLSFiles) {
 // practice client certificate, 401 without one, and a failed handshake
 // with a certificate the CA did not issue.
 func TestTLSInteropCurlMTLS(t *testing.T) {
-	curl := needBinary(t, "curl", "curl")
+	curl := testenv.Program(t, "curl", "curl")
 	srv, f := startTLSServer(t)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	url := "https://127.0.0.1:" + port + "/mtls"

@@ -138,7 +138,20 @@ func New(o Options) *Server {
 }
 
 // Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+//
+// A request whose path is /aws once normalised the way SigV4 normalises it
+// (/x/../aws, //aws, /./aws) goes to /aws as it is: an AWS service answers
+// it and checks the signature of the normalised path, where ServeMux would
+// answer 301 with the cleaned path instead.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.EscapedPath(); p != "/aws" && sigv4NormalizePath(p) == "/aws" {
+			s.awsHandler(w, r)
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
 
 // handle registers h for pattern ("METHOD /path") and documents it for GET /.
 func (s *Server) handle(mux *http.ServeMux, pattern, scheme, description string, h http.HandlerFunc) {

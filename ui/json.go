@@ -29,6 +29,7 @@ type jsonExchange struct {
 	Response *jsonResponse `json:"response,omitempty"`
 	Timing   jsonTiming    `json:"timing"`
 	Error    string        `json:"error,omitempty"`
+	Proxy    *jsonProxy    `json:"proxy,omitempty"` // the route, when a proxy is configured (proxy.go)
 }
 
 type jsonRequest struct {
@@ -110,6 +111,7 @@ func (p Printer) PrintJSON(res *authn.Result) error {
 		if ex.Err != nil {
 			je.Error = ex.Err.Error()
 		}
+		je.Proxy = proxyJSON(ex.Proxy)
 		if r := ex.Response; r != nil {
 			jr := &jsonResponse{Status: r.Status, Reason: r.Reason, Proto: r.Proto, Headers: headerMap(r.Header),
 				BodyBytes: len(r.Body), BodyTruncated: r.Truncated}

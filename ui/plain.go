@@ -5,24 +5,31 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/flowview"
+	"github.com/authlab/authlab/ui/format"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 )
 
 // Printer writes a Result as text for `authlab send`: an optional trace and
 // request/response headers, the status line, the hints and the body.
+//
+// Out gets the response body; Meta, when set, gets everything else (the
+// trace, -v's request and headers, the status line, the hints, the
+// truncation notice). `authlab send` sets Meta to stderr when stdout is not
+// a terminal, so `authlab send URL | jq .` reads the body alone (HTTPie's
+// rule); nil Meta writes all of it to Out, in the same order.
 type Printer struct {
 	Out     io.Writer
-	Color   bool // ANSI colour (a terminal, NO_COLOR unset)
-	Reveal  bool // show secrets instead of masks
-	Verbose bool // request line and headers, response headers
-	Trace   bool // the scheme's steps, and the flow view of a multi-exchange send
+	Meta    io.Writer // nil: Out
+	Color   bool      // ANSI colour (a terminal, NO_COLOR unset)
+	Reveal  bool      // show secrets instead of masks
+	Verbose bool      // request line and headers, response headers
+	Trace   bool      // the scheme's steps, and the flow view of a multi-exchange send
 	// Width is the terminal's width in cells, for the flow view (0: 80).
 	Width int
 }
@@ -69,7 +76,11 @@ func (p Printer) Print(res *authn.Result) error {
 		size = len(fin.Response.Body)
 	}
 	res = MaskResponseSecrets(res, p.Reveal)
-	w := bufio.NewWriterSize(p.Out, 64<<10)
+	body := bufio.NewWriterSize(p.Out, 64<<10)
+	w := body // the meta lines
+	if p.Meta != nil {
+		w = bufio.NewWriter(p.Meta)
+	}
 	flow := p.Trace && flowview.Wanted(res)
 	if flow {
 		p.printFlow(w, res)
@@ -83,7 +94,7 @@ func (p Printer) Print(res *authn.Result) error {
 		switch {
 		case p.Verbose:
 			if len(res.Exchanges) > 1 {
-				fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("# exchange %d of %d · %s", i+1, len(res.Exchanges), roleOf(ex))))
+				fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("# exchange %d of %d · %s", i+1, len(res.Exchanges), format.Role(ex))))
 			}
 			p.printRequest(w, ex)
 			if ex.Response != nil {
@@ -100,16 +111,20 @@ func (p Printer) Print(res *authn.Result) error {
 			if ex.Response != nil {
 				answer = fmt.Sprintf("%d %s", ex.Response.Status, sanitize.Line(ex.Response.Reason))
 			}
-			fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("%s: %s %s → %s", roleOf(ex), ex.Request.Method, sanitize.Line(ex.Request.DisplayURL(p.Reveal)), answer)))
+			fmt.Fprintln(w, p.style(sgrDim, fmt.Sprintf("%s: %s %s → %s", format.Role(ex), ex.Request.Method, sanitize.Line(ex.Request.DisplayURL(p.Reveal)), answer)))
 		}
 	}
 	fin := res.Final()
 	if fin != nil && fin.Response != nil {
 		p.printStatus(w, res, fin, size)
 		p.printHints(w, res.Hints)
-		p.printBody(w, fin.Response, size)
+		p.printBody(body, w, fin.Response, size)
 	}
-	return w.Flush()
+	// the meta lines first: on one terminal, they read above the body
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return body.Flush()
 }
 
 func (p Printer) printStatus(w io.Writer, res *authn.Result, ex *authn.Exchange, size int) {
@@ -135,16 +150,9 @@ func plural(n int) string {
 	return "s"
 }
 
-// Millis formats a duration the way the status line shows it.
-func Millis(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < 10*time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
+// Millis formats a duration the way the status line shows it
+// (format.Duration, the one format both front ends use).
+func Millis(d time.Duration) string { return format.Duration(d) }
 
 func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
 	for _, h := range hints {
@@ -174,7 +182,8 @@ func (p Printer) printHints(w io.Writer, hints []authn.Hint) {
 	}
 }
 
-func (p Printer) printBody(w io.Writer, r *authn.Response, size int) {
+// printBody writes the body to w and the truncation notice to meta.
+func (p Printer) printBody(w, meta io.Writer, r *authn.Response, size int) {
 	out, kind := pretty.Body(r.Header.Get("Content-Type"), r.Body, p.Color)
 	if kind == pretty.Empty {
 		return
@@ -184,11 +193,12 @@ func (p Printer) printBody(w io.Writer, r *authn.Response, size int) {
 		fmt.Fprintln(w)
 	}
 	if r.Truncated {
-		fmt.Fprintln(w, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(size)))))
+		fmt.Fprintln(meta, p.style(sgrYellow, fmt.Sprintf("… body truncated at %s (raise it with --max-body)", pretty.HumanSize(int64(size)))))
 	}
 }
 
 func (p Printer) printRequest(w io.Writer, ex *authn.Exchange) {
+	p.printProxy(w, ex)
 	rq := &ex.Request
 	u := rq.DisplayURL(p.Reveal)
 	fmt.Fprintf(w, "%s %s %s\n", p.style(sgrDim, ">"), p.style(sgrBold, rq.Method), sanitize.Line(u))
@@ -209,15 +219,8 @@ func (p Printer) printResponseHead(w io.Writer, r *authn.Response) {
 }
 
 func (p Printer) printHeaders(w io.Writer, prefix string, h http.Header) {
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range h[k] {
-			fmt.Fprintf(w, "%s %s: %s\n", p.style(sgrDim, prefix), p.style(sgrCyan, sanitize.Line(k)), sanitize.Line(v))
-		}
+	for _, row := range format.Headers(h) {
+		fmt.Fprintf(w, "%s %s: %s\n", p.style(sgrDim, prefix), p.style(sgrCyan, row.Name), row.Value)
 	}
 }
 
@@ -225,10 +228,7 @@ func (p Printer) printTrace(w io.Writer, res *authn.Result) {
 	if len(res.Trace.Steps) == 0 {
 		return
 	}
-	head := "Trace · " + res.Scheme.Title
-	if res.Scheme.Spec != "" {
-		head += " (" + res.Scheme.Spec + ")"
-	}
+	head := "Trace · " + format.SchemeHeading(res.Scheme)
 	fmt.Fprintln(w, p.style(sgrBold, head))
 	for i, s := range res.Trace.Steps {
 		ref := ""
@@ -239,14 +239,9 @@ func (p Printer) printTrace(w io.Writer, res *authn.Result) {
 		if s.Note != "" {
 			fmt.Fprintf(w, "    %s\n", p.style(sgrDim, sanitize.Line(s.Note)))
 		}
-		for _, v := range s.Values {
-			shown := sanitize.String(v.Shown(p.Reveal))
-			label := sanitize.Line(v.Label)
-			if v.Secret && !p.Reveal {
-				label += " (secret)"
-			}
-			lines := strings.Split(shown, "\n")
-			fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, label), lines[0])
+		for _, v := range format.Values(s, p.Reveal) {
+			lines := strings.Split(v.Text, "\n")
+			fmt.Fprintf(w, "    %s: %s\n", p.style(sgrCyan, v.Label), lines[0])
 			for _, l := range lines[1:] {
 				fmt.Fprintf(w, "      %s\n", l)
 			}
@@ -276,14 +271,6 @@ func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
 		}
 		fmt.Fprintf(w, "    %s\n", sanitize.Line(d.Explain))
 	}
-}
-
-// roleOf names why an exchange was made ("request" when unset).
-func roleOf(ex *authn.Exchange) string {
-	if ex.Role == "" {
-		return authn.RoleRequest
-	}
-	return sanitize.Line(ex.Role)
 }
 
 // ExchangeFacts are the status line's words about the exchanges of a send:

@@ -2,11 +2,9 @@ package ui
 
 import (
 	"bytes"
-	"flag"
+	gold "github.com/authlab/authlab/internal/golden"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,23 +13,9 @@ import (
 	"github.com/authlab/authlab/authn"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	gold.Assert(t, name, string(got))
 }
 
 // twitter215 is the seed tutorial's second example: OAuth 1.0a credentials
@@ -123,5 +107,37 @@ func TestPrintJSONSafeForTerminal(t *testing.T) {
 	}
 	if strings.Contains(out, "c2lnbmF0dXJl") {
 		t.Error("--json shows the OAuth signature unmasked")
+	}
+}
+
+// With Meta set, Out gets the body alone and Meta everything else, in the
+// order one stream would have had it (`authlab send URL | jq .`).
+func TestPrintMetaSplit(t *testing.T) {
+	for _, p := range []Printer{{}, {Verbose: true, Trace: true}, {Color: true}} {
+		res := twitter215(t)
+		one := string(render(t, p, res))
+		var out, meta bytes.Buffer
+		p.Out, p.Meta = &out, &meta
+		if err := p.Print(res); err != nil {
+			t.Fatal(err)
+		}
+		if got := meta.String() + out.String(); got != one {
+			t.Errorf("Print(%+v) meta+out = %q; want the one-stream output %q", p, got, one)
+		}
+		if plain := sgr.ReplaceAllString(out.String(), ""); !strings.HasPrefix(plain, "{") || strings.Contains(out.String(), "400 Bad Request") {
+			t.Errorf("Print(%+v) Out = %q; want the body alone", p, out.String())
+		}
+		if strings.Contains(meta.String(), `"errors"`) {
+			t.Errorf("Print(%+v) Meta = %q; want no body in it", p, meta.String())
+		}
+	}
+	res := twitter215(t)
+	res.Exchanges[0].Response.Truncated = true
+	var out, meta bytes.Buffer
+	if err := (Printer{Out: &out, Meta: &meta}).Print(res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(meta.String(), "body truncated at") || strings.Contains(out.String(), "truncated") {
+		t.Errorf("truncated: Meta = %q, Out = %q; want the notice on Meta only", meta.String(), out.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/convert/shell"
+	"github.com/authlab/authlab/internal/testenv"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -385,10 +386,7 @@ func TestOptionTable(t *testing.T) {
 	if !sort.SliceIsSorted(curlOptions, func(i, j int) bool { return curlOptions[i].long < curlOptions[j].long }) {
 		t.Fatal("curlOptions is not sorted by name")
 	}
-	curlBin, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatalf("no curl on PATH (apt-get install -y curl): %v", err)
-	}
+	curlBin := testenv.Program(t, "curl", "curl")
 	out, err := exec.Command(curlBin, "--help", "all").Output()
 	if err != nil {
 		t.Fatalf("curl --help all: %v", err)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/internal/testenv"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -122,14 +123,8 @@ func (rec *recorder) take() *seen {
 // engine, and compares method, request target, body and the headers that
 // matter (not the clients' own User-Agent and Accept-Encoding).
 func TestDiffCurl(t *testing.T) {
-	curlBin, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatalf("no curl on PATH (apt-get install -y curl): %v", err)
-	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Fatalf("no bash on PATH: %v", err)
-	}
+	curlBin := testenv.Program(t, "curl", "curl")
+	bash := testenv.Program(t, "bash", "bash")
 	rec := &recorder{}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()

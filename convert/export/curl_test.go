@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authlab/authlab/internal/testenv"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 )
@@ -260,7 +261,7 @@ func runShell(t *testing.T, tool, text string, env []string) (status string, out
 // practice server: 200 with the right secrets in the environment, 401 or
 // 403 with one of them wrong.
 func TestCurlInterop(t *testing.T) {
-	need(t, "curl")
+	testenv.Program(t, "curl", "curl")
 	_, opt := startPractice(t)
 	opt.Resolve = shellResolve
 	for _, tt := range interopCases {
@@ -366,7 +367,7 @@ func hostileProfile(base string) profiles.Profile {
 var hostileSecret = `p'w"$(id)` + "`id`" + `!\`
 
 func TestCurlHostile(t *testing.T) {
-	need(t, "curl")
+	testenv.Program(t, "curl", "curl")
 	testHostile(t, "curl")
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authlab/authlab/internal/testenv"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -60,13 +61,14 @@ func goModuleDir(t *testing.T, programs map[string]string) string {
 // them in parallel) and returns the directory of the binaries.
 func goBuild(t *testing.T, programs map[string]string) string {
 	t.Helper()
+	testenv.Full(t, "go build of the exported programs")
 	dir := goModuleDir(t, programs)
 	bin := t.TempDir()
 	args := []string{"build", "-o", bin + string(filepath.Separator)}
 	for name := range programs {
 		args = append(args, "./"+name)
 	}
-	cmd := exec.Command(need(t, "go"), args...)
+	cmd := exec.Command(testenv.Go(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
 	if code, out := exitCode(t, cmd); code != 0 {

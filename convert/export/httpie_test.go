@@ -3,6 +3,8 @@ package export
 import (
 	"strings"
 	"testing"
+
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 // TestHTTPieGolden writes every case as HTTPie and compares it with
@@ -35,7 +37,7 @@ func TestHTTPieReveal(t *testing.T) {
 // the practice server: a 2xx with the right secrets, a 4xx (--check-status
 // exits 4) with one of them wrong.
 func TestHTTPieInterop(t *testing.T) {
-	need(t, "http")
+	testenv.HTTPie(t)
 	_, opt := startPractice(t)
 	opt.Resolve = shellResolve
 	for _, tt := range interopCases {
@@ -50,7 +52,7 @@ func TestHTTPieInterop(t *testing.T) {
 }
 
 func TestHTTPieHostile(t *testing.T) {
-	need(t, "http")
+	testenv.HTTPie(t)
 	testHostile(t, "httpie")
 }
 

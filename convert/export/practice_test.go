@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -71,17 +70,6 @@ func envFor(t *testing.T, s Snippet, refs map[string]string) []string {
 		env = append(env, v.Name+"="+val)
 	}
 	return env
-}
-
-// need fails the test when a peer program is missing: .ci/run installs
-// them, so a missing one is a broken set-up, never a skip.
-func need(t *testing.T, prog string) string {
-	t.Helper()
-	p, err := exec.LookPath(prog)
-	if err != nil {
-		t.Fatalf("%s is not installed (.ci/run installs it): %v", prog, err)
-	}
-	return p
 }
 
 // demoProfile returns one of the demo profiles authlab creates (cli/demo.go

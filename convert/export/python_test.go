@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authlab/authlab/internal/testenv"
 	"github.com/authlab/authlab/profiles"
 )
-
-const python3 = "/usr/bin/python3"
 
 // TestPythonGolden writes every case and compares it with
 // testdata/python-NAME.golden; no text holds a secret, and every one
@@ -36,10 +35,12 @@ func TestPythonGolden(t *testing.T) {
 		assertNoCodeSecret(t, "python-"+c.name, s.Text)
 		files = append(files, writeTemp(t, dir, c.name+".py", s.Text))
 	}
-	cmd := exec.Command(need(t, python3), append([]string{"-c", "import ast, sys\nfor f in sys.argv[1:]: ast.parse(open(f).read(), f)"}, files...)...)
-	if code, out := exitCode(t, cmd); code != 0 {
-		t.Errorf("an exported script does not parse: %s", out)
-	}
+	t.Run("parse", func(t *testing.T) {
+		cmd := exec.Command(testenv.Python(t, nil), append([]string{"-c", "import ast, sys\nfor f in sys.argv[1:]: ast.parse(open(f).read(), f)"}, files...)...)
+		if code, out := exitCode(t, cmd); code != 0 {
+			t.Errorf("an exported script does not parse: %s", out)
+		}
+	})
 }
 
 // TestPythonInterop runs the exported scripts with Debian's python3 and
@@ -47,7 +48,7 @@ func TestPythonGolden(t *testing.T) {
 // each gets 200, and the same script with one secret spoiled is refused.
 func TestPythonInterop(t *testing.T) {
 	t.Parallel()
-	py := need(t, python3)
+	testenv.Full(t, "Python interop")
 	base, _ := startPractice(t)
 	dir := t.TempDir()
 	for _, c := range codeCases {
@@ -60,6 +61,7 @@ func TestPythonInterop(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			py := testenv.PythonScript(t, s.Text)
 			path := writeTemp(t, dir, c.name+".py", s.Text)
 			env := envFor(t, s, codeRefs)
 			cmd := exec.Command(py, path)
@@ -91,7 +93,7 @@ func TestPythonMissingVar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(need(t, python3), writeTemp(t, t.TempDir(), "x.py", s.Text))
+	cmd := exec.Command(testenv.PythonScript(t, s.Text), writeTemp(t, t.TempDir(), "x.py", s.Text))
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	code, out := exitCode(t, cmd)
 	if want := "set the environment variable DEMO_PASSWORD first\n"; code != 1 || out != want {
@@ -139,7 +141,7 @@ func TestPythonHostile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(need(t, python3), writeTemp(t, t.TempDir(), "hostile.py", s.Text))
+	cmd := exec.Command(testenv.PythonScript(t, s.Text), writeTemp(t, t.TempDir(), "hostile.py", s.Text))
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOSTILE_PASSWORD=" + hostileText}
 	if code, out := exitCode(t, cmd); code != 0 {
 		t.Fatalf("exit %d:\n%s\n%s", code, out, s.Text)
@@ -189,7 +191,7 @@ func TestPyStr(t *testing.T) {
 	raw := "\xff\xfe\"\\ok"
 	src.WriteString("print(" + pyBytes(raw) + ".hex())\n")
 	path := writeTemp(t, t.TempDir(), "lit.py", src.String())
-	out, err := exec.Command(need(t, python3), path).Output()
+	out, err := exec.Command(testenv.Python(t, nil), path).Output()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 var quoteTests = []struct {
@@ -30,10 +32,7 @@ func TestQuote(t *testing.T) {
 
 // TestQuoteBash has a real shell read back what Quote and QuoteVar wrote.
 func TestQuoteBash(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Fatalf("no sh on PATH: %v", err)
-	}
+	sh := testenv.Program(t, "sh", "dash")
 	words := []string{"", "plain", "it's", `"dq" \ $x ${y} $(id) ` + "`id`", "tab\tnew\nline", "ünïcödé ✓", "!bang", "'", "''"}
 	for _, w := range words {
 		out, err := exec.Command(sh, "-c", "printf %s "+Quote(w)).Output()

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/authlab/authlab/internal/testenv"
 )
 
 // splitTests are command lines and the words Split reads from them. bash
@@ -188,10 +190,7 @@ var testVars = map[string]string{
 // compares its words with Split's, variables expanded with the same values:
 // a reader no one here wrote.
 func TestSplitBash(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Fatalf("no bash on PATH: %v", err)
-	}
+	bash := testenv.Program(t, "bash", "bash")
 	var lines []string
 	for _, tt := range splitTests {
 		if tt.bash && tt.in != "" {

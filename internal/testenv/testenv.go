@@ -9,6 +9,8 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -54,10 +56,76 @@ func Python(t testing.TB, modules []string, debPkgs ...string) string {
 	if len(modules) > 0 {
 		code := "import " + strings.Join(modules, ", ")
 		if out, err := exec.Command(py, "-c", code).CombinedOutput(); err != nil {
-			missing(t, "python3 cannot "+code+" ("+lastLine(string(out))+")", strings.Join(debPkgs, " "))
+			missing(t, py+": "+lastLine(string(out)), strings.Join(debPkgs, " "))
 		}
 	}
 	return py
+}
+
+// PythonScript is Python for running script, an authlab export: the
+// modules are the script's own import lines, and the Debian packages to
+// name are the python3-* packages its comments name ("Needs Python 3 and
+// requests (Debian: python3-requests)"), so a test never lists them twice.
+func PythonScript(t testing.TB, script string) string {
+	t.Helper()
+	return Python(t, pythonImports(script), debianPackages(script)...)
+}
+
+// pythonImports returns the modules of script's top-level import lines
+// ("import a, b as c", "from a.b import c"), in order, without repeats.
+func pythonImports(script string) []string {
+	var mods []string
+	add := func(m string) {
+		if m = strings.TrimSpace(m); m != "" && !strings.HasPrefix(m, ".") && !slices.Contains(mods, m) {
+			mods = append(mods, m)
+		}
+	}
+	for _, line := range strings.Split(script, "\n") {
+		switch {
+		case strings.HasPrefix(line, "import "):
+			for _, m := range strings.Split(strings.TrimPrefix(line, "import "), ",") {
+				m, _, _ = strings.Cut(strings.TrimSpace(m), " ")
+				add(m)
+			}
+		case strings.HasPrefix(line, "from "):
+			m, _, _ := strings.Cut(strings.TrimPrefix(line, "from "), " ")
+			add(m)
+		}
+	}
+	return mods
+}
+
+var debianPython = regexp.MustCompile(`\bpython3-[a-z0-9][a-z0-9.+-]*[a-z0-9]`)
+
+// debianPackages returns the python3-* package names text mentions.
+func debianPackages(text string) []string {
+	var pkgs []string
+	for _, p := range debianPython.FindAllString(text, -1) {
+		if !slices.Contains(pkgs, p) {
+			pkgs = append(pkgs, p)
+		}
+	}
+	return pkgs
+}
+
+// HTTPie is the path of HTTPie's http command. HTTPie runs are the full
+// tier (each run starts a Python interpreter): under -short they skip.
+func HTTPie(t testing.TB) string {
+	t.Helper()
+	Full(t, "HTTPie runs")
+	return Program(t, "http", "httpie")
+}
+
+// Go is the go command running the tests (it is on PATH under go test);
+// without it the test fails: it is this project's own toolchain, not a
+// peer to skip.
+func Go(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is not on PATH: %v", err)
+	}
+	return p
 }
 
 // Full marks a test (or subtest) as the full tier: interop builds and runs,

@@ -24,9 +24,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/ui/format"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -132,10 +132,7 @@ func Render(res *authn.Result, o Options) []Line {
 		}
 		s := step{target: t, where: heads[t]}
 		s.label = sanitize.Line(mask(ex.Request.Method + " " + pathOf(&ex.Request, o.Reveal)))
-		s.role = sanitize.Line(ex.Role)
-		if s.role == "" {
-			s.role = authn.RoleRequest
-		}
+		s.role = format.Role(ex)
 		if r := ex.Response; r != nil {
 			s.code = r.Status
 			s.answer = sanitize.Line(mask(strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, r.Reason))))
@@ -147,7 +144,7 @@ func Render(res *authn.Result, o Options) []Line {
 			s.answer = "✗ " + sanitize.Line(mask(msg))
 		}
 		if d := ex.Timing.Total; d > 0 {
-			s.took = Duration(d)
+			s.took = format.Duration(d)
 		}
 		steps[i] = s
 	}
@@ -164,17 +161,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// Duration formats d the way the plain status line does.
-func Duration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < 10*time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 // origin is u's host:port, the port filled in from the scheme (RFC 6454 §4).

@@ -1,39 +1,19 @@
 package flowview
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	gold "github.com/authlab/authlab/internal/golden"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/internal/uitest"
 	"github.com/charmbracelet/x/ansi"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func flowGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/flowview -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("view differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	gold.Assert(t, name, got)
 }
 
 func flowText(lines []Line) string {
@@ -174,24 +154,6 @@ func TestFlowWanted(t *testing.T) {
 	}
 	if Render(&authn.Result{}, Options{}) != nil {
 		t.Error("Render of no exchanges is not nil")
-	}
-}
-
-var flowDurationTests = []struct {
-	d    time.Duration
-	want string
-}{
-	{250 * time.Microsecond, "250 µs"},
-	{41 * time.Millisecond, "41 ms"},
-	{9999 * time.Millisecond, "9999 ms"},
-	{12500 * time.Millisecond, "12.5 s"},
-}
-
-func TestFlowDuration(t *testing.T) {
-	for _, tt := range flowDurationTests {
-		if got := Duration(tt.d); got != tt.want {
-			t.Errorf("Duration(%v) = %q; want %q", tt.d, got, tt.want)
-		}
 	}
 }
 

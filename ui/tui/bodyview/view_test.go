@@ -2,9 +2,7 @@ package bodyview
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
+	gold "github.com/authlab/authlab/internal/golden"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,8 +11,6 @@ import (
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/charmbracelet/x/ansi"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 const twitter = `{"errors":[{"code":215,"message":"Bad Authentication data."}]}`
 
@@ -70,20 +66,7 @@ func TestGolden(t *testing.T) {
 			if plain := plainModel(m.Document(), w, h).scrollTo(m.YOffset(), m.XOffset()).View(); plain != got {
 				t.Errorf("%s: NO_COLOR view differs from the stripped colour view:\n%s\nwant\n%s", name, plain, got)
 			}
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s: ansi.Strip(View()) =\n%s\nwant (%s)\n%s", name, got, golden, want)
-			}
+			gold.Assert(t, name, got)
 		}
 	}
 }

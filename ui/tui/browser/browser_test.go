@@ -1,9 +1,8 @@
 package browser
 
 import (
-	"flag"
 	"fmt"
-	"os"
+	gold "github.com/authlab/authlab/internal/golden"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -18,8 +17,6 @@ import (
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/tui/theme"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // now is the fixed clock of the tests.
 var now = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
@@ -857,22 +854,7 @@ func TestGolden(t *testing.T) {
 			name := fmt.Sprintf("%s-%dx%d", st.name, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {
 				got := golden(plain(st.build(loaded(sz[0], sz[1]))))
-				path := filepath.Join("testdata", name+".golden")
-				if *update {
-					if err := os.MkdirAll("testdata", 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("View differs from %s (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
-				}
+				gold.Assert(t, name, got)
 			})
 		}
 	}

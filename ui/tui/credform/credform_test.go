@@ -1,10 +1,8 @@
 package credform
 
 import (
-	"flag"
+	gold "github.com/authlab/authlab/internal/golden"
 	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,8 +12,6 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/tui/theme"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // newForm builds a form for the registered scheme called name.
 func newForm(t *testing.T, name string) Model {
@@ -626,19 +622,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := golden(plain(tt.build(t)))
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("View of %s differs from %s (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", tt.name, path, got, want)
-			}
+			gold.Assert(t, tt.name, got)
 			if strings.Contains(got, "kd94hf93k423kf44") {
 				t.Errorf("the typed consumer secret is in the view")
 			}
