@@ -32,11 +32,11 @@ func BenchmarkScrollStepFrame20MB(b *testing.B) {
 	m := New(Options{Engine: authn.New(authn.Options{}), Now: func() time.Time { return fixedNow }})
 	tm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m = tm.(Model)
-	m.inflight, m.seq = true, 1
-	m.cancel = func() {}
+	m.snd.seq = 1
+	m.snd.cancel = func() {}
 	tm, _ = m.Update(resultMsg{seq: 1, res: res, docs: paneDocs{masked: doc}})
 	m = tm.(Model)
-	m.inPane = true
+	m.focus = focusResult
 	m.rp = m.rp.setTab(tabBody)
 	down := tea.KeyPressMsg{Code: tea.KeyDown}
 	b.ReportAllocs()

@@ -63,7 +63,7 @@ func TestPasteCurlIntoURL(t *testing.T) {
 	if !strings.Contains(m.status, "env:GITHUB_TOKEN") {
 		t.Errorf("status does not offer a reference for the literal token: %q", m.status)
 	}
-	if m.inflight {
+	if m.snd.Busy() {
 		t.Error("the import sent the request")
 	}
 	// A URL pasted into the URL field is still just text.
@@ -87,7 +87,7 @@ func TestPastedCurlSends(t *testing.T) {
 	m, cmd := step(t, m, tea.PasteMsg{Content: pasted})
 	m, _ = step(t, m, cmd())
 	m, cmd = step(t, m, keyMsg("ctrl+r"))
-	if !m.inflight {
+	if !m.snd.Busy() {
 		t.Fatalf("ctrl+r did not send; status %q", m.status)
 	}
 	msg := runSend(t, cmd)
@@ -112,8 +112,8 @@ func TestTypedCurlImportsOnSend(t *testing.T) {
 	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(80, 24))
 	m, _ = step(t, m, typeText("curl -u octocat:env:GH_PASS https://api.github.com/user")...)
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
-	if m.inflight || cmd == nil {
-		t.Fatalf("ctrl+r on a typed curl command: inflight=%v cmd=%v", m.inflight, cmd != nil)
+	if m.snd.Busy() || cmd == nil {
+		t.Fatalf("ctrl+r on a typed curl command: inflight=%v cmd=%v", m.snd.Busy(), cmd != nil)
 	}
 	m, _ = step(t, m, cmd())
 	if got := m.ed.creds.Values(); got["username"] != "octocat" || m.ed.schemes[m.ed.scheme].Name != "basic" {
@@ -129,7 +129,7 @@ func TestExportView(t *testing.T) {
 		Scheme: "basic", Fields: map[string]string{"username": "octocat", "password": "hunter2-literal"}}
 	m, _ := step(t, newModel(t, p, nil, true), size(100, 30))
 	m, cmd := step(t, m, ctrlKey('y'))
-	if !m.exp.open || cmd == nil {
+	if (m.focus != focusExport) || cmd == nil {
 		t.Fatal("ctrl+y did not open the export view")
 	}
 	m, _ = step(t, m, cmd())
@@ -168,7 +168,7 @@ func TestExportView(t *testing.T) {
 		t.Errorf("enter gave %T; want tea.SetClipboard's message (OSC 52)", msg)
 	}
 	m, _ = step(t, m, keyMsg("esc"))
-	if m.exp.open {
+	if m.focus == focusExport {
 		t.Error("esc did not close the export view")
 	}
 }
@@ -191,7 +191,7 @@ func newRecorder(t *testing.T, got func(*http.Request)) string {
 func TestHeaderOrderKept(t *testing.T) {
 	p := profiles.Profile{URL: "https://x.test/", Headers: []profiles.Header{{Name: "Z-Last", Value: "1"}, {Name: "A-First", Value: "2"}, {Name: "M-Mid", Value: "3"}, {Name: "A-First", Value: "4"}}}
 	for range 20 { // map order would show within a few tries
-		ed := newEditor(theme.New(true, true), prefillFrom(&p), false)
+		ed := newEditor(common{st: theme.New(true, true)}, prefillFrom(&p))
 		var got []string
 		for _, h := range ed.headers {
 			got = append(got, h.name.Value()+"="+h.value.Value())
@@ -212,7 +212,7 @@ func TestImportedLiteralSavedAsRef(t *testing.T) {
 	m, _ = step(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	m, _ = step(t, m, typeText("github/me")...)
 	m, _ = step(t, m, keyMsg("enter"))
-	if m.ask.kind != askPlaintext || !strings.Contains(m.ask.text, "e keeps env:GITHUB_TOKEN") {
+	if m.ask.kind != askPlaintext || !strings.Contains(m.ask.choices, "e keeps env:GITHUB_TOKEN") {
 		t.Fatalf("save of a literal token: ask %v %q; want the offer of env:GITHUB_TOKEN", m.ask.kind, m.ask.text)
 	}
 	m, cmd = step(t, m, keyMsg("e"))

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -57,8 +59,13 @@ type headerRow struct{ name, value textinput.Model }
 // editor is the request editor: method, URL, header rows, body, scheme and
 // the credential form generated from the scheme's fields.
 type editor struct {
+	com     common
 	st      theme.Styles
+	keys    editorKeys
 	width   int
+	h       int  // rows the editor is given; View scrolls the focused slot into them
+	paused  bool // focus is here but the field is blurred (esc): keys do not type
+	bodyCT  int  // index into bodyTypes; 0 picks JSON or form from the body
 	method  int
 	url     textinput.Model
 	headers []headerRow
@@ -89,12 +96,13 @@ func newInput(st theme.Styles, placeholder string) textinput.Model {
 	return ti
 }
 
-func newEditor(st theme.Styles, p Prefill, present bool) editor {
-	e := editor{st: st, errs: map[slot]string{}, present: present, tls: p.TLS}
+func newEditor(com common, p Prefill) editor {
+	st := com.st
+	e := editor{com: com, st: st, keys: defaultEditorKeys(), errs: map[slot]string{}, present: com.present, tls: p.TLS}
 	for _, s := range authn.Schemes() {
 		e.schemes = append(e.schemes, s.Info())
 	}
-	e.url = newInput(st, "https://api.example.com/resource")
+	e.url = newInput(st, "type a URL, or ctrl+o for the demo profiles")
 	e.url.SetValue(p.URL)
 	for i, m := range methods {
 		if strings.EqualFold(m, p.Method) {
@@ -111,7 +119,7 @@ func newEditor(st theme.Styles, p Prefill, present bool) editor {
 		e.headers = append(e.headers, e.newHeaderRow("", ""))
 	}
 	e.body = textarea.New()
-	e.body.Placeholder = "request body (form or JSON)"
+	e.body.Placeholder = "request body: JSON or form fields"
 	e.body.ShowLineNumbers = false
 	e.body.SetHeight(3)
 	e.body.SetStyles(st.TextArea())
@@ -162,7 +170,7 @@ func (e editor) current() (slot, bool) {
 // typing reports whether the focused slot takes text (so q types a q).
 func (e editor) typing() bool {
 	s, ok := e.current()
-	if !ok {
+	if !ok || e.paused {
 		return false
 	}
 	switch s.kind {
@@ -214,7 +222,11 @@ func (e editor) setFocus(i int) (editor, tea.Cmd) {
 	return e, cmd
 }
 
-func (e editor) setWidth(w int) editor {
+// SetSize gives the editor w columns and h rows (0 keeps the rows).
+func (e editor) SetSize(w, h int) editor {
+	if h > 0 {
+		e.h = h
+	}
 	e.width = w
 	e.url.SetWidth(max(10, w-16))
 	for i := range e.headers {
@@ -249,7 +261,7 @@ func (e editor) addHeader() (editor, tea.Cmd) {
 	}
 	row := e.newHeaderRow("", "")
 	e.headers = append(e.headers[:at], append([]headerRow{row}, e.headers[at:]...)...)
-	e = e.setWidth(e.width)
+	e = e.SetSize(e.width, 0)
 	for i, sl := range e.slots() {
 		if sl.kind == slotHeaderName && sl.i == at {
 			return e.setFocus(i)
@@ -272,12 +284,60 @@ func (e editor) delHeader() (editor, tea.Cmd) {
 	return e.setFocus(min(e.focus, len(e.slots())-1))
 }
 
-// update passes a message to the focused input.
-func (e editor) update(msg tea.Msg) (editor, tea.Cmd) {
+// Update handles the editor's own keys (pickers, ↑/↓, headers, esc,
+// enter, the body type) and passes the rest to the focused input.
+func (e editor) Update(msg tea.Msg) (editor, tea.Cmd) {
 	s, ok := e.current()
 	if !ok {
 		return e, nil
 	}
+	if km, isKey := msg.(tea.KeyPressMsg); isKey {
+		if ed, cmd, done := e.key(km, s); done {
+			return ed, cmd
+		}
+		if e.paused {
+			return e, nil // esc left the field: keys do not type
+		}
+	}
+	return e.input(msg, s)
+}
+
+// key handles the editor's own keys; done is false for keys the input
+// takes.
+func (e editor) key(msg tea.KeyPressMsg, s slot) (editor, tea.Cmd, bool) {
+	k := e.keys
+	picker := s.kind == slotMethod || s.kind == slotScheme
+	switch {
+	case e.paused && key.Matches(msg, k.Edit):
+		ed, cmd := e.resume()
+		return ed, cmd, true
+	case key.Matches(msg, k.Leave) && !e.paused && e.typing():
+		return e.pause(), nil, true
+	case picker && key.Matches(msg, k.Left):
+		return e.cycle(-1), nil, true
+	case picker && key.Matches(msg, k.Right):
+		return e.cycle(+1), nil, true
+	case key.Matches(msg, k.AddHeader):
+		ed, cmd := e.addHeader()
+		return ed, cmd, true
+	case key.Matches(msg, k.DelHeader):
+		ed, cmd := e.delHeader()
+		return ed, cmd, true
+	case key.Matches(msg, k.BodyType):
+		e.bodyCT = (e.bodyCT + 1) % len(bodyTypes)
+		return e, nil, true
+	case key.Matches(msg, k.Down) && (e.paused || s.kind != slotBody && s.kind != slotCred):
+		ed, cmd, _ := e.move(+1)
+		return ed, cmd, true
+	case key.Matches(msg, k.Up) && (e.paused || s.kind != slotBody && s.kind != slotCred):
+		ed, cmd, _ := e.move(-1)
+		return ed, cmd, true
+	}
+	return e, nil, false
+}
+
+// input passes a message to the focused input.
+func (e editor) input(msg tea.Msg, s slot) (editor, tea.Cmd) {
 	var cmd tea.Cmd
 	switch s.kind {
 	case slotURL:
@@ -333,7 +393,7 @@ func (e editor) request() (editor, authn.Request, string) {
 	if b := e.body.Value(); b != "" {
 		req.Body = []byte(b)
 		if req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Content-Type", e.bodyType())
 		}
 	}
 	var ok bool
@@ -349,6 +409,32 @@ func (e editor) request() (editor, authn.Request, string) {
 	return e, req, ""
 }
 
+// bodyTypes are the body's content types: 0 guesses (JSON when the body
+// parses as JSON, RFC 8259; else an HTML form, the WHATWG URL spec's
+// application/x-www-form-urlencoded), the rest are chosen with ctrl+b.
+var bodyTypes = [...]string{"", "application/json", "application/x-www-form-urlencoded", "text/plain"}
+
+// bodyType is the Content-Type sent with the body when no header sets one.
+func (e editor) bodyType() string {
+	if e.bodyCT > 0 {
+		return bodyTypes[e.bodyCT]
+	}
+	if b := strings.TrimSpace(e.body.Value()); b != "" && json.Valid([]byte(b)) {
+		return "application/json"
+	}
+	return "application/x-www-form-urlencoded"
+}
+
+// headerValue is the value of the first header row named name.
+func (e editor) headerValue(name string) string {
+	for _, h := range e.headers {
+		if strings.EqualFold(strings.TrimSpace(h.name.Value()), name) {
+			return strings.TrimSpace(h.value.Value())
+		}
+	}
+	return ""
+}
+
 func headerProblem(name, value string) string {
 	switch {
 	case name == "":
@@ -362,8 +448,8 @@ func headerProblem(name, value string) string {
 }
 
 // view renders the editor into lines and reports on which line the focused
-// slot starts, so the caller can scroll it into view.
-func (e editor) view() (lines []string, focusLine int) {
+// slot starts, so View can scroll it into view.
+func (e editor) lines() (lines []string, focusLine int) {
 	st := e.st
 	cur, hasFocus := e.current()
 	label := func(s slot, text string) string {
@@ -404,7 +490,13 @@ func (e editor) view() (lines []string, focusLine int) {
 		errLine(slot{slotHeaderName, i})
 	}
 
-	lines = append(lines, label(slot{kind: slotBody}, "Body"))
+	ct := e.bodyType()
+	if h := e.headerValue("Content-Type"); h != "" {
+		ct = h + " (from the header)"
+	} else if e.bodyCT == 0 {
+		ct += " (guessed · ctrl+b changes)"
+	}
+	lines = append(lines, label(slot{kind: slotBody}, "Body ")+st.Muted.Render(ct))
 	add(slot{kind: slotBody}, e.body.View())
 
 	in := e.schemes[e.scheme]
@@ -428,4 +520,125 @@ func (e editor) view() (lines []string, focusLine int) {
 		lines[i] = ansi.Truncate(l, e.width, "")
 	}
 	return lines, focusLine
+}
+
+// View renders the editor in its rows, scrolled so the focused slot shows.
+func (e editor) View() string {
+	lines, focus := e.lines()
+	h := max(1, e.h)
+	off := 0
+	if focus > h-3 {
+		off = min(focus-(h-3), max(0, len(lines)-h))
+	}
+	off = max(0, off)
+	end := min(len(lines), off+h)
+	return strings.Join(lines[off:end], "\n")
+}
+
+// height is the number of lines the whole editor takes.
+func (e editor) height() int {
+	lines, _ := e.lines()
+	return len(lines)
+}
+
+// summary is the request in two lines, for beside the response when the
+// editor is folded: method and URL (wrapped, whole), then the auth scheme.
+func (e editor) summary(w int) string {
+	st := e.st
+	url := strings.TrimSpace(e.url.Value())
+	if url == "" {
+		url = "(no URL yet)"
+	}
+	first := st.Value.Bold(true).Render(methods[e.method]) + " " + ansi.Truncate(url, max(10, w-len(methods[e.method])-1), "…")
+	return first + "\n" + st.Muted.Render(ansi.Truncate("auth "+e.schemes[e.scheme].Name+" · ctrl+l or tab edits the request", w, "…"))
+}
+
+// SetCommon restyles the editor and its own inputs.
+func (e editor) SetCommon(c common) editor {
+	e.com, e.st = c, c.st
+	e.url.SetStyles(c.st.Input())
+	for i := range e.headers {
+		e.headers[i].name.SetStyles(c.st.Input())
+		e.headers[i].value.SetStyles(c.st.Input())
+	}
+	e.body.SetStyles(c.st.TextArea())
+	e.creds = e.creds.SetStyles(c.st)
+	return e
+}
+
+// KeyMap is the editor's own keys.
+func (e editor) KeyMap() editorKeys { return e.keys }
+
+// move focuses the next (d > 0) or previous slot; ok is false past either
+// end (the caller moves on to the result pane).
+func (e editor) move(d int) (editor, tea.Cmd, bool) {
+	n := len(e.slots())
+	i := e.focus + d
+	if i < 0 || i >= n {
+		return e, nil, false
+	}
+	e.paused = false
+	ed, cmd := e.setFocus(i)
+	return ed, cmd, true
+}
+
+// focusEnd points the focus at the first (d > 0) or last slot, for coming
+// back from the result pane; resume focuses it.
+func (e editor) focusEnd(d int) editor {
+	if d > 0 {
+		e.focus = 0
+	} else {
+		e.focus = len(e.slots()) - 1
+	}
+	return e
+}
+
+// pause blurs the focused field but keeps its place (esc, or the focus
+// moving to the result pane).
+func (e editor) pause() editor {
+	i := e.focus
+	e, _ = e.setFocus(-1)
+	e.focus, e.paused = i, true
+	if i < 0 {
+		e.focus = 1
+	}
+	return e
+}
+
+// resume focuses the kept field again.
+func (e editor) resume() (editor, tea.Cmd) {
+	e.paused = false
+	i := e.focus
+	if i < 0 {
+		i = 1
+	}
+	return e.setFocus(i)
+}
+
+// onURL reports whether the URL field is focused.
+func (e editor) onURL() bool {
+	s, ok := e.current()
+	return ok && !e.paused && s.kind == slotURL
+}
+
+// urlValue is the URL as typed.
+func (e editor) urlValue() string { return e.url.Value() }
+
+// tlsOptions are the TLS options the editor sends with.
+func (e editor) tlsOptions() *authn.TLSOptions { return e.tls }
+
+// setFieldErrors shows errs under their credential fields; nil clears every
+// inline error (a send went out: their causes are fixed).
+func (e editor) setFieldErrors(errs map[string]string) editor {
+	if errs == nil {
+		e.errs = map[slot]string{}
+	}
+	e.creds = e.creds.SetErrors(errs)
+	return e
+}
+
+// setCredValues replaces the credential form's values.
+func (e editor) setCredValues(v map[string]string) editor {
+	e.creds = e.creds.SetValues(v)
+	return e
 }

@@ -25,7 +25,6 @@ import (
 // --reveal` has).
 type exportView struct {
 	keys    exportKeys
-	open    bool
 	formats []string // export.Targets(), in tab order
 	cur     int
 	seq     int // of the latest export command; older answers are dropped
@@ -44,10 +43,15 @@ type exportMsg struct {
 
 // exportKeys are the keys of the export view.
 type exportKeys struct {
-	Format key.Binding
-	Copy   key.Binding
-	Scroll key.Binding
-	Close  key.Binding
+	Next     key.Binding // next format
+	Prev     key.Binding
+	Copy     key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Scroll   key.Binding // help only: all four scroll keys
+	Close    key.Binding
 }
 
 func newExportView() exportView {
@@ -58,10 +62,15 @@ func newExportView() exportView {
 
 func defaultExportKeys() exportKeys {
 	return exportKeys{
-		Format: key.NewBinding(key.WithKeys("left", "right", "tab", "shift+tab"), key.WithHelp("←/→", "format")),
-		Copy:   key.NewBinding(key.WithKeys("enter", "c", "y"), key.WithHelp("enter", "copy (OSC 52)")),
-		Scroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
-		Close:  key.NewBinding(key.WithKeys("esc", "ctrl+y"), key.WithHelp("esc", "close")),
+		Next:     key.NewBinding(key.WithKeys("right", "tab"), key.WithHelp("←/→", "format")),
+		Prev:     key.NewBinding(key.WithKeys("left", "shift+tab")),
+		Copy:     key.NewBinding(key.WithKeys("enter", "c", "y"), key.WithHelp("enter", "copy (OSC 52)")),
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
+		Down:     key.NewBinding(key.WithKeys("down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "page")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown")),
+		Scroll:   key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
+		Close:    key.NewBinding(key.WithKeys("esc", "ctrl+y"), key.WithHelp("esc", "close")),
 	}
 }
 
@@ -90,7 +99,7 @@ func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, 
 // with the TLS options the editor sends with.
 func (m Model) exportDraft() profiles.Profile {
 	p := m.ed.draftProfile(m.profile, m.base)
-	if t := m.ed.tls; t != nil && m.base == nil {
+	if t := m.ed.tlsOptions(); t != nil && m.base == nil {
 		p.TLS = profiles.TLS{Insecure: t.Insecure, CACert: t.CACert, Cert: t.Cert, Key: t.Key, KeyPassword: t.KeyPassword}
 	}
 	return p
@@ -98,11 +107,16 @@ func (m Model) exportDraft() profiles.Profile {
 
 // toggleExport opens the export view on the editor's request, or closes it.
 func (m Model) toggleExport() (Model, tea.Cmd) {
-	if m.exp.open {
-		m.exp.open = false
-		return m.layout(), nil
+	if m.focus == focusExport {
+		return m.setFocus(m.back)
 	}
-	m.exp.open, m.panel = true, false
+	if m.focus == focusEditor || m.focus == focusResult {
+		m.back = m.focus
+	} else {
+		m.back = focusEditor
+	}
+	m.ed = m.ed.pause()
+	m.focus = focusExport
 	return m.runExport()
 }
 
@@ -116,12 +130,13 @@ func (m Model) runExport() (Model, tea.Cmd) {
 	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.opts.Resolver, base)
 }
 
-func (m Model) gotExport(msg exportMsg) (Model, tea.Cmd) {
-	if msg.seq != m.exp.seq {
-		return m, nil
+// gotExport takes the answer of the latest export command.
+func (x exportView) gotExport(msg exportMsg) exportView {
+	if msg.seq != x.seq {
+		return x
 	}
-	m.exp.loading, m.exp.snippet, m.exp.err = false, msg.snippet, msg.err
-	return m, nil
+	x.loading, x.snippet, x.err = false, msg.snippet, msg.err
+	return x
 }
 
 // exportKey handles a key while the export view is open.
@@ -129,11 +144,10 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.exp.keys
 	switch {
 	case key.Matches(msg, k.Close):
-		m.exp.open = false
-		return m.layout(), nil
-	case key.Matches(msg, k.Format):
+		return m.setFocus(m.back)
+	case key.Matches(msg, k.Next, k.Prev):
 		d := 1
-		if s := msg.String(); s == "left" || s == "shift+tab" {
+		if key.Matches(msg, k.Prev) {
 			d = -1
 		}
 		n := len(m.exp.formats)
@@ -143,17 +157,17 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if m.exp.loading || m.exp.err != nil {
 			return m, nil
 		}
-		m.status, m.statusSt = fmt.Sprintf("copied the %s text with OSC 52 · if your terminal ignores it (tmux, ssh), select the text on screen", m.exp.snippet.Target), m.st.OK
+		m.status, m.statusSt = fmt.Sprintf("copied the %s text with OSC 52 · if your terminal ignores it (tmux, ssh), select the text on screen", m.exp.snippet.Target), m.st().OK
 		return m, tea.SetClipboard(m.exp.snippet.Text)
-	case key.Matches(msg, k.Scroll):
-		switch msg.String() {
-		case "up":
+	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown):
+		switch {
+		case key.Matches(msg, k.Up):
 			m.exp.off--
-		case "down":
+		case key.Matches(msg, k.Down):
 			m.exp.off++
-		case "pgup":
+		case key.Matches(msg, k.PageUp):
 			m.exp.off -= 10
-		case "pgdown":
+		default:
 			m.exp.off += 10
 		}
 		m.exp.off = max(0, min(m.exp.off, strings.Count(m.exp.snippet.Text, "\n")-1))
@@ -162,7 +176,7 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 }
 
 // view renders the export view in w×h cells.
-func (x exportView) view(st theme.Styles, w, h int) string {
+func (x exportView) View(st theme.Styles, w, h int) string {
 	var tabs []string
 	for i, f := range x.formats {
 		if i == x.cur {

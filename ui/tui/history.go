@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
@@ -14,12 +15,41 @@ import (
 // historyView lists past sends, newest first; enter reopens one.
 type historyView struct {
 	st      theme.Styles
+	keys    historyKeys
 	recs    []profiles.Record // newest first
 	sel     int
 	off     int
 	w, h    int
 	loaded  bool
 	loadErr error
+}
+
+func newHistoryView(c common) historyView {
+	return historyView{st: c.st, keys: defaultHistoryKeys()}
+}
+
+// SetCommon restyles the list.
+func (v historyView) SetCommon(c common) historyView {
+	v.st = c.st
+	return v
+}
+
+// SetSize gives the list w columns and h rows.
+func (v historyView) SetSize(w, h int) historyView {
+	v.w, v.h = w, h
+	return v
+}
+
+// KeyMap is the list's keys.
+func (v historyView) KeyMap() historyKeys { return v.keys }
+
+// setLoaded takes the history file's records, or why it could not be read.
+func (v historyView) setLoaded(oldestFirst []profiles.Record, err error) historyView {
+	v.loadErr = err
+	if err != nil {
+		return v
+	}
+	return v.setRecords(oldestFirst)
 }
 
 func (v historyView) setRecords(oldestFirst []profiles.Record) historyView {
@@ -44,19 +74,21 @@ func (v historyView) selected() (profiles.Record, bool) {
 	return v.recs[v.sel], true
 }
 
-func (v historyView) update(msg tea.KeyPressMsg) historyView {
-	switch msg.String() {
-	case "up", "k":
+// Update moves the selection with the list's keys.
+func (v historyView) Update(msg tea.KeyPressMsg) historyView {
+	k := v.keys
+	switch {
+	case key.Matches(msg, k.Up):
 		v.sel--
-	case "down", "j":
+	case key.Matches(msg, k.Down):
 		v.sel++
-	case "pgup":
+	case key.Matches(msg, k.PageUp):
 		v.sel -= max(1, v.h-2)
-	case "pgdown":
+	case key.Matches(msg, k.PageDown):
 		v.sel += max(1, v.h-2)
-	case "home", "g":
+	case key.Matches(msg, k.Home):
 		v.sel = 0
-	case "end", "G":
+	case key.Matches(msg, k.End):
 		v.sel = len(v.recs) - 1
 	}
 	v.sel = min(max(v.sel, 0), max(len(v.recs)-1, 0))
@@ -70,7 +102,8 @@ func (v historyView) update(msg tea.KeyPressMsg) historyView {
 	return v
 }
 
-func (v historyView) view(now time.Time) string {
+// View renders the list; now dates the records.
+func (v historyView) View(now time.Time) string {
 	st := v.st
 	head := st.Title.Render("History") + st.Muted.Render("  enter reopens · ctrl+o profiles")
 	switch {

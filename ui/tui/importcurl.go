@@ -44,13 +44,13 @@ func importCmd(line string, readFile func(string) ([]byte, error)) tea.Cmd {
 // env:NAME reference keeps them out of the file).
 func (m Model) gotImport(msg importMsg) (Model, tea.Cmd) {
 	if msg.err != nil {
-		m.status, m.statusSt = "curl command not imported: "+sanitize.Line(msg.err.Error()), m.st.Error
+		m.status, m.statusSt = "curl command not imported: "+sanitize.Line(msg.err.Error()), m.st().Error
 		return m, nil
 	}
 	p := msg.im.Profile
 	m = m.newProfile()
 	pf := prefillFrom(&p)
-	m.ed = newEditor(m.st, pf, m.opts.Present)
+	m.ed = newEditor(m.com, pf).SetSize(m.ed.width, 0)
 	if p.Timeout > 0 || p.Follow || pf.TLS != nil {
 		b := profiles.Profile{TLS: p.TLS, Timeout: p.Timeout, Follow: p.Follow}
 		m.base = &b // draftProfile takes these from base
@@ -70,9 +70,9 @@ func (m Model) gotImport(msg importMsg) (Model, tea.Cmd) {
 	if n := len(msg.im.Notes); n > 0 {
 		parts = append(parts, strings.Join(msg.im.Notes, "; "))
 	}
-	st := m.st.OK
+	st := m.st().OK
 	if len(msg.im.Unknown) > 0 || len(msg.im.Literals) > 0 {
-		st = m.st.Warn
+		st = m.st().Warn
 	}
 	m.status, m.statusSt = sanitize.Line(strings.Join(parts, " · ")), st
 	return m.updateDirty().layout(), nil

@@ -46,7 +46,7 @@ func TestInjectTUITabs(t *testing.T) {
 				m, _ = step(t, m, runSend(t, cmd))
 				var screens strings.Builder
 				term := terms.Get(t)
-				for _, tab := range []string{"1", "2", "3", "4", "5"} {
+				for _, tab := range []string{"1", "h", "2", "3", "4", "5"} { // h expands the hints
 					m, _ = step(t, m, keyMsg(tab))
 					frame := m.View().Content
 					if err := sanitizetest.CheckOutput([]byte(frame), true); err != nil {
@@ -78,7 +78,7 @@ func TestInjectTUINotice(t *testing.T) {
 		t.Run(p.Name, func(t *testing.T) {
 			m := noticeInFlight(t, 100, 40)
 			n := authn.Notice{Title: "T " + p.Raw, Code: p.Raw, URL: "https://auth.example/device?" + p.Raw, Detail: "D " + p.Raw}
-			m, _ = step(t, m, noticeMsg{seq: m.seq, n: n, feed: m.feed})
+			m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: n, feed: m.snd.feed})
 			frame := m.View().Content
 			if err := sanitizetest.CheckOutput([]byte(frame), true); err != nil {
 				t.Errorf("frame: %v", err)

@@ -73,26 +73,23 @@ type Options struct {
 	Insecure bool
 }
 
-// Model is the root model.
+// Model is the root model. Its one mode is focus; a request in flight is
+// the sender's; every part draws itself from the shared common.
 type Model struct {
-	opts    Options
-	st      theme.Styles
-	keys    KeyMap
-	width   int
-	height  int
-	ed      editor
-	rp      resultPane
-	inPane  bool // focus is on the result pane
-	help    help.Model
-	spin    spinner.Model
-	showAll bool
+	opts  Options
+	com   common
+	keys  KeyMap
+	focus focusState
+	back  focusState // where the confirm dialog, help and export return to
+	ed    editor
+	rp    resultPane
+	help  help.Model
+	spin  spinner.Model
 
 	// profiles and history
 	browser  browser.Model
 	hv       historyView
-	exp      exportView // the export view (ctrl+y), when open
-	panel    bool       // the side panel (profiles or history) is shown and focused
-	panelHst bool       // the panel shows history rather than profiles
+	exp      exportView // the export view (ctrl+y)
 	profile  string
 	stamp    profiles.Stamp
 	hasStamp bool
@@ -104,15 +101,9 @@ type Model struct {
 	// practiceURL is where the embedded practice server runs, once started.
 	practiceURL string
 
-	inflight bool
-	seq      int
-	tickSeq  int // the send whose notice countdown is ticking (0: none)
-	// feed is the notice feed of the latest send; its notify is the
-	// Request.Notify the send command installs.
-	feed     noticeFeed
-	cancel   context.CancelFunc
-	started  time.Time
-	status   string // one-line message under the header
+	snd      sender
+	tickSeq  int    // the send whose notice countdown is ticking (0: none)
+	status   string // message under the header, wrapped to the width
 	statusSt lipgloss.Style
 }
 
@@ -124,16 +115,18 @@ func New(opts Options) Model {
 	if opts.Ctx == nil {
 		opts.Ctx = context.Background()
 	}
-	st := styles(true, opts)
-	m := Model{opts: opts, keys: DefaultKeyMap(), help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
-	m = m.withStyles(st)
-	m.ed = newEditor(st, opts.Prefill, opts.Present)
-	m.rp = newResultPane(st)
-	m.browser = browser.New(st, browser.DefaultKeyMap())
+	com := common{st: styles(true, opts), present: opts.Present}
+	m := Model{opts: opts, com: com, keys: DefaultKeyMap(), help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	m.help.Styles = com.st.Help()
+	m.statusSt = com.st.Muted
+	m.snd = sender{eng: opts.Engine, resolver: opts.Resolver, present: opts.Present, practice: opts.Practice, parent: opts.Ctx}
+	m.ed = newEditor(com, opts.Prefill)
+	m.rp = newResultPane(com)
+	m.browser = browser.New(com.st, browser.DefaultKeyMap())
 	if opts.Store != nil {
 		m.browser = m.browser.SetDir(opts.Store.Dir).SetLoading(true)
 	}
-	m.hv = historyView{st: st}
+	m.hv = newHistoryView(com)
 	m.exp = newExportView()
 	m.profile = opts.Profile
 	m.savedFP = fingerprint(m.ed.draftProfile(m.profile, nil))
@@ -142,21 +135,17 @@ func New(opts Options) Model {
 		m.ed, _ = m.ed.setFocus(0)
 	}
 	if opts.Notice != "" {
-		m.status, m.statusSt = opts.Notice, st.Warn
+		m.status, m.statusSt = opts.Notice, com.st.Warn
 	}
 	if opts.Width > 0 && opts.Height > 0 {
-		m.width, m.height = opts.Width, opts.Height
+		m.com.width, m.com.height = opts.Width, opts.Height
 		m = m.layout()
 	}
 	return m
 }
 
-func (m Model) withStyles(st theme.Styles) Model {
-	m.st = st
-	m.help.Styles = st.Help()
-	m.statusSt = st.Muted
-	return m
-}
+// st is the shared styles.
+func (m Model) st() theme.Styles { return m.com.st }
 
 // styles picks the theme: presenter mode's high contrast, or the normal one.
 func styles(dark bool, o Options) theme.Styles {
@@ -179,293 +168,334 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// resultMsg carries the outcome of one send back to Update.
-type resultMsg struct {
-	seq      int
-	practice string // base URL of the embedded practice server, when used
-	res      *authn.Result
-	err      error
-	docs     paneDocs
-}
-
-// send builds the command for one request. It captures copies of everything
-// it needs; it never reads the model while running. Notices of a flow go to
-// feed (see waitNotice); feed.done is closed when the command returns.
-func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
-	return func() tea.Msg {
-		defer close(feed.done)
-		req.Notify = feed.notify
-		fields := make(map[string]string, len(req.Fields))
-		for k, v := range req.Fields {
-			if v == profiles.Prompt {
-				return resultMsg{seq: seq, err: fmt.Errorf("%s: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH", k)}
-			}
-			val, _, err := r.Resolve(k, v)
-			if err != nil {
-				return resultMsg{seq: seq, err: err}
-			}
-			fields[k] = val
-		}
-		req.Fields = fields
-		if req.TLS != nil && req.TLS.KeyPassword != "" {
-			if req.TLS.KeyPassword == profiles.Prompt {
-				return resultMsg{seq: seq, err: fmt.Errorf("tls key_password: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH")}
-			}
-			pass, _, err := r.Resolve("tls key_password", req.TLS.KeyPassword)
-			if err != nil {
-				return resultMsg{seq: seq, err: err}
-			}
-			t := *req.TLS // the editor's copy keeps the reference
-			t.KeyPassword = pass
-			req.TLS = &t
-		}
-		unexpanded := req.URL
-		if err := pr.ExpandRequest(&req); err != nil {
-			return resultMsg{seq: seq, err: err}
-		}
-		var practiceURL string
-		if req.URL != unexpanded {
-			practiceURL = pr.Started()
-		}
-		res, err := eng.Exchange(ctx, req)
-		if present {
-			res.Redact(authn.SecretsOf(req, res)) // the server may echo a secret
-		}
-		return resultMsg{seq: seq, res: res, err: err, docs: prepareDocs(res, present), practice: practiceURL}
-	}
-}
-
-// Update handles one message.
+// Update handles one message: keys by focus state, the answers of commands
+// by type.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.com.width, m.com.height = msg.Width, msg.Height
 		return m.layout(), nil
 	case tea.BackgroundColorMsg:
 		return m.restyle(styles(msg.IsDark(), m.opts)), nil
-	case resultMsg:
-		return m.gotResult(msg)
-	case noticeMsg:
-		return m.gotNotice(msg)
-	case noticeTickMsg:
-		return m.gotNoticeTick(msg)
-	case entriesMsg:
-		m.browser = m.browser.SetLoading(false)
-		if msg.err != nil {
-			m.status, m.statusSt = "profiles: "+sanitize.Line(msg.err.Error()), m.st.Error
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.PasteMsg:
+		if m.focus == focusEditor && m.ed.onURL() && looksLikeCurl(msg.Content) {
+			return m, importCmd(msg.Content, m.opts.Resolver.ReadFile)
+		}
+	case spinner.TickMsg:
+		if !m.snd.Busy() {
 			return m, nil
 		}
-		m.browser = m.browser.SetEntries(msg.entries)
-		if m.profile != "" && !m.hasStamp {
-			for _, e := range msg.entries {
-				if e.Name == m.profile && !e.Broken() {
-					m.stamp, m.hasStamp = e.Stamp, true
-					p := *e.Profile
-					m.base = &p
-				}
-			}
-		}
-		return m, nil
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.rp = m.rp.setProgress(m.spin.View(), m.opts.Now().Sub(m.snd.started))
+		return m, cmd
+	}
+	if mm, cmd, ok := m.answer(msg); ok {
+		return mm, cmd
+	}
+	return m.forward(msg)
+}
+
+// answer handles the messages of commands (sends, files, history).
+func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case resultMsg:
+		m, cmd := m.gotResult(msg)
+		return m, cmd, true
+	case noticeMsg:
+		m, cmd := m.gotNotice(msg)
+		return m, cmd, true
+	case noticeTickMsg:
+		m, cmd := m.gotNoticeTick(msg)
+		return m, cmd, true
+	case entriesMsg:
+		return m.gotEntries(msg), nil, true
 	case historyMsg:
-		m.hv.loadErr = msg.err
+		m.hv = m.hv.setLoaded(msg.records, msg.err)
 		if msg.err == nil {
-			m.hv = m.hv.setRecords(msg.records)
 			m.browser = m.browser.SetLast(lastByProfile(msg.records))
 		}
-		return m, nil
+		return m, nil, true
 	case recordedMsg:
 		if msg.err != nil {
-			m.status, m.statusSt = "history not written: "+sanitize.Line(msg.err.Error()), m.st.Warn
+			m = m.setStatus("history not written: "+sanitize.Line(msg.err.Error()), m.st().Warn)
 		}
-		return m, nil
+		return m, nil, true
 	case savedMsg:
-		return m.gotSaved(msg)
+		m, cmd := m.gotSaved(msg)
+		return m, cmd, true
 	case exportMsg:
-		return m.gotExport(msg)
+		m.exp = m.exp.gotExport(msg)
+		return m, nil, true
 	case importMsg:
-		return m.gotImport(msg)
-	case tea.PasteMsg:
-		if !m.panel && !m.inPane && !m.exp.open && m.ask.kind == askNone {
-			if cur, ok := m.ed.current(); ok && cur.kind == slotURL && looksLikeCurl(msg.Content) {
-				return m, importCmd(msg.Content, m.opts.Resolver.ReadFile)
-			}
-		}
+		m, cmd := m.gotImport(msg)
+		return m, cmd, true
 	case fileOpMsg:
 		if msg.err != nil {
-			m.status, m.statusSt = sanitize.Line(msg.what+": "+msg.err.Error()), m.st.Error
-			return m, nil
+			return m.setStatus(sanitize.Line(msg.what+": "+msg.err.Error()), m.st().Error), nil, true
 		}
-		m.status, m.statusSt = sanitize.Line(msg.what), m.st.OK
-		return m, loadEntries(m.opts.Store)
+		return m.setStatus(sanitize.Line(msg.what), m.st().OK), loadEntries(m.opts.Store), true
 	case browser.OpenMsg:
 		if msg.Entry.Profile == nil {
-			return m, nil
+			return m, nil, true
 		}
-		return m.open(msg.Entry), nil
+		e := msg.Entry
+		return m.confirmDiscard("open "+e.Name, func(m Model) (Model, tea.Cmd) { return m.open(e), nil })
 	case browser.NewMsg:
-		return m.newProfile(), nil
+		return m.confirmDiscard("start a new request", func(m Model) (Model, tea.Cmd) { return m.newProfile(), nil })
 	case browser.DuplicateMsg:
 		s := m.opts.Store
-		return m, fileOp("copied "+msg.Src+" to "+msg.Dst, func() error { return s.Copy(msg.Src, msg.Dst) })
+		return m, fileOp("copied "+msg.Src+" to "+msg.Dst, func() error { return s.Copy(msg.Src, msg.Dst) }), true
 	case browser.RenameMsg:
 		s := m.opts.Store
 		if msg.Old == m.profile {
 			m.profile, m.hasStamp = msg.New, false
 		}
-		return m, fileOp("renamed "+msg.Old+" to "+msg.New, func() error { return s.Rename(msg.Old, msg.New) })
+		return m, fileOp("renamed "+msg.Old+" to "+msg.New, func() error { return s.Rename(msg.Old, msg.New) }), true
 	case browser.DeleteMsg:
 		s := m.opts.Store
 		if msg.Name == m.profile {
 			m.profile, m.hasStamp = "", false
 		}
-		return m, fileOp("deleted "+msg.Name, func() error { return s.Remove(msg.Name) })
-	case spinner.TickMsg:
-		if !m.inflight {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		m.rp.spinner = m.spin.View()
-		m.rp.elapsed = m.opts.Now().Sub(m.started)
-		return m, cmd
-	case tea.KeyPressMsg:
-		return m.key(msg)
+		return m, fileOp("deleted "+msg.Name, func() error { return s.Remove(msg.Name) }), true
 	}
-	return m.forward(msg)
+	return m, nil, false
+}
+
+func (m Model) gotEntries(msg entriesMsg) Model {
+	m.browser = m.browser.SetLoading(false)
+	if msg.err != nil {
+		return m.setStatus("profiles: "+sanitize.Line(msg.err.Error()), m.st().Error)
+	}
+	m.browser = m.browser.SetEntries(msg.entries)
+	if m.profile != "" && !m.hasStamp {
+		for _, e := range msg.entries {
+			if e.Name == m.profile && !e.Broken() {
+				m.stamp, m.hasStamp = e.Stamp, true
+				p := *e.Profile
+				m.base = &p
+			}
+		}
+	}
+	return m
+}
+
+// setStatus replaces the status line.
+func (m Model) setStatus(s string, st lipgloss.Style) Model {
+	m.status, m.statusSt = s, st
+	return m.layout()
 }
 
 // forward passes other messages (paste, blink, mouse) to the focused part.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if m.panel && !m.panelHst {
+	switch m.focus {
+	case focusProfiles:
 		m.browser, cmd = m.browser.Update(msg)
-	} else if m.inPane {
-		m.rp, cmd = m.rp.update(msg)
-	} else {
-		m.ed, cmd = m.ed.update(msg)
+	case focusResult:
+		m.rp, cmd = m.rp.Update(msg)
+	case focusEditor:
+		m.ed, cmd = m.ed.Update(msg)
 		m = m.updateDirty()
 	}
 	return m, cmd
 }
 
-func (m Model) typing() bool { return !m.inPane && m.ed.typing() }
+// setFocus moves the focus; the editor's field is focused or blurred with
+// it.
+func (m Model) setFocus(f focusState) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if f == focusEditor && m.focus != focusEditor {
+		m.ed, cmd = m.ed.resume()
+	} else if f == focusResult {
+		m.ed = m.ed.pause()
+	}
+	m.focus = f
+	return m.layout(), cmd
+}
 
+// key dispatches a key press by focus state. Keys that work everywhere
+// come first.
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	if m.ask.kind != askNone && !key.Matches(msg, k.Quit) {
+	switch m.focus {
+	case focusConfirm:
 		return m.askKey(msg)
-	}
-	if m.exp.open && !key.Matches(msg, k.Quit) {
-		return m.exportKey(msg)
+	case focusHelp:
+		if key.Matches(msg, k.Help, k.Close, k.QuitQ) {
+			m.focus = m.back
+			return m.layout(), nil
+		}
+		if !key.Matches(msg, k.Quit) {
+			return m, nil
+		}
+	case focusExport:
+		if !key.Matches(msg, k.Quit) {
+			return m.exportKey(msg)
+		}
 	}
 	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
 	case key.Matches(msg, k.Export):
 		return m.toggleExport()
 	case key.Matches(msg, k.Profiles):
-		m.exp.open = false
-		return m.togglePanel(false), nil
+		return m.togglePanel(focusProfiles)
 	case key.Matches(msg, k.History):
-		return m.togglePanel(true), nil
+		return m.togglePanel(focusHistory)
 	case key.Matches(msg, k.Save):
 		return m.startSave()
-	}
-	if m.panel {
-		return m.panelKey(msg)
-	}
-	switch {
-	case key.Matches(msg, k.Quit), key.Matches(msg, k.QuitQ) && !m.typing():
-		if m.cancel != nil {
-			m.cancel()
-		}
-		return m, tea.Quit
 	case key.Matches(msg, k.Send):
 		return m.startSend()
-	case key.Matches(msg, k.Cancel):
-		if m.inflight {
-			m.cancel()
-			m.inflight = false
-			m.rp.state = paneCancelled
-			m.rp = m.rp.setNotice(nil, m.opts.Now())
-			m.status, m.statusSt = "cancelled", m.st.Warn
-			return m, nil
+	case key.Matches(msg, k.Cancel) && m.snd.Busy() && !m.panelConsumes(msg):
+		return m.cancelSend(), nil
+	case key.Matches(msg, k.Switch):
+		if m.focus == focusResult {
+			return m.setFocus(focusEditor)
 		}
-		if m.showAll {
-			m.showAll = false
-			return m.layout(), nil
-		}
-		return m.forward(msg)
-	case key.Matches(msg, k.Help) && !m.typing():
-		m.showAll = !m.showAll
-		return m.layout(), nil
-	case key.Matches(msg, k.Next):
-		return m.move(+1)
-	case key.Matches(msg, k.Prev):
-		return m.move(-1)
+		return m.setFocus(focusResult)
 	}
-	if m.inPane {
+	switch m.focus {
+	case focusProfiles, focusHistory:
+		return m.panelKey(msg)
+	case focusResult:
 		return m.paneKey(msg)
 	}
-	cur, _ := m.ed.current()
+	return m.editorKey(msg)
+}
+
+// quit asks first when there are unsaved edits.
+func (m Model) quit() (Model, tea.Cmd) {
+	return m.orDiscard("quit", func(m Model) (Model, tea.Cmd) {
+		m.snd = m.snd.Stop()
+		return m, tea.Quit
+	})
+}
+
+// orDiscard runs then at once when nothing unsaved would be lost, else asks.
+func (m Model) orDiscard(what string, then func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	mm, cmd, _ := m.confirmDiscard(what, then)
+	return mm, cmd
+}
+
+func (m Model) confirmDiscard(what string, then func(Model) (Model, tea.Cmd)) (Model, tea.Cmd, bool) {
+	if !m.dirty {
+		mm, cmd := then(m)
+		return mm, cmd, true
+	}
+	name := "this request"
+	if m.profile != "" {
+		name = sanitize.Line(m.profile)
+	}
+	m = m.openAsk(ask{kind: askDiscard, then: then,
+		text:    fmt.Sprintf("%s has unsaved edits. Discard them and %s?", name, what),
+		choices: "y discards them · n keeps editing · ctrl+s saves first"})
+	return m, nil, true
+}
+
+// openAsk shows a question and gives it the keys.
+func (m Model) openAsk(a ask) Model {
+	if m.focus != focusConfirm {
+		m.back = m.focus
+	}
+	m.ask, m.focus = a, focusConfirm
+	return m.layout()
+}
+
+// closeAsk removes the question and gives the keys back.
+func (m Model) closeAsk() Model {
+	m.ask = ask{}
+	if m.focus == focusConfirm {
+		m.focus = m.back
+	}
+	return m.layout()
+}
+
+func (m Model) cancelSend() Model {
+	m.snd = m.snd.Stop()
+	m.rp = m.rp.setState(paneCancelled).setNotice(nil, m.opts.Now())
+	return m.setStatus("cancelled", m.st().Warn)
+}
+
+// panelConsumes reports whether the profiles browser takes this key itself
+// (its filter is typed, esc clears it).
+func (m Model) panelConsumes(msg tea.KeyPressMsg) bool {
+	return m.focus == focusProfiles && (m.browser.Typing() || m.browser.Consumes(msg))
+}
+
+// editorKey handles keys while the editor has focus.
+func (m Model) editorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	typing := m.ed.typing()
 	switch {
-	case key.Matches(msg, k.AddHeader):
-		var cmd tea.Cmd
-		m.ed, cmd = m.ed.addHeader()
-		return m, cmd
-	case key.Matches(msg, k.DelHeader):
-		var cmd tea.Cmd
-		m.ed, cmd = m.ed.delHeader()
-		return m, cmd
-	case (cur.kind == slotMethod || cur.kind == slotScheme) && key.Matches(msg, k.Choice):
-		d := 1
-		if msg.String() == "left" {
-			d = -1
+	case key.Matches(msg, k.QuitQ) && !typing:
+		return m.quit()
+	case key.Matches(msg, k.Help) && !typing:
+		return m.showHelp(), nil
+	case key.Matches(msg, k.Next):
+		if ed, cmd, ok := m.ed.move(+1); ok {
+			m.ed = ed
+			return m.layout(), cmd
 		}
-		m.ed = m.ed.cycle(d)
-		return m.updateDirty().layout(), nil
-	case msg.String() == "down" && cur.kind != slotBody && !(cur.kind == slotCred):
-		return m.move(+1)
-	case msg.String() == "up" && cur.kind != slotBody && !(cur.kind == slotCred):
-		return m.move(-1)
+		return m.setFocus(focusResult)
+	case key.Matches(msg, k.Prev):
+		if ed, cmd, ok := m.ed.move(-1); ok {
+			m.ed = ed
+			return m.layout(), cmd
+		}
+		return m.setFocus(focusResult)
+	}
+	if !typing {
+		if tab, ok := m.rp.tabKey(msg); ok { // 1-5 from a field that does not type
+			m.rp = m.rp.setTab(tab)
+			return m.setFocus(focusResult)
+		}
 	}
 	var cmd tea.Cmd
-	m.ed, cmd = m.ed.update(msg)
-	return m.updateDirty(), cmd
+	m.ed, cmd = m.ed.Update(msg)
+	return m.updateDirty().layout(), cmd
+}
+
+func (m Model) showHelp() Model {
+	m.back, m.focus = m.focus, focusHelp
+	return m.layout()
 }
 
 // togglePanel shows or hides the side panel (profiles, or history).
-func (m Model) togglePanel(history bool) Model {
-	if m.panel && m.panelHst == history {
-		m.panel = false
-	} else {
-		m.panel, m.panelHst = true, history
+func (m Model) togglePanel(f focusState) (Model, tea.Cmd) {
+	if m.focus == f {
+		return m.setFocus(focusEditor)
 	}
-	return m.layout()
+	if m.focus == focusEditor || m.focus == focusResult {
+		m.back = m.focus
+	}
+	m.ed = m.ed.pause()
+	m.focus = f
+	return m.layout(), nil
 }
 
 // panelKey handles keys while the side panel has focus.
 func (m Model) panelKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	consumes := !m.panelHst && (m.browser.Typing() || m.browser.Consumes(msg))
+	consumes := m.panelConsumes(msg)
 	switch {
-	case key.Matches(msg, k.Quit), key.Matches(msg, k.QuitQ) && !consumes:
-		if m.cancel != nil {
-			m.cancel()
-		}
-		return m, tea.Quit
-	case msg.String() == "esc" && !consumes:
-		m.panel = false
-		return m.layout(), nil
-	case key.Matches(msg, k.Send):
-		return m.startSend()
+	case key.Matches(msg, k.QuitQ) && !consumes:
+		return m.quit()
+	case key.Matches(msg, k.Close) && !consumes:
+		return m.setFocus(focusEditor)
+	case key.Matches(msg, k.Help) && !consumes:
+		return m.showHelp(), nil
 	}
-	if m.panelHst {
-		if msg.String() == "enter" {
+	if m.focus == focusHistory {
+		if key.Matches(msg, m.hv.KeyMap().Open) {
 			if r, ok := m.hv.selected(); ok {
-				return m.reopen(r), nil
+				return m.orDiscard("reopen a past request", func(m Model) (Model, tea.Cmd) { return m.reopen(r), nil })
 			}
 			return m, nil
 		}
-		m.hv = m.hv.update(msg)
+		m.hv = m.hv.Update(msg)
 		return m, nil
 	}
 	var cmd tea.Cmd
@@ -482,83 +512,39 @@ func (m Model) reopen(r profiles.Record) Model {
 		}
 	}
 	m = m.newProfile()
-	m.ed = newEditor(m.st, Prefill{Method: r.Method, URL: r.URL, Scheme: r.Scheme}, m.opts.Present)
+	m.ed = newEditor(m.com, Prefill{Method: r.Method, URL: r.URL, Scheme: r.Scheme}).SetSize(m.ed.width, 0)
 	m.ed, _ = m.ed.setFocus(1)
-	m.status, m.statusSt = "reopened "+sanitize.Line(r.Method+" "+r.URL)+" · credentials are not kept in history: fill them in", m.st.Muted
+	m = m.setStatus("reopened "+sanitize.Line(r.Method+" "+r.URL)+" · credentials are not kept in history: fill them in", m.st().Muted)
 	return m.updateDirty().layout()
 }
 
 func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	tab := -1
 	switch {
-	case key.Matches(msg, k.Tab1):
-		tab = tabResponse
-	case key.Matches(msg, k.Tab2):
-		tab = tabBody
-	case key.Matches(msg, k.Tab3):
-		tab = tabHeaders
-	case key.Matches(msg, k.Tab4):
-		tab = tabTrace
-		m.rp.step = 0
-	case key.Matches(msg, k.Tab5):
-		tab = tabTiming
-	case key.Matches(msg, k.TabNext) && m.rp.tab != tabBody:
-		tab = m.rp.tab + 1
-	case key.Matches(msg, k.TabPrev) && m.rp.tab != tabBody:
-		tab = m.rp.tab - 1
-	case msg.String() == "]":
-		tab = m.rp.tab + 1
-	case msg.String() == "[":
-		tab = m.rp.tab - 1
-	case key.Matches(msg, k.Reveal):
-		if m.opts.Present {
-			m.status, m.statusSt = "presenter mode: secrets stay masked", m.st.Warn
-			return m, nil
+	case key.Matches(msg, k.QuitQ) && !m.rp.typing():
+		return m.quit()
+	case key.Matches(msg, k.Help) && !m.rp.typing():
+		return m.showHelp(), nil
+	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev), key.Matches(msg, k.Close) && !m.rp.typing():
+		d := +1
+		if key.Matches(msg, k.Prev) {
+			d = -1
 		}
-		m.rp = m.rp.setReveal(!m.rp.reveal)
-		return m, nil
-	case m.rp.tab == tabTrace && key.Matches(msg, k.StepNext):
-		m.rp = m.rp.stepTo(+1)
-		return m, nil
-	case m.rp.tab == tabTrace && key.Matches(msg, k.StepPrev):
-		m.rp = m.rp.stepTo(-1)
-		return m, nil
-	}
-	if tab >= 0 {
-		m.rp = m.rp.setTab(tab)
-		return m, nil
+		m.ed = m.ed.focusEnd(d)
+		return m.setFocus(focusEditor)
+	case key.Matches(msg, m.rp.KeyMap().Reveal) && m.opts.Present:
+		return m.setStatus("presenter mode: secrets stay masked", m.st().Warn), nil
 	}
 	var cmd tea.Cmd
-	m.rp, cmd = m.rp.update(msg)
+	m.rp, cmd = m.rp.Update(msg)
 	return m, cmd
 }
 
-// move moves focus through the editor's slots and then the result pane.
-func (m Model) move(d int) (tea.Model, tea.Cmd) {
-	n := len(m.ed.slots())
-	pos := n // the result pane
-	if !m.inPane {
-		pos = m.ed.focus
-	}
-	pos = (pos + d + n + 1) % (n + 1)
-	var cmd tea.Cmd
-	if pos == n {
-		m.inPane = true
-		m.ed, _ = m.ed.setFocus(-1)
-	} else {
-		m.inPane = false
-		m.ed, cmd = m.ed.setFocus(pos)
-	}
-	return m.layout(), cmd
-}
-
 func (m Model) startSend() (tea.Model, tea.Cmd) {
-	if m.inflight {
-		m.status, m.statusSt = "a request is already in flight: esc cancels it", m.st.Warn
-		return m, nil
+	if m.snd.Busy() {
+		return m.setStatus("a request is already in flight: esc cancels it", m.st().Warn), nil
 	}
-	if u := m.ed.url.Value(); looksLikeCurl(u) {
+	if u := m.ed.urlValue(); looksLikeCurl(u) {
 		// typed, or pasted by a terminal without bracketed paste
 		return m, importCmd(u, m.opts.Resolver.ReadFile)
 	}
@@ -566,8 +552,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	var reason string
 	m.ed, req, reason = m.ed.request()
 	if reason != "" {
-		m.status, m.statusSt = "not sent: "+reason, m.st.Error
-		return m.layout(), nil
+		return m.setStatus("not sent: "+reason, m.st().Error), nil
 	}
 	if b := m.base; b != nil {
 		// the opened profile's (or imported command's) own redirects and
@@ -577,23 +562,17 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 		}
 		req.Timeout = b.Timeout
 	}
-	ctx, cancel := context.WithCancel(m.opts.Ctx)
 	m.lastReq = req
-	m.seq++
-	m.cancel = cancel
-	m.inflight = true
-	m.started = m.opts.Now()
-	m.rp.state = paneInFlight
-	m.rp.elapsed = 0
-	m.rp.spinner = m.spin.View()
-	m.rp = m.rp.setNotice(nil, m.started)
-	m.status, m.statusSt = fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st.Muted
-	m.feed = newNoticeFeed()
-	return m.layout(), tea.Batch(send(ctx, m.opts.Engine, m.opts.Resolver, req, m.seq, m.opts.Present, m.opts.Practice, m.feed), m.spin.Tick, waitNotice(m.seq, m.feed))
+	var cmd, wait tea.Cmd
+	m.snd, cmd, wait = m.snd.Start(req, m.opts.Now())
+	m.rp = m.rp.setState(paneInFlight).setProgress(m.spin.View(), 0).setNotice(nil, m.snd.started)
+	m = m.setStatus(fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st().Muted)
+	m = m.setFocusNoCmd(focusResult) // the answer is what matters now; 1-5 pick tabs
+	return m, tea.Batch(cmd, m.spin.Tick, wait)
 }
 
 func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
-	if msg.seq != m.seq || !m.inflight {
+	if !m.snd.Current(msg.seq) {
 		return m, nil // a cancelled or superseded request
 	}
 	var cmd tea.Cmd
@@ -618,39 +597,41 @@ func (m Model) applyResult(msg resultMsg) Model {
 	if msg.practice != "" {
 		m.practiceURL = msg.practice
 	}
-	m.inflight = false
-	m.cancel()
-	m.cancel = nil
+	m.snd = m.snd.Stop()
 	if errors.Is(msg.err, authn.ErrCanceled) {
-		m.rp.state = paneCancelled
-		m.status, m.statusSt = "cancelled", m.st.Warn
-		return m
+		m.rp = m.rp.setState(paneCancelled)
+		return m.setStatus("cancelled", m.st().Warn)
 	}
 	var ie *authn.InputError
 	var re *profiles.RefError
 	if msg.res == nil || errors.As(msg.err, &ie) || errors.As(msg.err, &re) {
-		m.rp.state = paneEmpty
-		m.status, m.statusSt = "not sent: "+sanitize.Line(msg.err.Error()), m.st.Error
+		m.rp = m.rp.setState(paneEmpty)
 		if ie != nil {
-			m.ed.creds = m.ed.creds.SetErrors(fieldErrors(ie))
+			m.ed = m.ed.setFieldErrors(fieldErrors(ie))
 		}
-		return m.layout()
+		if re != nil {
+			m.ed = m.ed.setFieldErrors(map[string]string{re.Label: re.Problem + ": " + re.Fix})
+		}
+		m = m.setStatus("not sent: "+sanitize.Line(msg.err.Error()), m.st().Error)
+		return m.setFocusNoCmd(focusEditor)
 	}
-	m.rp = m.rp.setResult(msg.res, msg.err, msg.docs)
-	m.rp = m.rp.setTab(tabResponse)
-	if fin := m.rp.res.Final(); fin != nil && fin.Response != nil {
-		r := fin.Response                          // as shown: response secrets masked
-		size := len(msg.res.Final().Response.Body) // as received
-		m.status = fmt.Sprintf("%d %s · %s · %s · %s", r.Status, sanitize.Line(r.Reason), theme.StatusClass(r.Status), millis(msg.res.Total), pretty.HumanSize(int64(size)))
-		m.statusSt = m.st.Muted
+	m.ed = m.ed.setFieldErrors(nil) // sent: the old errors' causes are fixed
+	if m.focus == focusEditor {
+		m = m.setFocusNoCmd(focusResult) // the answer is what matters now
+	}
+	m.rp = m.rp.setResult(msg.res, msg.err, msg.docs).setTab(tabResponse)
+	if fin := msg.res.Final(); fin != nil && fin.Response != nil {
+		r := m.rp.shownFinal() // as shown: response secrets masked
+		m = m.setStatus(fmt.Sprintf("%d %s · %s · %s · %s", r.Status, sanitize.Line(r.Reason), theme.StatusClass(r.Status), millis(msg.res.Total), pretty.HumanSize(int64(len(fin.Response.Body)))), m.st().Muted)
 	} else if msg.err != nil {
-		m.status, m.statusSt = sanitize.Line(msg.err.Error()), m.st.Error
-	}
-	if m.width < wideWidth { // narrow: show the answer
-		m.inPane = true
-		m.ed, _ = m.ed.setFocus(-1)
+		m = m.setStatus(sanitize.Line(msg.err.Error()), m.st().Error)
 	}
 	return m.layout()
+}
+
+func (m Model) setFocusNoCmd(f focusState) Model {
+	m, _ = m.setFocus(f)
+	return m
 }
 
 // fieldErrors maps an engine input error onto the form field it names.
@@ -661,53 +642,68 @@ func fieldErrors(ie *authn.InputError) map[string]string {
 	return map[string]string{ie.Field: ie.Error()}
 }
 
+// restyle hands new styles to every direct child; each restyles its own
+// parts.
 func (m Model) restyle(st theme.Styles) Model {
-	m = m.withStyles(st)
-	m.ed.st = st
-	m.ed.url.SetStyles(st.Input())
-	for i := range m.ed.headers {
-		m.ed.headers[i].name.SetStyles(st.Input())
-		m.ed.headers[i].value.SetStyles(st.Input())
-	}
-	m.ed.body.SetStyles(st.TextArea())
-	m.ed.creds = m.ed.creds.SetStyles(st)
-	m.rp.st = st
-	m.rp.body = m.rp.body.SetStyles(st)
+	m.com.st = st
+	m.help.Styles = st.Help()
+	m.statusSt = st.Muted
+	m.ed = m.ed.SetCommon(m.com)
+	m.rp = m.rp.SetCommon(m.com)
 	m.browser = m.browser.SetStyles(st)
-	m.hv.st = st
+	m.hv = m.hv.SetCommon(m.com)
 	return m.layout()
+}
+
+// frame is the layout of one frame: heights of the parts and the panes'
+// rectangles.
+type frame struct {
+	statusH, helpH, bodyH int
+	wide                  bool
+	edW, edH              int // the editor (stacked: on top)
+	rpW, rpH              int // the result pane (stacked: below)
+}
+
+// frame computes the layout for the current size and focus: side by side
+// from wideWidth columns, stacked (request on top, response below) under
+// it, so both are always on screen.
+func (m Model) frame() frame {
+	w := m.com.width
+	f := frame{statusH: len(m.statusLines()), helpH: 1, wide: w >= wideWidth}
+	f.bodyH = max(1, m.com.height-1-f.statusH-f.helpH-m.bannerHeight())
+	if f.wide {
+		left := w * 45 / 100
+		f.edW, f.edH = left-2, f.bodyH
+		f.rpW, f.rpH = w-left-3, f.bodyH
+		return f
+	}
+	f.edW, f.rpW = w-2, w-2
+	switch {
+	case m.focus == focusEditor:
+		f.edH = min(m.ed.height(), max(4, f.bodyH-7))
+	default:
+		f.edH = 2 // method and URL stay visible beside the response
+	}
+	f.rpH = max(3, f.bodyH-f.edH-1)
+	return f
 }
 
 // layout sizes the parts for the current window and focus.
 func (m Model) layout() Model {
-	if m.width == 0 {
+	if m.com.width == 0 {
 		return m
 	}
-	m.help.SetWidth(m.width)
-	bodyH := m.height - 3 - m.helpHeight() - m.bannerHeight() // header, status, help
-	if m.panel {
-		pw := m.width
-		if m.width >= wideWidth {
-			pw = m.width * 35 / 100
-			m.ed = m.ed.setWidth(m.width - pw - 4)
-		}
-		m.browser = m.browser.SetSize(pw-1, bodyH)
-		m.hv.w, m.hv.h = pw-1, bodyH
-		return m
+	m.help.SetWidth(m.com.width)
+	f := m.frame()
+	m.ed = m.ed.SetSize(f.edW, f.edH)
+	m.rp = m.rp.SetSize(f.rpW, f.rpH)
+	pw := m.com.width
+	if f.wide {
+		pw = m.com.width * 35 / 100
 	}
-	if m.width >= wideWidth {
-		left := m.width * 45 / 100
-		m.ed = m.ed.setWidth(left - 2)
-		m.rp = m.rp.setSize(m.width-left-3, bodyH)
-	} else {
-		m.ed = m.ed.setWidth(m.width - 2)
-		m.rp = m.rp.setSize(m.width-2, bodyH)
-	}
+	m.browser = m.browser.SetSize(pw-1, f.bodyH)
+	m.hv = m.hv.SetSize(pw-1, f.bodyH)
 	return m
-}
-
-func (m Model) helpHeight() int {
-	return lipgloss.Height(m.helpView())
 }
 
 // View renders the frame.
@@ -718,74 +714,110 @@ func (m Model) View() tea.View {
 	return v
 }
 
+// statusLines is the status line, or the question with its choices,
+// wrapped to the width: nothing is cut.
+func (m Model) statusLines() []string {
+	w := max(10, m.com.width)
+	st := m.st()
+	switch {
+	case m.focus == focusConfirm && m.ask.kind == askName:
+		return []string{m.ask.input.View()}
+	case m.focus == focusConfirm:
+		lines := wrapLines(st.Warn, w, m.ask.text)
+		return append(lines, wrapLines(st.Label, w, m.ask.choices)...)
+	case m.status == "":
+		return []string{""}
+	}
+	lines := wrapLines(m.statusSt, w, m.status)
+	if len(lines) > 3 { // a long notice keeps three lines; the rest is in the pane
+		lines = append(lines[:2], ansi.Truncate(lines[2], w-1, "")+"…")
+	}
+	return lines
+}
+
+// wrapLines wraps s to w cells (breaking long words) and styles each line.
+func wrapLines(st lipgloss.Style, w int, s string) []string {
+	lines := strings.Split(ansi.Wrap(s, w, " /&?,·"), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(strings.TrimRight(l, " "))
+	}
+	return lines
+}
+
 func (m Model) render() string {
-	if m.width == 0 {
+	w, h := m.com.width, m.com.height
+	st := m.st()
+	if w == 0 {
 		return ""
 	}
-	if m.width < MinWidth || m.height < MinHeight {
-		msg := fmt.Sprintf("terminal too small: %d×%d\nauthlab needs at least %d×%d\n\nenlarge the window, or ctrl+c to quit", m.width, m.height, MinWidth, MinHeight)
-		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.st.Warn.Render(msg))
+	if w < MinWidth || h < MinHeight {
+		msg := fmt.Sprintf("terminal too small: %d×%d\nauthlab needs at least %d×%d\n\nenlarge the window, or ctrl+c to quit", w, h, MinWidth, MinHeight)
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
-	header := m.st.Title.Render("authlab") + m.st.Muted.Render("  credential tester")
+	header := st.Title.Render("authlab") + st.Muted.Render("  credential tester")
 	if m.profile != "" {
-		header += "  " + m.st.Label.Render(sanitize.Line(m.profile))
+		header += "  " + st.Label.Render(sanitize.Line(m.profile))
 	}
 	if m.dirty {
-		header += m.st.Warn.Render(" ● unsaved")
+		header += st.Warn.Render(" ● unsaved")
 	}
 	if m.practiceURL != "" {
-		header += m.st.Muted.Render("  practice server " + strings.TrimPrefix(m.practiceURL, "http://"))
+		header += st.Muted.Render("  practice server " + strings.TrimPrefix(m.practiceURL, "http://"))
 	}
-	status := m.statusSt.Render(truncate(m.status, m.width))
-	switch m.ask.kind {
-	case askName:
-		status = m.ask.input.View()
-	case askNone:
-	default:
-		status = m.st.Warn.Render(truncate(m.ask.text, m.width))
-	}
-	helpv := m.helpView()
-	bodyH := m.height - 2 - lipgloss.Height(helpv) - m.bannerHeight()
-	var body []string
-	if m.exp.open {
-		body = fit(m.exp.view(m.st, m.width, bodyH), m.width, bodyH)
-	} else if m.panel {
-		var pv string
-		if m.panelHst {
-			pv = m.hv.view(m.opts.Now())
-		} else {
-			pv = m.browser.View()
-		}
-		if m.width >= wideWidth {
-			pw := m.width * 35 / 100
-			left := fit(pv, pw-1, bodyH)
-			right := fit(m.editorView(m.width-pw-4, bodyH), m.width-pw-2, bodyH)
-			sep := m.st.Muted.Render("│") + " "
-			body = make([]string, bodyH)
-			for i := range body {
-				body[i] = left[i] + sep + right[i]
-			}
-		} else {
-			body = fit(pv, m.width, bodyH)
-		}
-	} else if m.width >= wideWidth {
-		left := m.width * 45 / 100
-		ed := fit(m.editorView(left-2, bodyH), left, bodyH)
-		rp := fit(m.rp.view(m.inPane), m.width-left-2, bodyH)
-		sep := m.st.Muted.Render("│") + " "
-		body = make([]string, bodyH)
-		for i := range body {
-			body[i] = ed[i] + sep + rp[i]
-		}
-	} else if m.inPane {
-		body = fit(m.rp.view(true), m.width, bodyH)
-	} else {
-		body = fit(m.editorView(m.width-2, bodyH), m.width, bodyH)
-	}
+	header = ansi.Truncate(header, w, "…")
+	f := m.frame()
+	body := m.bodyLines(f)
 	if b := m.bannerView(); b != "" {
 		header += "\n" + b
 	}
-	return header + "\n" + status + "\n" + strings.Join(body, "\n") + "\n" + helpv
+	return header + "\n" + strings.Join(m.statusLines(), "\n") + "\n" + strings.Join(body, "\n") + "\n" + m.helpView()
+}
+
+// bodyLines renders the area between the status and the help line.
+func (m Model) bodyLines(f frame) []string {
+	w := m.com.width
+	st := m.st()
+	sep := st.Muted.Render("│") + " "
+	side := func(left []string, right []string) []string {
+		out := make([]string, f.bodyH)
+		for i := range out {
+			out[i] = left[i] + sep + right[i]
+		}
+		return out
+	}
+	focus := m.focus
+	if focus == focusConfirm || focus == focusHelp {
+		focus = m.back
+	}
+	switch {
+	case m.focus == focusHelp:
+		return fit(m.fullHelp(w, f.bodyH), w, f.bodyH)
+	case focus == focusExport:
+		return fit(m.exp.View(st, w, f.bodyH), w, f.bodyH)
+	case focus == focusProfiles || focus == focusHistory:
+		pv := m.browser.View()
+		if focus == focusHistory {
+			pv = m.hv.View(m.opts.Now())
+		}
+		if !f.wide {
+			return fit(pv, w, f.bodyH)
+		}
+		pw := w * 35 / 100
+		return side(fit(pv, pw-1, f.bodyH), fit(m.ed.View(), w-pw-2, f.bodyH))
+	case f.wide:
+		left := w * 45 / 100
+		return side(fit(m.ed.View(), left, f.bodyH), fit(m.rp.View(focus == focusResult), w-left-2, f.bodyH))
+	}
+	// stacked: the request on top, a rule, the response below
+	var top string
+	if focus == focusEditor {
+		top = m.ed.View()
+	} else {
+		top = m.ed.summary(f.edW)
+	}
+	out := fit(top, w, f.edH)
+	out = append(out, st.Muted.Render(strings.Repeat("─", w)))
+	return append(out, fit(m.rp.View(focus == focusResult), w, f.bodyH-f.edH-1)...)
 }
 
 // fit cuts or pads s to exactly h lines of exactly w cells. It is the cheap
@@ -810,17 +842,6 @@ func fit(s string, w, h int) []string {
 	return out
 }
 
-// editorView renders the editor scrolled so the focused slot is visible.
-func (m Model) editorView(w, h int) string {
-	lines, focus := m.ed.view()
-	off := 0
-	if focus > h-3 {
-		off = min(focus-(h-3), max(0, len(lines)-h))
-	}
-	end := min(len(lines), off+h)
-	return strings.Join(lines[off:end], "\n")
-}
-
 func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
 // helpKeys adapts the keys that apply now to help.KeyMap.
@@ -832,45 +853,104 @@ type helpKeys struct {
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-func (m Model) helpView() string {
+// contextKeys are the keys of the focused part, from the keymaps only: a
+// short list for the help line and every key for ? (full help).
+func (m Model) contextKeys() helpKeys {
 	k := m.keys
-	hk := helpKeys{}
-	if m.exp.open {
+	global := []key.Binding{k.Send, k.Cancel, k.Switch, k.Save, k.Profiles, k.History, k.Export, k.Help, k.QuitQ, k.Quit}
+	focus := m.focus
+	if focus == focusHelp || focus == focusConfirm {
+		focus = m.back
+	}
+	switch focus {
+	case focusExport:
 		ek := m.exp.keys
-		hk.short = []key.Binding{ek.Format, ek.Copy, ek.Scroll, ek.Close, k.Quit}
-		return fitWidth(m.help.View(hk), m.width)
-	}
-	if m.panel {
-		if m.panelHst {
-			hk.short = []key.Binding{k.History, k.Profiles, k.Send, k.Quit}
-		} else {
-			bk := m.browser.KeyMap()
-			hk.short = append(bk.ShortHelp(), k.Profiles, k.History, k.Quit)
-			hk.full = append(bk.FullHelp(), []key.Binding{k.Profiles, k.History, k.Save, k.Quit})
-		}
-		m.help.ShowAll = m.showAll && hk.full != nil
-		return fitWidth(m.help.View(hk), m.width)
-	}
-	if m.inPane {
+		return helpKeys{short: []key.Binding{ek.Next, ek.Copy, ek.Scroll, ek.Close, k.Quit},
+			full: [][]key.Binding{{ek.Next, ek.Copy, ek.Up, ek.PageUp, ek.Close}, {k.Quit}}}
+	case focusHistory:
+		hk := m.hv.KeyMap()
+		return helpKeys{short: []key.Binding{hk.Open, hk.Up, k.Close, k.Profiles, k.Help, k.Quit},
+			full: [][]key.Binding{{hk.Open, hk.Up, hk.Down, hk.PageUp, hk.PageDown, hk.Home, hk.End, k.Close}, global}}
+	case focusProfiles:
+		bk := m.browser.KeyMap()
+		return helpKeys{short: append(bk.ShortHelp(), k.Close, k.Help, k.Quit),
+			full: append(bk.FullHelp(), []key.Binding{k.Close}, global)}
+	case focusResult:
+		pk := m.rp.KeyMap()
 		bk := bodyview.DefaultKeyMap()
-		hk.short = []key.Binding{k.Send, k.TabNext, k.Tab1, k.Reveal, k.Next, k.Help, k.QuitQ}
-		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.TabNext, k.Tab1, k.Reveal}, bk.ShortHelp(), {k.Save, k.Profiles, k.History, k.Export}, {k.Help, k.Quit, k.QuitQ}}
-	} else {
-		cur, _ := m.ed.current()
-		hk.short = []key.Binding{k.Send, k.Next}
-		switch cur.kind {
-		case slotMethod, slotScheme:
-			hk.short = append(hk.short, k.Choice)
-		case slotHeaderName, slotHeaderValue:
-			hk.short = append(hk.short, k.AddHeader, k.DelHeader)
-		case slotCred:
-			hk.short = append(hk.short, m.ed.creds.KeyMap().ShortHelp()...)
+		full := [][]key.Binding{{pk.Tab1, pk.TabNext, pk.Hints, pk.Reveal, pk.StepNext, pk.Scroll, k.Next, k.Close}}
+		if m.rp.tab == tabBody {
+			full = append(full, bk.FullHelp()...)
 		}
-		hk.short = append(hk.short, k.Save, k.Profiles, k.Help, k.Quit)
-		hk.full = [][]key.Binding{{k.Send, k.Cancel, k.Next, k.Prev}, {k.Choice, k.AddHeader, k.DelHeader}, m.ed.creds.KeyMap().ShortHelp(), {k.Save, k.Profiles, k.History, k.Export}, {k.Help, k.Quit}}
+		return helpKeys{short: []key.Binding{k.Send, pk.Tab1, pk.Hints, k.Switch, k.Help, k.QuitQ}, full: append(full, global)}
 	}
-	m.help.ShowAll = m.showAll
-	return fitWidth(m.help.View(hk), m.width)
+	ek := m.ed.KeyMap()
+	short := []key.Binding{k.Send, k.Next}
+	cur, _ := m.ed.current()
+	switch cur.kind {
+	case slotMethod, slotScheme:
+		short = append(short, ek.Left)
+	case slotHeaderName, slotHeaderValue:
+		short = append(short, ek.AddHeader)
+	case slotBody:
+		short = append(short, ek.BodyType)
+	case slotCred:
+		short = append(short, m.ed.credKeys().ShortHelp()...)
+	}
+	if m.ed.typing() {
+		short = append(short, ek.Leave)
+	}
+	short = append(short, k.Switch, k.Help, k.Quit)
+	full := [][]key.Binding{{k.Next, k.Prev, ek.Up, ek.Left, ek.Leave, ek.Edit, ek.AddHeader, ek.DelHeader, ek.BodyType}, m.ed.credKeys().FullHelp()[0], global}
+	return helpKeys{short: short, full: full}
+}
+
+// helpView is the one help line of the focused part.
+func (m Model) helpView() string {
+	m.help.ShowAll = false
+	return fitWidth(m.help.View(m.contextKeys()), m.com.width)
+}
+
+// fullHelp lists every key of the current context (?) in as many columns
+// as fit w, each entry "key  what it does", wrapped, never cut.
+func (m Model) fullHelp(w, h int) string {
+	st := m.st()
+	var items []string
+	seen := map[string]bool{}
+	for _, col := range m.contextKeys().full {
+		for _, b := range col {
+			hl := b.Help()
+			if !b.Enabled() || hl.Key == "" || seen[hl.Key] {
+				continue
+			}
+			seen[hl.Key] = true
+			items = append(items, st.Key.Render(hl.Key)+"  "+st.Muted.Render(hl.Desc))
+		}
+	}
+	colW := 0
+	for _, it := range items {
+		colW = max(colW, ansi.StringWidth(it)+3)
+	}
+	colW = min(colW, w)
+	cols := max(1, w/max(1, colW))
+	rows := (len(items) + cols - 1) / cols
+	lines := []string{st.Title.Render("Keys here") + st.Muted.Render("  ? or esc closes")}
+	for r := range rows {
+		var b strings.Builder
+		for c := range cols {
+			i := c*rows + r
+			if i >= len(items) {
+				break
+			}
+			it := ansi.Truncate(items[i], colW-1, "…")
+			b.WriteString(it + strings.Repeat(" ", max(0, colW-ansi.StringWidth(it))))
+		}
+		lines = append(lines, strings.TrimRight(b.String(), " "))
+	}
+	if len(lines) > h && h > 1 {
+		lines = append(lines[:h-1], st.Muted.Render("… enlarge the window to see the rest"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // fitWidth cuts every line of s to w cells. bubbles' help adds an item that
@@ -896,15 +976,28 @@ func prepareDocs(res *authn.Result, present bool) paneDocs {
 		return paneDocs{}
 	}
 	ct := fin.Response.Header.Get("Content-Type")
-	d := paneDocs{masked: bodyview.Prepare(ct, fin.Response.Body, fin.Response.Truncated)}
+	d := paneDocs{masked: bodyview.Prepare(ct, fin.Response.Body, fin.Response.Truncated), preview: previewLines(ct, fin.Response.Body)}
 	if len(res.ResponseSecrets()) == 0 {
 		return d
 	}
 	shown := ui.MaskResponseSecrets(res, false).Final().Response
 	if !bytes.Equal(shown.Body, fin.Response.Body) {
-		d.revealed = d.masked
+		d.revealed, d.previewRevealed = d.masked, d.preview
 		d.masked = bodyview.Prepare(ct, shown.Body, fin.Response.Truncated)
+		d.preview = previewLines(ct, shown.Body)
 		d.differ = !present
 	}
 	return d
+}
+
+// previewLines pretty-prints the head of a body (sanitized by
+// pretty.Body) for the Response tab: at most bodyPreview lines of at most
+// 64 KiB of it.
+func previewLines(ct string, body []byte) []string {
+	out, _ := pretty.Body(ct, body[:min(len(body), 64<<10)], false)
+	if len(out) == 0 {
+		return nil
+	}
+	lines := strings.SplitN(strings.ReplaceAll(string(out), "\r\n", "\n"), "\n", bodyPreview+1)
+	return lines[:min(len(lines), bodyPreview)]
 }

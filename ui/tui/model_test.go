@@ -209,11 +209,11 @@ func TestGoldenInFlight(t *testing.T) {
 	for _, sz := range sizes {
 		m := newModel(t, Prefill{URL: "http://127.0.0.1:9/slow"}, nil, false)
 		m, cmd := step(t, m, size(sz.w, sz.h), keyMsg("ctrl+r"))
-		if !m.inflight || cmd == nil {
+		if !m.snd.Busy() || cmd == nil {
 			t.Fatalf("ctrl+r did not start a request")
 		}
 		golden(t, "inflight-"+sz.name, view(m))
-		m.cancel()
+		m.snd.cancel()
 	}
 }
 
@@ -250,7 +250,7 @@ func TestGoldenTwitter215(t *testing.T) {
 func TestGoldenTraceTab(t *testing.T) {
 	for _, sz := range sizes {
 		m := twitterResult(t, sz, false)
-		if !m.inPane {
+		if m.focus != focusResult {
 			m, _ = step(t, m, keyMsg("shift+tab")) // wrap around to the result pane
 		}
 		m, _ = step(t, m, keyMsg("4"))

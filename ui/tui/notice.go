@@ -85,7 +85,7 @@ func noticeTick(seq int) tea.Cmd {
 // gotNotice shows a notice of the send in flight, or removes it when the
 // wait is over, and waits for the next one.
 func (m Model) gotNotice(msg noticeMsg) (Model, tea.Cmd) {
-	if msg.seq != m.seq || !m.inflight {
+	if !m.snd.Current(msg.seq) {
 		return m, nil // a finished or cancelled send: stop listening
 	}
 	cmds := []tea.Cmd{waitNotice(msg.seq, msg.feed)}
@@ -95,16 +95,16 @@ func (m Model) gotNotice(msg noticeMsg) (Model, tea.Cmd) {
 	}
 	n := msg.n
 	m.rp = m.rp.setNotice(&n, m.opts.Now())
-	if m.tickSeq != m.seq {
-		m.tickSeq = m.seq
-		cmds = append(cmds, noticeTick(m.seq))
+	if m.tickSeq != m.snd.seq {
+		m.tickSeq = m.snd.seq
+		cmds = append(cmds, noticeTick(m.snd.seq))
 	}
-	if m.width < wideWidth && !m.panel { // narrow: the notice is what matters now
-		m.inPane = true
-		m.ed, _ = m.ed.setFocus(-1)
-	}
-	if m.panel { // the side panel hides the result pane: say it on the status line
-		m.status, m.statusSt = noticeLine(n), m.st.Warn
+	switch m.focus {
+	case focusEditor: // the notice is what matters now
+		m = m.setFocusNoCmd(focusResult)
+	case focusProfiles, focusHistory, focusExport, focusHelp, focusConfirm:
+		// the result pane is hidden: say it on the status line
+		m = m.setStatus(noticeLine(n), m.st().Warn)
 	}
 	return m.layout(), tea.Batch(cmds...)
 }
@@ -115,11 +115,11 @@ func (m Model) gotNoticeTick(msg noticeTickMsg) (Model, tea.Cmd) {
 	if msg.seq != m.tickSeq {
 		return m, nil // a chain from an earlier send
 	}
-	if msg.seq != m.seq || !m.inflight || m.rp.notice == nil {
+	if !m.snd.Current(msg.seq) || !m.rp.hasNotice() {
 		m.tickSeq = 0
 		return m, nil
 	}
-	m.rp.noticeNow = msg.at
+	m.rp = m.rp.setNoticeNow(msg.at)
 	return m, noticeTick(msg.seq)
 }
 
@@ -197,27 +197,27 @@ const (
 // insecure reports whether certificate verification is off: -k on the
 // command line, or the TLS options of the request in the editor (a profile).
 func (m Model) insecure() bool {
-	return m.opts.Insecure || m.ed.tls != nil && m.ed.tls.Insecure
+	return m.opts.Insecure || m.ed.tlsOptions() != nil && m.ed.tlsOptions().Insecure
 }
 
-// bannerView is the -k banner, exactly one line m.width cells wide; "" when
+// bannerView is the -k banner, exactly one line m.com.width cells wide; "" when
 // verification is on. Without colour it says WARNING in reverse video.
 func (m Model) bannerView() string {
 	if !m.insecure() {
 		return ""
 	}
 	prefix := ""
-	if m.st.NoColor {
+	if m.st().NoColor {
 		prefix = "WARNING: "
 	}
 	text := prefix + insecureText
 	for _, t := range []string{prefix + insecureText, prefix + insecureTextShort, insecureTextShort} {
-		if text = t; ansi.StringWidth(t)+2 <= m.width {
+		if text = t; ansi.StringWidth(t)+2 <= m.com.width {
 			break
 		}
 	}
-	text = ansi.Truncate(text, m.width-2, "…")
-	return m.st.Banner.Width(m.width).MaxWidth(m.width).Render(" " + text)
+	text = ansi.Truncate(text, m.com.width-2, "…")
+	return m.st().Banner.Width(m.com.width).MaxWidth(m.com.width).Render(" " + text)
 }
 
 // bannerHeight is the number of lines the banner takes.

@@ -28,11 +28,11 @@ func noticeInFlight(t *testing.T, w, h int) Model {
 	t.Helper()
 	m := newModel(t, Prefill{URL: "http://127.0.0.1:9/device"}, nil, false)
 	m, cmd := step(t, m, size(w, h), keyMsg("ctrl+r"))
-	if !m.inflight || cmd == nil {
+	if !m.snd.Busy() || cmd == nil {
 		t.Fatal("ctrl+r did not start a request")
 	}
-	t.Cleanup(m.cancel)
-	t.Cleanup(func() { close(m.feed.done) }) // ends the waits a test started
+	t.Cleanup(m.snd.cancel)
+	t.Cleanup(func() { close(m.snd.feed.done) }) // ends the waits a test started
 	return m
 }
 
@@ -60,17 +60,17 @@ func noticeCmds(cmd tea.Cmd) []tea.Cmd {
 // ignored, and the result removes the box.
 func TestNoticeUpdate(t *testing.T) {
 	m := noticeInFlight(t, 80, 24)
-	if m.inPane {
-		t.Fatal("precondition: the editor has focus")
+	if m.focus != focusResult {
+		t.Fatal("precondition: after ctrl+r the result pane has focus (issue 15 item 5)")
 	}
-	m, cmd := step(t, m, noticeMsg{seq: m.seq, n: noticeDevice(), feed: m.feed})
+	m, cmd := step(t, m, noticeMsg{seq: m.snd.seq, n: noticeDevice(), feed: m.snd.feed})
 	v := view(m)
 	for _, want := range []string{"Enter the code on the verification page", "W D J B - M J H T", "https://auth.example.com/device", "expires in 5:00", "polling every 5 s", "esc cancels"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view with a notice lacks %q:\n%s", want, v)
 		}
 	}
-	if !m.inPane {
+	if m.focus != focusResult {
 		t.Error("narrow layout: the notice did not bring the result pane forward")
 	}
 	if got := len(noticeCmds(cmd)); got != 2 {
@@ -79,48 +79,48 @@ func TestNoticeUpdate(t *testing.T) {
 	// a second notice does not start a second tick
 	n2 := noticeDevice()
 	n2.Detail = "slow_down: polling every 10 s"
-	m, cmd = step(t, m, noticeMsg{seq: m.seq, n: n2, feed: m.feed})
+	m, cmd = step(t, m, noticeMsg{seq: m.snd.seq, n: n2, feed: m.snd.feed})
 	if got := len(noticeCmds(cmd)); got != 1 {
 		t.Errorf("a second notice returned %d commands; want only the wait", got)
 	}
 	if v := view(m); !strings.Contains(v, "slow_down: polling every 10 s") {
 		t.Errorf("the newer notice's detail is not shown:\n%s", v)
 	}
-	m, cmd = step(t, m, noticeTickMsg{seq: m.seq, at: fixedNow.Add(time.Second)})
+	m, cmd = step(t, m, noticeTickMsg{seq: m.snd.seq, at: fixedNow.Add(time.Second)})
 	if v := view(m); !strings.Contains(v, "expires in 4:59") {
 		t.Errorf("after a tick the countdown does not read 4:59:\n%s", v)
 	}
 	if cmd == nil {
 		t.Error("the tick did not schedule the next one while the notice is shown")
 	}
-	m, _ = step(t, m, noticeTickMsg{seq: m.seq, at: fixedNow.Add(5*time.Minute + time.Second)})
+	m, _ = step(t, m, noticeTickMsg{seq: m.snd.seq, at: fixedNow.Add(5*time.Minute + time.Second)})
 	if v := view(m); !strings.Contains(v, "expired") {
 		t.Errorf("past the deadline the box does not say expired:\n%s", v)
 	}
 	// a notice of an earlier send is dropped and not listened to again
-	m, cmd = step(t, m, noticeMsg{seq: m.seq - 1, n: authn.Notice{Title: "stale", Code: "OLD0-0000"}, feed: m.feed})
+	m, cmd = step(t, m, noticeMsg{seq: m.snd.seq - 1, n: authn.Notice{Title: "stale", Code: "OLD0-0000"}, feed: m.snd.feed})
 	if cmd != nil || strings.Contains(view(m), "O L D") {
 		t.Error("a notice of an earlier send was shown or re-armed")
 	}
-	m, _ = step(t, m, noticeMsg{seq: m.seq, n: authn.Notice{Done: true}, feed: m.feed})
+	m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: authn.Notice{Done: true}, feed: m.snd.feed})
 	if strings.Contains(view(m), "W D J B") {
 		t.Errorf("Done did not remove the notice:\n%s", view(m))
 	}
-	m, cmd = step(t, m, noticeTickMsg{seq: m.seq, at: fixedNow.Add(2 * time.Second)})
+	m, cmd = step(t, m, noticeTickMsg{seq: m.snd.seq, at: fixedNow.Add(2 * time.Second)})
 	if cmd != nil || m.tickSeq != 0 {
 		t.Errorf("the tick goes on without a notice (cmd %v, tickSeq %d)", cmd != nil, m.tickSeq)
 	}
 	// a new notice starts the tick again; the result removes the box
-	m, cmd = step(t, m, noticeMsg{seq: m.seq, n: noticeDevice(), feed: m.feed})
+	m, cmd = step(t, m, noticeMsg{seq: m.snd.seq, n: noticeDevice(), feed: m.snd.feed})
 	if got := len(noticeCmds(cmd)); got != 2 {
 		t.Errorf("a notice after Done returned %d commands; want 2", got)
 	}
 	res := uitest.Digest()
-	m, _ = step(t, m, resultMsg{seq: m.seq, res: res, docs: prepareDocs(res, false)})
+	m, _ = step(t, m, resultMsg{seq: m.snd.seq, res: res, docs: prepareDocs(res, false)})
 	if v := view(m); strings.Contains(v, "W D J B") || !strings.Contains(v, "200 OK") {
 		t.Errorf("the result did not replace the notice:\n%s", v)
 	}
-	m, _ = step(t, m, noticeMsg{seq: m.seq, n: noticeDevice(), feed: m.feed})
+	m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: noticeDevice(), feed: m.snd.feed})
 	if strings.Contains(view(m), "W D J B") {
 		t.Error("a notice arriving after the result was shown")
 	}
@@ -130,15 +130,15 @@ func TestNoticeUpdate(t *testing.T) {
 // box goes with the request.
 func TestNoticeEscCancels(t *testing.T) {
 	m := noticeInFlight(t, 120, 40)
-	m, _ = step(t, m, noticeMsg{seq: m.seq, n: noticeDevice(), feed: m.feed})
+	m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: noticeDevice(), feed: m.snd.feed})
 	m, _ = step(t, m, keyMsg("esc"))
-	if m.inflight || m.rp.state != paneCancelled {
-		t.Fatalf("esc: inflight=%v state=%v; want cancelled", m.inflight, m.rp.state)
+	if m.snd.Busy() || m.rp.state != paneCancelled {
+		t.Fatalf("esc: inflight=%v state=%v; want cancelled", m.snd.Busy(), m.rp.state)
 	}
 	if v := view(m); strings.Contains(v, "W D J B") || !strings.Contains(v, "cancelled") {
 		t.Errorf("after esc the notice stays or cancelled is missing:\n%s", v)
 	}
-	if _, cmd := step(t, m, noticeTickMsg{seq: m.seq, at: fixedNow.Add(time.Second)}); cmd != nil {
+	if _, cmd := step(t, m, noticeTickMsg{seq: m.snd.seq, at: fixedNow.Add(time.Second)}); cmd != nil {
 		t.Error("the countdown keeps ticking after esc")
 	}
 }
@@ -146,8 +146,8 @@ func TestNoticeEscCancels(t *testing.T) {
 func TestNoticeGolden(t *testing.T) {
 	for _, sz := range sizes {
 		m := noticeInFlight(t, sz.w, sz.h)
-		m, _ = step(t, m, noticeMsg{seq: m.seq, n: noticeDevice(), feed: m.feed})
-		m, _ = step(t, m, noticeTickMsg{seq: m.seq, at: fixedNow.Add(time.Second)})
+		m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: noticeDevice(), feed: m.snd.feed})
+		m, _ = step(t, m, noticeTickMsg{seq: m.snd.seq, at: fixedNow.Add(time.Second)})
 		golden(t, "notice-"+sz.name, view(m))
 	}
 }
@@ -156,7 +156,7 @@ func TestNoticeGolden(t *testing.T) {
 func TestNoticeSanitized(t *testing.T) {
 	m := noticeInFlight(t, 120, 40)
 	n := authn.Notice{Title: "Open\x1b]0;pwned\x07", Code: "AB\rCD", URL: "https://evil.example/\x1b]8;;https://bank\x07bank", Detail: "\u202eevil"}
-	m, _ = step(t, m, noticeMsg{seq: m.seq, n: n, feed: m.feed})
+	m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: n, feed: m.snd.feed})
 	raw := m.View().Content
 	if strings.Contains(ansi.Strip(raw), "\x1b") || strings.ContainsAny(raw, "\x07\r\u202e") || strings.Contains(raw, "]8;;") && !strings.Contains(ansi.Strip(raw), `\x1b]8;;`) {
 		t.Errorf("server text reached the screen unsanitized: %q", raw)
@@ -200,7 +200,7 @@ func TestNoticeRealSend(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the request did not reach the server")
 	}
-	m.feed.notify(noticeDevice())
+	m.snd.feed.notify(noticeDevice())
 	var msg tea.Msg
 	select {
 	case msg = <-notices:
@@ -329,8 +329,8 @@ func TestFlowTraceTab(t *testing.T) {
 	for _, sz := range sizes {
 		m := noticeInFlight(t, sz.w, sz.h)
 		res := uitest.OAuth2()
-		m, _ = step(t, m, resultMsg{seq: m.seq, res: res, docs: prepareDocs(res, false)})
-		if !m.inPane {
+		m, _ = step(t, m, resultMsg{seq: m.snd.seq, res: res, docs: prepareDocs(res, false)})
+		if m.focus != focusResult {
 			m, _ = step(t, m, keyMsg("shift+tab"))
 		}
 		m, _ = step(t, m, keyMsg("4"))
@@ -347,8 +347,10 @@ func TestFlowTraceTab(t *testing.T) {
 func TestFlowResponseSecretsMasked(t *testing.T) {
 	m := noticeInFlight(t, 120, 40)
 	res := uitest.OAuth2()
-	m, _ = step(t, m, resultMsg{seq: m.seq, res: res, docs: prepareDocs(res, false)})
-	m, _ = step(t, m, keyMsg("shift+tab"))
+	m, _ = step(t, m, resultMsg{seq: m.snd.seq, res: res, docs: prepareDocs(res, false)})
+	if m.focus != focusResult {
+		t.Fatalf("after the answer focus = %v; want the result pane", m.focus)
+	}
 	contents := func(m Model) string {
 		var b strings.Builder
 		for _, k := range []string{"1", "3", "4", "5"} {
@@ -394,10 +396,10 @@ func TestFlowResponseSecretsMasked(t *testing.T) {
 func TestNoticeWithPanelOpen(t *testing.T) {
 	m := noticeInFlight(t, 120, 40)
 	m, _ = step(t, m, tea.KeyPressMsg{Code: 'g', Mod: tea.ModCtrl}) // history
-	if !m.panel {
+	if m.focus != focusProfiles && m.focus != focusHistory {
 		t.Fatal("ctrl+g did not open the history panel")
 	}
-	m, _ = step(t, m, noticeMsg{seq: m.seq, n: noticeDevice(), feed: m.feed})
+	m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: noticeDevice(), feed: m.snd.feed})
 	if !strings.Contains(m.status, "code WDJB-MJHT") || !strings.Contains(view(m), "https://auth.example.com/device") {
 		t.Errorf("status = %q; want the code and URL while the panel is open", m.status)
 	}
@@ -416,7 +418,7 @@ func TestNoticeDeviceFlowEndToEnd(t *testing.T) {
 		"client_id": practice.DemoOAuth2ClientID, "client_secret": practice.DemoOAuth2ClientSecret}}
 	m, _ := step(t, newModel(t, p, nil, false), size(80, 24))
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
-	if !m.inflight {
+	if !m.snd.Busy() {
 		t.Fatalf("not sent: %s", m.status)
 	}
 	cmds := noticeCmds(cmd)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
@@ -158,10 +159,13 @@ func literalSecrets(p profiles.Profile) []string {
 
 // ask is a question on the status line waiting for a key or a name.
 type ask struct {
-	kind  askKind
-	text  string
-	input textinput.Model // for askName
-	draft profiles.Profile
+	kind    askKind
+	text    string          // the question, wrapped on screen
+	choices string          // the keys that answer it, always on their own line
+	input   textinput.Model // for askName
+	draft   profiles.Profile
+	then    func(Model) (Model, tea.Cmd) // askDiscard: what to do once discarding is fine
+	keys    confirmKeys
 }
 
 type askKind int
@@ -172,21 +176,22 @@ const (
 	askPlaintext         // store literal secrets? y/n
 	askConflict          // file changed on disk: o overwrite, r reload, esc
 	askExists            // name taken: o overwrite, esc
+	askDiscard           // unsaved edits would be lost: y discard, n keep
 )
 
 func (m Model) startSave() (Model, tea.Cmd) {
 	if m.opts.Store == nil {
-		m.status, m.statusSt = "saving needs a profiles folder", m.st.Error
+		m.status, m.statusSt = "saving needs a profiles folder", m.st().Error
 		return m, nil
 	}
 	if m.profile == "" {
 		in := textinput.New()
 		in.Prompt = "save as: "
 		in.Placeholder = "group/name"
-		in.SetStyles(m.st.Input())
-		in.SetWidth(max(10, m.width-12))
+		in.SetStyles(m.st().Input())
+		in.SetWidth(max(10, m.com.width-12))
 		cmd := in.Focus()
-		m.ask = ask{kind: askName, input: in, draft: m.ed.draftProfile("", m.base)}
+		m = m.openAsk(ask{kind: askName, input: in, draft: m.ed.draftProfile("", m.base)})
 		return m, cmd
 	}
 	return m.save(m.ed.draftProfile(m.profile, m.base), false, false)
@@ -199,18 +204,16 @@ func (m Model) save(p profiles.Profile, plaintextOK, overwrite bool) (Model, tea
 		for _, f := range lits {
 			refs = append(refs, "env:"+export.SuggestVar(p, f))
 		}
-		m.ask = ask{kind: askPlaintext, draft: p, text: fmt.Sprintf(
-			"store %s as plain text in the profile file? Anyone who can read it or its backups can use it. y stores · e keeps %s instead · n cancels",
-			strings.Join(lits, ", "), strings.Join(refs, ", "))}
-		return m, nil
+		return m.openAsk(ask{kind: askPlaintext, draft: p, text: fmt.Sprintf(
+			"store %s as plain text in the profile file? Anyone who can read it or its backups can use it.", strings.Join(lits, ", ")),
+			choices: fmt.Sprintf("y stores it · e keeps %s instead · n cancels", strings.Join(refs, ", "))}), nil
 	}
 	o := profiles.SaveOptions{AllowPlaintext: plaintextOK, Overwrite: overwrite}
 	if p.Name == m.profile && m.hasStamp {
 		st := m.stamp
 		o.Expect = &st
 	}
-	m.ask = ask{}
-	m.status, m.statusSt = "saving "+p.Name+"…", m.st.Muted
+	m = m.closeAsk().setStatus("saving "+p.Name+"…", m.st().Muted)
 	return m, saveProfile(m.opts.Store, p, o)
 }
 
@@ -218,13 +221,12 @@ func (m Model) gotSaved(msg savedMsg) (Model, tea.Cmd) {
 	var changed *profiles.ChangedError
 	switch {
 	case errors.As(msg.err, &changed):
-		m.ask = ask{kind: askConflict, draft: msg.draft, text: fmt.Sprintf("%s changed on disk since you opened it. o overwrites it · r reloads it (your edits are lost) · esc keeps editing", msg.name)}
-		return m, nil
+		return m.openAsk(ask{kind: askConflict, draft: msg.draft, text: fmt.Sprintf("%s changed on disk since you opened it.", msg.name),
+			choices: "o overwrites it · r reloads it (your edits are lost) · esc keeps editing"}), nil
 	case errors.Is(msg.err, profiles.ErrExists):
-		m.ask = ask{kind: askExists, draft: msg.draft, text: fmt.Sprintf("a profile %s exists. o overwrites it · esc cancels", msg.name)}
-		return m, nil
+		return m.openAsk(ask{kind: askExists, draft: msg.draft, text: fmt.Sprintf("a profile %s exists.", msg.name), choices: "o overwrites it · esc cancels"}), nil
 	case msg.err != nil:
-		m.status, m.statusSt = "not saved: "+sanitize.Line(msg.err.Error()), m.st.Error
+		m.status, m.statusSt = "not saved: "+sanitize.Line(msg.err.Error()), m.st().Error
 		return m, nil
 	}
 	m.profile, m.stamp, m.hasStamp = msg.name, msg.stamp, true
@@ -232,7 +234,7 @@ func (m Model) gotSaved(msg savedMsg) (Model, tea.Cmd) {
 	m.base = &d
 	m.savedFP = fingerprint(msg.draft)
 	m.dirty = false
-	m.status, m.statusSt = "saved "+msg.name, m.st.OK
+	m.status, m.statusSt = "saved "+msg.name, m.st().OK
 	return m, loadEntries(m.opts.Store)
 }
 
@@ -248,25 +250,24 @@ func (m Model) saveAsRefs(p profiles.Profile) (Model, tea.Cmd) {
 		names = append(names, name)
 	}
 	p.Fields = fields
-	m.ed.creds = m.ed.creds.SetValues(fields)
+	m.ed = m.ed.setCredValues(fields)
 	m, cmd := m.save(p, false, false)
-	if m.ask.kind == askNone {
+	if m.focus != focusConfirm {
 		m.status = fmt.Sprintf("saving %s with env: references: export %s before sending", p.Name, strings.Join(names, " "))
 	}
 	return m.updateDirty(), cmd
 }
 
-// askKey answers the question on the status line.
+// askKey answers the question on the status line (the confirm dialog);
+// its keys are confirmKeys.
 func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	k := msg.String()
+	k := defaultConfirmKeys()
 	switch m.ask.kind {
 	case askName:
-		switch k {
-		case "esc":
-			m.ask = ask{}
-			m.status, m.statusSt = "not saved", m.st.Muted
-			return m, nil
-		case "enter":
+		switch {
+		case key.Matches(msg, k.No) && !key.Matches(msg, k.Yes) && msg.Code == tea.KeyEscape:
+			return m.closeAsk().setStatus("not saved", m.st().Muted), nil
+		case key.Matches(msg, k.Enter):
 			name := strings.TrimSpace(m.ask.input.Value())
 			if name == "" {
 				return m, nil
@@ -279,31 +280,37 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.ask.input, cmd = m.ask.input.Update(msg)
 		return m, cmd
 	case askPlaintext:
-		switch k {
-		case "y", "Y":
+		switch {
+		case key.Matches(msg, k.Yes):
 			return m.save(m.ask.draft, true, false)
-		case "e", "E":
+		case key.Matches(msg, k.KeepRef):
 			return m.saveAsRefs(m.ask.draft)
-		case "n", "N", "esc":
-			m.ask = ask{}
-			m.status, m.statusSt = "not saved: use env:NAME, file:PATH, keyring:NAME or prompt for secrets", m.st.Warn
+		case key.Matches(msg, k.No):
+			return m.closeAsk().setStatus("not saved: use env:NAME, file:PATH, keyring:NAME or prompt for secrets", m.st().Warn), nil
 		}
-		return m, nil
 	case askConflict, askExists:
-		switch k {
-		case "o", "O":
+		switch {
+		case key.Matches(msg, k.Overwrite):
 			return m.save(m.ask.draft, len(literalSecrets(m.ask.draft)) > 0, true)
-		case "r", "R":
-			if m.ask.kind == askConflict {
-				name := m.ask.draft.Name
-				m.ask = ask{}
-				return m, m.reload(name)
-			}
-		case "esc", "n", "N":
-			m.ask = ask{}
-			m.status, m.statusSt = "not saved", m.st.Muted
+		case key.Matches(msg, k.Reload) && m.ask.kind == askConflict:
+			name := m.ask.draft.Name
+			return m.closeAsk(), m.reload(name)
+		case key.Matches(msg, k.No):
+			return m.closeAsk().setStatus("not saved", m.st().Muted), nil
 		}
-		return m, nil
+	case askDiscard:
+		switch {
+		case key.Matches(msg, k.Yes), key.Matches(msg, m.keys.Quit): // ctrl+c twice quits
+
+			then := m.ask.then
+			m = m.closeAsk()
+			return then(m)
+		case key.Matches(msg, m.keys.Save):
+			m = m.closeAsk()
+			return m.startSave()
+		case key.Matches(msg, k.No):
+			return m.closeAsk().setStatus("kept your edits", m.st().Muted), nil
+		}
 	}
 	return m, nil
 }
@@ -322,27 +329,26 @@ func (m Model) reload(name string) tea.Cmd {
 
 // open loads an entry into the editor.
 func (m Model) open(e profiles.Entry) Model {
-	m.ed = newEditor(m.st, prefillFrom(e.Profile), m.opts.Present)
+	m.ed = newEditor(m.com, prefillFrom(e.Profile)).SetSize(m.ed.width, 0)
 	m.profile, m.stamp, m.hasStamp = e.Name, e.Stamp, true
 	p := *e.Profile
 	m.base = &p
 	m.savedFP = fingerprint(m.ed.draftProfile(e.Name, m.base))
 	m.dirty = false
-	m.panel = false
-	m.inPane = false
+	m.rp = newResultPane(m.com) // the previous profile's result is not this one's
+	m.focus = focusEditor
 	m.ed, _ = m.ed.setFocus(1)
-	m.status, m.statusSt = "opened "+sanitize.Line(e.Name), m.st.Muted
-	return m.layout()
+	return m.setStatus("opened "+sanitize.Line(e.Name)+" · ctrl+r sends it", m.st().Muted)
 }
 
 func (m Model) newProfile() Model {
-	m.ed = newEditor(m.st, Prefill{}, m.opts.Present)
+	m.ed = newEditor(m.com, Prefill{}).SetSize(m.ed.width, 0)
 	m.profile, m.hasStamp, m.base, m.dirty = "", false, nil, false
 	m.savedFP = fingerprint(m.ed.draftProfile("", nil))
-	m.panel, m.inPane = false, false
+	m.rp = newResultPane(m.com)
+	m.focus = focusEditor
 	m.ed, _ = m.ed.setFocus(1)
-	m.status, m.statusSt = "new request", m.st.Muted
-	return m.layout()
+	return m.setStatus("new request", m.st().Muted)
 }
 
 // updateDirty refreshes the unsaved-changes marker.

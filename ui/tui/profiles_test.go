@@ -105,7 +105,7 @@ func TestSaveAsksOnConflict(t *testing.T) {
 	// r reloads the other program's version into the editor
 	mr, cmd := step(t, m, keyMsg("r"))
 	mr = run(t, mr, cmd)
-	if got := mr.ed.url.Value(); got != "https://changed.example/" || mr.ask.kind != askNone {
+	if got := mr.ed.urlValue(); got != "https://changed.example/" || mr.ask.kind != askNone {
 		t.Errorf("after r: url %q ask %v; want the version on disk", got, mr.ask.kind)
 	}
 	m, cmd = step(t, m, keyMsg("o"))
@@ -125,8 +125,8 @@ func TestBrowserPanelOpensProfile(t *testing.T) {
 	}
 	m = run(t, m, loadEntries(store))
 	m, _ = step(t, m, tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl})
-	if !m.panel || !strings.Contains(view(m), "github/") {
-		t.Fatalf("ctrl+o: panel=%v\n%s", m.panel, view(m))
+	if (m.focus != focusProfiles && m.focus != focusHistory) || !strings.Contains(view(m), "github/") {
+		t.Fatalf("ctrl+o: panel=%v\n%s", (m.focus == focusProfiles || m.focus == focusHistory), view(m))
 	}
 	m, _ = step(t, m, keyMsg("/"))
 	m, _ = step(t, m, typeText("verify")...)
@@ -137,16 +137,16 @@ func TestBrowserPanelOpensProfile(t *testing.T) {
 		t.Fatalf("enter in the browser gave %#v; want OpenMsg for twitter/verify", msg)
 	}
 	m, _ = step(t, m, msg)
-	if m.panel || m.profile != "twitter/verify" || m.ed.url.Value() != "https://twitter.verify.example/" {
-		t.Errorf("after open: panel=%v profile=%q url=%q", m.panel, m.profile, m.ed.url.Value())
+	if (m.focus == focusProfiles || m.focus == focusHistory) || m.profile != "twitter/verify" || m.ed.url.Value() != "https://twitter.verify.example/" {
+		t.Errorf("after open: panel=%v profile=%q url=%q", (m.focus == focusProfiles || m.focus == focusHistory), m.profile, m.ed.url.Value())
 	}
 	// esc in the panel with a filter clears the filter first, then closes
 	m, _ = step(t, m, tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}, keyMsg("esc"))
-	if !m.panel || m.browser.Filter() != "" {
-		t.Errorf("first esc: panel=%v filter=%q; want the filter cleared, the panel open", m.panel, m.browser.Filter())
+	if (m.focus != focusProfiles && m.focus != focusHistory) || m.browser.Filter() != "" {
+		t.Errorf("first esc: panel=%v filter=%q; want the filter cleared, the panel open", (m.focus == focusProfiles || m.focus == focusHistory), m.browser.Filter())
 	}
 	m, _ = step(t, m, keyMsg("esc"))
-	if m.panel {
+	if m.focus == focusProfiles || m.focus == focusHistory {
 		t.Error("second esc did not close the panel")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -46,21 +47,26 @@ const (
 // when the result, the size or the reveal toggle changes, never per frame;
 // the body tab is the lazy bodyview.
 type resultPane struct {
-	st      theme.Styles
-	width   int
-	height  int
-	tab     int
-	state   paneState
-	raw     *authn.Result // as received
-	res     *authn.Result // as shown: raw with response secrets masked unless reveal
-	err     error
-	reveal  bool
-	vp      viewport.Model
-	body    bodyview.Model
-	docs    paneDocs
-	elapsed time.Duration
-	spinner string
-	step    int // Trace tab: 0 shows every step; k > 0 shows step k alone (n/p)
+	com   common
+	st    theme.Styles
+	keys  paneKeys
+	hints bool // the Response tab shows every hint in full (h)
+	// finalLine is the Headers tab's line where the final exchange starts.
+	finalLine int
+	width     int
+	height    int
+	tab       int
+	state     paneState
+	raw       *authn.Result // as received
+	res       *authn.Result // as shown: raw with response secrets masked unless reveal
+	err       error
+	reveal    bool
+	vp        viewport.Model
+	body      bodyview.Model
+	docs      paneDocs
+	elapsed   time.Duration
+	spinner   string
+	step      int // Trace tab: 0 shows every step; k > 0 shows step k alone (n/p)
 
 	// notice is what a flow in flight asks the user to do (a device code);
 	// noticeNow is the time its countdown was last computed for.
@@ -74,6 +80,9 @@ type resultPane struct {
 type paneDocs struct {
 	masked, revealed bodyview.Document
 	differ           bool
+	// preview and previewRevealed are the first bodyPreview lines of the
+	// body, pretty-printed, for the Response tab.
+	preview, previewRevealed []string
 }
 
 func (d paneDocs) pick(reveal bool) bodyview.Document {
@@ -83,11 +92,70 @@ func (d paneDocs) pick(reveal bool) bodyview.Document {
 	return d.masked
 }
 
-func newResultPane(st theme.Styles) resultPane {
-	return resultPane{st: st, vp: viewport.New(), body: bodyview.New(st, bodyview.DefaultKeyMap())}
+func newResultPane(com common) resultPane {
+	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: viewport.New(), body: bodyview.New(com.st, bodyview.DefaultKeyMap())}
 }
 
-func (p resultPane) setSize(w, h int) resultPane {
+// SetCommon restyles the pane and its body view.
+func (p resultPane) SetCommon(c common) resultPane {
+	p.com, p.st = c, c.st
+	p.body = p.body.SetStyles(c.st)
+	return p.rerender()
+}
+
+// KeyMap is the pane's keys.
+func (p resultPane) KeyMap() paneKeys { return p.keys }
+
+// typing reports whether a key would be typed (never: the body's search
+// is the body view's own).
+func (p resultPane) typing() bool { return false }
+
+// setState shows the empty, in-flight or cancelled state.
+func (p resultPane) setState(s paneState) resultPane {
+	p.state = s
+	if s == paneEmpty {
+		p.raw, p.res, p.err = nil, nil, nil
+	}
+	return p
+}
+
+// setProgress is the spinner frame and the time the request has taken.
+func (p resultPane) setProgress(spin string, elapsed time.Duration) resultPane {
+	p.spinner, p.elapsed = spin, elapsed
+	return p
+}
+
+// shownFinal is the final response as shown (secrets masked unless
+// revealed).
+func (p resultPane) shownFinal() *authn.Response {
+	if p.res == nil || p.res.Final() == nil {
+		return nil
+	}
+	return p.res.Final().Response
+}
+
+// tabKey reports which tab a key selects, if any.
+func (p resultPane) tabKey(msg tea.KeyPressMsg) (int, bool) {
+	k := p.keys
+	for i, b := range []key.Binding{k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.Tab5} {
+		if key.Matches(msg, b) {
+			return i, true
+		}
+	}
+	switch {
+	case key.Matches(msg, k.TabNext):
+		return p.tab + 1, true
+	case key.Matches(msg, k.TabPrev):
+		return p.tab - 1, true
+	}
+	return 0, false
+}
+
+// SetSize gives the pane w columns and h rows.
+func (p resultPane) SetSize(w, h int) resultPane {
+	if w == p.width && h == p.height {
+		return p
+	}
 	p.width, p.height = w, h
 	inner := max(1, h-2) // tab bar and a blank line
 	p.vp.SetWidth(w)
@@ -127,6 +195,14 @@ func (p resultPane) setNotice(n *authn.Notice, now time.Time) resultPane {
 	return p
 }
 
+func (p resultPane) hasNotice() bool { return p.notice != nil }
+
+// setNoticeNow moves the notice's countdown to now.
+func (p resultPane) setNoticeNow(now time.Time) resultPane {
+	p.noticeNow = now
+	return p
+}
+
 // rerender rebuilds the text of the current tab.
 func (p resultPane) rerender() resultPane {
 	if p.tab == tabBody {
@@ -140,11 +216,38 @@ func (p resultPane) rerender() resultPane {
 
 func (p resultPane) setTab(t int) resultPane {
 	p.tab = (t + len(tabNames)) % len(tabNames)
+	if p.tab == tabTrace {
+		p.step = 0
+	}
 	p.vp.SetYOffset(0)
-	return p.rerender()
+	p = p.rerender()
+	if p.tab == tabHeaders && p.res != nil && len(p.res.Exchanges) > 1 {
+		// a multi-exchange send opens on its final exchange
+		p.vp.SetYOffset(p.finalLine)
+	}
+	return p
 }
 
-func (p resultPane) update(msg tea.Msg) (resultPane, tea.Cmd) {
+// Update handles the pane's keys (tabs, reveal, hints, trace steps) and
+// scrolls the focused tab with the rest.
+func (p resultPane) Update(msg tea.Msg) (resultPane, tea.Cmd) {
+	if km, ok := msg.(tea.KeyPressMsg); ok {
+		if t, ok := p.tabKey(km); ok {
+			return p.setTab(t), nil
+		}
+		k := p.keys
+		switch {
+		case key.Matches(km, k.Reveal) && !p.com.present:
+			return p.setReveal(!p.reveal), nil
+		case key.Matches(km, k.Hints) && p.tab == tabResponse:
+			p.hints = !p.hints
+			return p.rerender(), nil
+		case p.tab == tabTrace && key.Matches(km, k.StepNext):
+			return p.stepTo(+1), nil
+		case p.tab == tabTrace && key.Matches(km, k.StepPrev):
+			return p.stepTo(-1), nil
+		}
+	}
 	var cmd tea.Cmd
 	if p.tab == tabBody {
 		p.body, cmd = p.body.Update(msg)
@@ -154,7 +257,8 @@ func (p resultPane) update(msg tea.Msg) (resultPane, tea.Cmd) {
 	return p, cmd
 }
 
-func (p resultPane) view(focused bool) string {
+// View renders the tab bar and the current tab; focused marks the bar.
+func (p resultPane) View(focused bool) string {
 	var tabs []string
 	for i, n := range tabNames {
 		label := fmt.Sprintf("%d %s", i+1, n)
@@ -164,7 +268,18 @@ func (p resultPane) view(focused bool) string {
 			tabs = append(tabs, p.st.Tab.Render(label))
 		}
 	}
-	bar := ansi.Truncate(strings.Join(tabs, ""), p.width, "")
+	bar := strings.Join(tabs, "")
+	if ansi.StringWidth(bar) > p.width { // narrow: the active tab's name, numbers for the rest
+		tabs = tabs[:0]
+		for i, n := range tabNames {
+			if i == p.tab {
+				tabs = append(tabs, p.st.TabActive.Render(fmt.Sprintf("%d %s", i+1, n)))
+			} else {
+				tabs = append(tabs, p.st.Tab.Render(fmt.Sprint(i+1)))
+			}
+		}
+		bar = ansi.Truncate(strings.Join(tabs, ""), p.width, "")
+	}
 	var content string
 	switch {
 	case p.state == paneInFlight:
@@ -175,7 +290,7 @@ func (p resultPane) view(focused bool) string {
 	case p.state == paneCancelled:
 		content = p.st.Warn.Render("cancelled") + p.st.Muted.Render(" · the request was stopped; ctrl+r sends again")
 	case p.state == paneEmpty:
-		content = p.st.Muted.Render("Nothing sent yet. Fill in the request and press ctrl+r.")
+		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles (`authlab demo` writes the demo profiles, which send to the built-in practice server); pick one with enter, then ctrl+r.")
 	case p.tab == tabBody && p.state == paneDone:
 		content = p.body.View()
 	default:
@@ -185,7 +300,7 @@ func (p resultPane) view(focused bool) string {
 }
 
 // text renders the current text tab.
-func (p resultPane) text() string {
+func (p *resultPane) text() string {
 	w := max(20, p.width)
 	switch p.state {
 	case paneEmpty, paneInFlight, paneCancelled:
@@ -195,7 +310,7 @@ func (p resultPane) text() string {
 	case tabResponse:
 		return p.responseText(w)
 	case tabHeaders:
-		return p.headersText(w)
+		return p.headersText(w, &p.finalLine)
 	case tabTrace:
 		if p.step > 0 {
 			return stepText(p.st, p.res, p.step, p.reveal, w)
@@ -235,6 +350,13 @@ func (p resultPane) responseText(w int) string {
 		}
 	}
 	b.WriteString("\n")
+	if !p.hints {
+		b.WriteString(p.compactHints(w))
+		if body := p.prettyBody(); body != "" {
+			b.WriteString("\n" + body + "\n")
+		}
+		return strings.TrimRight(b.String(), "\n")
+	}
 	for _, h := range p.res.Hints {
 		mark, ms := "i", st.Info
 		switch h.Level {
@@ -261,6 +383,49 @@ func (p resultPane) responseText(w int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// compactHints is one line per hint (its mark and title), and the key that
+// expands them; "" without hints.
+func (p resultPane) compactHints(w int) string {
+	st := p.st
+	if len(p.res.Hints) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, h := range p.res.Hints {
+		mark, ms := "i", st.Info
+		switch h.Level {
+		case authn.LevelError:
+			mark, ms = "✗", st.Error
+		case authn.LevelWarn:
+			mark, ms = "!", st.Warn
+		}
+		b.WriteString(ms.Render(mark+" ") + ms.Render(wrap(lipgloss.NewStyle(), w-2, sanitize.Line(h.Title))) + "\n")
+	}
+	b.WriteString(st.Muted.Render("h shows what each hint means and what to check") + "\n")
+	return b.String()
+}
+
+// prettyBody is the final body, pretty-printed as the Body tab shows it,
+// at most bodyPreview lines (the Body tab scrolls the rest).
+func (p resultPane) prettyBody() string {
+	doc := p.docs.pick(p.reveal)
+	lines := p.docs.preview
+	if p.reveal && p.docs.differ {
+		lines = p.docs.previewRevealed
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	lines = append([]string(nil), lines...)
+	if n, shown := doc.Lines(), len(lines); n > shown {
+		lines = append(lines, p.st.Muted.Render(fmt.Sprintf("… %d more lines on the Body tab (2)", n-shown)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bodyPreview is how many body lines the Response tab shows.
+const bodyPreview = 200
+
 func indent(s, pad string) string {
 	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 }
@@ -277,11 +442,14 @@ func millis(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
-func (p resultPane) headersText(w int) string {
+func (p resultPane) headersText(w int, final *int) string {
 	st := p.st
 	var b strings.Builder
 	for i := range p.res.Exchanges {
 		ex := &p.res.Exchanges[i]
+		if i == len(p.res.Exchanges)-1 {
+			*final = strings.Count(b.String(), "\n")
+		}
 		if len(p.res.Exchanges) > 1 {
 			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + st.Muted.Render(" · "+roleOf(ex)) + "\n")
 		}
@@ -291,6 +459,9 @@ func (p resultPane) headersText(w int) string {
 			b.WriteString(headerLine(st, "Host", ex.Request.Host, w))
 		}
 		writeHeaders(&b, st, ex.Request.DisplayHeader(p.reveal), w)
+		if body := ex.Request.DisplayBody(p.reveal); len(body) > 0 {
+			b.WriteString("\n" + indent(wrap(lipgloss.NewStyle(), w-2, sanitize.String(string(body))), "  ") + "\n")
+		}
 		if r := ex.Response; r != nil {
 			b.WriteString("\n" + st.Label.Render("Response") + "\n")
 			b.WriteString("  " + sanitize.Line(r.Proto) + " " + st.Status(r.Status).Render(fmt.Sprintf("%d %s", r.Status, sanitize.Line(r.Reason))) + "\n")
@@ -340,6 +511,11 @@ func writeHeaders(b *strings.Builder, st theme.Styles, h http.Header, w int) {
 	sort.Strings(names)
 	for _, k := range names {
 		for _, v := range h[k] {
+			if strings.EqualFold(k, practice.TraceHeader) {
+				// the practice server's trace: base64, 3–30 lines; the
+				// Trace tab shows it decoded
+				v = fmt.Sprintf("(%s of the practice server's trace: the Trace tab (4) shows it)", pretty.HumanSize(int64(len(v))))
+			}
 			b.WriteString(headerLine(st, k, v, w))
 		}
 	}

@@ -29,15 +29,15 @@ func TestFocusOrder(t *testing.T) {
 		}
 	}
 	m, _ = step(t, m, keyMsg("tab"))
-	if !m.inPane {
+	if m.focus != focusResult {
 		t.Fatal("tab after the last field did not reach the result pane")
 	}
 	m, _ = step(t, m, keyMsg("tab"))
-	if cur, _ := m.ed.current(); m.inPane || cur.kind != slotMethod {
+	if cur, _ := m.ed.current(); (m.focus == focusResult) || cur.kind != slotMethod {
 		t.Fatalf("tab from the result pane went to %v; want the method picker", cur.kind)
 	}
 	m, _ = step(t, m, keyMsg("shift+tab"))
-	if !m.inPane {
+	if m.focus != focusResult {
 		t.Fatal("shift+tab from the first field did not wrap to the result pane")
 	}
 }
@@ -61,10 +61,13 @@ func TestEditingAndPickers(t *testing.T) {
 	if methods[m.ed.method] != "OPTIONS" {
 		t.Errorf("method after ←←← = %s; want OPTIONS (wraps)", methods[m.ed.method])
 	}
-	// on a picker q quits
-	_, cmd = step(t, m, keyMsg("q"))
-	if cmd == nil || !isQuit(cmd) {
-		t.Error("q on the method picker did not quit")
+	// on a picker q quits, asking first: the URL is an unsaved edit
+	mq, cmd := step(t, m, keyMsg("q"))
+	if cmd != nil || mq.focus != focusConfirm || !strings.Contains(view(mq), "y discards them") {
+		t.Errorf("q with unsaved edits: focus %v; want the discard question with its choices:\n%s", mq.focus, view(mq))
+	}
+	if _, cmd = step(t, mq, keyMsg("y")); cmd == nil || !isQuit(cmd) {
+		t.Error("y after q did not quit")
 	}
 	// scheme picker rebuilds the credential form from the scheme's fields
 	for range 5 {
@@ -97,7 +100,7 @@ func TestSendRefusesBadInput(t *testing.T) {
 	m, _ = step(t, m, keyMsg("tab"), keyMsg("tab")) // header name
 	m, _ = step(t, m, typeText("Bad Name")...)
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
-	if m.inflight || cmd != nil {
+	if m.snd.Busy() || cmd != nil {
 		t.Fatal("a request with a bad URL was sent")
 	}
 	v := view(m)
@@ -120,7 +123,7 @@ func TestSendCancelAndRefuseSecond(t *testing.T) {
 	defer hang.Close()
 	m, _ := step(t, newModel(t, Prefill{URL: hang.URL}, nil, false), size(80, 24))
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
-	if !m.inflight {
+	if !m.snd.Busy() {
 		t.Fatal("ctrl+r did not start the request")
 	}
 	done := make(chan resultMsg, 1)
@@ -133,8 +136,8 @@ func TestSendCancelAndRefuseSecond(t *testing.T) {
 		t.Errorf("second send: cmd=%v status=%q; want refused", cmd2 != nil, m.status)
 	}
 	m, _ = step(t, m, keyMsg("esc"))
-	if m.inflight || m.rp.state != paneCancelled || !strings.Contains(view(m), "cancelled") {
-		t.Errorf("esc: inflight=%v state=%v; want cancelled on screen", m.inflight, m.rp.state)
+	if m.snd.Busy() || m.rp.state != paneCancelled || !strings.Contains(view(m), "cancelled") {
+		t.Errorf("esc: inflight=%v state=%v; want cancelled on screen", m.snd.Busy(), m.rp.state)
 	}
 	var r resultMsg
 	select {
@@ -150,7 +153,7 @@ func TestSendCancelAndRefuseSecond(t *testing.T) {
 
 func TestResultTabsAndResize(t *testing.T) {
 	m := twitterResult(t, sizes[0], false)
-	if !m.inPane {
+	if m.focus != focusResult {
 		t.Fatal("narrow layout: the result pane did not take focus after the answer")
 	}
 	for _, tc := range []struct {
@@ -163,7 +166,7 @@ func TestResultTabsAndResize(t *testing.T) {
 		{"4", tabTrace, "1. "},
 		{"5", tabTiming, "First byte"},
 		{"1", tabResponse, "Twitter code 215"},
-		{"right", tabBody, `"code": 215`},
+		{"]", tabBody, `"code": 215`},
 	} {
 		m, _ = step(t, m, keyMsg(tc.key))
 		if m.rp.tab != tc.tab || !strings.Contains(view(m), tc.want) {
@@ -187,7 +190,7 @@ func TestResultTabsAndResize(t *testing.T) {
 
 func TestRevealInResultPane(t *testing.T) {
 	m := twitterResult(t, sizes[1], false)
-	m, _ = step(t, m, keyMsg("shift+tab"), keyMsg("3"))
+	m, _ = step(t, m, keyMsg("3"))
 	if strings.Contains(view(m), "oauth_signature=\"") && !strings.Contains(view(m), "oauth_signature=\"••") {
 		t.Error("headers tab shows the signature unmasked")
 	}
@@ -257,7 +260,7 @@ func TestPresenterModeDisablesReveal(t *testing.T) {
 		Resolver: profiles.Resolver{LookupEnv: func(string) (string, bool) { return "", false }}})
 	m, cmd := step(t, m, size(120, 40), keyMsg("ctrl+r"))
 	m, _ = step(t, m, stable(runSend(t, cmd)))
-	m, _ = step(t, m, keyMsg("shift+tab"), keyMsg("4"), keyMsg("R"))
+	m, _ = step(t, m, keyMsg("4"), keyMsg("R"))
 	if m.rp.reveal || strings.Contains(ansi.Strip(m.rp.vp.GetContent()), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
 		t.Error("R revealed secrets in presenter mode")
 	}
