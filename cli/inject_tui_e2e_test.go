@@ -108,13 +108,25 @@ func (s *tuiSession) tabs() string {
 	for _, k := range []string{"2", "3", "4", "5", "1"} {
 		all.WriteString(s.tab(k) + "\n")
 	}
+	// The Response tab's hints, expanded (h) and folded again.
+	if strings.Contains(s.tt.Text(), "h shows what each hint means") {
+		s.key("h")
+		all.WriteString(s.tt.WaitText("h folds the hints") + "\n")
+		s.key("h")
+		s.tt.WaitText("h shows what each hint means")
+	}
 	return all.String()
 }
 
-// quit presses ctrl+c and checks the program ends with exit code 0.
-func (s *tuiSession) quit() {
+// quit presses ctrl+c (and y, when the request was edited) and checks the program ends with exit code 0.
+func (s *tuiSession) quit(edited bool) {
 	s.t.Helper()
 	s.key("\x03")
+	if edited {
+		// the program asks before discarding the edits
+		s.tt.WaitText("y discards them")
+		s.key("y")
+	}
 	if c := s.tt.Wait(); c != 0 {
 		s.t.Errorf("exit code after ctrl+c = %d; want 0", c)
 	}
@@ -216,7 +228,7 @@ func TestInjectTUIEndToEnd(t *testing.T) {
 			t.Errorf("%s: %q not visible on any tab; screens:\n%s", c.name, c.want, screens)
 		}
 	}
-	s.quit()
+	s.quit(true)
 	s.check()
 
 	// The token endpoint's refusal, quoted in the engine's error line.
@@ -229,6 +241,6 @@ func TestInjectTUIEndToEnd(t *testing.T) {
 	if screens := s.tabs(); !sanitizetest.Visible(screens, want) {
 		t.Errorf("token-error: %q not visible on any tab; screens:\n%s", want, screens)
 	}
-	s.quit()
+	s.quit(false)
 	s.check()
 }

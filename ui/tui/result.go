@@ -94,7 +94,12 @@ func (d paneDocs) pick(reveal bool) bodyview.Document {
 }
 
 func newResultPane(com common) resultPane {
-	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: viewport.New(), body: bodyview.New(com.st, bodyview.DefaultKeyMap())}
+	// The text tabs wrap every line the viewport would cut: a response
+	// preview, a header value or an error is on screen whole (issue #15
+	// items 1 and 7).
+	vp := viewport.New()
+	vp.SoftWrap = true
+	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: vp, body: bodyview.New(com.st, bodyview.DefaultKeyMap())}
 }
 
 // SetCommon restyles the pane and its body view.
@@ -380,6 +385,8 @@ func (p resultPane) responseText(w int) string {
 	}
 	if len(p.res.Hints) == 0 && r.Status < 300 {
 		b.WriteString(st.OK.Render("✓ ") + "the server accepted the request; the Body tab shows what it sent back\n")
+	} else if len(p.res.Hints) > 0 {
+		b.WriteString(st.Muted.Render("h folds the hints; the body is on the Body tab (2)") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
