@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,4 +174,40 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitText("cancelled")
 
 	s.quitDiscarding(code)
+}
+
+// Issue #15 item 8 in the real program: a password kept as an env:
+// reference to a variable that is not set is asked for, masked, when the
+// request is sent; the send then succeeds, and the typed value is never on
+// screen.
+func TestTUIAsksForUnsetEnvReference(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "ann" || p != "typed-in-tui" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintf(w, "accepted call %d", calls.Add(1))
+	}))
+	defer srv.Close()
+	s, code, cancel := startTUI(t, []string{"-a", "basic", "-c", "username=ann", "-c", "password=env:AUTHLAB_E2E_UNSET", srv.URL + "/login"}, noEnv, 100, 30)
+	defer cancel()
+	s.waitText("HTTP Basic")
+	s.key(ctrlR)
+	s.waitText("environment variable AUTHLAB_E2E_UNSET is not set")
+	s.waitText("enter sends with it · esc cancels")
+	s.typeText("typed-in-tui")
+	s.key("\r")
+	s.waitText("200 OK")
+	if strings.Contains(s.text(), "typed-in-tui") {
+		t.Errorf("the typed password is on screen:\n%s", s.text())
+	}
+	// sent again: no question this session
+	s.key(ctrlR)
+	s.waitText("accepted call 2")
+	if strings.Contains(s.text(), "is not set") {
+		t.Errorf("asked again on the second send:\n%s", s.text())
+	}
+	s.key(ctrlC)
+	s.waitExit(code, 0)
 }

@@ -82,7 +82,10 @@ func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, 
 		opt := export.Options{
 			Resolve: func(label, v string) (string, error) {
 				if v == profiles.Prompt {
-					return "", fmt.Errorf("%s: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH, or `authlab export`", label)
+					if s, err := r.Prompt(label); err == nil {
+						return s, nil // typed in this session (askedSecrets)
+					}
+					return "", fmt.Errorf("%s: a prompt reference: send once (ctrl+r) to type it for this session, or use `authlab export`", label)
 				}
 				s, _, err := r.Resolve(label, v)
 				return s, err
@@ -127,7 +130,7 @@ func (m Model) runExport() (Model, tea.Cmd) {
 	if base == "" {
 		base = practice.DefaultURL
 	}
-	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.opts.Resolver, base)
+	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.snd.Resolver(), base)
 }
 
 // gotExport takes the answer of the latest export command.

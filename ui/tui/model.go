@@ -575,6 +575,12 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 	if !m.snd.Current(msg.seq) {
 		return m, nil // a cancelled or superseded request
 	}
+	var need *needSecretError
+	if errors.As(msg.err, &need) {
+		m.snd = m.snd.Stop()
+		m.rp = m.rp.setState(paneEmpty)
+		return m.askForSecret(need)
+	}
 	var cmd tea.Cmd
 	var ie *authn.InputError
 	var re *profiles.RefError
@@ -722,6 +728,10 @@ func (m Model) statusLines() []string {
 	switch {
 	case m.focus == focusConfirm && m.ask.kind == askName:
 		return []string{m.ask.input.View()}
+	case m.focus == focusConfirm && m.ask.kind == askSecret:
+		lines := wrapLines(st.Warn, w, m.ask.text)
+		lines = append(lines, m.ask.input.View())
+		return append(lines, wrapLines(st.Label, w, m.ask.choices)...)
 	case m.focus == focusConfirm:
 		lines := wrapLines(st.Warn, w, m.ask.text)
 		return append(lines, wrapLines(st.Label, w, m.ask.choices)...)

@@ -162,7 +162,8 @@ type ask struct {
 	kind    askKind
 	text    string          // the question, wrapped on screen
 	choices string          // the keys that answer it, always on their own line
-	input   textinput.Model // for askName
+	input   textinput.Model // for askName and askSecret
+	secret  *needSecretError // askSecret: the reference asked for
 	draft   profiles.Profile
 	then    func(Model) (Model, tea.Cmd) // askDiscard: what to do once discarding is fine
 	keys    confirmKeys
@@ -177,6 +178,7 @@ const (
 	askConflict          // file changed on disk: o overwrite, r reload, esc
 	askExists            // name taken: o overwrite, esc
 	askDiscard           // unsaved edits would be lost: y discard, n keep
+	askSecret            // a reference's value, masked, for this session (enter sends, esc cancels)
 )
 
 func (m Model) startSave() (Model, tea.Cmd) {
@@ -263,6 +265,8 @@ func (m Model) saveAsRefs(p profiles.Profile) (Model, tea.Cmd) {
 func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := defaultConfirmKeys()
 	switch m.ask.kind {
+	case askSecret:
+		return m.secretKey(msg)
 	case askName:
 		switch {
 		case key.Matches(msg, k.No) && !key.Matches(msg, k.Yes) && msg.Code == tea.KeyEscape:

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,6 +47,8 @@ type sender struct {
 	practice *practice.Embedded
 	parent   context.Context
 
+	asked askedSecrets // values typed for references this session (see askedSecrets)
+
 	seq     int
 	cancel  context.CancelFunc
 	started time.Time
@@ -65,8 +66,19 @@ func (s sender) Start(req authn.Request, now time.Time) (sender, tea.Cmd, tea.Cm
 	s.cancel = cancel
 	s.started = now
 	s.feed = newNoticeFeed()
-	return s, send(ctx, s.eng, s.resolver, req, s.seq, s.present, s.practice, s.feed), waitNotice(s.seq, s.feed)
+	return s, send(ctx, s.eng, s.asked, s.resolver, req, s.seq, s.present, s.practice, s.feed), waitNotice(s.seq, s.feed)
 }
+
+// Remember keeps value for the reference slot k for the rest of the
+// session (askedSecrets).
+func (s sender) Remember(k, value string) sender {
+	s.asked = s.asked.With(k, value)
+	return s
+}
+
+// Resolver is the session's resolver: the profiles' one, answering first
+// from what the user typed inside the TUI.
+func (s sender) Resolver() profiles.Resolver { return s.asked.resolver(s.resolver) }
 
 // Stop cancels the request in flight, if any.
 func (s sender) Stop() sender {
@@ -93,14 +105,15 @@ type resultMsg struct {
 // send builds the command for one request. It captures copies of everything
 // it needs; it never reads the model while running. Notices of a flow go to
 // feed (see waitNotice); feed.done is closed when the command returns.
-func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
+func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
+	r := asked.resolver(base)
 	return func() tea.Msg {
 		defer close(feed.done)
 		req.Notify = feed.notify
 		fields := make(map[string]string, len(req.Fields))
 		for k, v := range req.Fields {
-			if v == profiles.Prompt {
-				return resultMsg{seq: seq, err: fmt.Errorf("%s: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH", k)}
+			if need, ok := asked.missing(r, k, v); ok {
+				return resultMsg{seq: seq, err: need}
 			}
 			val, _, err := r.Resolve(k, v)
 			if err != nil {
@@ -110,10 +123,11 @@ func send(ctx context.Context, eng *authn.Engine, r profiles.Resolver, req authn
 		}
 		req.Fields = fields
 		if req.TLS != nil && req.TLS.KeyPassword != "" {
-			if req.TLS.KeyPassword == profiles.Prompt {
-				return resultMsg{seq: seq, err: fmt.Errorf("tls key_password: prompt references cannot be asked inside the TUI; use env:NAME or file:PATH")}
+			const label = "tls key_password"
+			if need, ok := asked.missing(r, label, req.TLS.KeyPassword); ok {
+				return resultMsg{seq: seq, err: need}
 			}
-			pass, _, err := r.Resolve("tls key_password", req.TLS.KeyPassword)
+			pass, _, err := r.Resolve(label, req.TLS.KeyPassword)
 			if err != nil {
 				return resultMsg{seq: seq, err: err}
 			}
