@@ -160,9 +160,9 @@ func literalSecrets(p profiles.Profile) []string {
 // ask is a question on the status line waiting for a key or a name.
 type ask struct {
 	kind    askKind
-	text    string          // the question, wrapped on screen
-	choices string          // the keys that answer it, always on their own line
-	input   textinput.Model // for askName and askSecret
+	text    string           // the question, wrapped on screen
+	choices string           // the keys that answer it, always on their own line
+	input   textinput.Model  // for askName and askSecret
 	secret  *needSecretError // askSecret: the reference asked for
 	draft   profiles.Profile
 	then    func(Model) (Model, tea.Cmd) // askDiscard: what to do once discarding is fine
