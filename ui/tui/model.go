@@ -71,6 +71,9 @@ type Options struct {
 	// Insecure is set when certificate verification is off (-k): the UI
 	// shows a persistent red banner.
 	Insecure bool
+	// OpenURL opens a URL in the browser (the o key on a flow's notice);
+	// nil starts xdg-open, wslview or open, whichever the system has.
+	OpenURL func(url string) error
 }
 
 // Model is the root model. Its one mode is focus; a request in flight is
@@ -207,6 +210,11 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case noticeMsg:
 		m, cmd := m.gotNotice(msg)
 		return m, cmd, true
+	case openedMsg:
+		if msg.err != nil {
+			return m.setStatus("not opened: "+sanitize.Line(msg.err.Error()), m.st().Warn), nil, true
+		}
+		return m.setStatus("opened the URL in the browser", m.st().OK), nil, true
 	case noticeTickMsg:
 		m, cmd := m.gotNoticeTick(msg)
 		return m, cmd, true
@@ -534,6 +542,9 @@ func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setFocus(focusEditor)
 	case key.Matches(msg, m.rp.KeyMap().Reveal) && m.opts.Present:
 		return m.setStatus("presenter mode: secrets stay masked", m.st().Warn), nil
+	}
+	if mm, cmd, ok := m.noticeKey(msg); ok {
+		return mm, cmd
 	}
 	var cmd tea.Cmd
 	m.rp, cmd = m.rp.Update(msg)

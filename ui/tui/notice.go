@@ -1,9 +1,14 @@
 package tui
 
 import (
+	"fmt"
+	"net/url"
+	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui"
@@ -135,9 +140,13 @@ func noticeLine(n authn.Notice) string {
 	return strings.Join(parts, " · ")
 }
 
-// noticeBox draws a notice as a framed box at most w cells wide: the title,
-// the user code large (letter-spaced, bold), the URL, and the countdown.
-// Everything in it came from a server and is sanitized here.
+// noticeBox draws a notice at most w cells wide: a framed box with the
+// title, the user code large (letter-spaced, bold) and as typed, and the
+// countdown; then, outside the box, the URL unbroken by borders or
+// padding (wrapped only at the pane's edge, so a terminal selection or a
+// click on the OSC 8 link gets it whole), and the keys that copy it and
+// open it (issue #15 item 9). Everything in it came from a server and is
+// sanitized here.
 func noticeBox(st theme.Styles, n authn.Notice, now time.Time, w int) string {
 	boxW := min(max(w, 24), 64)
 	inner := boxW - 4 // border and padding
@@ -153,9 +162,9 @@ func noticeBox(st theme.Styles, n authn.Notice, now time.Time, w int) string {
 			big = code
 		}
 		lines = append(lines, "", st.Code.Render(ansi.Truncate(big, inner, "…")), "")
-	}
-	if u := sanitize.Line(n.URL); u != "" {
-		lines = append(lines, st.Muted.Render("open ")+st.Info.Render(ansi.Hardwrap(u, inner-5, false)))
+		if big != code {
+			lines = append(lines, st.Muted.Render("type it as ")+st.Value.Render(ansi.Hardwrap(code, inner-11, false)))
+		}
 	}
 	var tail []string
 	if e := ui.Expiry(n, now); e != "" {
@@ -171,7 +180,113 @@ func noticeBox(st theme.Styles, n authn.Notice, now time.Time, w int) string {
 	if len(tail) > 0 {
 		lines = append(lines, ansi.Wrap(strings.Join(tail, st.Muted.Render(" · ")), inner, ""))
 	}
-	return st.NoticeBox.Width(boxW).Render(strings.Join(lines, "\n"))
+	out := st.NoticeBox.Width(boxW).Render(strings.Join(lines, "\n"))
+	if u := sanitize.Line(n.URL); u != "" {
+		k := defaultNoticeKeys()
+		out += "\n" + st.Muted.Render("open this URL:") + "\n" + linkRows(st, n.URL, u, max(w, 10)) + "\n" +
+			st.Muted.Render(fmt.Sprintf("%s copies it · %s opens the browser", k.CopyURL.Help().Key, k.OpenURL.Help().Key))
+	}
+	return out
+}
+
+// linkRows is the URL shown (u, sanitized) cut into rows of w cells, each
+// row an OSC 8 hyperlink to raw when raw is a plain http(s) URL (printable
+// ASCII only: server text with any other byte gets no link, only its
+// escaped text). The rows share one link id, so a terminal underlines and
+// opens them as one link.
+func linkRows(st theme.Styles, raw, u string, w int) string {
+	rows := strings.Split(ansi.Hardwrap(u, w, false), "\n")
+	target, ok := linkTarget(raw)
+	for i, r := range rows {
+		r = st.Info.Render(r)
+		if ok {
+			r = ansi.SetHyperlink(target, "id=authlab-notice") + r + ansi.ResetHyperlink()
+		}
+		rows[i] = r
+	}
+	return strings.Join(rows, "\n")
+}
+
+// linkTarget returns raw when it may be a hyperlink's target: an absolute
+// http or https URL of printable ASCII (RFC 3986 §2: no space, no control),
+// so nothing in it can end the OSC 8 sequence or hide another one.
+func linkTarget(raw string) (string, bool) {
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= 0x20 || c >= 0x7f {
+			return "", false
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", false
+	}
+	return raw, true
+}
+
+// noticeKeys act on the URL of the notice on screen.
+type noticeKeys struct {
+	CopyURL key.Binding
+	OpenURL key.Binding
+}
+
+func defaultNoticeKeys() noticeKeys {
+	return noticeKeys{
+		CopyURL: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the URL (OSC 52)")),
+		OpenURL: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the URL in the browser")),
+	}
+}
+
+// noticeKey handles c and o while a notice with a URL is on screen; ok is
+// false for any other key.
+func (m Model) noticeKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
+	n := m.rp.currentNotice()
+	if n == nil || n.URL == "" {
+		return m, nil, false
+	}
+	k := defaultNoticeKeys()
+	switch {
+	case key.Matches(msg, k.CopyURL):
+		return m.setStatus("copied the URL to the clipboard (OSC 52): "+sanitize.Line(n.URL), m.st().OK), tea.SetClipboard(n.URL), true
+	case key.Matches(msg, k.OpenURL):
+		target, ok := linkTarget(n.URL)
+		if !ok {
+			return m.setStatus("not opened: the URL is not a plain http(s) URL; c copies it", m.st().Warn), nil, true
+		}
+		return m.setStatus("opening the browser…", m.st().Muted), openBrowser(m.opts.OpenURL, target), true
+	}
+	return m, nil, false
+}
+
+// openedMsg reports how opening the browser went.
+type openedMsg struct{ err error }
+
+// openBrowser runs opener (Options.OpenURL; xdg-open or open when nil)
+// on target, in a command: the browser is started, not waited for.
+func openBrowser(opener func(string) error, target string) tea.Cmd {
+	if opener == nil {
+		opener = systemOpen
+	}
+	return func() tea.Msg { return openedMsg{err: opener(target)} }
+}
+
+// systemOpen starts the platform's URL opener: open on macOS, xdg-open
+// (or wslview) elsewhere; an error names what was looked for.
+func systemOpen(target string) error {
+	names := []string{"xdg-open", "wslview"}
+	if runtime.GOOS == "darwin" {
+		names = []string{"open"}
+	}
+	for _, name := range names {
+		if p, err := exec.LookPath(name); err == nil {
+			cmd := exec.Command(p, target)
+			if err := cmd.Start(); err != nil {
+				return err
+			}
+			go cmd.Wait() // reap it; the browser outlives it
+			return nil
+		}
+	}
+	return fmt.Errorf("no %s here: c copies the URL", strings.Join(names, " or "))
 }
 
 // spaced puts a space between the characters of a user code so it reads

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/internal/uitest"
+	"github.com/authlab/authlab/ui/sanitize/sanitizetest"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -463,5 +465,86 @@ func TestNoticeDeviceFlowEndToEnd(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the notice wait outlived the send")
+	}
+}
+
+// Issue #15 item 9: the verification URL is shown whole, outside the box
+// (no border or padding in its rows), as one OSC 8 link to exactly the URL
+// when it is a plain http(s) URL and as no link otherwise; c copies it
+// (OSC 52) and o hands it to the opener. A code too wide to letter-space
+// is shown as typed too.
+func TestNoticeURLWholeLinkCopyOpen(t *testing.T) {
+	long := "https://auth.example.com/activate/device?user_code=WDJB-MJHT&client_id=" + strings.Repeat("abcdef0123", 9)
+	for _, tc := range []struct {
+		name, url string
+		w         int
+		link      bool
+	}{
+		{"short", "https://auth.example.com/device", 100, true},
+		{"longer than the pane", long, 80, true},
+		{"not http", "javascript:alert(1)", 100, false},
+		{"space inside", "https://auth.example.com/a b", 100, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opened []string
+			m := noticeInFlight(t, tc.w, 40)
+			m.opts.OpenURL = func(u string) error { opened = append(opened, u); return nil }
+			n := authn.Notice{Title: "Enter the code", Code: "WDJB-MJHT", URL: tc.url}
+			m, _ = step(t, m, noticeMsg{seq: m.snd.seq, n: n, feed: m.snd.feed})
+			frame := m.View().Content
+			term := sanitizetest.NewTerminal(tc.w, 40)
+			term.Write([]byte(strings.ReplaceAll(frame, "\n", "\r\n")))
+			// The URL's rows, read off the screen, joined: the URL whole.
+			txt := term.Text()
+			i := strings.Index(txt, "open this URL:\n")
+			if i < 0 {
+				t.Fatalf("no URL block:\n%s", txt)
+			}
+			var joined strings.Builder
+			for _, row := range strings.Split(txt[i+len("open this URL:\n"):], "\n") {
+				row = strings.TrimLeft(row, " │") // the stacked pane's own edge, if any
+				if strings.HasPrefix(row, "c copies it") {
+					break
+				}
+				joined.WriteString(row)
+			}
+			if got := joined.String(); got != tc.url {
+				t.Errorf("URL on screen = %q; want %q", got, tc.url)
+			}
+			links := map[string]bool{}
+			for y := range 40 {
+				for x := range tc.w {
+					if c := term.CellAt(x, y); c != nil && c.Link.URL != "" {
+						links[c.Link.URL] = true
+					}
+				}
+			}
+			if tc.link && (len(links) != 1 || !links[tc.url]) {
+				t.Errorf("links on screen = %v; want one, to %q", links, tc.url)
+			}
+			if !tc.link && len(links) != 0 {
+				t.Errorf("links on screen = %v; want none for %q", links, tc.url)
+			}
+			m, cmd := step(t, m, keyMsg("c"))
+			if cmd == nil {
+				t.Fatal("c returned no command")
+			}
+			if got := fmt.Sprint(cmd()); !strings.Contains(got, tc.url) {
+				t.Errorf("c's command = %s; want the clipboard set to %q", got, tc.url)
+			}
+			if !strings.Contains(view(m), "copied the URL") {
+				t.Errorf("c did not say what it copied:\n%s", view(m))
+			}
+			m, cmd = step(t, m, keyMsg("o"))
+			if cmd != nil {
+				m, _ = step(t, m, cmd())
+			}
+			if tc.link && (len(opened) != 1 || opened[0] != tc.url) {
+				t.Errorf("o opened %q; want [%q]", opened, tc.url)
+			}
+			if !tc.link && len(opened) != 0 {
+				t.Errorf("o opened %q for a URL that is not plain http(s)", opened)
+			}
+		})
 	}
 }

@@ -203,6 +203,15 @@ func (p resultPane) setNotice(n *authn.Notice, now time.Time) resultPane {
 
 func (p resultPane) hasNotice() bool { return p.notice != nil }
 
+// currentNotice is the notice on screen: nil unless a request in flight
+// shows one.
+func (p resultPane) currentNotice() *authn.Notice {
+	if p.state != paneInFlight {
+		return nil
+	}
+	return p.notice
+}
+
 // setNoticeNow moves the notice's countdown to now.
 func (p resultPane) setNoticeNow(now time.Time) resultPane {
 	p.noticeNow = now
