@@ -64,15 +64,19 @@ func orderHints(all []rankedHint) []Hint {
 		return a.rank - b.rank
 	})
 	explained := false // a specific recognizer found the cause
+	byScheme := false  // a provider's or scheme's own recognizer did
 	for _, h := range all {
 		if h.Level == LevelError && h.rank < hintRankStatus && !h.fallback {
 			explained = true
+		}
+		if h.Level == LevelError && h.rank < hintRankRFCError && !h.fallback && !h.givesWay {
+			byScheme = true
 		}
 	}
 	seen := make(map[string]bool, len(all))
 	out := make([]Hint, 0, len(all))
 	for _, h := range all {
-		if seen[h.Title] || explained && h.fallback {
+		if seen[h.Title] || explained && h.fallback || byScheme && h.givesWay {
 			continue
 		}
 		seen[h.Title] = true

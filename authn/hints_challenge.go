@@ -170,9 +170,31 @@ func challengeOfferHints(in hintInput) []Hint {
 				Detail: "The Headers tab (or -v) lists every WWW-Authenticate header the server sent."})
 			break
 		}
-		out = append(out, offerHint(c))
+		out = append(out, answeredOffer(in, offerHint(c), c))
 	}
 	return out
+}
+
+// answeredOffer corrects an offer hint's advice for what this exchange
+// already did (issue #15 item 17): a request that sent credentials in the
+// offered scheme needs other credentials, not another -a; and a token
+// endpoint's challenge (RFC 6749 §2.3.1, §5.2 invalid_client) asks for
+// the client's authentication, which the grant's client fields give, not
+// a different scheme for the API call.
+func answeredOffer(in hintInput, h Hint, c Challenge) Hint {
+	if len(h.Checks) == 0 {
+		return h
+	}
+	if in.ex.Role == RoleToken {
+		h.Checks = []string{"This is the token endpoint asking for the client's credentials (RFC 6749 §2.3.1): check client_id and client_secret and how they are sent (client_auth), not -a"}
+		return h
+	}
+	if auth := in.ex.Request.Header.Get("Authorization"); auth != "" {
+		if sch, _, _ := strings.Cut(auth, " "); strings.EqualFold(sch, c.Scheme) {
+			h.Checks = []string{fmt.Sprintf("Your request answered it (Authorization: %s …): the scheme is right, the server refused these credentials", c.Scheme)}
+		}
+	}
+	return h
 }
 
 // maxOfferHints bounds the "Server offers …" hints of one response.

@@ -47,6 +47,10 @@ func bearerErrorHint(in hintInput, c Challenge, code string) Hint {
 		}
 	case "invalid_token":
 		wantStatus = 401
+		// Generic: when a scheme's own recognizer found the cause (a JWT's
+		// signature or exp, a clock), this list of maybes would contradict
+		// it ("expired" for a bad signature), so it gives way.
+		h.givesWay = true
 		detail.WriteString("The access token was received but is not acceptable: expired, revoked, malformed or not meant for this resource.")
 		h.Checks = []string{
 			"The token expired: get a new one (with the refresh token, or by running the grant again)",

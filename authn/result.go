@@ -220,6 +220,11 @@ type Hint struct {
 	// credentials missing or not accepted"): it is left out when a specific
 	// recognizer already explained the answer as an error.
 	fallback bool
+	// givesWay marks an RFC's generic reading of an error code (RFC 6750
+	// invalid_token: "expired, revoked, malformed…"): it is left out when a
+	// provider's or scheme's own recognizer explained the same answer as an
+	// error (a JWT's bad signature), which it would contradict.
+	givesWay bool
 }
 
 // Level orders hints by importance.
