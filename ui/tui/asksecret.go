@@ -94,19 +94,6 @@ func (e *needSecretError) Error() string {
 	return fmt.Sprintf("%s (%s): %s", e.Label, e.Ref, e.Problem)
 }
 
-// askSecretKeys answer the masked input.
-type askSecretKeys struct {
-	Enter  key.Binding
-	Cancel key.Binding
-}
-
-func defaultAskSecretKeys() askSecretKeys {
-	return askSecretKeys{
-		Enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send with it")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
-}
-
 // askForSecret opens the masked input for the reference e names. The
 // field's error line says the same, under the field.
 func (m Model) askForSecret(e *needSecretError) (Model, tea.Cmd) {
@@ -129,7 +116,7 @@ func (m Model) askForSecret(e *needSecretError) (Model, tea.Cmd) {
 // secretKey answers the masked input: enter remembers the value for the
 // session and sends again; esc cancels, leaving the field's error.
 func (m Model) secretKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	k := defaultAskSecretKeys()
+	k := defaultConfirmKeys()
 	switch {
 	case key.Matches(msg, k.Cancel):
 		return m.closeAsk().setStatus("not sent: "+sanitize.Line(m.ask.secret.Error()), m.st().Error), nil

@@ -133,6 +133,7 @@ type confirmKeys struct {
 	Overwrite key.Binding
 	Reload    key.Binding
 	Enter     key.Binding
+	Cancel    key.Binding // esc: leave a typed answer (a name, a secret)
 }
 
 func defaultConfirmKeys() confirmKeys {
@@ -143,5 +144,6 @@ func defaultConfirmKeys() confirmKeys {
 		Overwrite: key.NewBinding(key.WithKeys("o", "O"), key.WithHelp("o", "overwrite")),
 		Reload:    key.NewBinding(key.WithKeys("r", "R"), key.WithHelp("r", "reload")),
 		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }

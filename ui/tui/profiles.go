@@ -269,7 +269,7 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.secretKey(msg)
 	case askName:
 		switch {
-		case key.Matches(msg, k.No) && !key.Matches(msg, k.Yes) && msg.Code == tea.KeyEscape:
+		case key.Matches(msg, k.Cancel):
 			return m.closeAsk().setStatus("not saved", m.st().Muted), nil
 		case key.Matches(msg, k.Enter):
 			name := strings.TrimSpace(m.ask.input.Value())
