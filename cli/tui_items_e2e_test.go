@@ -16,8 +16,8 @@ import (
 // package; each names its item. Items 4 (discard), 5 (focus after a send)
 // and 8 (asked references) are in tui_e2e_test.go.
 
-// practiceLookup is an environment with a home of its own and the
-// embedded practice server for {{practice}}.
+// homeLookup is an environment with a home (config and state folders) of
+// the test's own, plus extra.
 func homeLookup(t *testing.T, extra map[string]string) func(string) (string, bool) {
 	home := t.TempDir()
 	vars := map[string]string{
