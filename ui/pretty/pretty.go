@@ -38,6 +38,9 @@ const (
 	// Binary is a body not shown at all, only summarised in one line,
 	// because its content type or its bytes say it is not text.
 	Binary
+	// XML is a well-formed XML body (labelled application/xml, text/xml
+	// or +xml) shown indented by two spaces.
+	XML
 )
 
 // String returns the lower-case name of k ("json", "text", "binary",
@@ -52,6 +55,8 @@ func (k Kind) String() string {
 		return "json"
 	case Binary:
 		return "binary"
+	case XML:
+		return "xml"
 	default:
 		return "Kind(" + strconv.Itoa(int(k)) + ")"
 	}
@@ -72,6 +77,11 @@ func (k Kind) String() string {
 //     text/json, or with any label but starting with '{' or '[' — is indented by
 //     two spaces with every string, number and escape kept byte for byte,
 //     ends with a newline, and gives [JSON].
+//   - A well-formed XML body labelled application/xml, text/xml or +xml
+//     is indented by two spaces (see renderXML) and gives [XML]; malformed
+//     XML is shown as text.
+//   - CR LF is a line end everywhere: it becomes LF before sanitizing, so
+//     only a lone CR is shown as the escape \x0d.
 //   - Anything else, including a body labelled JSON that does not parse, is
 //     shown as sanitized text and gives [Text]. So is valid JSON nested so
 //     deeply that indenting it would take more than about four times the
@@ -90,6 +100,9 @@ func Body(contentType string, body []byte, color bool) (out []byte, kind Kind) {
 	if binaryType(mt) || binaryBytes(body) {
 		return binarySummary(contentType, len(body)), Binary
 	}
+	// CRLF ends a line (HTTP servers and Windows tools send it); only a
+	// lone CR is a control byte to escape.
+	body = crlfToLF(body)
 	// Sanitize first, before anything else looks at the text. Escaping
 	// only ever lengthens, so an unchanged length means there was nothing
 	// to escape anywhere in the body.
@@ -102,7 +115,23 @@ func Body(contentType string, body []byte, color bool) (out []byte, kind Kind) {
 			return out, JSON
 		}
 	}
+	if xmlType(mt) {
+		// Sanitized after indenting: the indenter adds only spaces and
+		// newlines, and every byte of the body passes sanitize.Bytes.
+		if out, ok := renderXML(body); ok {
+			return sanitize.Bytes(out), XML
+		}
+	}
 	return text, Text
+}
+
+// crlfToLF returns body with every CR LF pair replaced by LF, or body
+// itself when it has none.
+func crlfToLF(body []byte) []byte {
+	if !bytes.Contains(body, []byte("\r\n")) {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n"))
 }
 
 // mediaType returns the lower-cased media type of a Content-Type value,

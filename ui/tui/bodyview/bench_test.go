@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/authlab/authlab/ui/tui/theme"
 )
 
 // BenchmarkScrollStep20MB measures one scroll step — an Update with a key
@@ -75,5 +76,40 @@ func BenchmarkPrepare20MB(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Prepare("application/json", body, false)
+	}
+}
+
+// BenchmarkWrappedScroll20MB measures a scroll step with soft wrap on (the
+// default) on a 20 MB JSON body and on a 20 MB single-line text body at
+// 120×40: an Update and the View that follows. Skipped under -short.
+func BenchmarkWrappedScroll20MB(b *testing.B) {
+	if testing.Short() {
+		b.Skip("20 MB body")
+	}
+	for _, bc := range []struct {
+		name, ct string
+		body     []byte
+	}{
+		{"json", "application/json", bigJSON(b, 20<<20)},
+		{"oneline-ascii", "text/plain", bytes.Repeat([]byte("0123456789abcdef"), (20<<20)/16)},
+	} {
+		d := Prepare(bc.ct, bc.body, false)
+		for _, k := range []struct {
+			name string
+			key  tea.KeyPressMsg
+		}{{"down", keyDown}, {"pgdown", keyPgDown}, {"end", keyEnd}} {
+			b.Run(bc.name+"/"+k.name, func(b *testing.B) {
+				m := New(theme.New(true, false), DefaultKeyMap()).SetSize(120, 40).SetDocument(d)
+				b.ReportAllocs()
+				for b.Loop() {
+					prev := m
+					m, _ = m.Update(k.key)
+					if m.YOffset() == prev.YOffset() && m.ry == prev.ry {
+						m = m.SetDocument(d)
+					}
+					_ = m.View()
+				}
+			})
+		}
 	}
 }

@@ -31,12 +31,12 @@ func keyRune(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: str
 
 // colorModel returns a model with the dark, coloured theme.
 func colorModel(d Document, w, h int) Model {
-	return New(theme.New(true, false), DefaultKeyMap()).SetSize(w, h).SetDocument(d)
+	return New(theme.New(true, false), DefaultKeyMap()).SetWrap(false).SetFooter(false).SetSize(w, h).SetDocument(d)
 }
 
 // plainModel returns a model with the NO_COLOR theme.
 func plainModel(d Document, w, h int) Model {
-	return New(theme.New(true, true), DefaultKeyMap()).SetSize(w, h).SetDocument(d)
+	return New(theme.New(true, true), DefaultKeyMap()).SetWrap(false).SetFooter(false).SetSize(w, h).SetDocument(d)
 }
 
 // textDoc prepares a text/plain body of n numbered lines.

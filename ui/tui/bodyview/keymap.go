@@ -10,12 +10,15 @@ type KeyMap struct {
 	PageUp, PageDown key.Binding // one screen
 	HalfUp, HalfDown key.Binding // half a screen
 	Top, Bottom      key.Binding // first and last line
-	Left, Right      key.Binding // a quarter of the width sideways, for long lines
+	Left, Right      key.Binding // a quarter of the width sideways, for long lines (wrap off only)
+	Wrap             key.Binding // soft wrap on/off
+	Copy             key.Binding // the body as shown to the clipboard (OSC 52)
 }
 
 // DefaultKeyMap returns pager-like bindings (less, and the bubbles
 // viewport): up/k, down/j, pgup/b, pgdown/f/space, ctrl+u, ctrl+d, home/g,
-// end/G, left/h, right/l. It is a function rather than a variable so that
+// end/G, left/h, right/l (sideways only, never a tab switch), w (wrap), c
+// (copy). It is a function rather than a variable so that
 // no caller can change another's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
@@ -27,14 +30,16 @@ func DefaultKeyMap() KeyMap {
 		HalfDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "½ page down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
-		Left:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left")),
-		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right")),
+		Left:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left (wrap off)")),
+		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right (wrap off)")),
+		Wrap:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap on/off")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy body")),
 	}
 }
 
 // ShortHelp returns the bindings for the one-line help bar.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageDown, k.Right}
+	return []key.Binding{k.Down, k.PageDown, k.Wrap, k.Copy}
 }
 
 // FullHelp returns every binding, in columns: lines, pages, sideways.
@@ -42,6 +47,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.HalfUp, k.HalfDown},
 		{k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Left, k.Right},
+		{k.Left, k.Right, k.Wrap, k.Copy},
 	}
 }

@@ -23,6 +23,7 @@ package bodyview
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/tui/theme"
@@ -47,13 +48,117 @@ type Model struct {
 	pal  palette
 	w, h int
 	y, x int
+	ry   int    // wrapped: the first row shown of line y
+	wrap bool   // soft wrap (on by default); ←/→ scroll only when off
+	msg  string // a short status (after a copy) shown in the footer until the next key
+	bare bool   // no footer row (SetFooter(false))
 }
+
+// StatusMsg is a short status the viewer reports ("copied 1.2 KiB"), for
+// the root's status line; the viewer's own footer shows it too.
+type StatusMsg struct{ Text string }
 
 // New returns an empty viewer (showing "(empty body)") that colours JSON
 // with st's JSON styles and its markers with st.Muted, and answers km.
 // Give it a size with SetSize and a body with SetDocument.
 func New(st theme.Styles, km KeyMap) Model {
-	return Model{keys: km, pal: newPalette(st)}
+	return Model{keys: km, pal: newPalette(st), wrap: true}
+}
+
+// KeyMap returns the viewer's keys, for the root's help.
+func (m Model) KeyMap() KeyMap { return m.keys }
+
+// Wrapped reports whether soft wrap is on.
+func (m Model) Wrapped() bool { return m.wrap }
+
+// SetWrap turns soft wrap on or off.
+func (m Model) SetWrap(on bool) Model {
+	m.wrap, m.ry, m.x = on, 0, 0
+	return m.scrollTo(m.y, 0)
+}
+
+// SetFooter shows (the default) or hides the footer row with the wrap
+// state, the copy key and the copy status, for a parent that shows them
+// itself.
+func (m Model) SetFooter(on bool) Model {
+	m.bare = !on
+	return m.scrollTo(m.y, m.x)
+}
+
+// content is the number of rows for the body: one row is the footer
+// (keys, status) when the window has at least two.
+func (m Model) content() int {
+	if m.h >= 2 && !m.bare {
+		return m.h - 1
+	}
+	return m.h
+}
+
+// lineAt returns line i of what is shown (body lines, the marker, or the
+// placeholder of an empty body) and how it is coloured.
+func (m Model) lineAt(i int) (ln []byte, simple bool, md mode) {
+	n, nText := m.doc.Lines(), m.doc.textLines()
+	switch {
+	case n == 0:
+		return []byte(placeholder), true, modeMuted
+	case i < nText:
+		ln, simple = m.doc.line(i)
+		switch m.doc.kind {
+		case pretty.JSON:
+			return ln, simple, modeJSON
+		case pretty.Binary:
+			return ln, simple, modeMuted
+		}
+		return ln, simple, modePlain
+	}
+	return m.doc.marker, false, modeMuted
+}
+
+// shown is the number of lines lineAt has.
+func (m Model) shown() int { return max(m.doc.Lines(), 1) }
+
+// rows is how many wrapped rows line i takes.
+func (m Model) rows(i int) int {
+	ln, simple, _ := m.lineAt(i)
+	return rowCount(ln, simple, m.w)
+}
+
+// down moves the wrapped position (y, ry) n rows down, stopping at the
+// last row; up moves it up.
+func (m Model) down(y, ry, n int) (int, int) {
+	for ; n > 0; n-- {
+		switch {
+		case ry+1 < m.rows(y):
+			ry++
+		case y+1 < m.shown():
+			y, ry = y+1, 0
+		default:
+			return y, ry
+		}
+	}
+	return y, ry
+}
+
+func (m Model) up(y, ry, n int) (int, int) {
+	for ; n > 0; n-- {
+		switch {
+		case ry > 0:
+			ry--
+		case y > 0:
+			y--
+			ry = m.rows(y) - 1
+		default:
+			return y, ry
+		}
+	}
+	return y, ry
+}
+
+// bottom is the wrapped position that puts the last row at the bottom of
+// the window: O(window) rows, however long the body.
+func (m Model) bottom() (int, int) {
+	y := m.shown() - 1
+	return m.up(y, m.rows(y)-1, max(m.content()-1, 0))
 }
 
 // SetStyles switches to new styles (the terminal's background colour
@@ -73,7 +178,7 @@ func (m Model) SetSize(w, h int) Model {
 // SetDocument shows d from its top-left corner.
 func (m Model) SetDocument(d Document) Model {
 	m.doc = d
-	m.y, m.x = 0, 0
+	m.y, m.x, m.ry, m.msg = 0, 0, 0, ""
 	return m
 }
 
@@ -89,6 +194,13 @@ func (m Model) XOffset() int { return m.x }
 // ScrollPercent returns how far down the document the window is, from 0
 // (top) to 1 (bottom, or the whole document fits), for a status line.
 func (m Model) ScrollPercent() float64 {
+	if m.wrap {
+		by, bry := m.bottom()
+		if m.y > by || m.y == by && m.ry >= bry {
+			return 1
+		}
+		return float64(m.y) / float64(max(by, 1))
+	}
 	maxY := m.maxY()
 	if maxY == 0 {
 		return 1
@@ -98,7 +210,7 @@ func (m Model) ScrollPercent() float64 {
 
 // maxY is the largest y offset: the one that puts the last line at the
 // bottom of the window.
-func (m Model) maxY() int { return max(m.doc.Lines()-m.h, 0) }
+func (m Model) maxY() int { return max(m.doc.Lines()-m.content(), 0) }
 
 // maxX is the largest x offset: the one that puts the end of the widest
 // line at the right edge.
@@ -106,9 +218,39 @@ func (m Model) maxX() int { return max(m.doc.maxWidth-m.w, 0) }
 
 // scrollTo moves the window to (y, x), clamped to the document.
 func (m Model) scrollTo(y, x int) Model {
+	if m.wrap {
+		return m.scrollRow(y, m.ry)
+	}
 	m.y = max(min(y, m.maxY()), 0)
 	m.x = max(min(x, m.maxX()), 0)
 	return m
+}
+
+// scrollRow moves the wrapped window to row ry of line y, clamped so that
+// the last row never rises above the bottom of the window.
+func (m Model) scrollRow(y, ry int) Model {
+	y = max(min(y, m.shown()-1), 0)
+	ry = max(min(ry, m.rows(y)-1), 0)
+	if by, bry := m.bottom(); y > by || y == by && ry > bry {
+		y, ry = by, bry
+	}
+	m.y, m.ry, m.x = y, ry, 0
+	return m
+}
+
+// scrollBy moves the window n lines (rows, when wrapped) down, or up for
+// a negative n.
+func (m Model) scrollBy(n int) Model {
+	if !m.wrap {
+		return m.scrollTo(m.y+n, m.x)
+	}
+	y, ry := m.y, m.ry
+	if n > 0 {
+		y, ry = m.down(y, ry, n)
+	} else {
+		y, ry = m.up(y, ry, -n)
+	}
+	return m.scrollRow(y, ry)
 }
 
 // hStep is how far one sideways step moves: a quarter of the width, so
@@ -122,20 +264,26 @@ func (m Model) hStep() int { return max(m.w/4, 1) }
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		m.msg = ""
+		if key.Matches(keystroke(msg.String()), m.keys.Copy) {
+			return m.copy()
+		}
 		return m.key(msg), nil
 	case tea.MouseWheelMsg:
-		y, x := m.y, m.x
+		x := m.x
 		switch horizontal := msg.Mod.Contains(tea.ModShift); {
 		case msg.Button == tea.MouseWheelUp && !horizontal:
-			y -= wheelLines
+			return m.scrollBy(-wheelLines), nil
 		case msg.Button == tea.MouseWheelDown && !horizontal:
-			y += wheelLines
+			return m.scrollBy(wheelLines), nil
+		case m.wrap:
+			return m, nil
 		case msg.Button == tea.MouseWheelLeft, msg.Button == tea.MouseWheelUp:
 			x -= m.hStep()
 		case msg.Button == tea.MouseWheelRight, msg.Button == tea.MouseWheelDown:
 			x += m.hStep()
 		}
-		return m.scrollTo(y, x), nil
+		return m.scrollTo(m.y, x), nil
 	}
 	return m, nil
 }
@@ -150,38 +298,63 @@ func (k keystroke) String() string { return string(k) }
 // key handles one key press.
 func (m Model) key(press tea.KeyPressMsg) Model {
 	k, msg := m.keys, keystroke(press.String())
-	y, x := m.y, m.x
+	hc := m.content()
 	switch {
 	case key.Matches(msg, k.Down):
-		y++
+		return m.scrollBy(1)
 	case key.Matches(msg, k.Up):
-		y--
+		return m.scrollBy(-1)
 	case key.Matches(msg, k.PageDown):
-		y += max(m.h, 1)
+		return m.scrollBy(max(hc, 1))
 	case key.Matches(msg, k.PageUp):
-		y -= max(m.h, 1)
+		return m.scrollBy(-max(hc, 1))
 	case key.Matches(msg, k.HalfDown):
-		y += max(m.h/2, 1)
+		return m.scrollBy(max(hc/2, 1))
 	case key.Matches(msg, k.HalfUp):
-		y -= max(m.h/2, 1)
+		return m.scrollBy(-max(hc/2, 1))
 	case key.Matches(msg, k.Top):
-		y = 0
+		m.ry = 0
+		return m.scrollTo(0, m.x)
 	case key.Matches(msg, k.Bottom):
-		y = m.maxY()
-	case key.Matches(msg, k.Left):
-		x -= m.hStep()
-	case key.Matches(msg, k.Right):
-		x += m.hStep()
-	default:
-		return m
+		if m.wrap {
+			y, ry := m.bottom()
+			return m.scrollRow(y, ry)
+		}
+		return m.scrollTo(m.maxY(), m.x)
+	case key.Matches(msg, k.Wrap):
+		return m.SetWrap(!m.wrap)
+	case key.Matches(msg, k.Left) && !m.wrap:
+		return m.scrollTo(m.y, m.x-m.hStep())
+	case key.Matches(msg, k.Right) && !m.wrap:
+		return m.scrollTo(m.y, m.x+m.hStep())
 	}
-	return m.scrollTo(y, x)
+	return m
+}
+
+// copy puts the body as shown (the Document's text: masked unless the
+// pane shows the revealed Document) on the clipboard with OSC 52, and
+// reports it.
+func (m Model) copy() (Model, tea.Cmd) {
+	switch {
+	case m.doc.kind == pretty.Empty || len(m.doc.text) == 0:
+		m.msg = "nothing to copy: the body is empty"
+	case m.doc.kind == pretty.Binary:
+		m.msg = "a binary body is not copied"
+	default:
+		m.msg = "copied " + pretty.HumanSize(int64(len(m.doc.text))) + " to the clipboard"
+		status := StatusMsg{m.msg}
+		return m, tea.Batch(tea.SetClipboard(string(m.doc.text)), func() tea.Msg { return status })
+	}
+	status := StatusMsg{m.msg}
+	return m, func() tea.Msg { return status }
 }
 
 // View renders the window: exactly h lines joined by newlines, each at
-// most w cells wide and not padded. Lines cut by the window's edges show
-// "…" there. Only the visible lines are read, and of each only the
-// visible columns are measured and coloured.
+// most w cells wide and not padded; with h ≥ 2 the last is a footer
+// (a status, or the keys for wrap and copy). Wrapped, each line is cut into
+// rows at grapheme cluster boundaries with nothing dropped; unwrapped,
+// lines cut by the window's edges show "…" there. Only the visible lines
+// are read, and of each only the visible part is measured and coloured.
 func (m Model) View() string {
 	if m.h == 0 {
 		return ""
@@ -192,8 +365,80 @@ func (m Model) View() string {
 	}
 	r := renderer{p: m.pal}
 	r.b.Grow(m.h * (color*m.w + 16))
+	hc := m.content()
+	if m.wrap {
+		m.viewWrapped(&r, hc)
+	} else {
+		m.viewCut(&r, hc)
+	}
+	if hc < m.h {
+		r.b.WriteByte('\n')
+		r.set(muted)
+		r.b.WriteString(ansi.Truncate(m.footer(), m.w, ellipsis))
+		r.set(plain)
+	}
+	return r.b.String()
+}
+
+// footer is the last row: the status after a copy, or the keys.
+func (m Model) footer() string {
+	if m.msg != "" {
+		return m.msg
+	}
+	k := m.keys
+	state := "wrap off"
+	if m.wrap {
+		state = "wrap on"
+	}
+	return k.Wrap.Help().Key + " " + state + " · " + k.Copy.Help().Key + " " + k.Copy.Help().Desc
+}
+
+// lexAt returns the lexer state at the start of JSON line i and its saved
+// states if it is long.
+func (m Model) lexAt(i int, line []byte) (lexer, []lexMark) {
+	if i >= m.doc.textLines() {
+		return lexer{}, nil
+	}
+	if len(line) > longLine {
+		return lexerFor(m.doc.longKey(i)), m.doc.lex[int32(i)]
+	}
+	return lexerFor(startsWithKey(line)), nil
+}
+
+// viewWrapped writes hc wrapped rows from row ry of line y.
+func (m Model) viewWrapped(r *renderer, hc int) {
+	y, ry := m.y, m.ry
+	line, simple, md := m.lineAt(y)
+	b0 := rowStart(line, simple, ry, m.w)
+	for row := range hc {
+		if row > 0 {
+			r.b.WriteByte('\n')
+		}
+		if y >= m.shown() {
+			continue
+		}
+		b1 := wrapEnd(line, simple, b0, m.w)
+		var st lexer
+		var lex []lexMark
+		if md == modeJSON {
+			st, lex = m.lexAt(y, line)
+		}
+		r.renderRow(line, b0, b1, m.w, md, st, lex)
+		b0 = b1
+		if b0 >= len(line) {
+			y++
+			if y < m.shown() {
+				line, simple, md = m.lineAt(y)
+			}
+			b0 = 0
+		}
+	}
+}
+
+// viewCut writes hc lines cut to columns [x, x+w).
+func (m Model) viewCut(r *renderer, hc int) {
 	n, nText := m.doc.Lines(), m.doc.textLines()
-	for row := range m.h {
+	for row := range hc {
 		if row > 0 {
 			r.b.WriteByte('\n')
 		}
@@ -202,27 +447,19 @@ func (m Model) View() string {
 		case n == 0 && row == 0:
 			r.render([]byte(placeholder), true, nil, 0, m.w, modeMuted, lexer{}, nil)
 		case i < nText:
-			line, simple := m.doc.line(i)
+			line, simple, md := m.lineAt(i)
 			var marks []mark
-			var lex []lexMark
 			if len(line) > longLine {
-				marks, lex = m.doc.marks[int32(i)], m.doc.lex[int32(i)]
+				marks = m.doc.marks[int32(i)]
 			}
-			switch m.doc.kind {
-			case pretty.JSON:
-				key := m.doc.longKey(i)
-				if len(line) <= longLine {
-					key = startsWithKey(line)
-				}
-				r.render(line, simple, marks, m.x, m.w, modeJSON, lexerFor(key), lex)
-			case pretty.Binary:
-				r.render(line, simple, marks, m.x, m.w, modeMuted, lexer{}, nil)
-			default:
-				r.render(line, simple, marks, m.x, m.w, modePlain, lexer{}, nil)
+			var st lexer
+			var lex []lexMark
+			if md == modeJSON {
+				st, lex = m.lexAt(i, line)
 			}
+			r.render(line, simple, marks, m.x, m.w, md, st, lex)
 		case i < n:
 			r.render(m.doc.marker, false, nil, m.x, m.w, modeMuted, lexer{}, nil)
 		}
 	}
-	return r.b.String()
 }

@@ -218,6 +218,7 @@ type renderer struct {
 	line   []byte
 	tabs   bool
 	ti, tc int
+	limit  int // wrapped: the row width, which a tab never crosses
 }
 
 // set switches the style to class c.
@@ -258,6 +259,9 @@ func (r *renderer) text(c class, s, e int) {
 		r.b.Write(r.line[s:t])
 		r.ti, r.tc = walkTo(r.line, r.ti, r.tc, t)
 		n := tabWidth - r.tc%tabWidth
+		if r.limit > 0 {
+			n = min(n, max(r.limit-r.tc, 1))
+		}
 		r.spaces(n)
 		r.ti, r.tc = t+1, r.tc+n
 		s = t + 1
@@ -288,7 +292,7 @@ const (
 // for it; st is the lexer state at the start of the line.
 func (r *renderer) render(line []byte, simple bool, marks []mark, x, w int, md mode, st lexer, lex []lexMark) {
 	win := cut(line, simple, marks, x, w)
-	r.cur = plain
+	r.cur, r.limit = plain, 0
 	if win.left {
 		r.set(muted)
 		r.b.WriteString(ellipsis)
@@ -508,4 +512,74 @@ func startsWithKey(line []byte) bool {
 	}
 	e, closed := stringEnd(line, i+1, len(line))
 	return closed && e < len(line) && line[e] == ':'
+}
+
+// renderRow renders bytes [b0, b1) of line as one wrapped row of width w:
+// no ellipsis, tabs expanded from the row's start (see wrapEnd).
+func (r *renderer) renderRow(line []byte, b0, b1, w int, md mode, st lexer, lex []lexMark) {
+	r.cur, r.limit = plain, w
+	r.line, r.tabs = line, bytes.IndexByte(line[b0:b1], '\t') >= 0
+	r.ti, r.tc = b0, 0
+	switch md {
+	case modePlain:
+		r.text(plain, b0, b1)
+	case modeMuted:
+		r.text(muted, b0, b1)
+	case modeJSON:
+		r.json(line, b0, b1, st, lex)
+	}
+	r.set(plain)
+}
+
+// wrapEnd returns where the wrapped row that starts at line[i] ends, for
+// rows of w cells: as many whole grapheme clusters as fit (a wide rune
+// that does not fit starts the next row; one wider than the row is put
+// alone on it), so joining the rows gives back the line exactly. A tab
+// reaches the next tab stop counted from the row's start, or the row's end.
+// A simple line (printable ASCII) costs O(1).
+func wrapEnd(line []byte, simple bool, i, w int) int {
+	w = max(w, 1)
+	if simple {
+		return min(i+w, len(line))
+	}
+	col := 0
+	for i < len(line) {
+		var n, cw int
+		if line[i] == '\t' {
+			n, cw = 1, min(tabWidth-col%tabWidth, max(w-col, 1))
+		} else {
+			n, cw = next(line, i, col)
+		}
+		if col+cw > w && col > 0 {
+			break
+		}
+		i, col = i+n, col+cw
+	}
+	return i
+}
+
+// rowCount returns how many rows of w cells line wraps into (one for an
+// empty line).
+func rowCount(line []byte, simple bool, w int) int {
+	w = max(w, 1)
+	if simple {
+		return max((len(line)+w-1)/w, 1)
+	}
+	n := 0
+	for i := 0; i < len(line) || n == 0; n++ {
+		i = wrapEnd(line, false, i, w)
+	}
+	return n
+}
+
+// rowStart returns the byte where row k of line starts.
+func rowStart(line []byte, simple bool, k, w int) int {
+	if simple {
+		return min(k*max(w, 1), len(line))
+	}
+	i := 0
+	for ; k > 0 && i < len(line); k-- {
+		i = wrapEnd(line, false, i, w)
+	}
+	return i
 }

@@ -142,7 +142,8 @@ func TestPrepare(t *testing.T) {
 		{"text without final newline", "text/plain", "a\n\nbc", false, pretty.Text, []string{"a", "", "bc"}, 2},
 		{"text with final newline", "text/plain", "a\nb\n", false, pretty.Text, []string{"a", "b"}, 1},
 		{"only a newline", "text/plain", "\n", false, pretty.Text, []string{""}, 0},
-		{"CRLF is escaped, not a line break", "text/plain", "a\r\nb", false, pretty.Text, []string{`a\x0d`, "b"}, 5},
+		{"CRLF is a line end", "text/plain", "a\r\nb", false, pretty.Text, []string{"a", "b"}, 1},
+		{"lone CR is escaped", "text/plain", "a\rb\r\n", false, pretty.Text, []string{`a\x0db`}, 6},
 		{"tab and wide", "text/plain", "\t日本", false, pretty.Text, []string{"\t日本"}, 12},
 		{"binary", "image/png", "\x89PNG", false, pretty.Binary, []string{"binary body · 4 B · image/png (not shown)"}, 41},
 		{"truncated text", "text/plain", "abc", true, pretty.Text, []string{"abc", "… body truncated at 3 B (raise --max-body)"}, 42},
@@ -180,7 +181,7 @@ func TestLongLineKey(t *testing.T) {
 			t.Errorf("line %d %.20q: longKey %v, startsWithKey %v; want %v", i, line, got, startsWithKey(line), want[i])
 		}
 	}
-	m := New(theme.New(true, false), DefaultKeyMap()).SetSize(20, 10).SetDocument(d)
+	m := New(theme.New(true, false), DefaultKeyMap()).SetWrap(false).SetSize(20, 10).SetDocument(d)
 	m.pal = tagPalette
 	if got, want := strings.Split(m.View(), "\n")[2], `    <K>"xxxxxxxxxxxxxx</><m>…</>`; got != want {
 		t.Errorf("long key line = %q; want %q", got, want)
