@@ -210,6 +210,8 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case noticeMsg:
 		m, cmd := m.gotNotice(msg)
 		return m, cmd, true
+	case bodyview.StatusMsg: // the body viewer's copy
+		return m.setStatus(msg.Text, m.st().OK), nil, true
 	case openedMsg:
 		if msg.err != nil {
 			return m.setStatus("not opened: "+sanitize.Line(msg.err.Error()), m.st().Warn), nil, true
@@ -898,7 +900,7 @@ func (m Model) contextKeys() helpKeys {
 			full: append(bk.FullHelp(), []key.Binding{k.Close}, global)}
 	case focusResult:
 		pk := m.rp.KeyMap()
-		bk := bodyview.DefaultKeyMap()
+		bk := m.rp.body.KeyMap()
 		full := [][]key.Binding{{pk.Tab1, pk.TabNext, pk.Hints, pk.Reveal, pk.StepNext, pk.Scroll, k.Next, k.Close}}
 		if m.rp.tab == tabBody {
 			full = append(full, bk.FullHelp()...)
