@@ -228,6 +228,26 @@ func (m Model) Select(name string) Model {
 	return m
 }
 
+// Open is what the parent calls each time it shows the browser: nothing
+// from the last visit stays (a filter, a half-typed name, a delete
+// question, a note), and the cursor starts on current, the profile open in
+// the editor ("" or a name not listed: the first profile). It returns no
+// command; the filter input is not focused until / is pressed.
+func (m Model) Open(current string) Model {
+	m.filter.Blur()
+	m = m.endInput()
+	m = m.clearFilter()
+	m.note, m.want = "", ""
+	m.offset = 0
+	if i, ok := m.find(current); ok && current != "" {
+		m.cursor = m.rowOf(i)
+	} else {
+		m.cursor = m.nearestSelectable(0)
+	}
+	m.scroll()
+	return m
+}
+
 // MergeLast adds to what SetLast gave, by profile name (after a send): the
 // entries of last replace those of the same name. The maps are not changed.
 func (m Model) MergeLast(last map[string]Last) Model {
