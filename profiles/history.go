@@ -11,9 +11,9 @@ import (
 	"io/fs"
 	"maps"
 	"net/url"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 

@@ -327,6 +327,8 @@ type item struct {
 	fold   string // search with ASCII letters in lower case, for the pre-filter
 	nameN  int    // bytes of search that are the name
 	foldN  int    // bytes of fold that are the name
+	heads  string // the folded runes of search that start a word (match.go)
+	headsN int    // bytes of heads that are the name's
 }
 
 // maxSearchDesc caps the description bytes the filter looks at, so that one
@@ -348,6 +350,7 @@ func makeItem(e profiles.Entry, key string) item {
 	}
 	// Folding works rune by rune: the name's fold is a prefix of the fold.
 	it.fold, it.foldN = foldText(it.search), len(foldText(name))
+	it.heads, it.headsN = wordHeads(it.search, it.nameN)
 	return it
 }
 

@@ -166,9 +166,16 @@ func findAll(pat []rune, items []item, cand []int) []hit {
 				if ns > 0 {
 					ns++
 				}
-				if s, pos, ok := mt.match(it.search[:it.nameN], ns, pat); ok {
-					out = append(out, hit{i, s + nameBonus, pos})
-				} else if it.nameN < len(it.search) {
+				if len(pat) > 0 && !mayStart(it.heads, pat[0]) {
+					continue
+				}
+				if len(pat) == 0 || mayStart(it.heads[:it.headsN], pat[0]) {
+					if s, pos, ok := mt.match(it.search[:it.nameN], ns, pat); ok {
+						out = append(out, hit{i, s + nameBonus, pos})
+						continue
+					}
+				}
+				if it.nameN < len(it.search) {
 					if s, pos, ok := mt.match(it.search, ns, pat); ok {
 						out = append(out, hit{i, s, pos})
 					}

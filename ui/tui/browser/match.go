@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -82,6 +83,40 @@ func wordStart(p, c rune) bool {
 	return unicode.IsLower(p) && unicode.IsUpper(c)
 }
 
+// wordHeads returns the folded runes of text that start a word, and how
+// many bytes of them lie in text[:n]. A match's first rune is one of them,
+// which rejects most texts before any alignment is tried.
+func wordHeads(text string, n int) (string, int) {
+	var b []byte
+	hn := -1
+	p := ' '
+	for i, r := range text {
+		if i >= n && hn < 0 {
+			hn = len(b)
+		}
+		if i == 0 || wordStart(p, r) {
+			b = utf8.AppendRune(b, foldRune(r))
+		}
+		p = r
+	}
+	if hn < 0 {
+		hn = len(b)
+	}
+	return string(b), hn
+}
+
+// mayStart reports whether pattern rune c can start a match in a text whose
+// word heads are heads.
+func mayStart(heads string, c rune) bool {
+	if !alnum(c) {
+		return true
+	}
+	if c < utf8.RuneSelf {
+		return strings.IndexByte(heads, byte(c)) >= 0
+	}
+	return strings.ContainsRune(heads, c)
+}
+
 // compilePattern returns q folded, without spaces, at most maxPattern runes.
 func compilePattern(q string) []rune {
 	pat := make([]rune, 0, len(q))
@@ -104,10 +139,13 @@ func (mt *matcher) match(text string, nameStart int, pat []rune) (int, []int, bo
 	if len(pat) == 0 {
 		return 0, nil, true
 	}
+	if len(pat) == 1 {
+		return matchOne(text, nameStart, pat[0])
+	}
 	mt.runes, mt.offs, mt.start = mt.runes[:0], mt.offs[:0], mt.start[:0]
 	p := ' '
 	for i, r := range text {
-		mt.runes = append(mt.runes, r)
+		mt.runes = append(mt.runes, foldRune(r)) // folded once, compared m times
 		mt.offs = append(mt.offs, i)
 		mt.start = append(mt.start, i == 0 || wordStart(p, r) || i == nameStart)
 		p = r
@@ -138,7 +176,7 @@ func (mt *matcher) match(text string, nameStart int, pat []rune) (int, []int, bo
 		for i := range n {
 			s := noScore
 			if j == 0 || i >= j {
-				if foldRune(mt.runes[i]) == pc {
+				if mt.runes[i] == pc {
 					if j > 0 && i > 0 && prev[i-1] > noScore {
 						s, row[i] = prev[i-1], -1
 					}
@@ -187,4 +225,31 @@ func (mt *matcher) match(text string, nameStart int, pat []rune) (int, []int, bo
 	// Equal alignments: the shorter text first (a whole word before a
 	// longer one it starts).
 	return (score+chunkCost*m)*256 - min(len(text), 255), pos, true
+}
+
+// matchOne is match for a one-rune pattern, the first keystroke of every
+// filter, without buffers: the first word start holding c, or the text's
+// or the name's start when c is there (which scores higher).
+func matchOne(text string, nameStart int, c rune) (int, []int, bool) {
+	free := !alnum(c)
+	first := -1
+	p := ' '
+	for i, r := range text {
+		if foldRune(r) == c && (free || i == 0 || i == nameStart || wordStart(p, r)) {
+			if i == 0 || i == nameStart {
+				return prefixBonus*256 - min(len(text), 255), []int{i}, true
+			}
+			if first < 0 {
+				first = i
+				if nameStart <= i {
+					break // no name start after it
+				}
+			}
+		}
+		p = r
+	}
+	if first < 0 {
+		return 0, nil, false
+	}
+	return -min(len(text), 255), []int{first}, true
 }
