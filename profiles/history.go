@@ -2,13 +2,18 @@ package profiles
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +41,77 @@ type Record struct {
 	Hints      []string  `json:"hints,omitempty"`
 	Error      string    `json:"error,omitempty"`
 	Scheme     string    `json:"scheme,omitempty"`
+
+	// The request as the user wrote it, for reopening it (issue 15, item
+	// 16), without its secrets. Records written before these fields existed
+	// parse with them empty.
+
+	// RequestURL is the URL before the scheme added credentials to it (an
+	// API key in the query), when it differs from URL; userinfo stripped,
+	// secret values masked.
+	RequestURL string `json:"request_url,omitempty"`
+	// Headers are the request's headers in order; a credential header's
+	// value is masked (authn.MaskHeaderValue), and every known secret value
+	// in the others too.
+	Headers []Header `json:"headers,omitempty"`
+	// Body is the request body with every known secret value masked, and
+	// the values of form or JSON parameters that name a secret.
+	Body string `json:"body,omitempty"`
+	// Fields are the scheme's fields: non-secret values as given (masked
+	// where they hold a secret value), secret fields only as the reference
+	// the request had (env:NAME, file:PATH, keyring:NAME, prompt); a literal
+	// secret is left out and its name listed in Omitted.
+	Fields map[string]string `json:"fields,omitempty"`
+	// Omitted names the secret fields and headers left out or masked, which
+	// the user fills in again after reopening.
+	Omitted []string `json:"omitted,omitempty"`
+}
+
+// Request returns the record as a profile to reopen: method, URL (as the
+// user wrote it), headers, body, scheme and fields, secrets not included.
+// Masked header values are left out, so a reopened request never sends a
+// mask; the header's name stays, empty, for the user to fill in.
+func (r Record) Request() Profile {
+	p := Profile{Name: r.Profile, Method: r.Method, URL: r.URL, Body: r.Body, Scheme: r.Scheme}
+	if r.RequestURL != "" {
+		p.URL = r.RequestURL
+	}
+	for _, h := range r.Headers {
+		if strings.Contains(h.Value, authn.MaskRune) && secretHeader(h.Name) {
+			h.Value = ""
+		}
+		p.Headers = append(p.Headers, h)
+	}
+	if len(r.Fields) > 0 {
+		p.Fields = make(map[string]string, len(r.Fields))
+		maps.Copy(p.Fields, r.Fields)
+	}
+	return p
+}
+
+// secretHeader reports whether a header's value is kept out of history: a
+// credential header (CredentialHeader), or one whose name says it holds a
+// key, token, secret, password, session or signature (X-Api-Key,
+// X-Auth-Token, Private-Token, X-Amz-Security-Token…). The rule is wide on
+// purpose: history is written without asking, so a false positive costs a
+// retyped header and a false negative a leaked secret.
+func secretHeader(name string) bool {
+	if CredentialHeader(name) {
+		return true
+	}
+	return secretName(name)
+}
+
+// secretName reports whether a header or parameter name says its value is
+// a secret.
+func secretName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range [...]string{"key", "token", "secret", "passw", "session", "signature", "auth", "cookie", "credential"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // History is the file of requests sent, $XDG_STATE_HOME/authlab/history.jsonl
@@ -279,20 +355,17 @@ func stripUserinfo(u string) string {
 
 // NewRecord makes the history record of one call of authn.Exchange: the URL
 // as first sent with credential parameters masked, the final status, the
-// total time, the hint titles and the error. Every secret value it knows of
-// (the scheme's secret fields in req, every credential the scheme added) is
-// masked wherever it appears, since server text and error messages can echo
-// them.
+// total time, the hint titles and the error; and the request as written
+// (req, references unresolved where the front end has them) without its
+// secrets, for reopening: headers, body, the scheme's non-secret fields and
+// its secret fields' references. Every secret value it knows of (the
+// scheme's secret fields, credential headers, what the scheme added, tokens
+// received: authn.SecretsOf) is masked wherever it appears, in the forms it
+// can take there (see scrubber), since server text, error messages and a
+// body can hold them.
 func NewRecord(res *authn.Result, err error, profile string, req authn.Request, now time.Time) Record {
 	r := Record{Time: now, Profile: profile, Method: req.Method, URL: req.URL, Scheme: req.Scheme}
-	var secrets []string
-	if s, lerr := authn.Lookup(req.Scheme); lerr == nil && req.Scheme != "" {
-		for _, f := range s.Info().Fields {
-			if v := req.Fields[f.Name]; f.Secret && v != "" {
-				secrets = append(secrets, v)
-			}
-		}
-	}
+	scrub := scrubber(authn.SecretsOf(req, res))
 	if res != nil {
 		// The user's request is the first exchange that is not a scheme's
 		// own (an OAuth 2.0 token request comes before it).
@@ -311,13 +384,6 @@ func NewRecord(res *authn.Result, err error, profile string, req authn.Request, 
 				r.Method = first.Method
 			}
 		}
-		for _, x := range res.Exchanges {
-			for _, c := range x.Request.Credentials {
-				if c.Value != c.Masked {
-					secrets = append(secrets, c.Value)
-				}
-			}
-		}
 		if fin := res.Final(); fin != nil && fin.Response != nil {
 			r.Status = fin.Response.Status
 		}
@@ -329,21 +395,191 @@ func NewRecord(res *authn.Result, err error, profile string, req authn.Request, 
 	if err != nil {
 		r.Error = strings.Join(strings.Fields(err.Error()), " ")
 	}
-	scrub := func(s string) string {
-		for _, v := range secrets {
-			if len(v) < 4 {
-				continue
-			}
-			for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
-				s = strings.ReplaceAll(s, form, authn.Mask(v))
-			}
-		}
-		return s
-	}
 	r.URL = scrub(stripUserinfo(r.URL))
+	if u := scrub(stripUserinfo(req.URL)); u != r.URL && req.URL != "" {
+		r.RequestURL = u
+	}
 	r.Error = scrub(r.Error)
 	for i := range r.Hints {
 		r.Hints[i] = scrub(r.Hints[i])
 	}
+	r.Headers, r.Omitted = recordHeaders(req, scrub)
+	r.Body = maskBody(scrub(string(req.Body)))
+	var omitted []string
+	r.Fields, omitted = recordFields(req, scrub)
+	r.Omitted = append(r.Omitted, omitted...)
+	slices.Sort(r.Omitted)
 	return r
+}
+
+// recordHeaders returns req's headers for history, by name: a secret
+// header's value masked (its auth-scheme word kept), the others scrubbed;
+// and the names of the masked ones.
+func recordHeaders(req authn.Request, scrub func(string) string) (hs []Header, masked []string) {
+	for _, name := range slices.Sorted(maps.Keys(req.Header)) {
+		for _, v := range req.Header[name] {
+			if secretHeader(name) && v != "" {
+				v = authn.MaskHeaderValue(v)
+				masked = append(masked, "header "+name)
+			}
+			hs = append(hs, Header{Name: name, Value: scrub(v)})
+		}
+	}
+	return hs, slices.Compact(masked)
+}
+
+// recordFields returns the scheme's fields for history: a secret field (or
+// any field of an unknown scheme, or one the scheme does not know, as
+// literalSecrets has it) only as a reference, non-secret ones scrubbed; and
+// the names of the secret fields left out.
+func recordFields(req authn.Request, scrub func(string) string) (map[string]string, []string) {
+	if len(req.Fields) == 0 {
+		return nil, nil
+	}
+	info, known := schemeInfo(Profile{Scheme: req.Scheme})
+	out := make(map[string]string, len(req.Fields))
+	var omitted []string
+	for k, v := range req.Fields {
+		if v == "" {
+			continue
+		}
+		f, ok := info.Field(k)
+		switch {
+		case known && ok && !f.Secret:
+			out[k] = scrub(v)
+		case IsRef(v) && !strings.ContainsAny(v, "\r\n"):
+			out[k] = v
+		default:
+			omitted = append(omitted, k)
+		}
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, omitted
+}
+
+// scrubber returns a function that masks each secret (of four bytes or
+// more) wherever it appears in a text, in every form it takes in a URL, a
+// header, a body or JSON: as is, query- and path-escaped, JSON-escaped,
+// base64 (standard and URL alphabets, with and without padding) and hex.
+func scrubber(secrets []string) func(string) string {
+	var pairs []string
+	mask := authn.Mask("")
+	for _, v := range secrets {
+		if len(v) < 4 {
+			continue
+		}
+		j, _ := json.Marshal(v)
+		forms := []string{v, url.QueryEscape(v), url.PathEscape(v), string(j[1 : len(j)-1]),
+			base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)),
+			base64.URLEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)),
+			hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v)))}
+		for _, f := range forms {
+			pairs = append(pairs, f, mask)
+		}
+	}
+	// Longer forms first, so that a form containing another is masked
+	// whole.
+	type pair struct{ from, to string }
+	ps := make([]pair, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		ps = append(ps, pair{pairs[i], pairs[i+1]})
+	}
+	slices.SortStableFunc(ps, func(a, b pair) int { return len(b.from) - len(a.from) })
+	flat := make([]string, 0, len(pairs))
+	for _, p := range ps {
+		flat = append(flat, p.from, p.to)
+	}
+	if len(flat) == 0 {
+		return func(s string) string { return s }
+	}
+	r := strings.NewReplacer(flat...)
+	return r.Replace
+}
+
+// maskBody masks, in a form-encoded or JSON body, the values of parameters
+// whose names say they are secrets (password=…, "client_secret": …): a body
+// typed by hand can hold a secret no scheme knows of.
+func maskBody(body string) string {
+	t := strings.TrimSpace(body)
+	if t == "" {
+		return body
+	}
+	if t[0] == '{' || t[0] == '[' {
+		return maskJSON(body)
+	}
+	if strings.ContainsAny(t, "\n{") || !strings.Contains(t, "=") {
+		return body
+	}
+	parts := strings.Split(body, "&")
+	for i, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if name, err := url.QueryUnescape(k); ok && err == nil && secretName(name) {
+			parts[i] = k + "=" + url.QueryEscape(authn.Mask(""))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// maskJSON replaces the string and number values of object members whose
+// names are secret names, in place in the text (its formatting kept). A
+// body that is not valid JSON is returned as is.
+func maskJSON(body string) string {
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	type span struct{ from, to int64 }
+	var spans []span
+	// stack of containers: true for an object; key says the next value
+	// follows a member name.
+	var stack []bool
+	expectKey, secretNext := false, false
+	for {
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return body
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack, expectKey = append(stack, true), true
+			case '[':
+				stack, expectKey = append(stack, false), false
+			default:
+				stack = stack[:len(stack)-1]
+				expectKey = len(stack) > 0 && stack[len(stack)-1]
+			}
+			secretNext = false
+			continue
+		case string:
+			if expectKey {
+				secretNext, expectKey = secretName(v), false
+				continue
+			}
+		}
+		if secretNext {
+			// the value starts after the separator that precedes it
+			seg := body[before:dec.InputOffset()]
+			off := strings.IndexAny(seg, "\"-0123456789tfn")
+			if off >= 0 {
+				spans = append(spans, span{before + int64(off), dec.InputOffset()})
+			}
+		}
+		secretNext = false
+		expectKey = len(stack) > 0 && stack[len(stack)-1]
+	}
+	var b strings.Builder
+	last := int64(0)
+	for _, sp := range spans {
+		b.WriteString(body[last:sp.from])
+		b.WriteString(`"` + authn.Mask("") + `"`)
+		last = sp.to
+	}
+	b.WriteString(body[last:])
+	return b.String()
 }

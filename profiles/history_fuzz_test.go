@@ -77,3 +77,40 @@ func FuzzHistoryRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMaskBody: a body typed by hand may be anything. maskBody never
+// panics; a JSON body stays valid JSON with the same shape, and no string
+// value under a secret-named member survives.
+func FuzzMaskBody(f *testing.F) {
+	for _, tt := range maskBodyTests {
+		f.Add(tt.in)
+	}
+	f.Add(`[{"token":"a","x":[1,{"password":null}]},"s"]`)
+	f.Fuzz(func(t *testing.T, body string) {
+		out := maskBody(body)
+		if !json.Valid([]byte(body)) {
+			return
+		}
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("maskBody(%q) = %q: not JSON: %v", body, out, err)
+		}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, x := range v {
+					if s, ok := x.(string); ok && secretName(k) && s != "••••••••" {
+						t.Fatalf("maskBody(%q) = %q: %q keeps %q", body, out, k, s)
+					}
+					walk(x)
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		walk(v)
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // historyView lists past sends, newest first; enter reopens one.
@@ -74,6 +75,39 @@ func (v historyView) selected() (profiles.Record, bool) {
 	return v.recs[v.sel], true
 }
 
+// reopen returns the selected record as the request to put back into the
+// editor — method, URL as written, headers, body, scheme and fields, with
+// secret fields as the references the request had — and a note naming what
+// history left out (issue 15, item 16). Masked header values come back
+// empty, so a mask is never sent.
+func (v historyView) reopen() (Prefill, string, bool) {
+	r, ok := v.selected()
+	if !ok {
+		return Prefill{}, "", false
+	}
+	return recordPrefill(r), reopenNote(r), true
+}
+
+// recordPrefill is r as the editor's prefill.
+func recordPrefill(r profiles.Record) Prefill {
+	p := r.Request()
+	return Prefill{Method: p.Method, URL: p.URL, Headers: p.Headers, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
+}
+
+// reopenNote is the status line after reopening r.
+func reopenNote(r profiles.Record) string {
+	p := r.Request()
+	note := "reopened " + sanitize.Line(p.Method+" "+p.URL)
+	switch {
+	case len(r.Omitted) > 0:
+		note += " · history keeps no secrets: fill in " + sanitize.Line(strings.Join(r.Omitted, ", "))
+	case r.Headers == nil && r.Fields == nil && r.Body == "" && r.Scheme != "" && r.Scheme != "none":
+		// a record written before history kept requests
+		note += " · credentials are not kept in history: fill them in"
+	}
+	return note
+}
+
 // Update moves the selection with the list's keys.
 func (v historyView) Update(msg tea.KeyPressMsg) historyView {
 	k := v.keys
@@ -92,7 +126,7 @@ func (v historyView) Update(msg tea.KeyPressMsg) historyView {
 		v.sel = len(v.recs) - 1
 	}
 	v.sel = min(max(v.sel, 0), max(len(v.recs)-1, 0))
-	rows := max(1, v.h-2)
+	rows := v.listRows()
 	if v.sel < v.off {
 		v.off = v.sel
 	}
@@ -115,7 +149,7 @@ func (v historyView) View(now time.Time) string {
 		return head + "\n\n" + st.Muted.Render("Nothing sent yet.")
 	}
 	lines := []string{head, ""}
-	rows := max(1, v.h-2)
+	rows := v.listRows()
 	for i := v.off; i < len(v.recs) && i < v.off+rows; i++ {
 		r := v.recs[i]
 		status := "—"
@@ -134,7 +168,59 @@ func (v historyView) View(now time.Time) string {
 		}
 		lines = append(lines, line)
 	}
+	if r, ok := v.selected(); ok && v.h >= historyDetailMin {
+		for len(lines) < 2+rows {
+			lines = append(lines, "")
+		}
+		lines = append(lines, v.detail(r)...)
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(v.w, 1), "…")
+	}
 	return strings.Join(lines, "\n")
+}
+
+// historyDetailMin is the height from which the list shows, under it, what
+// reopening the selected record brings back.
+const historyDetailMin = 10
+
+// listRows is the number of records shown at once.
+func (v historyView) listRows() int {
+	if v.h >= historyDetailMin {
+		return max(1, v.h-2-historyDetailLines)
+	}
+	return max(1, v.h-2)
+}
+
+// historyDetailLines is the height of detail.
+const historyDetailLines = 4
+
+// detail says what reopening r brings back: the request as written, its
+// scheme and what of it is kept, and the secrets to fill in again.
+func (v historyView) detail(r profiles.Record) []string {
+	st := v.st
+	p := r.Request()
+	kept := []string{fmt.Sprintf("%d headers", len(p.Headers))}
+	if p.Body != "" {
+		kept = append(kept, fmt.Sprintf("body %d B", len(p.Body)))
+	}
+	if n := len(p.Fields); n > 0 {
+		kept = append(kept, fmt.Sprintf("%d fields", n))
+	}
+	scheme := p.Scheme
+	if scheme == "" {
+		scheme = "none"
+	}
+	fill := "nothing to fill in"
+	if len(r.Omitted) > 0 {
+		fill = "fill in: " + strings.Join(r.Omitted, ", ")
+	}
+	return []string{
+		st.Muted.Render(strings.Repeat("─", max(v.w, 1))),
+		sanitize.Line(p.Method + " " + p.URL),
+		st.Muted.Render("scheme ") + sanitize.Line(scheme) + st.Muted.Render(" · "+strings.Join(kept, " · ")),
+		st.Muted.Render(sanitize.Line(fill)),
+	}
 }
 
 // ago renders a time relative to now, briefly.

@@ -55,6 +55,15 @@ func BenchmarkFilterFirstKeystroke10000(b *testing.B) {
 	benchKeystroke(b, base, tea.KeyPressMsg{Code: 'e', Text: "e"})
 }
 
+// BenchmarkFilterFirstWordKeystroke10000 is a first character that starts
+// a word in every entry ("t": "the" is in every description), so that every
+// entry is aligned: the worst first keystroke of the word-prefix rule.
+func BenchmarkFilterFirstWordKeystroke10000(b *testing.B) {
+	base := newModel(60, 40).SetEntries(bigFixture())
+	base, _ = base.Update(keyMsg("/"))
+	benchKeystroke(b, base, tea.KeyPressMsg{Code: 't', Text: "t"})
+}
+
 // BenchmarkFilterNarrowKeystroke10000 is a character typed onto a filter
 // that has no remembered result for it: "gi" + "t", every iteration from the
 // same model.

@@ -228,6 +228,26 @@ func (m Model) Select(name string) Model {
 	return m
 }
 
+// Open is what the parent calls each time it shows the browser: nothing
+// from the last visit stays (a filter, a half-typed name, a delete
+// question, a note), and the cursor starts on current, the profile open in
+// the editor ("" or a name not listed: the first profile). It returns no
+// command; the filter input is not focused until / is pressed.
+func (m Model) Open(current string) Model {
+	m.filter.Blur()
+	m = m.endInput()
+	m = m.clearFilter()
+	m.note, m.want = "", ""
+	m.offset = 0
+	if i, ok := m.find(current); ok && current != "" {
+		m.cursor = m.rowOf(i)
+	} else {
+		m.cursor = m.nearestSelectable(0)
+	}
+	m.scroll()
+	return m
+}
+
 // MergeLast adds to what SetLast gave, by profile name (after a send): the
 // entries of last replace those of the same name. The maps are not changed.
 func (m Model) MergeLast(last map[string]Last) Model {
@@ -307,6 +327,8 @@ type item struct {
 	fold   string // search with ASCII letters in lower case, for the pre-filter
 	nameN  int    // bytes of search that are the name
 	foldN  int    // bytes of fold that are the name
+	heads  string // the folded runes of search that start a word (match.go)
+	headsN int    // bytes of heads that are the name's
 }
 
 // maxSearchDesc caps the description bytes the filter looks at, so that one
@@ -328,6 +350,7 @@ func makeItem(e profiles.Entry, key string) item {
 	}
 	// Folding works rune by rune: the name's fold is a prefix of the fold.
 	it.fold, it.foldN = foldText(it.search), len(foldText(name))
+	it.heads, it.headsN = wordHeads(it.search, it.nameN)
 	return it
 }
 

@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/tui/theme"
@@ -476,9 +475,9 @@ func TestFilter(t *testing.T) {
 	if got := m.Filter(); got != "userjk" {
 		t.Errorf("Filter() after typing j k = %q; want userjk", got)
 	}
-	m, _ = press(m, "backspace", "backspace", "backspace", "backspace")
-	if got := m.Filter(); got != "us" {
-		t.Errorf("Filter() after four backspaces = %q; want us", got)
+	m, _ = press(m, "backspace", "backspace", "backspace", "backspace", "backspace")
+	if got := m.Filter(); got != "u" {
+		t.Errorf("Filter() after five backspaces = %q; want u", got)
 	}
 	for _, r := range m.rows {
 		if r.header() {
@@ -486,7 +485,7 @@ func TestFilter(t *testing.T) {
 		}
 	}
 	if len(m.rows) < 2 {
-		t.Fatalf("us matches %d entries; the test needs 2", len(m.rows))
+		t.Fatalf("u matches %d entries; the test needs 2", len(m.rows))
 	}
 	first := m.items[m.rows[0].item].e.Name
 	if got := selected(t, m); got != first {
@@ -499,8 +498,8 @@ func TestFilter(t *testing.T) {
 	// enter leaves the input, keeps the filter, selects the first match.
 	m, cmd = press(m, "enter")
 	noIntent(t, cmd, "enter in the filter")
-	if m.Typing() || m.Filter() != "us" || selected(t, m) != first {
-		t.Errorf("after enter: Typing %v, Filter %q, selected %q; want false, us, %s", m.Typing(), m.Filter(), selected(t, m), first)
+	if m.Typing() || m.Filter() != "u" || selected(t, m) != first {
+		t.Errorf("after enter: Typing %v, Filter %q, selected %q; want false, u, %s", m.Typing(), m.Filter(), selected(t, m), first)
 	}
 	// Now keys are the list's again: enter opens.
 	_, cmd = press(m, "enter")
@@ -581,12 +580,12 @@ func TestHighlight(t *testing.T) {
 	}
 	// The list styles matched characters.
 	m, _ := press(loaded(60, 30), "/")
-	m = typeText(m, "ghu")
+	m = typeText(m, "g")
 	if !strings.Contains(m.View(), m.st.LabelFocused.Underline(true).Render("g")) {
 		t.Error("the selected row does not highlight the matched g")
 	}
-	if !strings.Contains(m.View(), m.st.Info.Underline(true).Render("u")) {
-		t.Error("an unselected row does not highlight the matched u")
+	if !strings.Contains(m.View(), m.st.Info.Underline(true).Render("g")) {
+		t.Error("an unselected row does not highlight the matched g")
 	}
 	// Without colour, highlights stay visible on the selected row.
 	nc := m.SetStyles(theme.New(true, true))
@@ -846,9 +845,10 @@ func TestGolden(t *testing.T) {
 		{"broken", func(m Model) Model { return m.Select("github/broken") }},
 		{"confirm", func(m Model) Model { m, _ = press(m.Select("github/user"), "x"); return m }},
 		{"duplicate", func(m Model) Model { m, _ = press(m.Select("practice/oauth1"), "d"); return m }},
+		{"reopened", func(m Model) Model { m, _ = press(m, "/"); m = typeText(m, "dig"); return m.Open("practice/oauth1") }},
 		{"loading", func(m Model) Model { return newModel(m.width, m.height).SetLoading(true).AppendEntries(fixture()[:4]) }},
 	}
-	sizes := [][2]int{{40, 20}, {60, 30}, {120, 24}}
+	sizes := [][2]int{{40, 20}, {60, 30}, {120, 24}, {80, 24}, {100, 30}, {160, 45}}
 	for _, st := range states {
 		for _, sz := range sizes {
 			name := fmt.Sprintf("%s-%dx%d", st.name, sz[0], sz[1])
@@ -870,29 +870,56 @@ func golden(s string) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// TestFilterMatchesFuzzy checks the fast filter against github.com/sahilm/fuzzy
-// run plainly over every "group/name description": the same entries match,
-// whatever the path (pre-filter, narrowing, remembered results, chunks on
-// several goroutines).
-func TestFilterMatchesFuzzy(t *testing.T) {
+// refMatch is the matching rule written plainly (match.go): every way of
+// placing the query's runes in the text in order is tried, and one where
+// each rune follows the previous match or starts a word is a match.
+func refMatch(text, q string) bool {
+	pat := compilePattern(q)
+	rs := []rune(text)
+	var try func(j, i int, prev int) bool
+	try = func(j, i, prev int) bool {
+		if j == len(pat) {
+			return true
+		}
+		for k := i; k < len(rs); k++ {
+			if foldRune(rs[k]) != pat[j] {
+				continue
+			}
+			p := ' '
+			if k > 0 {
+				p = rs[k-1]
+			}
+			if (j > 0 && k == prev+1) || wordStart(p, rs[k]) || !alnum(pat[j]) {
+				if try(j+1, k+1, k) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return try(0, 0, -2)
+}
+
+// TestFilterMatchesRule checks the fast filter against refMatch run over
+// every "group/name description": the same entries match, whatever the
+// path (pre-filter, narrowing, remembered results, chunks on several
+// goroutines).
+func TestFilterMatchesRule(t *testing.T) {
 	es := bigFixture()
-	// Text the ASCII pre-filter must not get wrong: case, the Kelvin sign
-	// and long s (which fuzzy folds to k and s), other scripts.
 	odd := []profiles.Entry{
 		entry("Kelvin/\u212Aey", "GET", "https://x.test/", "", "\u017Fecret ſtuff", 0),
 		entry("ÜBER/größe", "GET", "https://x.test/", "", "Straße ΣΊΣΥΦΟΣ", 0),
 		entry("CAPS/ALL-UPPER", "GET", "https://x.test/", "", "DESCRIPTION IN CAPS", 0),
+		entry("camel/getUserToken", "GET", "https://x.test/", "", "", 0),
 	}
 	es = append(es, odd...)
 	m := newModel(60, 40).SetEntries(es)
-	texts := make([]string, len(m.items))
-	for i, it := range m.items {
-		texts[i] = it.search
-	}
 	want := func(q string) map[string]bool {
 		set := map[string]bool{}
-		for _, mt := range fuzzy.Find(q, texts) {
-			set[m.items[mt.Index].e.Name] = true
+		for _, it := range m.items {
+			if refMatch(it.search, q) {
+				set[it.e.Name] = true
+			}
 		}
 		return set
 	}
@@ -913,25 +940,89 @@ func TestFilterMatchesFuzzy(t *testing.T) {
 		return set
 	}
 	m, _ = press(m, "/")
-	for _, q := range []string{"e", "gi", "git", "gith", "github-prod/x", "GET", "kk", "k", "key", "secret stuff", "ü", "größe", "σίσυφος", "Σ", "caps", "all-upper", "zzz", "list users 0042", "0042"} {
-		// Typed character by character (narrowing)…
+	for _, q := range []string{"e", "gi", "git", "gith", "github-prod/x", "GET", "kk", "k", "key", "secret stuff", "ü", "größe", "σίσυφος", "Σ", "caps", "all-upper", "zzz", "list users 0042", "0042", "gut", "gur", "ght"} {
 		typed := typeText(m, q)
 		if w, g := want(q), got(typed); !reflect.DeepEqual(g, w) {
-			t.Errorf("typed %q: %d matches; fuzzy has %d", q, len(g), len(w))
+			t.Errorf("typed %q: %d matches; the rule has %d", q, len(g), len(w))
 		}
-		// …then erased back to its first character (remembered results).
 		back := typed
 		for range len([]rune(q)) - 1 {
 			back, _ = press(back, "backspace")
 		}
 		first := string([]rune(q)[:1])
 		if w, g := want(first), got(back); !reflect.DeepEqual(g, w) {
-			t.Errorf("%q erased to %q: %d matches; fuzzy has %d", q, first, len(g), len(w))
+			t.Errorf("%q erased to %q: %d matches; the rule has %d", q, first, len(g), len(w))
 		}
-		// A fresh search gives the same rows as the typed one.
 		fresh := m.applyFilter(q)
 		if !reflect.DeepEqual(fresh.rows, typed.rows) {
 			t.Errorf("%q: rows typed differ from a fresh search", q)
+		}
+	}
+}
+
+// fuzzyTests are queries over the demo profiles' names and descriptions.
+var fuzzyTests = []struct {
+	query string
+	text  string
+	match bool
+}{
+	{"bearer", "demo/digest-auth-int Digest SHA-512-256 with qop=auth-int: the body is hashed too → 200", false},
+	{"bearer", "demo/bearer-expired RFC 6750 Bearer with an expired token", true},
+	{"bearer", "demo/github-bearer GitHub with a Bearer token → 200", true},
+	{"dai", "demo/digest-auth-int", true},
+	{"digauthint", "demo/digest-auth-int", true},
+	{"gu", "github/user", true},
+	{"ghu", "github/user", false}, // h is inside "github"
+	{"gus", "github/user", true},
+	{"user", "us-east/user", true}, // the first u leads nowhere; the second does
+	{"gut", "camel/getUserToken", true},
+	{"p10", "group01/profile010", false}, // 1 inside "010"
+	{"p01", "group01/profile010", true},
+	{"01", "group01/profile010", true},
+	{"σίσυφος", "Straße ΣΊΣΥΦΟΣ", true},
+	{"kelvin", "\u212Aelvin", true},
+	{"s3l", "aws/s3-list", true},
+	{"", "anything", true},
+	{"zz", "", false},
+}
+
+func TestFuzzyRule(t *testing.T) {
+	var mt matcher
+	for _, tt := range fuzzyTests {
+		_, pos, got := mt.match(tt.text, 0, compilePattern(tt.query))
+		if got != tt.match {
+			t.Errorf("match(%q, %q) = %v; want %v", tt.text, tt.query, got, tt.match)
+		}
+		if ref := refMatch(tt.text, tt.query); ref != tt.match {
+			t.Errorf("refMatch(%q, %q) = %v; want %v", tt.text, tt.query, ref, tt.match)
+		}
+		if got && len(pos) != len(compilePattern(tt.query)) {
+			t.Errorf("match(%q, %q) positions %v; want one per query rune", tt.text, tt.query, pos)
+		}
+	}
+}
+
+// TestFuzzyRanking: prefix and whole-word matches come first.
+func TestFuzzyRanking(t *testing.T) {
+	tests := []struct {
+		query string
+		names []string // in list order
+		first string
+	}{
+		{"digest", []string{"a/digest-like-docs", "demo/digest", "demo/the-digest"}, "demo/digest"},
+		{"bearer", []string{"demo/github-bearer", "demo/bearer-expired"}, "demo/bearer-expired"},
+		{"us", []string{"aws/s3-list", "github/user"}, "github/user"},
+		{"dw", []string{"demo/digest-wrong", "demo/aws-digest-wrong"}, "demo/digest-wrong"},
+	}
+	for _, tt := range tests {
+		var es []profiles.Entry
+		for _, n := range tt.names {
+			es = append(es, entry(n, "GET", "https://x.test/", "", "", 0))
+		}
+		m, _ := press(newModel(60, 30).SetEntries(es), "/")
+		m = typeText(m, tt.query)
+		if got := selected(t, m); got != tt.first {
+			t.Errorf("filter %q over %v selects %q; want %q", tt.query, tt.names, got, tt.first)
 		}
 	}
 }
@@ -993,5 +1084,55 @@ func TestWarningPreview(t *testing.T) {
 	_, cmd := press(m, "enter")
 	if msg, ok := intent(t, cmd).(OpenMsg); !ok || msg.Entry.Name != "aws/s3-list" {
 		t.Errorf("enter on an entry with a warning = %#v; want OpenMsg", msg)
+	}
+}
+
+// TestStaleState: nothing of the last visit survives Open, and / starts a
+// new filter (issue 15, item 15).
+func TestStaleState(t *testing.T) {
+	tests := []struct {
+		name    string
+		before  func(m Model) Model // what the user did on the last visit
+		current string              // the profile open in the editor
+		after   []string            // keys after Open
+		filter  string              // Filter() at the end
+		input   string              // the filter input's text at the end
+		sel     string
+		typing  bool
+	}{
+		{"filter kept with enter", func(m Model) Model { m, _ = press(m, "/"); m = typeText(m, "dig"); m, _ = press(m, "enter"); return m }, "github/user", nil, "", "", "github/user", false},
+		{"filter being typed", func(m Model) Model { m, _ = press(m, "/"); return typeText(m, "oauth") }, "health", nil, "", "", "health", false},
+		{"slash after reopen starts empty", func(m Model) Model { m, _ = press(m, "/"); m = typeText(m, "dig"); m, _ = press(m, "enter"); return m }, "", []string{"/"}, "", "", "health", true},
+		{"slash replaces an applied filter", func(m Model) Model { return m }, "", []string{"/", "d", "i", "g", "enter", "/", "h", "e"}, "he", "he", "health", true},
+		{"cursor on the open profile", func(m Model) Model { return m.Select("aws/s3-list") }, "practice/oauth1", nil, "", "", "practice/oauth1", false},
+		{"open profile hidden by old filter", func(m Model) Model { m, _ = press(m, "/"); return typeText(m, "aws") }, "practice/digest", nil, "", "", "practice/digest", false},
+		{"unknown current: first profile", func(m Model) Model { return m.Select("status") }, "gone/away", nil, "", "", "health", false},
+		{"rename input ends", func(m Model) Model { m, _ = press(m.Select("health"), "r"); return typeText(m, "xx") }, "status", nil, "", "", "status", false},
+		{"delete question ends", func(m Model) Model { m, _ = press(m.Select("health"), "x"); return m }, "health", []string{"y"}, "", "", "health", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := tt.before(loaded(60, 30)).Open(tt.current)
+			var cmd tea.Cmd
+			for _, k := range tt.after {
+				m, cmd = press(m, k)
+			}
+			noIntent(t, cmd, "after Open")
+			if got := m.Filter(); got != tt.filter {
+				t.Errorf("Filter() = %q; want %q", got, tt.filter)
+			}
+			if got := m.filter.Value(); got != tt.input {
+				t.Errorf("filter input = %q; want %q", got, tt.input)
+			}
+			if got := selected(t, m); got != tt.sel {
+				t.Errorf("selected = %q; want %q", got, tt.sel)
+			}
+			if m.Typing() != tt.typing {
+				t.Errorf("Typing() = %v; want %v", m.Typing(), tt.typing)
+			}
+			if m.mode == modeConfirm || m.mode == modeName {
+				t.Errorf("mode = %d after Open; want no question or name input", m.mode)
+			}
+		})
 	}
 }

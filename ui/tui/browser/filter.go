@@ -1,14 +1,11 @@
 package browser
 
 import (
-	"math"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/sahilm/fuzzy"
 )
 
 // row is one line of the list: a group header or an entry.
@@ -35,27 +32,28 @@ func groupRows(items []item) []row {
 	return rows
 }
 
-// Matching. An entry matches when github.com/sahilm/fuzzy matches the
-// query in its "group/name description". The name is tried first, alone:
-// an entry whose name matches is scored (and highlighted) on its name, so
-// that name matches rank above matches that reach into a description, and
-// only the others are matched against the whole text.
+// Matching (see match.go for the rule). The name is tried first, alone:
+// an entry whose name matches is scored (and highlighted) on its name, and
+// ranks above every entry that matches only by reaching into its
+// description; only the others are matched against the whole text.
 //
 // Filtering 10 000 entries on every keystroke is kept fast by:
 //
-//   - a pre-filter: fuzzy matches a pattern exactly when the pattern's
-//     runes appear in the text in order, compared case-insensitively (the
-//     scoring only ranks), so for an ASCII pattern a scan of the lower-cased
-//     text with strings.IndexByte finds the candidates, and fuzzy scores only
-//     those;
-//   - scoring names, which are short, and whole texts only for the few
-//     entries whose match needs the description;
-//   - narrowing: a text that matches "git" matches "gi", so typing one more
-//     character only looks at the previous query's matches;
+//   - a pre-filter: a match needs the query's runes in the text in order, so
+//     for an ASCII query a scan of the lower-cased text with
+//     strings.IndexByte finds the candidates, and only those are aligned;
+//   - aligning names, which are short, and whole texts only for the entries
+//     whose name does not match;
+//   - narrowing: a text that matches "git" matches "gi" (a prefix of an
+//     alignment is one), so one more character only looks at the previous
+//     query's matches;
 //   - a stack of the results of the queries typed so far, so that a
 //     backspace finds its result ready;
-//   - spreading the scoring of many candidates over the CPUs;
+//   - spreading the matching of many candidates over the CPUs;
 //   - rendering only the visible rows (View).
+
+// nameBonus puts name matches above description matches.
+const nameBonus = 1 << 28
 
 // result is the outcome of filtering with one query.
 type result struct {
@@ -90,58 +88,39 @@ func (m Model) filtered(q string) ([]row, []result) {
 	return r.rows, append(stack, r)
 }
 
+// hit is one matching item.
+type hit struct {
+	item  int
+	score int
+	pos   []int
+}
+
 // search matches q against the items in from (every item when from is nil).
 func (m Model) search(q string, from []int) result {
-	pat, pre := foldPattern(q)
+	fold, pre := foldPattern(strings.Join(strings.Fields(q), ""))
+	pat := compilePattern(q)
 	n := len(m.items)
 	if from != nil {
 		n = len(from)
 	}
-	// The candidates whose name may match, and the others that may match.
-	byName, rest := make([]int, 0, n), make([]int, 0, n/4)
+	cand := make([]int, 0, n)
 	each(from, len(m.items), func(i int) {
-		it := &m.items[i]
-		switch {
-		case !pre:
-			byName = append(byName, i)
-		case subsequence(it.fold[:it.foldN], pat):
-			byName = append(byName, i)
-		case subsequence(it.fold, pat):
-			rest = append(rest, i)
+		if !pre || subsequence(m.items[i].fold, fold) {
+			cand = append(cand, i)
 		}
 	})
-	named := findAll(q, m.items, byName, true)
-	if !pre {
-		// Without the pre-filter, the names that did not match are the
-		// rest.
-		rest = rest[:0]
-		k := 0
-		for _, i := range byName {
-			if k < len(named) && named[k].Index == i {
-				k++
-			} else {
-				rest = append(rest, i)
-			}
-		}
+	hs := findAll(pat, m.items, cand)
+	// Best first, equal scores in list order (hs is in list order).
+	slices.SortStableFunc(hs, func(a, b hit) int { return b.score - a.score })
+	rows := make([]row, len(hs))
+	for i, h := range hs {
+		rows[i] = row{item: h.item, hl: h.pos}
 	}
-	ms := mergeMatches(named, findAll(q, m.items, rest, false))
-
-	// Best first, equal scores in list order (ms is in list order): sort
-	// keys of score and position.
-	keys := make([]uint64, len(ms))
-	for i, mt := range ms {
-		keys[i] = uint64(uint32(math.MaxInt32-int32(max(min(mt.Score, math.MaxInt32), math.MinInt32+1))))<<32 | uint64(i)
+	cand = cand[:0:0]
+	for _, h := range hs {
+		cand = append(cand, h.item)
 	}
-	slices.Sort(keys)
-	rows := make([]row, len(ms))
-	for i, k := range keys {
-		mt := &ms[uint32(k)]
-		rows[i] = row{item: mt.Index, hl: mt.MatchedIndexes}
-	}
-	cand := make([]int, len(ms))
-	for i, mt := range ms {
-		cand[i] = mt.Index
-	}
+	slices.Sort(cand)
 	return result{query: q, cand: cand, rows: rows}
 }
 
@@ -158,31 +137,14 @@ func each(from []int, n int, f func(int)) {
 	}
 }
 
-// mergeMatches merges two match lists in list order (Index) into one.
-func mergeMatches(a, b fuzzy.Matches) fuzzy.Matches {
-	if len(b) == 0 {
-		return a
-	}
-	out := make(fuzzy.Matches, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0].Index < b[0].Index {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	out = append(out, a...)
-	return append(out, b...)
-}
-
 // parallelMin is the number of candidates from which findAll spreads the
 // matching over the CPUs.
 const parallelMin = 2048
 
-// findAll fuzzy-matches q against the candidates' names (or whole search
-// texts) and returns the matches in list order, Index being the item.
-// Many candidates are matched in chunks on several goroutines.
-func findAll(q string, items []item, cand []int, names bool) fuzzy.Matches {
+// findAll matches pat against the candidates, names first, and returns the
+// hits in list order. Many candidates are matched in chunks on several
+// goroutines, each with its own buffers.
+func findAll(pat []rune, items []item, cand []int) []hit {
 	if len(cand) == 0 {
 		return nil
 	}
@@ -190,17 +152,36 @@ func findAll(q string, items []item, cand []int, names bool) fuzzy.Matches {
 	if len(cand) >= parallelMin {
 		chunks = min(runtime.GOMAXPROCS(0), len(cand)/(parallelMin/2), 8)
 	}
-	parts := make([]fuzzy.Matches, chunks)
+	parts := make([][]hit, chunks)
 	size := (len(cand) + chunks - 1) / chunks
 	var wg sync.WaitGroup
 	for c := range chunks {
 		part := cand[min(c*size, len(cand)):min((c+1)*size, len(cand))]
 		wg.Go(func() {
-			ms := fuzzy.FindFromNoSort(q, subset{items, part, names})
-			for i := range ms {
-				ms[i].Index = part[ms[i].Index]
+			var mt matcher
+			var out []hit
+			for _, i := range part {
+				it := &items[i]
+				ns := len(it.group)
+				if ns > 0 {
+					ns++
+				}
+				if len(pat) > 0 && !mayStart(it.heads, pat[0]) {
+					continue
+				}
+				if len(pat) == 0 || mayStart(it.heads[:it.headsN], pat[0]) {
+					if s, pos, ok := mt.match(it.search[:it.nameN], ns, pat); ok {
+						out = append(out, hit{i, s + nameBonus, pos})
+						continue
+					}
+				}
+				if it.nameN < len(it.search) {
+					if s, pos, ok := mt.match(it.search, ns, pat); ok {
+						out = append(out, hit{i, s, pos})
+					}
+				}
 			}
-			parts[c] = ms
+			parts[c] = out
 		})
 	}
 	wg.Wait()
@@ -209,22 +190,6 @@ func findAll(q string, items []item, cand []int, names bool) fuzzy.Matches {
 	}
 	return slices.Concat(parts...)
 }
-
-// subset is some of the items' names or search texts, as a fuzzy.Source.
-type subset struct {
-	items []item
-	idx   []int
-	names bool // only the names
-}
-
-func (s subset) String(i int) string {
-	it := &s.items[s.idx[i]]
-	if s.names {
-		return it.search[:it.nameN]
-	}
-	return it.search
-}
-func (s subset) Len() int { return len(s.idx) }
 
 // foldText returns s with ASCII letters in lower case and the two non-ASCII
 // runes that fold to ASCII letters, K (U+212A KELVIN SIGN) and ſ (U+017F),

@@ -63,9 +63,10 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		if len(m.items) == 0 {
 			return m, nil
 		}
+		// / starts a new filter: it replaces the one applied, never
+		// appends to it.
+		m = m.clearFilter()
 		m.mode = modeFilter
-		m.filter.SetValue(m.query)
-		m.filter.CursorEnd()
 		cmd := m.filter.Focus()
 		return m, cmd
 	case key.Matches(k, m.km.ClearFilter):
