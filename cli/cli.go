@@ -101,6 +101,7 @@ func (e Env) record(res *authn.Result, xerr error, profile string, req authn.Req
 	if err == nil {
 		rec := profiles.NewRecord(res, xerr, profile, req, e.now())
 		rec.URL = practice.Unexpand(rec.URL, practiceBase)
+		rec.RequestURL = practice.Unexpand(rec.RequestURL, practiceBase)
 		err = h.Append(rec)
 	}
 	if err != nil {

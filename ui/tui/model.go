@@ -482,6 +482,11 @@ func (m Model) togglePanel(f focusState) (Model, tea.Cmd) {
 		m.back = m.focus
 	}
 	m.ed = m.ed.pause()
+	if f == focusProfiles {
+		// a fresh visit: no filter or question left from the last one, the
+		// cursor on the profile that is open (issue #15 item 15)
+		m.browser = m.browser.Open(m.profile)
+	}
 	m.focus = f
 	return m.layout(), nil
 }
@@ -500,8 +505,8 @@ func (m Model) panelKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.focus == focusHistory {
 		if key.Matches(msg, m.hv.KeyMap().Open) {
-			if r, ok := m.hv.selected(); ok {
-				return m.orDiscard("reopen a past request", func(m Model) (Model, tea.Cmd) { return m.reopen(r), nil })
+			if _, ok := m.hv.selected(); ok {
+				return m.orDiscard("reopen a past request", func(m Model) (Model, tea.Cmd) { return m.reopen(), nil })
 			}
 			return m, nil
 		}
@@ -513,18 +518,20 @@ func (m Model) panelKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// reopen puts a past request back into the editor: its profile when it had
-// one, else its method and URL (history never holds credentials).
-func (m Model) reopen(r profiles.Record) Model {
-	if r.Profile != "" {
-		if e, ok := m.browser.Entry(r.Profile); ok && !e.Broken() {
-			return m.open(e)
-		}
+// reopen puts a past request back into the editor as it was sent: method,
+// URL as written, headers, body, scheme and fields, secret fields as the
+// references the request had (history never holds a secret; issue #15
+// item 16). It is a new, unsaved request even when it came from a profile:
+// the profile on disk may have changed since.
+func (m Model) reopen() Model {
+	p, note, ok := m.hv.reopen()
+	if !ok {
+		return m
 	}
 	m = m.newProfile()
-	m.ed = newEditor(m.com, Prefill{Method: r.Method, URL: r.URL, Scheme: r.Scheme}).SetSize(m.ed.width, 0)
+	m.ed = newEditor(m.com, p).SetSize(m.ed.width, 0)
 	m.ed, _ = m.ed.setFocus(1)
-	m = m.setStatus("reopened "+sanitize.Line(r.Method+" "+r.URL)+" · credentials are not kept in history: fill them in", m.st().Muted)
+	m = m.setStatus(note, m.st().Muted)
 	return m.updateDirty().layout()
 }
 
@@ -600,6 +607,7 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 	if msg.res != nil && !errors.As(msg.err, &ie) && !errors.As(msg.err, &re) && !errors.Is(msg.err, authn.ErrCanceled) {
 		rec := profiles.NewRecord(msg.res, msg.err, m.profile, m.lastReq, m.opts.Now())
 		rec.URL = practice.Unexpand(rec.URL, msg.practice)
+		rec.RequestURL = practice.Unexpand(rec.RequestURL, msg.practice)
 		m.hv = m.hv.add(rec)
 		if m.opts.History.Path != "" {
 			cmd = appendHistory(m.opts.History, rec)

@@ -140,13 +140,18 @@ func TestBrowserPanelOpensProfile(t *testing.T) {
 	if (m.focus == focusProfiles || m.focus == focusHistory) || m.profile != "twitter/verify" || m.ed.url.Value() != "https://twitter.verify.example/" {
 		t.Errorf("after open: panel=%v profile=%q url=%q", (m.focus == focusProfiles || m.focus == focusHistory), m.profile, m.ed.url.Value())
 	}
-	// esc in the panel with a filter clears the filter first, then closes
-	m, _ = step(t, m, tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}, keyMsg("esc"))
-	if (m.focus != focusProfiles && m.focus != focusHistory) || m.browser.Filter() != "" {
-		t.Errorf("first esc: panel=%v filter=%q; want the filter cleared, the panel open", (m.focus == focusProfiles || m.focus == focusHistory), m.browser.Filter())
+	// Reopened, the panel starts afresh (issue #15 item 15): the last
+	// visit's filter is gone, the cursor is on the open profile, and esc
+	// closes it.
+	m, _ = step(t, m, tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl})
+	if m.focus != focusProfiles || m.browser.Filter() != "" {
+		t.Errorf("reopened: focus %v filter %q; want the profiles with no filter", m.focus, m.browser.Filter())
+	}
+	if e, ok := m.browser.Selected(); !ok || e.Name != "twitter/verify" {
+		t.Errorf("reopened: cursor on %q; want the open profile twitter/verify", e.Name)
 	}
 	m, _ = step(t, m, keyMsg("esc"))
 	if m.focus == focusProfiles || m.focus == focusHistory {
-		t.Error("second esc did not close the panel")
+		t.Error("esc did not close the panel")
 	}
 }
