@@ -160,3 +160,15 @@ func find(t *testing.T, m Model, label string) int {
 	t.Fatalf("no value %q; the view has %q", label, labels)
 	return -1
 }
+
+// closedURL is a loopback URL where nothing listens.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr + "/"
+}

@@ -328,11 +328,6 @@ func (m Model) status() string {
 		where += fmt.Sprintf(" · value %d of %d", m.focus+1, len(m.doc.values))
 	}
 	k := m.keys
-	return m.st.Muted.Render(cutLine(where+" · "+help(k.NextValue)+" · "+help(k.Copy)+" · "+help(k.NextStep), w))
-}
-
-// help is a binding's "key what" text, from the keymap.
-func help(b key.Binding) string {
-	h := b.Help()
-	return h.Key + " " + h.Desc
+	keys := fmt.Sprintf("%s value · %s copy · %s steps", k.NextValue.Help().Key, k.Copy.Help().Key, k.NextStep.Help().Key)
+	return m.st.Muted.Render(cutLine(where+" · "+keys, w))
 }
