@@ -75,8 +75,10 @@ func (m Model) SetSize(w, h int) Model {
 }
 
 // SetResult shows res (nil: nothing sent), its secrets masked unless
-// reveal, from the top of the whole trace. res is shown as given: pass it
-// with its response secrets already masked (ui.MaskResponseSecrets).
+// reveal, from the top of the whole trace, the focus on its first value
+// (one the practice server disagrees with, when there is one). res is shown
+// as given: pass it with its response secrets already masked
+// (ui.MaskResponseSecrets).
 func (m Model) SetResult(res *authn.Result, reveal bool) Model {
 	m.res, m.reveal = res, reveal
 	m.step, m.focus, m.y, m.notice = 0, 0, 0, ""

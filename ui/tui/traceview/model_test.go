@@ -364,3 +364,19 @@ func TestGolden(t *testing.T) {
 		gold.Assert(t, "oauth1-wrong-step1-"+sz.name, ansi.Strip(m.View()))
 	}
 }
+
+// A failed login opens with its first difference in view: the summary,
+// then the differing row, focused, on the first screen at 80×24.
+func TestFirstDifferenceFirst(t *testing.T) {
+	m := newView(80, 24).SetResult(twitterVerify(t, "wrong-token-secret"), false)
+	label, _, ok := m.Focused()
+	if want := "client oauth_signature"; !ok || label != want {
+		t.Errorf("focused value = %q; want %q", label, want)
+	}
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"✗ first difference: token secret", "▸ oauth_signature", "server expects"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the first screen lacks %q:\n%s", want, v)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package traceview
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -228,7 +230,14 @@ func (b *builder) comparison(res *authn.Result, reveal bool) {
 		sideW = max(sideW, len(r.Side.String()))
 	}
 	headW := 4 + sideW + 1
-	for _, r := range c.Rows {
+	// the rows that differ first, right under the summary (the first
+	// value focused is a differing one), then the rest in the server's
+	// order
+	rows := slices.Clone(c.Rows)
+	slices.SortStableFunc(rows, func(a, b ui.Row) int {
+		return cmp.Compare(boolInt(!(a.Differs && c.Differ)), boolInt(!(b.Differs && c.Differ)))
+	})
+	for _, r := range rows {
 		label := sanitize.Line(r.Label)
 		style, mark := st.Value, "  "
 		// a row is marked only when the comparison found a difference: a
@@ -291,4 +300,11 @@ func flowStyle(st theme.Styles, s flowview.Span) lipgloss.Style {
 		return st.Error
 	}
 	return st.Value
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
