@@ -50,7 +50,7 @@ func (c *counter) Read(p []byte) (int, error) {
 // exchange sends req through a real engine to h on loopback, the clock
 // pinned and randomness deterministic, and returns the result (a failed
 // exchange still has one).
-func exchange(t *testing.T, h http.Handler, tls bool, req authn.Request) *authn.Result {
+func exchange(t testing.TB, h http.Handler, tls bool, req authn.Request) *authn.Result {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
 	if tls {
@@ -73,7 +73,7 @@ func exchange(t *testing.T, h http.Handler, tls bool, req authn.Request) *authn.
 }
 
 // practiceSend sends req to the practice server at path.
-func practiceSend(t *testing.T, method, path, scheme string, fields map[string]string) *authn.Result {
+func practiceSend(t testing.TB, method, path, scheme string, fields map[string]string) *authn.Result {
 	t.Helper()
 	ps := practice.New(practice.Options{Now: func() time.Time { return fixedNow }})
 	return exchange(t, ps.Handler(), false, authn.Request{Method: method, URL: "http://" + practiceHost + path, Scheme: scheme, Fields: fields})
@@ -87,7 +87,7 @@ func oauth1Fields(tokenSecret string) map[string]string {
 	}
 }
 
-func twitterVerify(t *testing.T, tokenSecret string) *authn.Result {
+func twitterVerify(t testing.TB, tokenSecret string) *authn.Result {
 	return practiceSend(t, "GET", "/twitter/1.1/account/verify_credentials.json", "oauth1", oauth1Fields(tokenSecret))
 }
 
