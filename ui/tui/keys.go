@@ -1,6 +1,10 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/authlab/authlab/ui/tui/traceview"
+)
 
 // KeyMap is the app's global keys. Components have their own keymaps
 // (editorKeys, paneKeys, historyKeys, exportKeys, confirmKeys, and
@@ -71,21 +75,24 @@ func defaultEditorKeys() editorKeys {
 
 // paneKeys are the result pane's keys.
 type paneKeys struct {
-	TabNext  key.Binding
-	TabPrev  key.Binding
-	Tab1     key.Binding
-	Tab2     key.Binding
-	Tab3     key.Binding
-	Tab4     key.Binding
-	Tab5     key.Binding
-	Reveal   key.Binding // reveal secrets in the result pane
-	Hints    key.Binding // expand or fold the hints on the Response tab
-	StepNext key.Binding // Trace tab: one step at a time
+	TabNext key.Binding
+	TabPrev key.Binding
+	Tab1    key.Binding
+	Tab2    key.Binding
+	Tab3    key.Binding
+	Tab4    key.Binding
+	Tab5    key.Binding
+	Reveal  key.Binding // reveal secrets in the result pane
+	Hints   key.Binding // expand or fold the hints on the Response tab
+	// StepNext and StepPrev are the Trace view's own n/p (help only: the
+	// Trace tab passes keys to traceview, whose KeyMap answers them).
+	StepNext key.Binding
 	StepPrev key.Binding
 	Scroll   key.Binding // help only: the viewport's own keys
 }
 
 func defaultPaneKeys() paneKeys {
+	tk := traceview.DefaultKeyMap()
 	return paneKeys{
 		TabNext:  key.NewBinding(key.WithKeys("]"), key.WithHelp("[/]", "previous/next tab")),
 		TabPrev:  key.NewBinding(key.WithKeys("[")),
@@ -96,8 +103,8 @@ func defaultPaneKeys() paneKeys {
 		Tab5:     key.NewBinding(key.WithKeys("5")),
 		Reveal:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reveal secrets")),
 		Hints:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "expand/fold hints")),
-		StepNext: key.NewBinding(key.WithKeys("n"), key.WithHelp("n/p", "trace: step by step")),
-		StepPrev: key.NewBinding(key.WithKeys("p")),
+		StepNext: tk.NextStep,
+		StepPrev: tk.PrevStep,
 		Scroll:   key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
 	}
 }

@@ -910,8 +910,11 @@ func (m Model) contextKeys() helpKeys {
 		pk := m.rp.KeyMap()
 		bk := m.rp.body.KeyMap()
 		full := [][]key.Binding{{pk.Tab1, pk.TabNext, pk.Hints, pk.Reveal, pk.StepNext, pk.Scroll, k.Next, k.Close}}
-		if m.rp.tab == tabBody {
+		switch m.rp.tab {
+		case tabBody:
 			full = append(full, bk.FullHelp()...)
+		case tabTrace:
+			full = append(full, m.rp.TraceKeyMap().FullHelp()...)
 		}
 		return helpKeys{short: []key.Binding{k.Send, pk.Tab1, pk.Hints, k.Switch, k.Help, k.QuitQ}, full: append(full, global)}
 	}

@@ -338,7 +338,7 @@ func TestFlowTraceTab(t *testing.T) {
 		m, _ = step(t, m, keyMsg("4"))
 		v := view(m)
 		for _, want := range []string{"Flow · 4 exchanges", "POST /oauth", "401 Unauthorized", "Ask the token endpoint"} {
-			if !strings.Contains(v, want) && !strings.Contains(ansi.Strip(m.rp.vp.GetContent()), want) {
+			if !strings.Contains(v, want) && !strings.Contains(ansi.Strip(m.rp.content()), want) {
 				t.Errorf("%s: trace tab lacks %q:\n%s", sz.name, want, v)
 			}
 		}
@@ -357,7 +357,7 @@ func TestFlowResponseSecretsMasked(t *testing.T) {
 		var b strings.Builder
 		for _, k := range []string{"1", "3", "4", "5"} {
 			m, _ = step(t, m, keyMsg(k))
-			b.WriteString(ansi.Strip(m.rp.vp.GetContent()))
+			b.WriteString(ansi.Strip(m.rp.content()))
 		}
 		m, _ = step(t, m, keyMsg("2"))
 		b.WriteString(view(m))

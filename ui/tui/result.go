@@ -14,11 +14,12 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui"
-	"github.com/authlab/authlab/ui/flowview"
+	"github.com/authlab/authlab/ui/format"
 	"github.com/authlab/authlab/ui/pretty"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/bodyview"
 	"github.com/authlab/authlab/ui/tui/theme"
+	"github.com/authlab/authlab/ui/tui/traceview"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -67,7 +68,8 @@ type resultPane struct {
 	docs      paneDocs
 	elapsed   time.Duration
 	spinner   string
-	step      int // Trace tab: 0 shows every step; k > 0 shows step k alone (n/p)
+	// trace is the Trace tab: values on screen whole, focus and copy, n/p.
+	trace traceview.Model
 
 	// notice is what a flow in flight asks the user to do (a device code);
 	// noticeNow is the time its countdown was last computed for.
@@ -99,18 +101,24 @@ func newResultPane(com common) resultPane {
 	// items 1 and 7).
 	vp := viewport.New()
 	vp.SoftWrap = true
-	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: vp, body: bodyview.New(com.st, bodyview.DefaultKeyMap())}
+	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: vp, body: bodyview.New(com.st, bodyview.DefaultKeyMap()),
+		trace: traceview.New(com.st, traceview.DefaultKeyMap())}
 }
 
 // SetCommon restyles the pane and its body view.
 func (p resultPane) SetCommon(c common) resultPane {
 	p.com, p.st = c, c.st
 	p.body = p.body.SetStyles(c.st)
+	p.trace = p.trace.SetStyles(c.st)
 	return p.rerender()
 }
 
 // KeyMap is the pane's keys.
 func (p resultPane) KeyMap() paneKeys { return p.keys }
+
+// TraceKeyMap is the Trace tab's own keys (values, copy, steps,
+// scrolling), for the help of that tab.
+func (p resultPane) TraceKeyMap() traceview.KeyMap { return p.trace.KeyMap() }
 
 // typing reports whether a key would be typed (never: the body's search
 // is the body view's own).
@@ -121,6 +129,7 @@ func (p resultPane) setState(s paneState) resultPane {
 	p.state = s
 	if s == paneEmpty {
 		p.raw, p.res, p.err = nil, nil, nil
+		p.trace = p.trace.SetResult(nil, p.reveal)
 	}
 	return p
 }
@@ -167,13 +176,14 @@ func (p resultPane) SetSize(w, h int) resultPane {
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(inner)
 	p.body = p.body.SetSize(w, inner)
+	p.trace = p.trace.SetSize(w, inner)
 	return p.rerender()
 }
 
 func (p resultPane) setResult(res *authn.Result, err error, docs paneDocs) resultPane {
 	p.raw, p.err = res, err
 	p.res = ui.MaskResponseSecrets(res, p.reveal)
-	p.step = 0
+	p.trace = p.trace.SetResult(p.res, p.reveal)
 	p.state = paneDone
 	p.notice = nil
 	if res == nil || res.Final() == nil || res.Final().Response == nil {
@@ -189,6 +199,7 @@ func (p resultPane) setResult(res *authn.Result, err error, docs paneDocs) resul
 func (p resultPane) setReveal(on bool) resultPane {
 	p.reveal = on
 	p.res = ui.MaskResponseSecrets(p.raw, on)
+	p.trace = p.trace.SetReveal(p.res, on)
 	if p.docs.differ {
 		p.body = p.body.SetDocument(p.docs.pick(on))
 	}
@@ -218,9 +229,18 @@ func (p resultPane) setNoticeNow(now time.Time) resultPane {
 	return p
 }
 
+// content is the whole text of the current text tab (the trace's too),
+// not only what is in view.
+func (p resultPane) content() string {
+	if p.tab == tabTrace {
+		return p.trace.Content()
+	}
+	return p.vp.GetContent()
+}
+
 // rerender rebuilds the text of the current tab.
 func (p resultPane) rerender() resultPane {
-	if p.tab == tabBody {
+	if p.tab == tabBody || p.tab == tabTrace {
 		return p
 	}
 	y := p.vp.YOffset()
@@ -231,9 +251,6 @@ func (p resultPane) rerender() resultPane {
 
 func (p resultPane) setTab(t int) resultPane {
 	p.tab = (t + len(tabNames)) % len(tabNames)
-	if p.tab == tabTrace {
-		p.step = 0
-	}
 	p.vp.SetYOffset(0)
 	p = p.rerender()
 	if p.tab == tabHeaders && p.res != nil && len(p.res.Exchanges) > 1 {
@@ -243,8 +260,8 @@ func (p resultPane) setTab(t int) resultPane {
 	return p
 }
 
-// Update handles the pane's keys (tabs, reveal, hints, trace steps) and
-// scrolls the focused tab with the rest.
+// Update handles the pane's keys (tabs, reveal, hints) and passes the rest
+// to the current tab: the body view, the trace view, or the viewport.
 func (p resultPane) Update(msg tea.Msg) (resultPane, tea.Cmd) {
 	if km, ok := msg.(tea.KeyPressMsg); ok {
 		if t, ok := p.tabKey(km); ok {
@@ -257,16 +274,15 @@ func (p resultPane) Update(msg tea.Msg) (resultPane, tea.Cmd) {
 		case key.Matches(km, k.Hints) && p.tab == tabResponse:
 			p.hints = !p.hints
 			return p.rerender(), nil
-		case p.tab == tabTrace && key.Matches(km, k.StepNext):
-			return p.stepTo(+1), nil
-		case p.tab == tabTrace && key.Matches(km, k.StepPrev):
-			return p.stepTo(-1), nil
 		}
 	}
 	var cmd tea.Cmd
-	if p.tab == tabBody {
+	switch p.tab {
+	case tabBody:
 		p.body, cmd = p.body.Update(msg)
-	} else {
+	case tabTrace:
+		p.trace, cmd = p.trace.Update(msg)
+	default:
 		p.vp, cmd = p.vp.Update(msg)
 	}
 	return p, cmd
@@ -308,6 +324,8 @@ func (p resultPane) View(focused bool) string {
 		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles (`authlab demo` writes the demo profiles, which send to the built-in practice server); pick one with enter, then ctrl+r.")
 	case p.tab == tabBody && p.state == paneDone:
 		content = p.body.View()
+	case p.tab == tabTrace:
+		content = p.trace.View()
 	default:
 		content = p.vp.View()
 	}
@@ -326,11 +344,6 @@ func (p *resultPane) text() string {
 		return p.responseText(w)
 	case tabHeaders:
 		return p.headersText(w, &p.finalLine)
-	case tabTrace:
-		if p.step > 0 {
-			return stepText(p.st, p.res, p.step, p.reveal, w)
-		}
-		return traceText(p.st, p.res, p.reveal, w) + "\n\n" + p.st.Muted.Render("n steps through one at a time, for a class")
 	case tabTiming:
 		return p.timingText()
 	}
@@ -468,7 +481,7 @@ func (p resultPane) headersText(w int, final *int) string {
 			*final = strings.Count(b.String(), "\n")
 		}
 		if len(p.res.Exchanges) > 1 {
-			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + st.Muted.Render(" · "+roleOf(ex)) + "\n")
+			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + st.Muted.Render(" · "+format.Role(ex)) + "\n")
 		}
 		b.WriteString(st.Label.Render("Request as sent") + st.Muted.Render(maskedNote(p.reveal)) + "\n")
 		b.WriteString("  " + st.Value.Bold(true).Render(ex.Request.Method) + " " + sanitize.Line(ex.Request.DisplayURL(p.reveal)) + "\n")
@@ -538,49 +551,6 @@ func writeHeaders(b *strings.Builder, st theme.Styles, h http.Header, w int) {
 	}
 }
 
-// traceText renders the flow view of a multi-exchange result, then the
-// numbered steps of the trace.
-func traceText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
-	var b strings.Builder
-	if flowview.Wanted(res) {
-		b.WriteString(flowText(st, res, reveal, w) + "\n\n")
-	}
-	if res == nil || len(res.Trace.Steps) == 0 {
-		return b.String() + st.Muted.Render("no trace")
-	}
-	head := res.Scheme.Title
-	if res.Scheme.Spec != "" {
-		head += " (" + res.Scheme.Spec + ")"
-	}
-	b.WriteString(st.Title.Render(head) + st.Muted.Render(maskedNote(reveal)) + "\n\n")
-	if c, ok := ui.Compare(res); ok {
-		b.WriteString(comparisonText(st, c, reveal, w) + "\n")
-	}
-	for i, s := range res.Trace.Steps {
-		title := fmt.Sprintf("%d. %s", i+1, sanitize.Line(s.Title))
-		b.WriteString(st.Value.Bold(true).Render(title))
-		if s.Ref != "" {
-			b.WriteString("  " + st.Muted.Render(sanitize.Line(s.Ref)))
-		}
-		b.WriteString("\n")
-		if s.Note != "" {
-			b.WriteString(indent(wrap(st.Muted, w-3, sanitize.Line(s.Note)), "   ") + "\n")
-		}
-		for _, v := range s.Values {
-			label := sanitize.Line(v.Label)
-			vs := st.Value
-			if v.Secret && !reveal {
-				label += " (secret)"
-				vs = st.Secret
-			}
-			b.WriteString("   " + st.Key.Render(label) + "\n")
-			b.WriteString(indent(wrap(vs, w-5, sanitize.String(v.Shown(reveal))), "     ") + "\n")
-		}
-		b.WriteString("\n")
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
 func (p resultPane) timingText() string {
 	st := p.st
 	var b strings.Builder
@@ -608,131 +578,4 @@ func (p resultPane) timingText() string {
 	}
 	b.WriteString("  " + st.Label.Render(fmt.Sprintf("%-12s", "All")) + millis(p.res.Total))
 	return b.String()
-}
-
-// stepTo moves the Trace tab's step-through by d (n/p); past either end it
-// goes back to the full listing.
-func (p resultPane) stepTo(d int) resultPane {
-	if p.res == nil || len(p.res.Trace.Steps) == 0 {
-		return p
-	}
-	p.step += d
-	if p.step < 0 {
-		p.step = len(p.res.Trace.Steps)
-	}
-	if p.step > len(p.res.Trace.Steps) {
-		p.step = 0
-	}
-	p.vp.SetYOffset(0)
-	return p.rerender()
-}
-
-// stepText shows one step of the trace, large, for pacing a class: what is
-// computed, why, where it is specified, and its values.
-func stepText(st theme.Styles, res *authn.Result, k int, reveal bool, w int) string {
-	steps := res.Trace.Steps
-	s := steps[k-1]
-	var b strings.Builder
-	b.WriteString(st.Muted.Render(fmt.Sprintf("%s · step %d of %d", res.Scheme.Title, k, len(steps))) + "\n\n")
-	b.WriteString(st.Title.Render(wrap(lipgloss.NewStyle(), w, sanitize.Line(s.Title))) + "\n")
-	if s.Ref != "" {
-		b.WriteString(st.Muted.Render("specified in "+sanitize.Line(s.Ref)) + "\n")
-	}
-	b.WriteString("\n")
-	if s.Note != "" {
-		b.WriteString(wrap(lipgloss.NewStyle(), w, sanitize.Line(s.Note)) + "\n\n")
-	}
-	for _, v := range s.Values {
-		label := sanitize.Line(v.Label)
-		vs := st.Value
-		if v.Secret && !reveal {
-			label += " (secret)"
-			vs = st.Secret
-		}
-		b.WriteString(st.Key.Render(label) + "\n")
-		b.WriteString(indent(wrap(vs, w-2, sanitize.String(v.Shown(reveal))), "  ") + "\n")
-	}
-	b.WriteString("\n" + st.Muted.Render("n next step · p previous · 4 the whole trace"))
-	return b.String()
-}
-
-// comparisonText shows the client's values beside the practice server's,
-// the first difference highlighted. The summary line and the name of the
-// server's column come from ui.Comparison, so a tick is shown only when
-// values were paired and agree, and each row says whether the server
-// received the value or worked out what it expected.
-func comparisonText(st theme.Styles, c ui.Comparison, reveal bool, w int) string {
-	var b strings.Builder
-	verdict := st.OK
-	if c.Server.Verdict != "ok" {
-		verdict = st.Error
-	}
-	b.WriteString(st.Value.Bold(true).Render("Client vs practice server") + "  " + verdict.Render(sanitize.Line(c.Server.Verdict)) + "\n")
-	summary := st.Muted
-	switch c.Outcome() {
-	case ui.Agree:
-		summary = st.OK
-	case ui.Differ, ui.RefusedAgree:
-		summary = st.Error
-	}
-	b.WriteString(wrap(summary, w, sanitize.Line(c.Summary())) + "\n")
-	if c.Differ {
-		b.WriteString(indent(wrap(lipgloss.NewStyle(), w-4, sanitize.Line(c.First.Explain)), "  ") + "\n")
-	}
-	colW := max(10, w-4)
-	for _, r := range c.Rows {
-		mark, style := "  ", st.Value
-		if r.Differs {
-			mark, style = st.Error.Render("▸ "), st.Error
-		}
-		b.WriteString(mark + st.Key.Render(sanitize.Line(r.Label)) + "\n")
-		side := r.Side.String()
-		pad := strings.Repeat(" ", 4+len(side)+1)
-		if r.HasClient {
-			b.WriteString("    " + st.Muted.Render(fmt.Sprintf("%-*s", len(side), "client")+" ") + strings.TrimPrefix(indent(wrap(style, colW-len(side)-1, sanitize.String(r.Client.Shown(reveal))), pad), pad) + "\n")
-		}
-		b.WriteString("    " + st.Muted.Render(side+" ") + strings.TrimPrefix(indent(wrap(style, colW-len(side)-1, sanitize.Line(r.Server)), pad), pad) + "\n")
-	}
-	return b.String()
-}
-
-// roleOf names why an exchange was made ("request" when unset).
-func roleOf(ex *authn.Exchange) string {
-	if ex.Role == "" {
-		return authn.RoleRequest
-	}
-	return sanitize.Line(ex.Role)
-}
-
-// flowText renders the flow view (a sequence diagram of the exchanges) in
-// the theme's styles, w cells wide. res is already masked as shown.
-func flowText(st theme.Styles, res *authn.Result, reveal bool, w int) string {
-	lines := flowview.Render(res, flowview.Options{Width: w, Reveal: reveal, Secrets: res.ResponseSecrets()})
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		var b strings.Builder
-		for _, s := range l {
-			b.WriteString(flowStyle(st, s).Render(s.Text))
-		}
-		out[i] = b.String()
-	}
-	return strings.Join(out, "\n")
-}
-
-func flowStyle(st theme.Styles, s flowview.Span) lipgloss.Style {
-	switch s.Kind {
-	case flowview.Title:
-		return st.Title
-	case flowview.Muted:
-		return st.Muted
-	case flowview.Head:
-		return st.Value.Bold(true)
-	case flowview.Role:
-		return st.Key
-	case flowview.Status:
-		return st.StatusText(s.Code)
-	case flowview.Failure:
-		return st.Error
-	}
-	return st.Value
 }

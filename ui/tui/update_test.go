@@ -195,12 +195,12 @@ func TestRevealInResultPane(t *testing.T) {
 		t.Error("headers tab shows the signature unmasked")
 	}
 	m, _ = step(t, m, keyMsg("4"))
-	if strings.Contains(m.rp.vp.GetContent(), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
+	if strings.Contains(m.rp.content(), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
 		t.Error("the trace shows the consumer secret before R")
 	}
 	m, _ = step(t, m, keyMsg("R"))
-	if !m.rp.reveal || !strings.Contains(ansi.Strip(m.rp.vp.GetContent()), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
-		t.Errorf("R did not reveal the signing key in the trace:\n%s", ansi.Strip(m.rp.vp.GetContent()))
+	if !m.rp.reveal || !strings.Contains(ansi.Strip(m.rp.content()), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
+		t.Errorf("R did not reveal the signing key in the trace:\n%s", ansi.Strip(m.rp.content()))
 	}
 }
 
@@ -261,7 +261,7 @@ func TestPresenterModeDisablesReveal(t *testing.T) {
 	m, cmd := step(t, m, size(120, 40), keyMsg("ctrl+r"))
 	m, _ = step(t, m, stable(runSend(t, cmd)))
 	m, _ = step(t, m, keyMsg("4"), keyMsg("R"))
-	if m.rp.reveal || strings.Contains(ansi.Strip(m.rp.vp.GetContent()), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
+	if m.rp.reveal || strings.Contains(ansi.Strip(m.rp.content()), "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
 		t.Error("R revealed secrets in presenter mode")
 	}
 	if !strings.Contains(m.status, "presenter mode") {
