@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/flowview"
 	"github.com/authlab/authlab/ui/pretty"
