@@ -3,6 +3,7 @@ package credform
 import (
 	gold "github.com/authlab/authlab/internal/golden"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,9 +35,14 @@ func fieldIndex(t *testing.T, m Model, name string) int {
 	return -1
 }
 
+// focusField focuses the field called name, which must be shown.
 func focusField(t *testing.T, m Model, name string) Model {
 	t.Helper()
-	m, _ = m.Focus(fieldIndex(t, m, name))
+	at := slices.Index(m.shown(), fieldIndex(t, m, name))
+	if at < 0 {
+		t.Fatalf("field %q of %s is hidden", name, m.Info().Name)
+	}
+	m, _ = m.Focus(at)
 	return m
 }
 

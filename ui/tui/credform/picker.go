@@ -36,7 +36,9 @@ func DefaultPickerKeyMap() PickerKeyMap {
 func (k PickerKeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Pick, k.Close} }
 
 // FullHelp returns the bindings for the full help (help.KeyMap).
-func (k PickerKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Up, k.Down, k.Pick, k.Close}} }
+func (k PickerKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Pick, k.Close}}
+}
 
 // Picker is a filterable list of schemes (the authn registry's names and
 // titles), for choosing a scheme by name rather than cycling through them.
