@@ -269,4 +269,3 @@ func TestGoldenGrants(t *testing.T) {
 		gold.Assert(t, "basic_referror_"+strconv.Itoa(w), golden(plain(m)))
 	}
 }
-

@@ -8,8 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	gold "github.com/authlab/authlab/internal/golden"
 	"github.com/authlab/authlab/authn"
+	gold "github.com/authlab/authlab/internal/golden"
 	"github.com/authlab/authlab/ui/tui/theme"
 )
 
