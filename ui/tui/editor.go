@@ -262,7 +262,7 @@ func (e editor) pickerRows() int {
 	if e.h <= 0 {
 		return 0
 	}
-	return max(5, e.h-2)
+	return max(5, e.h-3)
 }
 
 func (e editor) cycle(delta int) editor {
@@ -607,8 +607,12 @@ func (e editor) lines() (lines []string, focusLine int) {
 	}
 	add(slot{kind: slotScheme}, label(slot{kind: slotScheme}, "Auth   ")+st.Value.Bold(true).Render(name)+"  "+st.Muted.Render(desc))
 	if e.picking {
-		focusLine = len(lines) + e.picker.CursorLine()
-		for _, l := range strings.Split(e.picker.View(), "\n") {
+		// View scrolls to show two lines after focusLine: point it so that
+		// the list's last line (its keys) shows, the Auth line too when the
+		// list fits (pickerRows leaves room for it).
+		pl := strings.Split(e.picker.View(), "\n")
+		focusLine = max(len(lines)-1, len(lines)+len(pl)-3)
+		for _, l := range pl {
 			lines = append(lines, "  "+l)
 		}
 		for i, l := range lines {
@@ -618,7 +622,9 @@ func (e editor) lines() (lines []string, focusLine int) {
 	}
 	credLines := strings.Split(e.creds.View(), "\n")
 	if hasFocus && cur.kind == slotCred {
-		focusLine = len(lines) + e.creds.FocusLine()
+		// View shows two lines after focusLine: point it so that the
+		// field's last line (an error under it) shows too.
+		focusLine = len(lines) + max(e.creds.FocusLine(), e.creds.FocusEnd()-2)
 	}
 	for _, l := range credLines {
 		lines = append(lines, "  "+l)

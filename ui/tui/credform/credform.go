@@ -612,6 +612,16 @@ func (m Model) FocusLine() int {
 	return n
 }
 
+// FocusEnd returns the last line of View that belongs to the focused field
+// (its help and inline error included; 0 when blurred), so a parent can
+// scroll the whole of it, the error under it too, into view.
+func (m Model) FocusEnd() int {
+	if m.focus < 0 {
+		return 0
+	}
+	return m.FocusLine() + len(m.rowLines(m.focus, m.layout())) - 1
+}
+
 // SetStyles switches the form to new styles (the terminal's background
 // colour arrived), keeping values and focus.
 func (m Model) SetStyles(st theme.Styles) Model {

@@ -191,13 +191,6 @@ func allIn(words []string, hay string) bool {
 	return true
 }
 
-// CursorLine is the line of View with the highlighted scheme, so a parent
-// can scroll it into view.
-func (p Picker) CursorLine() int {
-	off, _ := p.window()
-	return 1 + p.cursor - off
-}
-
 // window is the part of the matches that fits: the first index shown and
 // how many.
 func (p Picker) window() (off, n int) {
