@@ -311,6 +311,13 @@ func (e editor) openPicker() (editor, tea.Cmd) {
 	return e, textinput.Blink
 }
 
+// listKeys are the open scheme list's keys, for the help bar; ok is false
+// when the list is closed (then KeyMap().SchemeList opens it on the Auth
+// line).
+func (e editor) listKeys() (km credform.PickerKeyMap, ok bool) {
+	return credform.DefaultPickerKeyMap(), e.picking
+}
+
 // pick passes a message to the open scheme list and, once the user picked
 // or closed it, switches the scheme and closes it.
 func (e editor) pick(msg tea.Msg) (editor, tea.Cmd) {

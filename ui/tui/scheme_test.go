@@ -153,6 +153,9 @@ func TestSchemeList(t *testing.T) {
 			if m.ed.picking != tt.picking {
 				t.Errorf("list open = %v; want %v", m.ed.picking, tt.picking)
 			}
+			if km, ok := m.ed.listKeys(); ok != tt.picking || ok && len(km.ShortHelp()) == 0 {
+				t.Errorf("listKeys() ok = %v; want %v, with help", ok, tt.picking)
+			}
 			if m.focus != focusEditor {
 				t.Errorf("focus = %v; want the editor", m.focus)
 			}
