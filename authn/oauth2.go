@@ -83,22 +83,35 @@ func (oauth2Scheme) Info() Info {
 				Help: "the client's password (RFC 6749 §2.3.1); empty for a public client"},
 			{Name: "client_auth", Label: "Client authentication", Default: "basic", Allowed: []string{"basic", "body"},
 				Help: "basic: Authorization: Basic (client_secret_basic); body: client_id and client_secret form parameters (client_secret_post) — RFC 6749 §2.3.1"},
-			{Name: "scope", Label: "Scope",
+			{Name: "scope", Label: "Scope", When: oauth2NewToken(),
 				Help: "space-separated scopes to request (RFC 6749 §3.3)"},
-			{Name: "audience", Label: "Audience",
+			{Name: "audience", Label: "Audience", When: oauth2NewToken(),
 				Help: "the API the token is for, as Auth0 and others ask (not in RFC 6749; RFC 8707 calls it resource)"},
 			{Name: "refresh_token", Label: "Refresh token", Secret: true,
 				Help: "for the refresh_token grant, or to skip an interactive grant (RFC 6749 §6)"},
-			{Name: "device_auth_url", Label: "Device authorization URL",
+			{Name: "device_auth_url", Label: "Device authorization URL", When: oauth2Only(oauth2GrantDeviceCode),
 				Help: "for device_code: the device authorization endpoint (RFC 8628 §3.1)"},
-			{Name: "auth_url", Label: "Authorization URL",
+			{Name: "auth_url", Label: "Authorization URL", When: oauth2Only(oauth2GrantAuthorizationCode),
 				Help: "for authorization_code: the authorization endpoint opened in a browser (RFC 6749 §3.1)"},
-			{Name: "username", Label: "Username",
+			{Name: "username", Label: "Username", When: oauth2Only(oauth2GrantPassword),
 				Help: "for the legacy password grant only (RFC 6749 §4.3)"},
-			{Name: "password", Label: "Password", Secret: true,
+			{Name: "password", Label: "Password", Secret: true, When: oauth2Only(oauth2GrantPassword),
 				Help: "for the legacy password grant only (RFC 6749 §4.3; RFC 9700 §2.4: do not use)"},
 		},
 	}
+}
+
+// oauth2Only is the Field.When "only for these grants". Which grant uses
+// which field, as Prepare and obtain read them: token_url, client_id, client_secret, client_auth and refresh_token
+// serve every grant (a refresh token skips any grant, RFC 6749 §6); scope and
+// audience go with every request for a new grant, not with a refresh (which
+// sends neither); each endpoint or resource-owner field serves its own grant.
+func oauth2Only(grants ...string) Condition { return Condition{Field: "grant", Values: grants} }
+
+// oauth2NewToken is the condition of scope and audience: every grant but
+// refresh_token.
+func oauth2NewToken() Condition {
+	return oauth2Only(oauth2GrantClientCredentials, oauth2GrantDeviceCode, oauth2GrantAuthorizationCode, oauth2GrantPassword)
 }
 
 // oauth2Plan is the validated input of one Prepare.

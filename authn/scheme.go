@@ -25,6 +25,43 @@ type Field struct {
 	Allowed   []string // when non-empty, the only accepted values
 	Pinnable  bool     // normally generated (nonce, timestamp); set only to get a deterministic trace
 	Multiline bool     // e.g. a PEM private key
+	// When limits the field to some values of another field of the same
+	// scheme: oauth2's username is for grant=password only. Forms show the
+	// field only while it applies (keeping what was typed while hidden) and
+	// send it only then; the zero When always applies. See [Info.Applies].
+	When Condition
+}
+
+// Condition says that a field means something only while the field named
+// Field holds one of Values (a choice field: Field's Allowed values).
+type Condition struct {
+	Field  string
+	Values []string
+}
+
+// Applies reports whether field f means something given the values of the
+// scheme's fields (by name; an empty or missing value stands for the
+// controlling field's Default). A field whose controlling field does not
+// apply itself does not apply either.
+func (in Info) Applies(f Field, values map[string]string) bool {
+	for range len(in.Fields) + 1 { // a chain of conditions is at most this long
+		if f.When.Field == "" {
+			return true
+		}
+		ctl, ok := in.Field(f.When.Field)
+		if !ok {
+			return true // TestConditions forbids it; do not hide what cannot be shown again
+		}
+		v := values[ctl.Name]
+		if v == "" {
+			v = ctl.Default
+		}
+		if !slices.Contains(f.When.Values, v) {
+			return false
+		}
+		f = ctl
+	}
+	return true
 }
 
 // Info is a scheme's self-description.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -72,7 +73,14 @@ type editor struct {
 	body    textarea.Model
 	schemes []authn.Info
 	scheme  int
-	creds   credform.Model
+	creds   credform.Model // the form of schemes[scheme]
+	// forms keeps the form of every scheme visited (by index into schemes;
+	// a zero Model for one never visited), so cycling or picking keeps what
+	// was typed for each; left is the order they were left in, oldest first.
+	forms   []credform.Model
+	left    []int
+	picking bool // the scheme list is open (on the scheme slot)
+	picker  credform.Picker
 	focus   int // index into slots(); -1 when the editor is not focused
 	errs    map[slot]string
 	present bool // presenter mode: no reveal toggle in the credential form
@@ -135,6 +143,7 @@ func newEditor(com common, p Prefill) editor {
 		}
 	}
 	e.creds = credform.New(st, e.credKeys(), e.schemes[e.scheme]).SetValues(p.Fields)
+	e.forms = make([]credform.Model, len(e.schemes))
 	e.focus = -1
 	return e
 }
@@ -173,6 +182,9 @@ func (e editor) typing() bool {
 	if !ok || e.paused {
 		return false
 	}
+	if e.picking {
+		return true // the scheme list's filter
+	}
 	switch s.kind {
 	case slotMethod, slotScheme:
 		return false
@@ -197,6 +209,7 @@ func (e editor) setFocus(i int) (editor, tea.Cmd) {
 	}
 	e.body.Blur()
 	e.creds = e.creds.Blur()
+	e.picking = false // leaving the scheme slot closes its list unpicked
 	e.focus = i
 	s, ok := e.current()
 	if !ok {
@@ -235,8 +248,21 @@ func (e editor) SetSize(w, h int) editor {
 		e.headers[i].value.SetWidth(max(8, w-nw-8))
 	}
 	e.body.SetWidth(max(10, w-4))
-	e.creds = e.creds.SetWidth(max(20, w-2))
+	e.creds = e.creds.SetWidth(e.credWidth())
+	e.picker = e.picker.SetSize(e.credWidth(), e.pickerRows())
 	return e
+}
+
+// credWidth is the width of the credential form and the scheme list.
+func (e editor) credWidth() int { return max(20, e.width-2) }
+
+// pickerRows is the height of the scheme list: what the editor's rows leave
+// beside the Auth line, at least a few schemes.
+func (e editor) pickerRows() int {
+	if e.h <= 0 {
+		return 0
+	}
+	return max(5, e.h-3)
 }
 
 func (e editor) cycle(delta int) editor {
@@ -245,10 +271,76 @@ func (e editor) cycle(delta int) editor {
 	case slotMethod:
 		e.method = (e.method + delta + len(methods)) % len(methods)
 	case slotScheme:
-		e.scheme = (e.scheme + delta + len(e.schemes)) % len(e.schemes)
-		// keep the values of fields that the new scheme also has
-		old := e.creds.Values()
-		e.creds = credform.New(e.st, e.credKeys(), e.schemes[e.scheme]).SetValues(old).SetWidth(max(20, e.width-2))
+		e = e.switchScheme((e.scheme + delta + len(e.schemes)) % len(e.schemes))
+	}
+	return e
+}
+
+// switchScheme makes schemes[i] the scheme in use. Nothing typed is lost:
+// the form being left is kept as it is, the form of a scheme visited before
+// comes back as it was left, and values carry over between fields that mean
+// the same (credform.Model.Carry: the same name, both text, alike in being
+// secret) into fields not typed into in that scheme, from every form kept,
+// the most recently left last (so its values win).
+func (e editor) switchScheme(i int) editor {
+	if i == e.scheme {
+		return e
+	}
+	e.forms = slices.Clone(e.forms)
+	e.forms[e.scheme] = e.creds.Blur()
+	e.left = append(slices.DeleteFunc(slices.Clone(e.left), func(j int) bool { return j == e.scheme }), e.scheme)
+	f := e.forms[i]
+	if f.Info().Name == "" {
+		f = credform.New(e.st, e.credKeys(), e.schemes[i])
+	}
+	for _, j := range e.left {
+		if j != i {
+			f = f.Carry(e.forms[j])
+		}
+	}
+	e.scheme = i
+	e.creds = f.SetStyles(e.st).SetWidth(e.credWidth())
+	return e
+}
+
+// openPicker opens the scheme list on the scheme slot.
+func (e editor) openPicker() (editor, tea.Cmd) {
+	e.picking = true
+	e.picker = credform.NewPicker(e.st, credform.DefaultPickerKeyMap(), e.schemes, e.schemes[e.scheme].Name).
+		SetSize(e.credWidth(), e.pickerRows())
+	return e, textinput.Blink
+}
+
+// listKeys are the open scheme list's keys, for the help bar; ok is false
+// when the list is closed (then KeyMap().SchemeList opens it on the Auth
+// line).
+func (e editor) listKeys() (km credform.PickerKeyMap, ok bool) {
+	return credform.DefaultPickerKeyMap(), e.picking
+}
+
+// pick passes a message to the open scheme list and, once the user picked
+// or closed it, switches the scheme and closes it.
+func (e editor) pick(msg tea.Msg) (editor, tea.Cmd) {
+	var cmd tea.Cmd
+	e.picker, cmd = e.picker.Update(msg)
+	if !e.picker.Done() {
+		return e, cmd
+	}
+	e.picking = false
+	if name := e.picker.Picked(); name != "" {
+		if i := slices.IndexFunc(e.schemes, func(in authn.Info) bool { return in.Name == name }); i >= 0 {
+			e = e.switchScheme(i)
+		}
+	}
+	return e, nil
+}
+
+// syncCredFocus points the editor's focus at the credential field the form
+// has focused: a choice (oauth2's grant) shows and hides the fields after
+// it, so the form's field count and the slots change under the focus.
+func (e editor) syncCredFocus() editor {
+	if i := e.creds.Focused(); i >= 0 {
+		e.focus = slices.Index(e.slots(), slot{slotCred, i})
 	}
 	return e
 }
@@ -291,6 +383,9 @@ func (e editor) Update(msg tea.Msg) (editor, tea.Cmd) {
 	if !ok {
 		return e, nil
 	}
+	if e.picking {
+		return e.pick(msg)
+	}
 	if km, isKey := msg.(tea.KeyPressMsg); isKey {
 		if ed, cmd, done := e.key(km, s); done {
 			return ed, cmd
@@ -317,6 +412,9 @@ func (e editor) key(msg tea.KeyPressMsg, s slot) (editor, tea.Cmd, bool) {
 		return e.cycle(-1), nil, true
 	case picker && key.Matches(msg, k.Right):
 		return e.cycle(+1), nil, true
+	case s.kind == slotScheme && key.Matches(msg, k.SchemeList):
+		ed, cmd := e.openPicker()
+		return ed, cmd, true
 	case key.Matches(msg, k.AddHeader):
 		ed, cmd := e.addHeader()
 		return ed, cmd, true
@@ -353,6 +451,7 @@ func (e editor) input(msg tea.Msg, s slot) (editor, tea.Cmd) {
 		e.body, cmd = e.body.Update(msg)
 	case slotCred:
 		e.creds, cmd = e.creds.Update(msg)
+		e = e.syncCredFocus()
 	}
 	return e, cmd
 }
@@ -501,17 +600,38 @@ func (e editor) lines() (lines []string, focusLine int) {
 
 	in := e.schemes[e.scheme]
 	name := in.Name
-	if hasFocus && cur.kind == slotScheme {
+	onScheme := hasFocus && cur.kind == slotScheme && !e.paused
+	if onScheme {
 		name = "‹ " + name + " ›"
 	}
 	desc := in.Title
 	if in.Spec != "" {
 		desc += " (" + in.Spec + ")"
 	}
+	if onScheme && !e.picking {
+		h := e.keys.SchemeList.Help()
+		desc += " · " + h.Key + " " + h.Desc
+	}
 	add(slot{kind: slotScheme}, label(slot{kind: slotScheme}, "Auth   ")+st.Value.Bold(true).Render(name)+"  "+st.Muted.Render(desc))
+	if e.picking {
+		// View scrolls to show two lines after focusLine: point it so that
+		// the list's last line (its keys) shows, the Auth line too when the
+		// list fits (pickerRows leaves room for it).
+		pl := strings.Split(e.picker.View(), "\n")
+		focusLine = max(len(lines)-1, len(lines)+len(pl)-3)
+		for _, l := range pl {
+			lines = append(lines, "  "+l)
+		}
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, e.width, "")
+		}
+		return lines, focusLine
+	}
 	credLines := strings.Split(e.creds.View(), "\n")
 	if hasFocus && cur.kind == slotCred {
-		focusLine = len(lines) + e.creds.FocusLine()
+		// View shows two lines after focusLine: point it so that the
+		// field's last line (an error under it) shows too.
+		focusLine = len(lines) + max(e.creds.FocusLine(), e.creds.FocusEnd()-2)
 	}
 	for _, l := range credLines {
 		lines = append(lines, "  "+l)
@@ -563,6 +683,7 @@ func (e editor) SetCommon(c common) editor {
 	}
 	e.body.SetStyles(c.st.TextArea())
 	e.creds = e.creds.SetStyles(c.st)
+	e.picker = e.picker.SetStyles(c.st) // kept forms are restyled when they come back
 	return e
 }
 
@@ -640,5 +761,5 @@ func (e editor) setFieldErrors(errs map[string]string) editor {
 // setCredValues replaces the credential form's values.
 func (e editor) setCredValues(v map[string]string) editor {
 	e.creds = e.creds.SetValues(v)
-	return e
+	return e.syncCredFocus()
 }

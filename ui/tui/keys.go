@@ -57,19 +57,23 @@ type editorKeys struct {
 	AddHeader key.Binding
 	DelHeader key.Binding
 	BodyType  key.Binding // cycle the body's content type
+	// SchemeList opens the filterable list of schemes on the Auth line
+	// (credform.Picker has the list's own keys).
+	SchemeList key.Binding
 }
 
 func defaultEditorKeys() editorKeys {
 	return editorKeys{
-		Left:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
-		Right:     key.NewBinding(key.WithKeys("right")),
-		Up:        key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move between fields")),
-		Down:      key.NewBinding(key.WithKeys("down")),
-		Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the field")),
-		Edit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit the field")),
-		AddHeader: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add header")),
-		DelHeader: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "remove header")),
-		BodyType:  key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "body type")),
+		Left:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
+		Right:      key.NewBinding(key.WithKeys("right")),
+		Up:         key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move between fields")),
+		Down:       key.NewBinding(key.WithKeys("down")),
+		Leave:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the field")),
+		Edit:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit the field")),
+		AddHeader:  key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add header")),
+		DelHeader:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "remove header")),
+		BodyType:   key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "body type")),
+		SchemeList: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list schemes")),
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,10 +220,12 @@ func TestGoldenWidths(t *testing.T) {
 	for _, f := range files {
 		w := 120
 		switch {
-		case strings.Contains(f, "80x24"):
-			w = 80
 		case strings.Contains(f, "toosmall"):
 			w = 50
+		default:
+			if sz := regexp.MustCompile(`(\d+)x\d+`).FindStringSubmatch(f); sz != nil {
+				w, _ = strconv.Atoi(sz[1]) // the size the file is named after
+			}
 		}
 		b, _ := os.ReadFile(f)
 		for i, l := range strings.Split(string(b), "\n") {

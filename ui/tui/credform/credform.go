@@ -15,7 +15,11 @@
 //     and is always shown, marked "(reference)";
 //   - a Multiline field (a PEM key) stays one line: pasted line breaks are
 //     shown as the two characters \n and given back as line breaks by
-//     [Model.Values].
+//     [Model.Values];
+//   - a field that applies only to some values of a choice ([authn.Field].When,
+//     e.g. oauth2's username for grant=password) is shown only while it
+//     applies. Hidden, it keeps its value, is skipped by focus and is left
+//     out of [Model.Values].
 //
 // The form does no I/O and keeps no package-level state; it follows the
 // bubbles conventions (value receivers, Update returns the new model).
@@ -51,7 +55,7 @@ type Model struct {
 	km    KeyMap
 	info  authn.Info
 	rows  []row
-	focus int // index into rows; -1 when blurred
+	focus int // index into rows (a shown one); -1 when blurred
 	width int
 }
 
@@ -62,6 +66,7 @@ type row struct {
 	choice   int             // choice fields only: index into field.Allowed
 	revealed bool            // secret fields: shown in clear until focus leaves
 	err      string          // inline error, "" for none
+	own      bool            // the value was typed here or set by SetValues: Carry leaves it alone
 }
 
 func (r row) isChoice() bool { return len(r.field.Allowed) > 0 }
@@ -167,12 +172,59 @@ func (m *Model) own() { m.rows = slices.Clone(m.rows) }
 // Info returns the scheme description the form was built from.
 func (m Model) Info() authn.Info { return m.info }
 
-// Len returns the number of fields.
-func (m Model) Len() int { return len(m.rows) }
+// Len returns the number of fields shown (those that apply, see
+// [authn.Info.Applies]). The indices of [Model.Focus] and [Model.Focused]
+// count shown fields only.
+func (m Model) Len() int { return len(m.shown()) }
 
-// Focused returns the index of the focused field, or -1 when the form is
-// blurred.
-func (m Model) Focused() int { return m.focus }
+// Focused returns the index among the shown fields of the focused one, or
+// -1 when the form is blurred.
+func (m Model) Focused() int {
+	if m.focus < 0 {
+		return -1
+	}
+	return slices.Index(m.shown(), m.focus)
+}
+
+// shown lists the indices of the rows that apply to the current values.
+func (m Model) shown() []int {
+	all := m.allValues()
+	out := make([]int, 0, len(m.rows))
+	for i, r := range m.rows {
+		if m.info.Applies(r.field, all) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// allValues is every row's value, hidden ones included.
+func (m Model) allValues() map[string]string {
+	out := make(map[string]string, len(m.rows))
+	for _, r := range m.rows {
+		out[r.field.Name] = r.value()
+	}
+	return out
+}
+
+// keepFocusShown moves focus off a row that a change of value hid, to the
+// nearest shown row before it (the choice that hid it comes first).
+func (m *Model) keepFocusShown() {
+	if m.focus < 0 {
+		return
+	}
+	sh := m.shown()
+	if slices.Contains(sh, m.focus) {
+		return
+	}
+	to := -1
+	for _, i := range sh {
+		if i < m.focus || to < 0 {
+			to = i
+		}
+	}
+	m.setFocus(to)
+}
 
 // SetWidth sets the width the form renders in, in cells.
 func (m Model) SetWidth(w int) Model {
@@ -221,6 +273,47 @@ func (m Model) SetValues(v map[string]string) Model {
 		}
 		r.syncEcho()
 	}
+	for i := range m.rows {
+		if _, set := v[m.rows[i].field.Name]; set {
+			m.rows[i].own = m.rows[i].shown() != "" || m.rows[i].own
+		}
+	}
+	m.keepFocusShown()
+	return m
+}
+
+// Carry takes over values from the form of another scheme, for the fields
+// that mean the same in both: the same name, both text fields, and alike in
+// being secret and multiline (basic's and digest's username and password;
+// not oauth1's token, an identifier, and bearer's token, a secret). A field
+// of m that was typed into or set with [Model.SetValues] keeps its value;
+// the others take from's value when from's field holds one or was typed
+// into (cleared on purpose). So a value typed in one scheme follows the user
+// through the schemes, and what they type in a scheme stays in that scheme.
+// Hidden fields take part (they are kept, not sent).
+func (m Model) Carry(from Model) Model {
+	m.own()
+	for i := range m.rows {
+		r := &m.rows[i]
+		if r.own || r.isChoice() {
+			continue
+		}
+		j := from.index(r.field.Name)
+		if j < 0 {
+			continue
+		}
+		src := from.rows[j]
+		if src.isChoice() || src.field.Secret != r.field.Secret || src.field.Multiline != r.field.Multiline {
+			continue
+		}
+		if v := src.input.Value(); v != r.input.Value() && (v != "" || src.own) {
+			r.input.SetValue(v)
+			if i != m.focus {
+				r.input.CursorStart()
+			}
+			r.syncEcho()
+		}
+	}
 	return m
 }
 
@@ -243,9 +336,13 @@ func escapeBreaks(s string) string {
 // value, and every choice field with its current choice. References are
 // returned as written (env:NAME…), not resolved; a multiline field's \n are
 // returned as line breaks (except in a reference).
+//
+// Fields hidden because they do not apply are left out: what is sent and
+// saved is what the form shows.
 func (m Model) Values() map[string]string {
 	out := make(map[string]string, len(m.rows))
-	for _, r := range m.rows {
+	for _, i := range m.shown() {
+		r := m.rows[i]
 		if v := r.value(); v != "" {
 			out[r.field.Name] = v
 		}
@@ -257,15 +354,17 @@ func (m Model) index(name string) int {
 	return slices.IndexFunc(m.rows, func(r row) bool { return r.field.Name == name })
 }
 
-// Focus focuses field i (clamped to the fields there are) and returns the
-// text input's focus command (cursor blink; nil on a choice field). A secret field that loses focus
-// is masked again. It does nothing on a form without fields.
+// Focus focuses shown field i (clamped to the fields shown) and returns the
+// text input's focus command (cursor blink; nil on a choice field). A secret
+// field that loses focus is masked again. It does nothing on a form without
+// fields.
 func (m Model) Focus(i int) (Model, tea.Cmd) {
-	if len(m.rows) == 0 {
+	sh := m.shown()
+	if len(sh) == 0 {
 		return m, nil
 	}
 	m.own()
-	return m, m.setFocus(min(max(i, 0), len(m.rows)-1))
+	return m, m.setFocus(sh[min(max(i, 0), len(sh)-1)])
 }
 
 // Blur removes focus from the form; a revealed secret is masked again.
@@ -281,11 +380,12 @@ func (m Model) Blur() Model {
 // on. The cursor's blink command is dropped; call [Model.Focus] instead when
 // it matters.
 func (m Model) Next() (Model, bool) {
-	if len(m.rows) == 0 || m.focus == len(m.rows)-1 {
+	sh, at := m.shown(), m.Focused()
+	if len(sh) == 0 || at == len(sh)-1 {
 		return m, false
 	}
 	m.own()
-	m.setFocus(m.focus + 1)
+	m.setFocus(sh[at+1]) // at is -1 when blurred
 	return m, true
 }
 
@@ -293,15 +393,15 @@ func (m Model) Next() (Model, bool) {
 // field. It returns false when focus is already on the first field (or
 // there are no fields).
 func (m Model) Prev() (Model, bool) {
-	if len(m.rows) == 0 || m.focus == 0 {
+	sh, at := m.shown(), m.Focused()
+	if len(sh) == 0 || at == 0 {
 		return m, false
 	}
 	m.own()
-	if m.focus < 0 {
-		m.setFocus(len(m.rows) - 1)
-	} else {
-		m.setFocus(m.focus - 1)
+	if at < 0 {
+		at = len(sh)
 	}
+	m.setFocus(sh[at-1])
 	return m, true
 }
 
@@ -324,16 +424,20 @@ func (m *Model) setFocus(i int) tea.Cmd {
 	return m.rows[i].input.Focus()
 }
 
-// Validate checks every field the way authn does: a required field must have
-// a value or a Default, a field with Allowed values must hold one of them. It
-// replaces all inline errors with what it found and reports whether there
-// were none.
+// Validate checks every shown field the way authn does: a required field
+// must have a value or a Default, a field with Allowed values must hold one
+// of them. It replaces all inline errors with what it found (none on hidden
+// fields, which are not sent) and reports whether there were none.
 func (m Model) Validate() (Model, bool) {
 	m.own()
 	ok := true
+	sh := m.shown()
 	for i := range m.rows {
 		r := &m.rows[i]
-		r.err = fieldError(r.field, r.value())
+		r.err = ""
+		if slices.Contains(sh, i) {
+			r.err = fieldError(r.field, r.value())
+		}
 		ok = ok && r.err == ""
 	}
 	return m, ok
@@ -364,6 +468,24 @@ func (m Model) SetErrors(errs map[string]string) Model {
 	return m
 }
 
+// SetFieldError shows msg under the field called name, wrapped to the
+// form's width, replacing that field's error and keeping the others: the
+// parent reports there why a reference (env:NAME, file:PATH, keyring:NAME)
+// did not resolve. An empty msg clears the field's error; an unknown name
+// is ignored. Like every inline error, it goes when the value is edited.
+func (m Model) SetFieldError(name, msg string) Model {
+	i := m.index(name)
+	if i < 0 {
+		return m
+	}
+	m.own()
+	m.rows[i].err = msg
+	return m
+}
+
+// ClearErrors removes every inline error.
+func (m Model) ClearErrors() Model { return m.SetErrors(nil) }
+
 // Errors returns the inline errors by field name.
 func (m Model) Errors() map[string]string {
 	out := make(map[string]string)
@@ -384,8 +506,9 @@ func (m Model) KeyMap() KeyMap {
 	if m.focus >= 0 {
 		f = m.rows[m.focus].field
 	}
-	k.Next.SetEnabled(m.focus >= 0 && m.focus < len(m.rows)-1)
-	k.Prev.SetEnabled(m.focus > 0)
+	at := m.Focused()
+	k.Next.SetEnabled(at >= 0 && at < m.Len()-1)
+	k.Prev.SetEnabled(at > 0)
 	k.Reveal.SetEnabled(f.Secret && len(f.Allowed) == 0)
 	k.ChoiceNext.SetEnabled(len(f.Allowed) > 0)
 	k.ChoicePrev.SetEnabled(len(f.Allowed) > 0)
@@ -404,15 +527,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	m.own()
 	r := &m.rows[m.focus]
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		sh, at := m.shown(), m.Focused()
 		switch {
 		case key.Matches(k, m.km.Next):
-			if m.focus < len(m.rows)-1 {
-				return m, m.setFocus(m.focus + 1)
+			if at < len(sh)-1 {
+				return m, m.setFocus(sh[at+1])
 			}
 			return m, nil
 		case key.Matches(k, m.km.Prev):
-			if m.focus > 0 {
-				return m, m.setFocus(m.focus - 1)
+			if at > 0 {
+				return m, m.setFocus(sh[at-1])
 			}
 			return m, nil
 		case r.isChoice():
@@ -420,10 +544,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			switch {
 			case key.Matches(k, m.km.ChoiceNext):
 				r.choice = (r.choice + 1) % n
-				r.err = ""
+				r.err, r.own = "", true
 			case key.Matches(k, m.km.ChoicePrev):
 				r.choice = (r.choice + n - 1) % n
-				r.err = ""
+				r.err, r.own = "", true
 			}
 			return m, nil
 		case key.Matches(k, m.km.Reveal):
@@ -448,7 +572,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	r.input, cmd = r.input.Update(msg)
 	if r.input.Value() != before {
-		r.err = ""
+		r.err, r.own = "", true
 	}
 	r.syncEcho()
 	return m, cmd
@@ -468,21 +592,34 @@ func pasteText(f authn.Field, s string) string {
 // Typing reports whether the focused field takes text (a letter typed there
 // is text, not a command); false for choice fields and a blurred form.
 func (m Model) Typing() bool {
-	return m.focus >= 0 && m.focus < len(m.rows) && !m.rows[m.focus].isChoice()
+	return m.focus >= 0 && !m.rows[m.focus].isChoice()
 }
 
 // FocusLine returns the line of View on which the focused field starts (0
 // when blurred), so a parent can scroll it into view.
 func (m Model) FocusLine() int {
-	if m.focus < 0 || m.focus >= len(m.rows) {
+	if m.focus < 0 {
 		return 0
 	}
 	lay := m.layout()
 	n := 0
-	for i := range m.focus {
+	for _, i := range m.shown() {
+		if i == m.focus {
+			break
+		}
 		n += len(m.rowLines(i, lay))
 	}
 	return n
+}
+
+// FocusEnd returns the last line of View that belongs to the focused field
+// (its help and inline error included; 0 when blurred), so a parent can
+// scroll the whole of it, the error under it too, into view.
+func (m Model) FocusEnd() int {
+	if m.focus < 0 {
+		return 0
+	}
+	return m.FocusLine() + len(m.rowLines(m.focus, m.layout())) - 1
 }
 
 // SetStyles switches the form to new styles (the terminal's background

@@ -3,6 +3,7 @@ package credform
 import (
 	gold "github.com/authlab/authlab/internal/golden"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,9 +35,14 @@ func fieldIndex(t *testing.T, m Model, name string) int {
 	return -1
 }
 
+// focusField focuses the field called name, which must be shown.
 func focusField(t *testing.T, m Model, name string) Model {
 	t.Helper()
-	m, _ = m.Focus(fieldIndex(t, m, name))
+	at := slices.Index(m.shown(), fieldIndex(t, m, name))
+	if at < 0 {
+		t.Fatalf("field %q of %s is hidden", name, m.Info().Name)
+	}
+	m, _ = m.Focus(at)
 	return m
 }
 
@@ -76,8 +82,15 @@ func TestEveryScheme(t *testing.T) {
 		info := s.Info()
 		t.Run(info.Name, func(t *testing.T) {
 			m := New(theme.New(true, false), DefaultKeyMap(), info)
-			if m.Len() != len(info.Fields) {
-				t.Errorf("Len() = %d; want %d", m.Len(), len(info.Fields))
+			// The fields that apply to the choices' defaults.
+			var shown []authn.Field
+			for _, f := range info.Fields {
+				if info.Applies(f, nil) {
+					shown = append(shown, f)
+				}
+			}
+			if m.Len() != len(shown) {
+				t.Errorf("Len() = %d; want %d", m.Len(), len(shown))
 			}
 			if m.Focused() != -1 {
 				t.Errorf("Focused() = %d on a new form; want -1", m.Focused())
@@ -94,7 +107,7 @@ func TestEveryScheme(t *testing.T) {
 			// One line starts with each label, in form order.
 			lines := strings.Split(view, "\n")
 			next := 0
-			for _, f := range info.Fields {
+			for _, f := range shown {
 				found := false
 				for next < len(lines) {
 					l := strings.TrimSpace(lines[next])
@@ -134,8 +147,8 @@ func TestEveryScheme(t *testing.T) {
 					t.Fatalf("after %d Next, Focused() = %d", visited+1, m.Focused())
 				}
 			}
-			if visited != len(info.Fields) {
-				t.Errorf("Next moved %d times; want %d", visited, len(info.Fields))
+			if visited != len(shown) {
+				t.Errorf("Next moved %d times; want %d", visited, len(shown))
 			}
 		})
 	}

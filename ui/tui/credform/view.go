@@ -60,7 +60,7 @@ func labelWidth(r row) int {
 	return w
 }
 
-// View renders the form: one row per field, with the focused field's help
+// View renders the form: one row per shown field, with the focused field's help
 // and each field's inline error under it. No line is wider than the width
 // given to [Model.SetWidth].
 func (m Model) View() string {
@@ -69,7 +69,7 @@ func (m Model) View() string {
 	}
 	lay := m.layout()
 	var lines []string
-	for i := range m.rows {
+	for _, i := range m.shown() {
 		for _, l := range m.rowLines(i, lay) {
 			// The label column's padding when there is no value.
 			lines = append(lines, strings.TrimRight(l, " "))
