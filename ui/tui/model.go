@@ -919,10 +919,16 @@ func (m Model) contextKeys() helpKeys {
 		return helpKeys{short: []key.Binding{k.Send, pk.Tab1, pk.Hints, k.Switch, k.Help, k.QuitQ}, full: append(full, global)}
 	}
 	ek := m.ed.KeyMap()
+	if lk, open := m.ed.listKeys(); open {
+		// the scheme list: its keys, every other key types into its filter
+		return helpKeys{short: append(lk.ShortHelp(), k.Send, k.Help), full: append(lk.FullHelp(), global)}
+	}
 	short := []key.Binding{k.Send, k.Next}
 	cur, _ := m.ed.current()
 	switch cur.kind {
-	case slotMethod, slotScheme:
+	case slotScheme:
+		short = append(short, ek.Left, ek.SchemeList)
+	case slotMethod:
 		short = append(short, ek.Left)
 	case slotHeaderName, slotHeaderValue:
 		short = append(short, ek.AddHeader)
@@ -935,7 +941,7 @@ func (m Model) contextKeys() helpKeys {
 		short = append(short, ek.Leave)
 	}
 	short = append(short, k.Switch, k.Help, k.Quit)
-	full := [][]key.Binding{{k.Next, k.Prev, ek.Up, ek.Left, ek.Leave, ek.Edit, ek.AddHeader, ek.DelHeader, ek.BodyType}, m.ed.credKeys().FullHelp()[0], global}
+	full := [][]key.Binding{{k.Next, k.Prev, ek.Up, ek.Left, ek.SchemeList, ek.Leave, ek.Edit, ek.AddHeader, ek.DelHeader, ek.BodyType}, m.ed.credKeys().FullHelp()[0], global}
 	return helpKeys{short: short, full: full}
 }
 

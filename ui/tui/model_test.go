@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	gold "github.com/authlab/authlab/internal/golden"
 	"io"
 	"net"
@@ -165,7 +166,7 @@ func stable(r resultMsg) resultMsg {
 var sizes = []struct {
 	name string
 	w, h int
-}{{"80x24", 80, 24}, {"120x40", 120, 40}}
+}{{"80x24", 80, 24}, {"100x30", 100, 30}, {"160x45", 160, 45}}
 
 func TestGoldenEmptyEditor(t *testing.T) {
 	for _, sz := range sizes {
@@ -262,6 +263,31 @@ func TestGoldenTraceTab(t *testing.T) {
 			t.Errorf("%s: trace shows the consumer secret", sz.name)
 		}
 		golden(t, "trace-"+sz.name, v)
+	}
+}
+
+// TestGoldenResultTabs: every tab of a demo result (Twitter's code 215
+// to an unsigned request) at each supported size; no line wider than the
+// terminal, no consumer secret on screen.
+func TestGoldenResultTabs(t *testing.T) {
+	for _, sz := range sizes {
+		m := twitterResult(t, sz, false)
+		for i, name := range tabNames {
+			m, _ = step(t, m, keyMsg(fmt.Sprint(i+1)))
+			if m.rp.tab != i {
+				t.Fatalf("%s: key %d shows tab %d", sz.name, i+1, m.rp.tab)
+			}
+			v := view(m)
+			for n, l := range strings.Split(v, "\n") {
+				if w := ansi.StringWidth(l); w > sz.w {
+					t.Errorf("%s %s: line %d is %d cells wide", sz.name, name, n, w)
+				}
+			}
+			if strings.Contains(v, "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw") {
+				t.Errorf("%s %s: the consumer secret is on screen", sz.name, name)
+			}
+			golden(t, fmt.Sprintf("tab%d-%s-%s", i+1, strings.ToLower(name), sz.name), v)
+		}
 	}
 }
 
