@@ -321,7 +321,7 @@ func (p resultPane) View(focused bool) string {
 	case p.state == paneCancelled:
 		content = p.st.Warn.Render("cancelled") + p.st.Muted.Render(" · the request was stopped; ctrl+r sends again")
 	case p.state == paneEmpty:
-		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles (`authlab demo` writes the demo profiles, which send to the built-in practice server); pick one with enter, then ctrl+r.")
+		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles, where the demo/ ones send to the practice server built into authlab (no network needed; `authlab profiles demo` writes them again); pick one with enter, then ctrl+r.")
 	case p.tab == tabBody && p.state == paneDone:
 		content = p.body.View()
 	case p.tab == tabTrace:
