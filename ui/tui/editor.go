@@ -661,16 +661,37 @@ func (e editor) height() int {
 	return len(lines)
 }
 
-// summary is the request in two lines, for beside the response when the
-// editor is folded: method and URL (wrapped, whole), then the auth scheme.
+// summary is the request beside the response when the editor is folded:
+// method and URL, the URL hard-wrapped so that all of it shows (at most
+// summaryURLRows rows; ctrl+l shows the rest), then the auth scheme.
 func (e editor) summary(w int) string {
 	st := e.st
 	url := strings.TrimSpace(e.url.Value())
 	if url == "" {
 		url = "(no URL yet)"
 	}
-	first := st.Value.Bold(true).Render(methods[e.method]) + " " + ansi.Truncate(url, max(10, w-len(methods[e.method])-1), "…")
-	return first + "\n" + st.Muted.Render(ansi.Truncate("auth "+e.schemes[e.scheme].Name+" · ctrl+l or tab edits the request", w, "…"))
+	m := methods[e.method]
+	rows := strings.Split(ansi.Hardwrap(url, max(10, w-len(m)-1), false), "\n")
+	if len(rows) > summaryURLRows {
+		rows = rows[:summaryURLRows]
+		last := rows[summaryURLRows-1]
+		rows[summaryURLRows-1] = ansi.Truncate(last, ansi.StringWidth(last)-1, "") + "…"
+	}
+	pad := strings.Repeat(" ", len(m)+1)
+	lines := []string{st.Value.Bold(true).Render(m) + " " + rows[0]}
+	for _, r := range rows[1:] {
+		lines = append(lines, pad+r)
+	}
+	lines = append(lines, st.Muted.Render(ansi.Truncate("auth "+e.schemes[e.scheme].Name+" · ctrl+l or tab edits the request", w, "…")))
+	return strings.Join(lines, "\n")
+}
+
+// summaryURLRows bounds the URL's rows in the folded summary.
+const summaryURLRows = 3
+
+// summaryHeight is the number of lines summary(w) takes.
+func (e editor) summaryHeight(w int) int {
+	return strings.Count(e.summary(w), "\n") + 1
 }
 
 // SetCommon restyles the editor and its own inputs.

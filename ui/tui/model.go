@@ -709,7 +709,7 @@ func (m Model) frame() frame {
 	case m.focus == focusEditor:
 		f.edH = min(m.ed.height(), max(4, f.bodyH-7))
 	default:
-		f.edH = 2 // method and URL stay visible beside the response
+		f.edH = m.ed.summaryHeight(f.edW) // method and URL stay visible beside the response
 	}
 	f.rpH = max(3, f.bodyH-f.edH-1)
 	return f

@@ -286,3 +286,26 @@ func TestEngineFieldErrorMarksTheField(t *testing.T) {
 		t.Errorf("status = %q; want not sent", m.status)
 	}
 }
+
+// Issue #15 item 6: folded beside the response, the request's URL is
+// shown whole (hard-wrapped, nothing cut) up to three rows.
+func TestSummaryURLWhole(t *testing.T) {
+	url := "http://127.0.0.1:8089/twitter/1.1/account/verify_credentials.json?include_entities=true&skip_status=1"
+	m, _ := step(t, newModel(t, Prefill{URL: url}, nil, false), size(80, 24))
+	for _, w := range []int{40, 60, 78} {
+		lines := strings.Split(ansi.Strip(m.ed.summary(w)), "\n")
+		var got strings.Builder
+		for i, l := range lines[:len(lines)-1] {
+			if n := ansi.StringWidth(l); n > w {
+				t.Errorf("w=%d: row %d is %d cells", w, i, n)
+			}
+			if i == 0 {
+				l = strings.TrimPrefix(l, "GET ")
+			}
+			got.WriteString(strings.TrimLeft(l, " "))
+		}
+		if got.String() != url {
+			t.Errorf("summary(%d) URL = %q; want %q", w, got.String(), url)
+		}
+	}
+}
