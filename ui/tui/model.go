@@ -632,7 +632,7 @@ func (m Model) applyResult(msg resultMsg) Model {
 	var ie *authn.InputError
 	var re *profiles.RefError
 	if msg.res == nil || errors.As(msg.err, &ie) || errors.As(msg.err, &re) {
-		m.rp = m.rp.setState(paneEmpty)
+		m.rp = m.rp.setNotSent("not sent: " + sanitize.Line(msg.err.Error()))
 		if ie != nil {
 			m.ed = m.ed.setFieldErrors(fieldErrors(ie))
 		}

@@ -49,6 +49,7 @@ const (
 // when the result, the size or the reveal toggle changes, never per frame;
 // the body tab is the lazy bodyview.
 type resultPane struct {
+	notSent string // why the last send did not go out (shown whole in the empty pane)
 	com   common
 	st    theme.Styles
 	keys  paneKeys
@@ -127,10 +128,19 @@ func (p resultPane) typing() bool { return false }
 // setState shows the empty, in-flight or cancelled state.
 func (p resultPane) setState(s paneState) resultPane {
 	p.state = s
+	p.notSent = ""
 	if s == paneEmpty {
 		p.raw, p.res, p.err = nil, nil, nil
 		p.trace = p.trace.SetResult(nil, p.reveal)
 	}
+	return p
+}
+
+// setNotSent empties the pane and says there, whole, why the request was
+// not sent (the status line keeps three lines of it).
+func (p resultPane) setNotSent(why string) resultPane {
+	p = p.setState(paneEmpty)
+	p.notSent = why
 	return p
 }
 
@@ -320,6 +330,9 @@ func (p resultPane) View(focused bool) string {
 		}
 	case p.state == paneCancelled:
 		content = p.st.Warn.Render("cancelled") + p.st.Muted.Render(" · the request was stopped; ctrl+r sends again")
+	case p.state == paneEmpty && p.notSent != "":
+		content = p.st.Error.Render("✗ ") + wrap(lipgloss.NewStyle(), max(10, p.width-2), p.notSent) + "\n\n" +
+			wrap(p.st.Muted, max(10, p.width), "Fix it in the request and ctrl+r sends again.")
 	case p.state == paneEmpty:
 		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles, where the demo/ ones send to the practice server built into authlab (no network needed; `authlab profiles demo` writes them again); pick one with enter, then ctrl+r.")
 	case p.tab == tabBody && p.state == paneDone:
