@@ -112,9 +112,11 @@ func (p resultPane) SetCommon(c common) resultPane {
 // KeyMap is the pane's keys.
 func (p resultPane) KeyMap() paneKeys { return p.keys }
 
-// typing reports whether a key would be typed (never: the body's search
-// is the body view's own).
-func (p resultPane) typing() bool { return false }
+// typing reports whether a key would be typed: while the Body tab's
+// search field is open, so the root passes every key to it.
+func (p resultPane) typing() bool {
+	return p.tab == tabBody && p.state == paneDone && p.body.Typing()
+}
 
 // setState shows the empty, in-flight or cancelled state.
 func (p resultPane) setState(s paneState) resultPane {
