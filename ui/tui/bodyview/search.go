@@ -1,6 +1,7 @@
 package bodyview
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"unicode"
@@ -19,13 +20,18 @@ const maxMatches = 10000
 type span struct{ s, e int32 }
 
 // needle is a query prepared for case-insensitive matching: its runes,
-// and which bytes can start a match (the first byte of every case
-// variant of its first rune), so that the scan skips every other byte
-// after a single table lookup.
+// and the bytes that can start a match (the first byte of every case
+// variant of its first rune: at most a handful, such as o and O, or k, K
+// and the first byte of U+212A KELVIN SIGN), so that the scan jumps from
+// candidate to candidate with bytes.IndexByte.
 type needle struct {
 	runes []rune
-	first [256]bool
+	first []byte
 }
+
+// maxFirst bounds the starting bytes of a needle; Unicode's simple case
+// folding orbits have at most four runes.
+const maxFirst = 8
 
 // newNeedle prepares q. Case folding is Unicode simple folding
 // (unicode.SimpleFold, as strings.EqualFold), rune by rune.
@@ -38,7 +44,9 @@ func newNeedle(q string) needle {
 	var buf [utf8.UTFMax]byte
 	for r := r0; ; {
 		utf8.EncodeRune(buf[:], r)
-		n.first[buf[0]] = true
+		if bytes.IndexByte(n.first, buf[0]) < 0 && len(n.first) < maxFirst {
+			n.first = append(n.first, buf[0])
+		}
 		if r = unicode.SimpleFold(r); r == r0 {
 			break
 		}
@@ -87,22 +95,38 @@ func (n needle) find(text []byte, limit int) ([]span, bool) {
 	if len(n.runes) == 0 {
 		return nil, false
 	}
+	// next[j] is where first[j] next occurs at or after i (len(text):
+	// nowhere).
+	var next [maxFirst]int
+	for j := range next {
+		next[j] = -1
+	}
 	var out []span
 	for i := 0; i < len(text); {
-		if !n.first[text[i]] {
-			i++
-			continue
+		c := len(text)
+		for j, b := range n.first {
+			if next[j] < i && next[j] != len(text) {
+				if k := bytes.IndexByte(text[i:], b); k >= 0 {
+					next[j] = i + k
+				} else {
+					next[j] = len(text)
+				}
+			}
+			c = min(c, next[j])
 		}
-		e := n.matchAt(text, i)
+		if c == len(text) {
+			break
+		}
+		e := n.matchAt(text, c)
 		if e < 0 {
-			i++
+			i = c + 1
 			continue
 		}
 		if len(out) == limit {
 			return out, true
 		}
-		out = append(out, span{int32(i), int32(e)})
-		i = max(e, i+1)
+		out = append(out, span{int32(c), int32(e)})
+		i = max(e, c+1)
 	}
 	return out, false
 }

@@ -57,6 +57,7 @@ func TestSearchMatches(t *testing.T) {
 		{"case-insensitive ASCII", body, "bad", 4, "1/4"},
 		{"upper-case query", body, "BAD", 4, "1/4"},
 		{"unicode folding", body, "zoË", 3, "1/3"},
+		{"kelvin sign folds to k", "Kelvin \u212a k\n", "k", 3, "1/3"},
 		{"phrase with space", body, "n d", 1, "1/1"},
 		{"literal, not a pattern", body, "a.", 1, "1/1"},
 		{"no match", body, "oauth", 0, "no match"},
