@@ -1,6 +1,7 @@
 package bodyview
 
 import (
+	"bytes"
 	"runtime"
 	"strconv"
 	"strings"
@@ -263,15 +264,23 @@ func BenchmarkSearch20MB(b *testing.B) {
 			}
 		})
 	}
-	for _, wrap := range []bool{true, false} {
-		b.Run("next/wrap="+strconv.FormatBool(wrap), func(b *testing.B) {
-			m := send(typeQuery(searchModel(d, 120, 40, wrap), "manager"), keyEnter)
-			b.ReportAllocs()
-			for b.Loop() {
-				m, _ = m.Update(keyN)
-				_ = m.View()
-			}
-		})
+	// A 20 MB text body that is one line of wide runes: wrapped, every
+	// row boundary has to be found cluster by cluster.
+	wide := Prepare("text/plain", bytes.Repeat([]byte("Zoë 日本 0123456789 "), (20<<20)/24), false)
+	for _, bc := range []struct {
+		name, query string
+		d           Document
+	}{{"json", "manager", d}, {"wide-line", "日本 01", wide}} {
+		for _, wrap := range []bool{true, false} {
+			b.Run("next/"+bc.name+"/wrap="+strconv.FormatBool(wrap), func(b *testing.B) {
+				m := send(typeQuery(searchModel(bc.d, 120, 40, wrap), bc.query), keyEnter)
+				b.ReportAllocs()
+				for b.Loop() {
+					m, _ = m.Update(keyN)
+					_ = m.View()
+				}
+			})
+		}
 	}
 }
 
