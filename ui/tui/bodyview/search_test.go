@@ -309,3 +309,29 @@ func TestSearchHighlight(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchKeepsText checks that highlighting only adds SGR codes: with
+// a search on, every body row shows the same text as without it, for
+// every kind of body, wrapped and cut, at several widths.
+func TestSearchKeepsText(t *testing.T) {
+	for _, bc := range wrapBodies(t) {
+		d := Prepare(bc.ct, []byte(bc.body), false)
+		for _, q := range []string{"a", "認証", "\t", " ", "th", "zoë 認"} {
+			for _, wrap := range []bool{true, false} {
+				for _, w := range []int{7, 80, 160} {
+					plain := searchModel(d, w, 12, wrap)
+					m := send(typeQuery(plain, q), keyEnter, keyN, keyN)
+					plain = plain.scrollTo(m.YOffset(), m.XOffset())
+					plain.ry = m.ry
+					got, want := strings.Split(m.View(), "\n"), strings.Split(plain.View(), "\n")
+					checkFrame(t, m.View(), w, 12)
+					for i := range len(got) - 1 {
+						if ansi.Strip(got[i]) != ansi.Strip(want[i]) {
+							t.Errorf("%s q=%q wrap=%v w=%d row %d = %q; want %q", bc.name, q, wrap, w, i, ansi.Strip(got[i]), ansi.Strip(want[i]))
+						}
+					}
+				}
+			}
+		}
+	}
+}
