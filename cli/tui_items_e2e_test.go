@@ -303,6 +303,13 @@ func TestTUIItem3BodyWrapsAndCRLF(t *testing.T) {
 	if !strings.Contains(joined, strings.Repeat("abcdefghij", 20)+`END"`) {
 		t.Errorf("the long value is not whole on the Body tab:\n%s", txt)
 	}
+	// / searches the body; while typing, 1 is text, not the Response tab
+	s.key("/")
+	s.typeText("abcdefghij")
+	s.waitText("1/20")
+	s.typeText("1")
+	s.waitText("no match")
+	s.key(keyEsc)
 	s.key(ctrlC)
 	s.waitExit(code, 0)
 

@@ -542,7 +542,7 @@ func (m Model) paneKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.quit()
 	case key.Matches(msg, k.Help) && !m.rp.typing():
 		return m.showHelp(), nil
-	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev), key.Matches(msg, k.Close) && !m.rp.typing():
+	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev), key.Matches(msg, k.Close) && !m.rp.typing() && !m.rp.searching():
 		d := +1
 		if key.Matches(msg, k.Prev) {
 			d = -1

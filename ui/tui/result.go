@@ -121,9 +121,17 @@ func (p resultPane) KeyMap() paneKeys { return p.keys }
 // scrolling), for the help of that tab.
 func (p resultPane) TraceKeyMap() traceview.KeyMap { return p.trace.KeyMap() }
 
-// typing reports whether a key would be typed (never: the body's search
-// is the body view's own).
-func (p resultPane) typing() bool { return false }
+// searching reports whether the Body tab holds a search (esc clears it
+// before it leaves the pane).
+func (p resultPane) searching() bool {
+	return p.tab == tabBody && p.state == paneDone && p.body.Query() != ""
+}
+
+// typing reports whether a key would be typed: while the Body tab's
+// search field is open, so the root passes every key to it.
+func (p resultPane) typing() bool {
+	return p.tab == tabBody && p.state == paneDone && p.body.Typing()
+}
 
 // setState shows the empty, in-flight or cancelled state.
 func (p resultPane) setState(s paneState) resultPane {
@@ -273,7 +281,7 @@ func (p resultPane) setTab(t int) resultPane {
 // Update handles the pane's keys (tabs, reveal, hints) and passes the rest
 // to the current tab: the body view, the trace view, or the viewport.
 func (p resultPane) Update(msg tea.Msg) (resultPane, tea.Cmd) {
-	if km, ok := msg.(tea.KeyPressMsg); ok {
+	if km, ok := msg.(tea.KeyPressMsg); ok && !p.typing() {
 		if t, ok := p.tabKey(km); ok {
 			return p.setTab(t), nil
 		}

@@ -18,14 +18,23 @@
 // the text was sanitized before any styling, and highlighting only ever
 // wraps runs of it, so removing the SGR codes from a rendered line gives
 // back exactly the plain text of that line.
+//
+// Search (/) looks for a literal, case-insensitive string in that same
+// text, the sanitized text the user sees, never the raw bytes: one scan
+// per change of the query (about 15-20 ms on 20 MB), collecting at most
+// maxMatches matches as text offsets. A frame finds the matches of each
+// visible line by binary search and only splits the runs it writes, so
+// highlighting adds nothing proportional to the body either.
 package bodyview
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authlab/authlab/ui/pretty"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/theme"
 )
 
@@ -52,6 +61,11 @@ type Model struct {
 	wrap bool   // soft wrap (on by default); ←/→ scroll only when off
 	msg  string // a short status (after a copy) shown in the footer until the next key
 	bare bool   // no footer row (SetFooter(false))
+	// Search (/): the field while it is open, and the matches, which
+	// stay highlighted after it closes until cleared.
+	input  textinput.Model
+	typing bool
+	find   search
 }
 
 // StatusMsg is a short status the viewer reports ("copied 1.2 KiB"), for
@@ -62,8 +76,27 @@ type StatusMsg struct{ Text string }
 // with st's JSON styles and its markers with st.Muted, and answers km.
 // Give it a size with SetSize and a body with SetDocument.
 func New(st theme.Styles, km KeyMap) Model {
-	return Model{keys: km, pal: newPalette(st), wrap: true}
+	return Model{keys: km, pal: newPalette(st), wrap: true, input: newSearchInput(st)}
 }
+
+// newSearchInput returns the search field, styled from the theme. Its
+// cursor does not blink: a blink is a timer message the parent would have
+// to route back, and a steady cursor keeps the view a function of the keys.
+func newSearchInput(st theme.Styles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "/"
+	s := st.Input()
+	s.Cursor.Blink = false
+	in.SetStyles(s)
+	return in
+}
+
+// Typing reports whether the search field is open: the parent then
+// passes every key to the viewer, since they are text.
+func (m Model) Typing() bool { return m.typing }
+
+// Query returns the search text ("" when there is no search).
+func (m Model) Query() string { return m.find.query }
 
 // KeyMap returns the viewer's keys, for the root's help.
 func (m Model) KeyMap() KeyMap { return m.keys }
@@ -165,6 +198,9 @@ func (m Model) bottom() (int, int) {
 // arrived), keeping the document and the scroll position.
 func (m Model) SetStyles(st theme.Styles) Model {
 	m.pal = newPalette(st)
+	s := st.Input()
+	s.Cursor.Blink = false
+	m.input.SetStyles(s)
 	return m
 }
 
@@ -172,6 +208,7 @@ func (m Model) SetStyles(st theme.Styles) Model {
 // clamps the offsets to the new size.
 func (m Model) SetSize(w, h int) Model {
 	m.w, m.h = max(w, 0), max(h, 0)
+	m.input.SetWidth(max(m.w-len("/ 10000/10000+ ")-1, 1))
 	return m.scrollTo(m.y, m.x)
 }
 
@@ -179,6 +216,9 @@ func (m Model) SetSize(w, h int) Model {
 func (m Model) SetDocument(d Document) Model {
 	m.doc = d
 	m.y, m.x, m.ry, m.msg = 0, 0, 0, ""
+	m.find, m.typing = search{}, false
+	m.input.Reset()
+	m.input.Blur()
 	return m
 }
 
@@ -259,14 +299,37 @@ func (m Model) scrollBy(n int) Model {
 func (m Model) hStep() int { return max(m.w/4, 1) }
 
 // Update scrolls on the KeyMap's keys and on the mouse wheel (with shift,
-// or tilted, sideways). It never returns a command; other messages are
-// ignored.
+// or tilted, sideways), and searches: while the search field is open every
+// key and paste edits it, and the matches follow each change. Its only
+// commands are the clipboard's and the status; other messages are ignored.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if m.typing {
+			// Escaped, not dropped, so that what was pasted shows.
+			msg.Content = sanitize.Line(msg.Content)
+			return m.edit(msg)
+		}
 	case tea.KeyPressMsg:
 		m.msg = ""
-		if key.Matches(keystroke(msg.String()), m.keys.Copy) {
+		ks := keystroke(msg.String())
+		k := m.keys
+		switch {
+		case m.typing:
+			return m.typeKey(msg, ks)
+		case key.Matches(ks, k.Copy):
 			return m.copy()
+		case key.Matches(ks, k.Search):
+			m.typing, m.find = true, search{}
+			m.input.Reset()
+			return m, m.input.Focus()
+		case key.Matches(ks, k.Next):
+			return m.step(+1), nil
+		case key.Matches(ks, k.Prev):
+			return m.step(-1), nil
+		case key.Matches(ks, k.Clear) && m.find.query != "":
+			m.find = search{}
+			return m, nil
 		}
 		return m.key(msg), nil
 	case tea.MouseWheelMsg:
@@ -286,6 +349,35 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.scrollTo(m.y, x), nil
 	}
 	return m, nil
+}
+
+// typeKey handles a key press while the search field is open: esc closes
+// it and clears the search, enter closes it and keeps the matches, and any
+// other key edits the text.
+func (m Model) typeKey(msg tea.KeyPressMsg, ks keystroke) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(ks, m.keys.Clear):
+		m.typing, m.find = false, search{}
+		m.input.Blur()
+		return m, nil
+	case key.Matches(ks, m.keys.Accept):
+		m.typing = false
+		m.input.Blur()
+		return m, nil
+	}
+	return m.edit(msg)
+}
+
+// edit passes msg to the search field and searches again if its text
+// changed. The text is sanitized as body text is (sanitize.Line), so that
+// it shows escaped and matches what the body shows.
+func (m Model) edit(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := m.input.Value(); sanitize.Line(v) != v {
+		m.input.SetValue(sanitize.Line(v))
+	}
+	return m.setQuery(m.input.Value()), cmd
 }
 
 // keystroke is a key press's name ("down", "ctrl+d", "G"), worked out once
@@ -373,9 +465,17 @@ func (m Model) View() string {
 	}
 	if hc < m.h {
 		r.b.WriteByte('\n')
-		r.set(muted)
-		r.b.WriteString(ansi.Truncate(m.footer(), m.w, ellipsis))
-		r.set(plain)
+		if m.typing {
+			c := ""
+			if m.find.query != "" {
+				c = " " + m.find.counter()
+			}
+			r.b.WriteString(ansi.Truncate(m.input.View()+r.p[muted].on+c+r.p[muted].off, m.w, ellipsis))
+		} else {
+			r.set(muted)
+			r.b.WriteString(ansi.Truncate(m.footer(), m.w, ellipsis))
+			r.set(plain)
+		}
 	}
 	return r.b.String()
 }
@@ -386,6 +486,9 @@ func (m Model) footer() string {
 		return m.msg
 	}
 	k := m.keys
+	if m.find.query != "" {
+		return "/" + m.find.query + " " + m.find.counter() + " · " + k.Next.Help().Key + " " + k.Next.Help().Desc + " · " + k.Clear.Help().Key + " clear"
+	}
 	state := "wrap off"
 	if m.wrap {
 		state = "wrap on"
@@ -409,6 +512,7 @@ func (m Model) lexAt(i int, line []byte) (lexer, []lexMark) {
 func (m Model) viewWrapped(r *renderer, hc int) {
 	y, ry := m.y, m.ry
 	line, simple, md := m.lineAt(y)
+	m.setMatches(r, y)
 	b0 := rowStart(line, simple, ry, m.w)
 	for row := range hc {
 		if row > 0 {
@@ -429,6 +533,7 @@ func (m Model) viewWrapped(r *renderer, hc int) {
 			y++
 			if y < m.shown() {
 				line, simple, md = m.lineAt(y)
+				m.setMatches(r, y)
 			}
 			b0 = 0
 		}
@@ -448,6 +553,7 @@ func (m Model) viewCut(r *renderer, hc int) {
 			r.render([]byte(placeholder), true, nil, 0, m.w, modeMuted, lexer{}, nil)
 		case i < nText:
 			line, simple, md := m.lineAt(i)
+			m.setMatches(r, i)
 			var marks []mark
 			if len(line) > longLine {
 				marks = m.doc.marks[int32(i)]
@@ -459,7 +565,19 @@ func (m Model) viewCut(r *renderer, hc int) {
 			}
 			r.render(line, simple, marks, m.x, m.w, md, st, lex)
 		case i < n:
+			r.setMatches(nil, 0, -1)
 			r.render(m.doc.marker, false, nil, m.x, m.w, modeMuted, lexer{}, nil)
 		}
 	}
+}
+
+// setMatches gives r the search matches on line i (none on the marker or
+// placeholder).
+func (m Model) setMatches(r *renderer, i int) {
+	spans, first := m.lineSpans(i)
+	if len(spans) == 0 {
+		r.setMatches(nil, 0, -1)
+		return
+	}
+	r.setMatches(spans, int(m.doc.starts[i]), m.find.cur-first)
 }

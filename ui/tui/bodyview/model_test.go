@@ -147,7 +147,7 @@ func TestKeyMapHelp(t *testing.T) {
 			seen[b.Help().Desc] = true
 		}
 	}
-	if len(seen) != 12 {
-		t.Errorf("FullHelp() covers %d bindings; want all 12", len(seen))
+	if len(seen) != 15 {
+		t.Errorf("FullHelp() covers %d bindings; want all 15", len(seen))
 	}
 }

@@ -31,6 +31,8 @@ const (
 	jsonBool
 	jsonNull
 	jsonPunct
+	matchOther // a search match
+	matchCur   // the current search match
 	nClass
 )
 
@@ -54,6 +56,8 @@ func newPalette(st theme.Styles) palette {
 		jsonBool:   st.JSONBool,
 		jsonNull:   st.JSONNull,
 		jsonPunct:  st.JSONPunct,
+		matchOther: st.Info.Reverse(true),
+		matchCur:   st.Warn.Reverse(true).Bold(true).Underline(true),
 	} {
 		p[c] = styleSGR(s)
 	}
@@ -219,6 +223,18 @@ type renderer struct {
 	tabs   bool
 	ti, tc int
 	limit  int // wrapped: the row width, which a tab never crosses
+	// Search matches on the line being rendered, in order, as offsets
+	// in the text that minus hlBase (where the line starts) are byte
+	// offsets in the line, and the index of the current one among them
+	// (-1: none).
+	hl     []span
+	hlBase int
+	hlCur  int
+}
+
+// setMatches sets the matches of the line about to be rendered.
+func (r *renderer) setMatches(hl []span, base, cur int) {
+	r.hl, r.hlBase, r.hlCur = hl, base, cur
 }
 
 // set switches the style to class c.
@@ -239,8 +255,30 @@ func (r *renderer) spaces(n int) {
 	}
 }
 
-// text writes line[s:e] in class c, expanding tabs.
+// text writes line[s:e] in class c, or in a match class where it
+// overlaps a search match, expanding tabs.
 func (r *renderer) text(c class, s, e int) {
+	if len(r.hl) == 0 {
+		r.run(c, s, e)
+		return
+	}
+	hl, base := r.hl, r.hlBase
+	k := sort.Search(len(hl), func(k int) bool { return int(hl[k].e)-base > s })
+	for ; k < len(hl) && s < e && int(hl[k].s)-base < e; k++ {
+		hs, he := max(int(hl[k].s)-base, s), min(int(hl[k].e)-base, e)
+		r.run(c, s, hs)
+		mc := matchOther
+		if k == r.hlCur {
+			mc = matchCur
+		}
+		r.run(mc, hs, he)
+		s = he
+	}
+	r.run(c, s, e)
+}
+
+// run writes line[s:e] in class c, expanding tabs.
+func (r *renderer) run(c class, s, e int) {
 	if s >= e {
 		return
 	}

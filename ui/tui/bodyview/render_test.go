@@ -212,12 +212,19 @@ func TestStyleSGR(t *testing.T) {
 	for _, nc := range []bool{false, true} {
 		p := newPalette(theme.New(true, nc))
 		for c, s := range p {
-			if nc && (s.on != "" || s.off != "") {
+			match := class(c) == matchOther || class(c) == matchCur
+			if nc && !match && (s.on != "" || s.off != "") {
 				t.Errorf("NO_COLOR palette class %d = %q; want none", c, s)
+			}
+			if match && (!strings.Contains(s.on, "7") || nc && (strings.Contains(s.on, "38;") || strings.Contains(s.on, "48;"))) {
+				t.Errorf("NO_COLOR=%v palette class %d = %q; want reverse video, no colour under NO_COLOR", nc, c, s)
 			}
 			if !nc && class(c) != plain && s.on == "" {
 				t.Errorf("colour palette class %d has no style", c)
 			}
+		}
+		if p[matchOther] == p[matchCur] {
+			t.Errorf("NO_COLOR=%v: the current match looks like the others (%q)", nc, p[matchCur])
 		}
 	}
 }
