@@ -50,10 +50,10 @@ const (
 // the body tab is the lazy bodyview.
 type resultPane struct {
 	notSent string // why the last send did not go out (shown whole in the empty pane)
-	com   common
-	st    theme.Styles
-	keys  paneKeys
-	hints bool // the Response tab shows every hint in full (h)
+	com     common
+	st      theme.Styles
+	keys    paneKeys
+	hints   bool // the Response tab shows every hint in full (h)
 	// finalLine is the Headers tab's line where the final exchange starts.
 	finalLine int
 	width     int
