@@ -439,3 +439,36 @@ func TestTUIItem16HistoryReopen(t *testing.T) {
 	}
 	s.quitDiscarding(code)
 }
+
+// Item 9: the device flow's verification URL is on screen whole, outside
+// the box (no border in its row), c copies it and says so, and esc ends
+// the wait.
+func TestTUIItem9DeviceURLWhole(t *testing.T) {
+	srv := httptest.NewServer(practice.New(practice.Options{}).Handler())
+	defer srv.Close()
+	s, code, cancel := startTUI(t, []string{"-a", "oauth2", "-c", "grant=device_code", "-c", "client_id=demo-public-client",
+		"-c", "token_url=" + srv.URL + "/oauth2/token", "-c", "device_auth_url=" + srv.URL + "/oauth2/device", srv.URL + "/oauth2/me"}, homeLookup(t, nil), 80, 30)
+	defer cancel()
+	s.waitText("Device authorization URL")
+	s.key(ctrlR)
+	txt := s.term.WaitText("open this URL:")
+	want := srv.URL + "/oauth2/device/verify"
+	found := false
+	for _, l := range strings.Split(txt, "\n") {
+		if strings.Contains(l, want) {
+			found = true
+			if strings.Contains(l, "│") {
+				t.Errorf("the URL's row has a border: %q", l)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the verification URL %s is not on one row of the screen:\n%s", want, txt)
+	}
+	s.key("c")
+	s.waitText("copied the URL")
+	s.key(keyEsc)
+	s.waitText("cancelled")
+	s.key(ctrlC)
+	s.waitExit(code, 0)
+}
