@@ -61,7 +61,7 @@ type headerRow struct{ name, value textinput.Model }
 // the credential form generated from the scheme's fields.
 type editor struct {
 	com     common
-	st      theme.Styles
+	st      *theme.Styles
 	keys    editorKeys
 	width   int
 	h       int  // rows the editor is given; View scrolls the focused slot into them
@@ -80,7 +80,7 @@ type editor struct {
 	forms   []credform.Model
 	left    []int
 	picking bool // the scheme list is open (on the scheme slot)
-	picker  credform.Picker
+	picker  *credform.Picker // the open list (nil when closed); replaced, never changed in place, so copies of the editor stay apart
 	focus   int // index into slots(); -1 when the editor is not focused
 	errs    map[slot]string
 	present bool // presenter mode: no reveal toggle in the credential form
@@ -96,7 +96,7 @@ func (e editor) credKeys() credform.KeyMap {
 	return km
 }
 
-func newInput(st theme.Styles, placeholder string) textinput.Model {
+func newInput(st *theme.Styles, placeholder string) textinput.Model {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.Placeholder = placeholder
@@ -142,7 +142,7 @@ func newEditor(com common, p Prefill) editor {
 			e.scheme = i
 		}
 	}
-	e.creds = credform.New(st, e.credKeys(), e.schemes[e.scheme]).SetValues(p.Fields)
+	e.creds = credform.New(*st, e.credKeys(), e.schemes[e.scheme]).SetValues(p.Fields)
 	e.forms = make([]credform.Model, len(e.schemes))
 	e.focus = -1
 	return e
@@ -209,7 +209,7 @@ func (e editor) setFocus(i int) (editor, tea.Cmd) {
 	}
 	e.body.Blur()
 	e.creds = e.creds.Blur()
-	e.picking = false // leaving the scheme slot closes its list unpicked
+	e.picking, e.picker = false, nil // leaving the scheme slot closes its list unpicked
 	e.focus = i
 	s, ok := e.current()
 	if !ok {
@@ -249,7 +249,10 @@ func (e editor) SetSize(w, h int) editor {
 	}
 	e.body.SetWidth(max(10, w-4))
 	e.creds = e.creds.SetWidth(e.credWidth())
-	e.picker = e.picker.SetSize(e.credWidth(), e.pickerRows())
+	if e.picker != nil {
+		p := e.picker.SetSize(e.credWidth(), e.pickerRows())
+		e.picker = &p
+	}
 	return e
 }
 
@@ -291,7 +294,7 @@ func (e editor) switchScheme(i int) editor {
 	e.left = append(slices.DeleteFunc(slices.Clone(e.left), func(j int) bool { return j == e.scheme }), e.scheme)
 	f := e.forms[i]
 	if f.Info().Name == "" {
-		f = credform.New(e.st, e.credKeys(), e.schemes[i])
+		f = credform.New(*e.st, e.credKeys(), e.schemes[i])
 	}
 	for _, j := range e.left {
 		if j != i {
@@ -299,15 +302,16 @@ func (e editor) switchScheme(i int) editor {
 		}
 	}
 	e.scheme = i
-	e.creds = f.SetStyles(e.st).SetWidth(e.credWidth())
+	e.creds = f.SetStyles(*e.st).SetWidth(e.credWidth())
 	return e
 }
 
 // openPicker opens the scheme list on the scheme slot.
 func (e editor) openPicker() (editor, tea.Cmd) {
 	e.picking = true
-	e.picker = credform.NewPicker(e.st, credform.DefaultPickerKeyMap(), e.schemes, e.schemes[e.scheme].Name).
+	p := credform.NewPicker(*e.st, credform.DefaultPickerKeyMap(), e.schemes, e.schemes[e.scheme].Name).
 		SetSize(e.credWidth(), e.pickerRows())
+	e.picker = &p
 	return e, textinput.Blink
 }
 
@@ -321,13 +325,13 @@ func (e editor) listKeys() (km credform.PickerKeyMap, ok bool) {
 // pick passes a message to the open scheme list and, once the user picked
 // or closed it, switches the scheme and closes it.
 func (e editor) pick(msg tea.Msg) (editor, tea.Cmd) {
-	var cmd tea.Cmd
-	e.picker, cmd = e.picker.Update(msg)
-	if !e.picker.Done() {
+	p, cmd := e.picker.Update(msg)
+	e.picker = &p
+	if !p.Done() {
 		return e, cmd
 	}
-	e.picking = false
-	if name := e.picker.Picked(); name != "" {
+	e.picking, e.picker = false, nil
+	if name := p.Picked(); name != "" {
 		if i := slices.IndexFunc(e.schemes, func(in authn.Info) bool { return in.Name == name }); i >= 0 {
 			e = e.switchScheme(i)
 		}
@@ -703,8 +707,11 @@ func (e editor) SetCommon(c common) editor {
 		e.headers[i].value.SetStyles(c.st.Input())
 	}
 	e.body.SetStyles(c.st.TextArea())
-	e.creds = e.creds.SetStyles(c.st)
-	e.picker = e.picker.SetStyles(c.st) // kept forms are restyled when they come back
+	e.creds = e.creds.SetStyles(*c.st)
+	if e.picker != nil {
+		p := e.picker.SetStyles(*c.st)
+		e.picker = &p
+	}
 	return e
 }
 

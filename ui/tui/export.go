@@ -179,7 +179,7 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 }
 
 // view renders the export view in w×h cells.
-func (x exportView) View(st theme.Styles, w, h int) string {
+func (x exportView) View(st *theme.Styles, w, h int) string {
 	var tabs []string
 	for i, f := range x.formats {
 		if i == x.cur {

@@ -15,7 +15,7 @@ import (
 
 // historyView lists past sends, newest first; enter reopens one.
 type historyView struct {
-	st      theme.Styles
+	st      *theme.Styles
 	keys    historyKeys
 	recs    []profiles.Record // newest first
 	sel     int

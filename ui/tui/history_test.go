@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/authlab/authlab/ui/tui/theme"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func historyRecords() []profiles.Record {
 }
 
 func historyFixture(w, h int) historyView {
-	return newHistoryView(common{}).setLoaded(historyRecords(), nil).SetSize(w, h)
+	return newHistoryView(common{st: &theme.Styles{}}).setLoaded(historyRecords(), nil).SetSize(w, h)
 }
 
 var reopenTests = []struct {
@@ -60,7 +61,7 @@ func TestHistoryReopen(t *testing.T) {
 			t.Errorf("reopen() note of row %d = %q; want %q", tt.sel, note, tt.note)
 		}
 	}
-	if _, _, ok := newHistoryView(common{}).setLoaded(nil, nil).reopen(); ok {
+	if _, _, ok := newHistoryView(common{st: &theme.Styles{}}).setLoaded(nil, nil).reopen(); ok {
 		t.Error("reopen() of an empty history = true")
 	}
 }

@@ -125,7 +125,7 @@ func New(opts Options) Model {
 	m.snd = sender{eng: opts.Engine, resolver: opts.Resolver, present: opts.Present, practice: opts.Practice, parent: opts.Ctx}
 	m.ed = newEditor(com, opts.Prefill)
 	m.rp = newResultPane(com)
-	m.browser = browser.New(com.st, browser.DefaultKeyMap())
+	m.browser = browser.New(*com.st, browser.DefaultKeyMap())
 	if opts.Store != nil {
 		m.browser = m.browser.SetDir(opts.Store.Dir).SetLoading(true)
 	}
@@ -148,10 +148,16 @@ func New(opts Options) Model {
 }
 
 // st is the shared styles.
-func (m Model) st() theme.Styles { return m.com.st }
+func (m Model) st() *theme.Styles { return m.com.st }
 
 // styles picks the theme: presenter mode's high contrast, or the normal one.
-func styles(dark bool, o Options) theme.Styles {
+func styles(dark bool, o Options) *theme.Styles {
+	st := pickStyles(dark, o)
+	return &st
+}
+
+// pickStyles is styles' choice, by value.
+func pickStyles(dark bool, o Options) theme.Styles {
 	if o.Present && !o.NoColor {
 		return theme.HighContrast(dark)
 	}
@@ -671,13 +677,13 @@ func fieldErrors(ie *authn.InputError) map[string]string {
 
 // restyle hands new styles to every direct child; each restyles its own
 // parts.
-func (m Model) restyle(st theme.Styles) Model {
+func (m Model) restyle(st *theme.Styles) Model {
 	m.com.st = st
 	m.help.Styles = st.Help()
 	m.statusSt = st.Muted
 	m.ed = m.ed.SetCommon(m.com)
 	m.rp = m.rp.SetCommon(m.com)
-	m.browser = m.browser.SetStyles(st)
+	m.browser = m.browser.SetStyles(*st)
 	m.hv = m.hv.SetCommon(m.com)
 	return m.layout()
 }

@@ -147,7 +147,7 @@ func noticeLine(n authn.Notice) string {
 // click on the OSC 8 link gets it whole), and the keys that copy it and
 // open it (issue #15 item 9). Everything in it came from a server and is
 // sanitized here.
-func noticeBox(st theme.Styles, n authn.Notice, now time.Time, w int) string {
+func noticeBox(st *theme.Styles, n authn.Notice, now time.Time, w int) string {
 	boxW := min(max(w, 24), 64)
 	inner := boxW - 4 // border and padding
 	var lines []string
@@ -194,7 +194,7 @@ func noticeBox(st theme.Styles, n authn.Notice, now time.Time, w int) string {
 // ASCII only: server text with any other byte gets no link, only its
 // escaped text). The rows share one link id, so a terminal underlines and
 // opens them as one link.
-func linkRows(st theme.Styles, raw, u string, w int) string {
+func linkRows(st *theme.Styles, raw, u string, w int) string {
 	rows := strings.Split(ansi.Hardwrap(u, w, false), "\n")
 	target, ok := linkTarget(raw)
 	for i, r := range rows {

@@ -51,7 +51,7 @@ const (
 type resultPane struct {
 	notSent string // why the last send did not go out (shown whole in the empty pane)
 	com     common
-	st      theme.Styles
+	st      *theme.Styles
 	keys    paneKeys
 	hints   bool // the Response tab shows every hint in full (h)
 	// finalLine is the Headers tab's line where the final exchange starts.
@@ -102,15 +102,15 @@ func newResultPane(com common) resultPane {
 	// items 1 and 7).
 	vp := viewport.New()
 	vp.SoftWrap = true
-	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: vp, body: bodyview.New(com.st, bodyview.DefaultKeyMap()),
-		trace: traceview.New(com.st, traceview.DefaultKeyMap())}
+	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: vp, body: bodyview.New(*com.st, bodyview.DefaultKeyMap()),
+		trace: traceview.New(*com.st, traceview.DefaultKeyMap())}
 }
 
 // SetCommon restyles the pane and its body view.
 func (p resultPane) SetCommon(c common) resultPane {
 	p.com, p.st = c, c.st
-	p.body = p.body.SetStyles(c.st)
-	p.trace = p.trace.SetStyles(c.st)
+	p.body = p.body.SetStyles(*c.st)
+	p.trace = p.trace.SetStyles(*c.st)
 	return p.rerender()
 }
 
@@ -550,11 +550,11 @@ func maskedNote(reveal bool) string {
 	return "  (credentials masked · R reveals)"
 }
 
-func headerLine(st theme.Styles, k, v string, w int) string {
+func headerLine(st *theme.Styles, k, v string, w int) string {
 	return indent(wrap(lipgloss.NewStyle(), w-2, st.Key.Render(sanitize.Line(k))+": "+sanitize.Line(v)), "  ") + "\n"
 }
 
-func writeHeaders(b *strings.Builder, st theme.Styles, h http.Header, w int) {
+func writeHeaders(b *strings.Builder, st *theme.Styles, h http.Header, w int) {
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)

@@ -16,7 +16,7 @@ import (
 // and hands a copy to each child's SetCommon; no child restyles another's
 // children.
 type common struct {
-	st      theme.Styles
+	st      *theme.Styles
 	width   int
 	height  int
 	present bool
