@@ -79,9 +79,9 @@ type editor struct {
 	// was typed for each; left is the order they were left in, oldest first.
 	forms   []credform.Model
 	left    []int
-	picking bool // the scheme list is open (on the scheme slot)
+	picking bool             // the scheme list is open (on the scheme slot)
 	picker  *credform.Picker // the open list (nil when closed); replaced, never changed in place, so copies of the editor stay apart
-	focus   int // index into slots(); -1 when the editor is not focused
+	focus   int              // index into slots(); -1 when the editor is not focused
 	errs    map[slot]string
 	present bool // presenter mode: no reveal toggle in the credential form
 	tls     *authn.TLSOptions
