@@ -1045,5 +1045,18 @@ func previewLines(ct string, body []byte) []string {
 		return nil
 	}
 	lines := strings.SplitN(strings.ReplaceAll(string(out), "\r\n", "\n"), "\n", bodyPreview+1)
-	return lines[:min(len(lines), bodyPreview)]
+	lines = lines[:min(len(lines), bodyPreview)]
+	for i, l := range lines {
+		// The pane soft-wraps every line on each frame: a minified
+		// document's one 64 KiB line is cut here (the Body tab has it
+		// whole), so a frame stays cheap.
+		if len(l) > previewLineMax {
+			lines[i] = ansi.Truncate(l, previewLineMax, "") + "… (the whole line is on the Body tab, 2)"
+		}
+	}
+	return lines
 }
+
+// previewLineMax bounds a Response-tab preview line, in cells (about 25
+// rows of an 80-column pane).
+const previewLineMax = 2000
