@@ -390,7 +390,8 @@ func TestTUIItem15BrowserFresh(t *testing.T) {
 	s.waitText("demo/")
 	s.key("/")
 	s.typeText("bearer")
-	txt := s.term.WaitText("bearer")
+	// the whole filter applied (its line reads "/ bearer"), not a prefix
+	txt := s.term.WaitText("/ bearer ")
 	if strings.Contains(txt, "digest-auth-int") {
 		t.Errorf("the filter bearer matches digest-auth-int:\n%s", txt)
 	}
