@@ -365,7 +365,9 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.startSave()
 	case key.Matches(msg, k.Send):
 		return m.startSend()
-	case key.Matches(msg, k.Cancel) && m.snd.Busy() && !m.panelConsumes(msg):
+	// esc cancels the send, except where it closes something first: a
+	// panel's filter, an open scheme list
+	case key.Matches(msg, k.Cancel) && m.snd.Busy() && !m.panelConsumes(msg) && !(m.focus == focusEditor && m.ed.picking):
 		return m.cancelSend(), nil
 	case key.Matches(msg, k.Switch):
 		if m.focus == focusResult {

@@ -235,3 +235,24 @@ func TestGoldenOAuth2Password(t *testing.T) {
 		golden(t, "oauth2-password-"+sz.name, v)
 	}
 }
+
+// esc on the scheme list opened while a request is in flight closes the
+// list and leaves the request running.
+func TestEscClosesSchemeListNotSend(t *testing.T) {
+	m := noticeInFlight(t, 100, 30)
+	m, _ = step(t, m, tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl})
+	for range 10 {
+		if cur, _ := m.ed.current(); cur.kind == slotScheme {
+			break
+		}
+		m, _ = step(t, m, keyMsg("tab"))
+	}
+	m, _ = step(t, m, keyMsg("enter"))
+	if !m.ed.picking {
+		t.Fatalf("enter on the Auth line did not open the scheme list:\n%s", view(m))
+	}
+	m, _ = step(t, m, tea.KeyPressMsg{Code: tea.KeyEscape})
+	if m.ed.picking || !m.snd.Busy() {
+		t.Errorf("esc: list open %v, request in flight %v; want the list closed and the request running", m.ed.picking, m.snd.Busy())
+	}
+}
