@@ -407,14 +407,7 @@ func (p resultPane) responseText(w int) string {
 		return strings.TrimRight(b.String(), "\n")
 	}
 	for _, h := range p.res.Hints {
-		mark, ms := "i", st.Info
-		switch h.Level {
-		case authn.LevelError:
-			mark, ms = "✗", st.Error
-		case authn.LevelWarn:
-			mark, ms = "!", st.Warn
-		}
-		b.WriteString(ms.Render(mark+" ") + ms.Render(wrap(lipgloss.NewStyle(), w-2, sanitize.Line(h.Title))) + "\n")
+		b.WriteString(hintTitle(st, h, w) + "\n")
 		if h.Detail != "" {
 			b.WriteString(indent(wrap(lipgloss.NewStyle(), w-2, sanitize.String(h.Detail)), "  ") + "\n")
 		}
@@ -434,6 +427,20 @@ func (p resultPane) responseText(w int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// hintTitle is a hint's mark and title (sanitized server text), wrapped
+// to w, in its level's style: the line both the compact and the expanded
+// hints start with.
+func hintTitle(st *theme.Styles, h authn.Hint, w int) string {
+	mark, ms := "i", st.Info
+	switch h.Level {
+	case authn.LevelError:
+		mark, ms = "✗", st.Error
+	case authn.LevelWarn:
+		mark, ms = "!", st.Warn
+	}
+	return ms.Render(mark+" ") + ms.Render(wrap(lipgloss.NewStyle(), w-2, sanitize.Line(h.Title)))
+}
+
 // compactHints is one line per hint (its mark and title), and the key that
 // expands them; "" without hints.
 func (p resultPane) compactHints(w int) string {
@@ -443,14 +450,7 @@ func (p resultPane) compactHints(w int) string {
 	}
 	var b strings.Builder
 	for _, h := range p.res.Hints {
-		mark, ms := "i", st.Info
-		switch h.Level {
-		case authn.LevelError:
-			mark, ms = "✗", st.Error
-		case authn.LevelWarn:
-			mark, ms = "!", st.Warn
-		}
-		b.WriteString(ms.Render(mark+" ") + ms.Render(wrap(lipgloss.NewStyle(), w-2, sanitize.Line(h.Title))) + "\n")
+		b.WriteString(hintTitle(st, h, w) + "\n")
 	}
 	b.WriteString(st.Muted.Render("h shows what each hint means and what to check") + "\n")
 	return b.String()
