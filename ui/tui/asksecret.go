@@ -97,10 +97,9 @@ func (e *needSecretError) Error() string {
 // askForSecret opens the masked input for the reference e names. The
 // field's error line says the same, under the field.
 func (m Model) askForSecret(e *needSecretError) (Model, tea.Cmd) {
-	in := textinput.New()
+	in := newInput(m.st(), "")
 	in.EchoMode = textinput.EchoPassword
 	in.Prompt = sanitize.Line(e.Label) + ": "
-	in.SetStyles(m.st().Input())
 	in.SetWidth(max(10, m.com.width-len(in.Prompt)-2))
 	cmd := in.Focus()
 	text := fmt.Sprintf("%s: type the value of %s for this session only (not saved, not in history).", e.Error(), e.Ref)

@@ -187,10 +187,8 @@ func (m Model) startSave() (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.profile == "" {
-		in := textinput.New()
+		in := newInput(m.st(), "group/name")
 		in.Prompt = "save as: "
-		in.Placeholder = "group/name"
-		in.SetStyles(m.st().Input())
 		in.SetWidth(max(10, m.com.width-12))
 		cmd := in.Focus()
 		m = m.openAsk(ask{kind: askName, input: in, draft: m.ed.draftProfile("", m.base)})
