@@ -246,7 +246,14 @@ func (m Model) noticeKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	k := defaultNoticeKeys()
 	switch {
 	case key.Matches(msg, k.CopyURL):
-		return m.setStatus("copied the URL to the clipboard (OSC 52): "+sanitize.Line(n.URL), m.st().OK), tea.SetClipboard(n.URL), true
+		// what is on screen: the URL itself when it is a plain http(s)
+		// URL, else its escaped text (server bytes never reach the
+		// clipboard raw, to be pasted into a shell)
+		text, ok := linkTarget(n.URL)
+		if !ok {
+			text = sanitize.Line(n.URL)
+		}
+		return m.setStatus("copied the URL to the clipboard (OSC 52): "+sanitize.Line(n.URL), m.st().OK), tea.SetClipboard(text), true
 	case key.Matches(msg, k.OpenURL):
 		target, ok := linkTarget(n.URL)
 		if !ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/internal/uitest"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/sanitize/sanitizetest"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -483,6 +484,7 @@ func TestNoticeURLWholeLinkCopyOpen(t *testing.T) {
 		{"short", "https://auth.example.com/device", 100, true},
 		{"longer than the pane", long, 80, true},
 		{"not http", "javascript:alert(1)", 100, false},
+		{"escape inside: copied escaped", "https://a.example/\x1b]52;c;ZXZpbA==\x07", 100, false},
 		{"space inside", "https://auth.example.com/a b", 100, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -508,8 +510,9 @@ func TestNoticeURLWholeLinkCopyOpen(t *testing.T) {
 				}
 				joined.WriteString(row)
 			}
-			if got := joined.String(); got != tc.url {
-				t.Errorf("URL on screen = %q; want %q", got, tc.url)
+			shown := sanitize.Line(tc.url) // server text, escaped
+			if got := joined.String(); got != shown {
+				t.Errorf("URL on screen = %q; want %q", got, shown)
 			}
 			links := map[string]bool{}
 			for y := range 40 {
@@ -529,8 +532,12 @@ func TestNoticeURLWholeLinkCopyOpen(t *testing.T) {
 			if cmd == nil {
 				t.Fatal("c returned no command")
 			}
-			if got := fmt.Sprint(cmd()); !strings.Contains(got, tc.url) {
-				t.Errorf("c's command = %s; want the clipboard set to %q", got, tc.url)
+			wantClip := shown // what the screen shows; the URL itself when it is a link
+			if tc.link {
+				wantClip = tc.url
+			}
+			if got := fmt.Sprint(cmd()); !strings.Contains(got, wantClip) || strings.Contains(got, "\x1b") {
+				t.Errorf("c's command = %q; want the clipboard set to %q, never a raw ESC", got, wantClip)
 			}
 			if !strings.Contains(view(m), "copied the URL") {
 				t.Errorf("c did not say what it copied:\n%s", view(m))
