@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -323,6 +324,14 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 				names = append(names, string(c.Where)+" "+c.Name)
 			}
 			names = append(names, "Authorization", "Proxy-Authorization", "Cookie")
+			var typed []string // credential headers the user typed (X-Api-Key)
+			for name := range cur.header {
+				if CredentialHeader(name) && !slices.Contains(names, name) {
+					typed = append(typed, name)
+				}
+			}
+			slices.Sort(typed)
+			names = append(names, typed...)
 			note := "The redirect leaves the origin the credentials were meant for (scheme, host or port changed), so they are not sent, now or on any later hop."
 			if h := cur.header.Get("Host"); h != "" {
 				names = append(names, "custom Host header ("+h+")")
@@ -374,8 +383,10 @@ func redirectHop(cur hop, status int, next *url.URL) hop {
 // the headers and parameters the scheme added on the first hop and the
 // well-known credential headers, whoever set them.
 func stripCredentials(out *Outgoing, dropped []Credential) {
-	for _, h := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Cookie2"} {
-		out.Header.Del(h)
+	for name := range out.Header {
+		if CredentialHeader(name) { // typed by hand: X-Api-Key as well as Authorization
+			out.Header.Del(name)
+		}
 	}
 	out.URL.RawQuery = rewriteQuery(out.URL.RawQuery, func(k, part string) (string, bool) {
 		for _, c := range dropped {

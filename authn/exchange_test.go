@@ -255,12 +255,12 @@ func redirectTo(target func() string, code int) http.HandlerFunc {
 	}
 }
 
-// credentialHeaders are every header that may carry a credential here.
-var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "Referer"}
+// redirectCredHeaders are every header that may carry a credential here.
+var redirectCredHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "Referer"}
 
 func assertNoCredentials(t *testing.T, who string, r recorded) {
 	t.Helper()
-	for _, h := range credentialHeaders {
+	for _, h := range redirectCredHeaders {
 		if v := r.Header.Get(h); v != "" {
 			t.Errorf("%s received %s: %q; want none", who, h, v)
 		}

@@ -129,7 +129,9 @@ func (s *SentRequest) DisplayURL(reveal bool) string {
 	return maskQuery(s.URL, s.Credentials)
 }
 
-// maskQuery renders u with the values of credential query parameters masked.
+// maskQuery renders u with the values of credential query parameters
+// masked: those the scheme added (creds) and secret ones typed by hand
+// (SecretParam: ?access_token=, ?api_key=, a presigned URL's signature).
 func maskQuery(u *url.URL, creds []Credential) string {
 	c := *u
 	c.RawQuery = rewriteQuery(u.RawQuery, func(k, part string) (string, bool) {
@@ -138,14 +140,18 @@ func maskQuery(u *url.URL, creds []Credential) string {
 				return url.QueryEscape(k) + "=" + cr.Masked, true
 			}
 		}
+		if _, v, ok := strings.Cut(part, "="); ok && v != "" && SecretParam(k) {
+			return url.QueryEscape(k) + "=" + Mask(""), true
+		}
 		return part, true
 	})
 	return c.String()
 }
 
 // DisplayHeader returns the request headers with credential headers masked
-// unless reveal is set. Cookie and Proxy-Authorization are always treated as
-// credentials.
+// unless reveal is set: what the scheme added, and every header that
+// carries a credential (CredentialHeader: Authorization, Cookie, X-Api-Key…)
+// typed by hand.
 func (s *SentRequest) DisplayHeader(reveal bool) http.Header {
 	h := s.Header.Clone()
 	if reveal || h == nil {
@@ -156,8 +162,8 @@ func (s *SentRequest) DisplayHeader(reveal bool) http.Header {
 			h.Set(c.Name, c.Masked)
 		}
 	}
-	for _, name := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
-		if vs := h.Values(name); len(vs) > 0 && !s.credential(name) {
+	for name, vs := range h {
+		if CredentialHeader(name) && !s.credential(name) {
 			for i, v := range vs {
 				vs[i] = MaskHeaderValue(v)
 			}

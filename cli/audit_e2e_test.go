@@ -452,13 +452,16 @@ func auditRows() []auditRow {
 		},
 		{
 			// credentials typed outside a scheme: -H Authorization / Cookie
-			// (they cannot be references) and a password in the URL.
-			name:    "raw-credentials",
-			secrets: map[string]string{"AUDIT_RAW_AUTH": "MARK-rawauth-61c2", "AUDIT_RAW_COOKIE": "MARK-rawcookie-4d07"},
+			// / X-API-Key (they cannot be references), a token in the URL's
+			// query, and a password in the URL.
+			name: "raw-credentials",
+			secrets: map[string]string{"AUDIT_RAW_AUTH": "MARK-rawauth-61c2", "AUDIT_RAW_COOKIE": "MARK-rawcookie-4d07",
+				"AUDIT_RAW_APIKEY": "MARK-rawapikey-0e5b", "AUDIT_RAW_QUERY": "MARK-rawquery-77c3"},
 			flags: func(e *auditEnv, kind string, lit bool) []string {
-				return []string{"-H", "Authorization: Bearer " + e.vars["AUDIT_RAW_AUTH"], "-H", "Cookie: sid=" + e.vars["AUDIT_RAW_COOKIE"]}
+				return []string{"-H", "Authorization: Bearer " + e.vars["AUDIT_RAW_AUTH"], "-H", "Cookie: sid=" + e.vars["AUDIT_RAW_COOKIE"],
+					"-H", "X-API-Key: " + e.vars["AUDIT_RAW_APIKEY"]}
 			},
-			url:   sinkEcho("/raw"),
+			url:   sinkEcho("/raw?page=2&access_token=MARK-rawquery-77c3"),
 			sends: auditRawCredentials,
 		},
 		{
@@ -672,6 +675,16 @@ func auditRawCredentials(t *testing.T, e *auditEnv, row auditRow) {
 	}
 	if r := e.run(t, auditNone, "profiles", "show", "audit/"+row.name+"-plain"); r.code != 0 {
 		t.Errorf("profiles show: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// exported, every credential is a variable the snippet reads
+	for _, format := range []string{"curl", "httpie", "python", "go"} {
+		if r := e.run(t, auditNone, "export", "--format", format, "--profile", "audit/"+row.name+"-plain"); r.code != 0 {
+			t.Errorf("export --format %s --profile: exit %d\n%s%s", format, r.code, r.stdout, r.stderr)
+		}
+		args := append(append([]string{"export", "--format", format}, row.flags(e, "sink", true)...), row.url(e, "sink"))
+		if r := e.run(t, auditNone, args...); r.code != 0 {
+			t.Errorf("export --format %s with the flags: exit %d\n%s%s", format, r.code, r.stdout, r.stderr)
+		}
 	}
 	// a password in the URL: refused, for send and for --save
 	userinfo := strings.Replace(e.echo, "http://", "http://audit-user:MARK-urlpw-93f1@", 1) + "/sink/raw"

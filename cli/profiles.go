@@ -50,7 +50,7 @@ sub-folders are groups. Secret fields are stored as references.`,
 					fmt.Fprintf(w, "%s\tbroken\t%s\n", sanitize.Line(e.Name), sanitize.Line(e.Err.Error()))
 				default:
 					p := e.Profile
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", sanitize.Line(e.Name), sanitize.Line(p.Method), sanitize.Line(p.Scheme), sanitize.Line(p.URL))
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", sanitize.Line(e.Name), sanitize.Line(p.Method), sanitize.Line(p.Scheme), sanitize.Line(authn.MaskQuery(p.URL)))
 				}
 				if e.Warning != "" {
 					fmt.Fprintf(env.Stderr, "authlab: warning: %s: %s\n", sanitize.Line(e.Name), sanitize.Line(e.Warning))
@@ -144,11 +144,15 @@ func printProfile(env Env, e profiles.Entry) {
 	row("file", e.Path)
 	row("description", p.Description)
 	row("method", p.Method)
-	row("url", p.URL)
+	if u := authn.MaskQuery(p.URL); u != p.URL {
+		row("url", u+"  (literal secret in the query, masked)")
+	} else {
+		row("url", p.URL)
+	}
 	row("scheme", p.Scheme)
 	for _, h := range p.Headers {
 		v := h.Value
-		if profiles.CredentialHeader(h.Name) {
+		if authn.CredentialHeader(h.Name) && v != "" {
 			v = authn.MaskHeaderValue(v) + "  (literal secret, masked)"
 		}
 		row("header", h.Name+": "+v)
@@ -211,7 +215,7 @@ func printProfilesJSON(env Env, entries []profiles.Entry) error {
 		if e.Broken() {
 			j.Broken = e.Err.Error()
 		} else {
-			j.Method, j.URL, j.Scheme, j.Description = e.Profile.Method, e.Profile.URL, e.Profile.Scheme, e.Profile.Description
+			j.Method, j.URL, j.Scheme, j.Description = e.Profile.Method, authn.MaskQuery(e.Profile.URL), e.Profile.Scheme, e.Profile.Description
 		}
 		out = append(out, j)
 	}

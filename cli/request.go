@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -109,14 +110,34 @@ func buildRequest(env Env, f *sendFlags, changed func(string) bool, base *profil
 		req.Fields["username"] = user
 		req.Fields["password"] = pass
 	}
+	// A credential typed into a header or the URL's query is as much in
+	// the shell history as -u user:pw (neither can hold a reference).
+	for _, h := range f.headers {
+		name, value, _ := strings.Cut(h, ":")
+		if authn.CredentialHeader(name) && strings.TrimSpace(value) != "" {
+			literal = append(literal, "header "+http.CanonicalHeaderKey(strings.TrimSpace(name)))
+		}
+	}
+	for _, name := range authn.SecretQuery(rawURL) {
+		literal = append(literal, "query parameter "+name)
+	}
 	sort.Strings(literal)
+	literal = slices.Compact(literal)
 	return req, literal, nil
 }
 
 // literalWarning is the one-line warning for secrets typed on the command
 // line.
 func literalWarning(fields []string) string {
-	return fmt.Sprintf("warning: the %s on the command line stays in your shell history; pass it as env:NAME, file:PATH or prompt instead", strings.Join(fields, " and "))
+	instead := "pass it as env:NAME, file:PATH or prompt instead"
+	for _, f := range fields {
+		if strings.HasPrefix(f, "header ") || strings.HasPrefix(f, "query ") {
+			// -H and the URL cannot hold a reference; a scheme field can
+			instead = "pass it as env:NAME, file:PATH or prompt instead (a token as -a bearer -c token=env:NAME, a key as -a apikey -c name=NAME -c in=header|query -c value=env:VAR)"
+			break
+		}
+	}
+	return fmt.Sprintf("warning: the %s on the command line stays in your shell history; %s", strings.Join(fields, " and "), instead)
 }
 
 // splitUser parses -u USER[:PASS]. The whole value may be an env:, file: or

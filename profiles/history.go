@@ -2,8 +2,6 @@ package profiles
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -90,29 +88,14 @@ func (r Record) Request() Profile {
 }
 
 // secretHeader reports whether a header's value is kept out of history: a
-// credential header (CredentialHeader), or one whose name says it holds a
-// key, token, secret, password, session or signature (X-Api-Key,
-// X-Auth-Token, Private-Token, X-Amz-Security-Token…). The rule is wide on
-// purpose: history is written without asking, so a false positive costs a
-// retyped header and a false negative a leaked secret.
-func secretHeader(name string) bool {
-	if CredentialHeader(name) {
-		return true
-	}
-	return secretName(name)
-}
+// credential header (authn.CredentialHeader: Authorization, Cookie,
+// X-Api-Key, X-Auth-Token, Private-Token, X-Amz-Security-Token…).
+func secretHeader(name string) bool { return authn.CredentialHeader(name) }
 
-// secretName reports whether a header or parameter name says its value is
-// a secret.
-func secretName(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range [...]string{"key", "token", "secret", "passw", "session", "signature", "auth", "cookie", "credential"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
+// secretName reports whether a body parameter or JSON member name says its
+// value may be a secret (authn.SecretName, the wide rule: history is
+// written without asking).
+func secretName(name string) bool { return authn.SecretName(name) }
 
 // History is the file of requests sent, $XDG_STATE_HOME/authlab/history.jsonl
 // by default: one JSON record per line, appended, capped at Max records.
@@ -365,7 +348,7 @@ func stripUserinfo(u string) string {
 // body can hold them.
 func NewRecord(res *authn.Result, err error, profile string, req authn.Request, now time.Time) Record {
 	r := Record{Time: now, Profile: profile, Method: req.Method, URL: req.URL, Scheme: req.Scheme}
-	scrub := scrubber(authn.SecretsOf(req, res))
+	scrub := authn.SecretsOf(req, res).Mask
 	if res != nil {
 		// The user's request is the first exchange that is not a scheme's
 		// own (an OAuth 2.0 token request comes before it).
@@ -457,45 +440,6 @@ func recordFields(req authn.Request, scrub func(string) string) (map[string]stri
 		out = nil
 	}
 	return out, omitted
-}
-
-// scrubber returns a function that masks each secret (of four bytes or
-// more) wherever it appears in a text, in every form it takes in a URL, a
-// header, a body or JSON: as is, query- and path-escaped, JSON-escaped,
-// base64 (standard and URL alphabets, with and without padding) and hex.
-func scrubber(secrets []string) func(string) string {
-	var pairs []string
-	mask := authn.Mask("")
-	for _, v := range secrets {
-		if len(v) < 4 {
-			continue
-		}
-		j, _ := json.Marshal(v)
-		forms := []string{v, url.QueryEscape(v), url.PathEscape(v), string(j[1 : len(j)-1]),
-			base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)),
-			base64.URLEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)),
-			hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v)))}
-		for _, f := range forms {
-			pairs = append(pairs, f, mask)
-		}
-	}
-	// Longer forms first, so that a form containing another is masked
-	// whole.
-	type pair struct{ from, to string }
-	ps := make([]pair, 0, len(pairs)/2)
-	for i := 0; i < len(pairs); i += 2 {
-		ps = append(ps, pair{pairs[i], pairs[i+1]})
-	}
-	slices.SortStableFunc(ps, func(a, b pair) int { return len(b.from) - len(a.from) })
-	flat := make([]string, 0, len(pairs))
-	for _, p := range ps {
-		flat = append(flat, p.from, p.to)
-	}
-	if len(flat) == 0 {
-		return func(s string) string { return s }
-	}
-	r := strings.NewReplacer(flat...)
-	return r.Replace
 }
 
 // maskBody masks, in a form-encoded or JSON body, the values of parameters

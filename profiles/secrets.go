@@ -45,24 +45,17 @@ func literalSecrets(p Profile) []string {
 	// A credential header typed by hand cannot be a reference: it is a
 	// literal secret (the secrets audit, TestAuditSecrets/run/raw-credentials).
 	for _, h := range p.Headers {
-		if CredentialHeader(h.Name) && h.Value != "" {
+		if authn.CredentialHeader(h.Name) && h.Value != "" {
 			out = append(out, "header "+http.CanonicalHeaderKey(h.Name))
 		}
 	}
+	// So is a secret in the URL's query (?api_key=, ?access_token=): a URL
+	// cannot hold a reference (the apikey scheme, in=query, can).
+	for _, name := range authn.SecretQuery(p.URL) {
+		out = append(out, "query "+name)
+	}
 	sort.Strings(out)
 	return out
-}
-
-// CredentialHeader reports whether a header always carries a credential
-// (Authorization, Proxy-Authorization, Cookie): typed by hand, its value is
-// a literal secret, masked when shown and kept out of files unless the
-// user allows plaintext. The importer and the exporters use the same rule.
-func CredentialHeader(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
-	case "Authorization", "Proxy-Authorization", "Cookie":
-		return true
-	}
-	return false
 }
 
 // LiteralSecrets lists the fields of p that Save would refuse to store

@@ -391,8 +391,16 @@ type PlaintextError struct {
 }
 
 func (e *PlaintextError) Error() string {
-	return fmt.Sprintf("profile %q would store %s in plain text: use env:NAME, file:PATH, keyring:NAME or prompt instead, or pass --allow-plaintext (confirm in the TUI) to store it anyway",
-		e.Name, strings.Join(e.Fields, ", "))
+	instead := "use env:NAME, file:PATH, keyring:NAME or prompt instead"
+	for _, f := range e.Fields {
+		if strings.HasPrefix(f, "header ") || strings.HasPrefix(f, "query ") {
+			// a header or a URL cannot hold a reference; a scheme field can
+			instead = "use env:NAME, file:PATH, keyring:NAME or prompt instead (a header or query key goes into the apikey scheme: -a apikey -c name=NAME -c in=header|query -c value=env:VAR)"
+			break
+		}
+	}
+	return fmt.Sprintf("profile %q would store %s in plain text: %s, or pass --allow-plaintext (confirm in the TUI) to store it anyway",
+		e.Name, strings.Join(e.Fields, ", "), instead)
 }
 
 // Save writes p to its file and returns the new stamp. It validates the name

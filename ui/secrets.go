@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"net/url"
-	"strings"
 
 	"github.com/authlab/authlab/authn"
 )
@@ -23,17 +22,10 @@ func MaskResponseSecrets(res *authn.Result, reveal bool) *authn.Result {
 	if res == nil || reveal {
 		return res
 	}
-	secrets := res.ResponseSecrets()
-	if len(secrets) == 0 {
+	secrets := authn.NewSecrets(res.ResponseSecrets()...)
+	if secrets.Len() == 0 {
 		return res
 	}
-	pairs := make([]string, 0, 2*len(secrets))
-	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, authn.Mask(s))
-		}
-	}
-	r := strings.NewReplacer(pairs...)
 	c := *res
 	c.Exchanges = make([]authn.Exchange, len(res.Exchanges))
 	for i, ex := range res.Exchanges {
@@ -46,26 +38,26 @@ func MaskResponseSecrets(res *authn.Result, reveal bool) *authn.Result {
 		rq := &ex.Request
 		if rq.URL != nil {
 			u := *rq.URL
-			u.Path, u.RawPath = r.Replace(u.Path), ""
-			u.RawQuery = r.Replace(u.RawQuery)
+			u.Path, u.RawPath = secrets.Mask(u.Path), ""
+			u.RawQuery = secrets.Mask(u.RawQuery)
 			if u.User != nil {
 				if pw, ok := u.User.Password(); ok {
-					u.User = url.UserPassword(r.Replace(u.User.Username()), r.Replace(pw))
+					u.User = url.UserPassword(secrets.Mask(u.User.Username()), secrets.Mask(pw))
 				} else {
-					u.User = url.User(r.Replace(u.User.Username()))
+					u.User = url.User(secrets.Mask(u.User.Username()))
 				}
 			}
 			rq.URL = &u
 		}
-		rq.Host = r.Replace(rq.Host)
+		rq.Host = secrets.Mask(rq.Host)
 		rq.Header = rq.Header.Clone()
 		for _, vs := range rq.Header {
 			for j, v := range vs {
-				vs[j] = r.Replace(v)
+				vs[j] = secrets.Mask(v)
 			}
 		}
 		if len(rq.Body) > 0 {
-			rq.Body = []byte(r.Replace(string(rq.Body)))
+			rq.Body = []byte(secrets.Mask(string(rq.Body)))
 		}
 		// Credential values stay: DisplayHeader/DisplayBody match them by
 		// name and show their Masked form.
@@ -78,11 +70,11 @@ func MaskResponseSecrets(res *authn.Result, reveal bool) *authn.Result {
 	}
 	c.Trace.Steps = make([]authn.Step, len(res.Trace.Steps))
 	for i, s := range res.Trace.Steps {
-		s.Note = r.Replace(s.Note)
+		s.Note = secrets.Mask(s.Note)
 		s.Values = append([]authn.Value(nil), s.Values...)
 		for j, v := range s.Values {
 			if !v.Secret {
-				s.Values[j].Text = r.Replace(v.Text)
+				s.Values[j].Text = secrets.Mask(v.Text)
 			}
 		}
 		c.Trace.Steps[i] = s

@@ -3,6 +3,7 @@ package curl
 import (
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,23 +15,23 @@ import (
 	"github.com/authlab/authlab/profiles"
 )
 
-// apiKeyHeaders are the header names (lower case) read as an API key when
-// one of them is the only credential of a command: the common ones of
-// OpenAPI apiKey schemes and of well-known APIs (GitLab's Private-Token,
-// Google's X-Goog-Api-Key, RapidAPI, Azure API Management).
-var apiKeyHeaders = []string{
-	"x-api-key", "api-key", "apikey", "x-apikey", "x-api-token", "api-token",
-	"x-auth-token", "x-access-token", "x-token", "private-token",
-	"x-goog-api-key", "x-rapidapi-key", "ocp-apim-subscription-key",
+// apiKeyHeader reports whether a header is read as an API key when it is
+// the only credential of a command: a credential header
+// (authn.CredentialHeader: X-Api-Key, Private-Token, X-Goog-Api-Key…)
+// other than the HTTP authentication and cookie headers, which have
+// schemes of their own.
+func apiKeyHeaderName(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Proxy-Authorization", "Cookie", "Cookie2":
+		return false
+	}
+	return authn.CredentialHeader(name)
 }
 
-// apiKeyParams are the query parameter names (lower case) read as an API
-// key: api_key=, key= (Google), access_token= (OAuth 2.0, RFC 6750 §2.3),
-// appid= (OpenWeather) and their spellings.
-var apiKeyParams = []string{
-	"api_key", "apikey", "api-key", "key", "access_token", "token", "auth_token",
-	"private_token", "appid", "app_key",
-}
+// apiKeyParam reports whether a query parameter is read as an API key
+// (authn.SecretParam: api_key=, key= (Google), access_token= (RFC 6750
+// §2.3), appid= (OpenWeather), a signature…).
+func apiKeyParam(name string) bool { return authn.SecretParam(name) }
 
 // credentials decides the scheme and its fields, as curl decides what it
 // sends: a -H Authorization header replaces every credential option;
@@ -116,11 +117,9 @@ func (p *parser) credentials(r *request) error {
 	return nil
 }
 
-// credentialHeader reports whether a header carries a credential: the ones
-// that always do (profiles.CredentialHeader), and the API-key headers.
-func credentialHeader(name string) bool {
-	return profiles.CredentialHeader(name) || slices.Contains(apiKeyHeaders, strings.ToLower(name))
-}
+// credentialHeader reports whether a header carries a credential
+// (authn.CredentialHeader, the one list).
+func credentialHeader(name string) bool { return authn.CredentialHeader(name) }
 
 // secret returns the value to store for a secret field typed as w (ref)
 // and notes what it was typed as: a literal is listed in Literals (so
@@ -571,15 +570,15 @@ func (p *parser) aws4Header(r *request, rest shell.Word) bool {
 }
 
 // apiKeyHeader makes a lone API-key header the apikey scheme: one of
-// apiKeyHeaders, or any other header whose whole value is one shell
-// variable ("X-Custom-Key: $KEY", which is also how authlab exports an
+// apiKeyHeaderName, or any other header whose whole value is one shell
+// variable ("X-Tenant: $KEY", which is also how authlab exports an
 // API key in a header), unless it is a header that describes content
 // rather than a credential (Accept…, Content-…, User-Agent, …).
 func (p *parser) apiKeyHeader(r *request) {
 	at := -1
 	for i, h := range r.headers {
 		_, oneVar := h.value.OnlyVar()
-		if slices.Contains(apiKeyHeaders, strings.ToLower(h.name)) || oneVar && !contentHeader(h.name) {
+		if apiKeyHeaderName(h.name) || oneVar && !contentHeader(h.name) {
 			if at >= 0 {
 				p.note("several API-key headers (%s, %s): kept as headers", r.headers[at].name, h.name)
 				return
@@ -592,7 +591,7 @@ func (p *parser) apiKeyHeader(r *request) {
 	}
 	h := r.headers[at]
 	r.headers = slices.Delete(r.headers, at, at+1)
-	if name, _ := h.value.OnlyVar(); !slices.Contains(apiKeyHeaders, strings.ToLower(h.name)) {
+	if name, _ := h.value.OnlyVar(); !apiKeyHeaderName(h.name) {
 		p.note("%s: $%s: the %s header became the apikey scheme, so that authlab reads it from the environment at each send (a header cannot hold a reference)", h.from, name, h.name)
 	}
 	r.scheme = "apikey"
@@ -612,7 +611,7 @@ func contentHeader(name string) bool {
 	return slices.Contains([]string{"user-agent", "referer", "origin", "host", "cache-control", "pragma", "range", "expect", "te", "connection"}, n)
 }
 
-// queryKey looks at the URL's query for API keys (apiKeyParams): one held
+// queryKey looks at the URL's query for API keys (apiKeyParam): one held
 // in a shell variable becomes the apikey scheme (in=query), removed from
 // the URL, when no other scheme was set; a literal one stays in the URL and
 // is listed in Literals.
@@ -635,7 +634,7 @@ func (p *parser) queryKey(r *request) {
 		if u, err := url.QueryUnescape(name); err == nil {
 			name = u
 		}
-		if !slices.Contains(apiKeyParams, strings.ToLower(name)) || value == "" {
+		if !apiKeyParam(name) || value == "" {
 			kept = append(kept, piece)
 			continue
 		}

@@ -56,7 +56,7 @@ var curlSchemes = map[string]func(*shellReq) error{
 		if tok := p.Field("session_token"); tok != (Value{}) {
 			r.headers = append(slices.Clip(r.headers), Header{Name: "x-amz-security-token", Value: tok})
 		}
-		if canon, changed := sigv4SortedURL(p.URL); changed {
+		if canon, changed := sigv4SortedURL(p.URL); changed && len(p.URLParts) == 1 { // (not with a secret query value in a variable)
 			r.url = []Value{lit(canon)}
 			r.notes = append(r.notes, "query parameters in AWS's canonical order: curl 7.88 signs the query as written, unsorted (curl/curl#9717)")
 		}

@@ -50,7 +50,7 @@ func (r *shellReq) warn(format string, args ...any) {
 // request signed ahead), then the notes, what goes before the command, and
 // the command itself, under the comment block of header.
 func renderShell(p *Plan, tool string, schemes map[string]func(*shellReq) error, command func(*shellReq) (string, error)) (Snippet, error) {
-	r := &shellReq{p: p, tool: tool, method: p.Method, url: []Value{lit(p.URL)}, headers: p.Headers, body: p.Body}
+	r := &shellReq{p: p, tool: tool, method: p.Method, url: p.URLParts, headers: p.Headers, body: p.Body}
 	var err error
 	if fn, ok := schemes[p.Scheme.Name]; ok {
 		err = fn(r)
@@ -106,7 +106,7 @@ func shellAPIKey(r *shellReq, followSends string) error {
 	p := r.p
 	name, value := p.Lit("name"), p.Field("value")
 	if p.Lit("in") == "query" {
-		r.url = withQueryParam(p.URL, name, value)
+		r.url = addQueryParam(p.URLParts, name, value)
 		if value.IsVar() {
 			r.notes = append(r.notes, "the key is put into the URL as it is: URL-encode it first unless it is only letters, digits and -._~")
 		}
@@ -377,6 +377,37 @@ func flowUnsupported(tool, what string) error {
 // what apikey's SetQuery does, as a shell word. A literal value is
 // URL-encoded; a variable is written as it is, so its value must be
 // URL-safe.
+// addQueryParam is withQueryParam for a URL in pieces (secret query
+// values held in variables): a parameter of that name is replaced.
+func addQueryParam(parts []Value, name string, value Value) []Value {
+	if len(parts) == 1 && !parts[0].IsVar() {
+		return withQueryParam(parts[0].Lit, name, value)
+	}
+	// Each variable stands in the text as a NUL-delimited index, which no
+	// URL holds (authn.ParseURL refuses control characters).
+	var b strings.Builder
+	for i, v := range parts {
+		if v.IsVar() {
+			fmt.Fprintf(&b, "\x00%d\x00", i)
+		} else {
+			b.WriteString(v.Lit)
+		}
+	}
+	var out []Value
+	for j, piece := range strings.Split(withQueryParam(b.String(), name, lit(""))[0].Lit, "\x00") {
+		if j%2 == 1 {
+			n, _ := strconv.Atoi(piece)
+			out = append(out, parts[n])
+		} else if piece != "" {
+			out = append(out, lit(piece))
+		}
+	}
+	if value.IsVar() {
+		return merge(append(out, value))
+	}
+	return merge(append(out, lit(url.QueryEscape(value.Lit))))
+}
+
 func withQueryParam(rawURL, name string, value Value) []Value {
 	base, frag, _ := strings.Cut(rawURL, "#")
 	_ = frag // a fragment is never sent

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -194,12 +195,18 @@ func (v Value) IsVar() bool { return v.Var != "" }
 // may contain literally and what it must read from the environment. Targets
 // render a Plan; they never see a profile's references.
 type Plan struct {
-	Name    string // profile name ("" when none)
-	Method  string // never empty
-	URL     string
-	Headers []Header
-	Body    string
-	Scheme  authn.Info
+	Name   string // profile name ("" when none)
+	Method string // never empty
+	// URL is the URL as comments show it: the value of a secret query
+	// parameter (authn.SecretParam: ?access_token=, ?api_key=) masked.
+	// Targets send URLParts.
+	URL string
+	// URLParts is the URL to send: literal pieces and the variables that
+	// hold the secret query values, as a credential header's value is one.
+	URLParts []Value
+	Headers  []Header
+	Body     string
+	Scheme   authn.Info
 	// Fields holds every scheme field with a value, defaults applied.
 	Fields  map[string]Value
 	TLS     TLS
@@ -284,6 +291,7 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 		return nil, err
 	}
 	plan.prefix = varPrefix(p.Name, plan.URL)
+
 	for _, f := range plan.Scheme.Fields {
 		v, ok := p.Fields[f.Name]
 		if !ok || v == "" {
@@ -304,12 +312,23 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 		}
 	}
 	for _, h := range p.Headers {
-		cred := profiles.CredentialHeader(h.Name)
+		cred := authn.CredentialHeader(h.Name)
 		val, err := plan.value("header "+http.CanonicalHeaderKey(h.Name), h.Name+" header", h.Value, cred, func(s string) string { return s })
 		if err != nil {
 			return nil, err
 		}
 		plan.Headers = append(plan.Headers, Header{Name: h.Name, Value: val})
+	}
+	// after the fields, so that their variables get the plain names
+	var replaced []string // parameters the scheme sets, replacing the URL's
+	if qs, ok := s.(authn.QuerySetter); ok {
+		replaced = qs.SetsQuery(p.Fields)
+	}
+	if plan.URLParts, err = plan.urlParts(plan.URL, replaced); err != nil {
+		return nil, err
+	}
+	if !opt.Reveal {
+		plan.URL = authn.MaskQuery(plan.URL)
 	}
 	plan.TLS = TLS{Insecure: p.TLS.Insecure, CACert: p.TLS.CACert, Cert: p.TLS.Cert, Key: strings.TrimPrefix(p.TLS.Key, profiles.PrefixFile)}
 	if p.TLS.KeyPassword != "" {
@@ -394,6 +413,54 @@ func (p *Plan) Resolve(v Value) (string, error) {
 		}
 	}
 	return p.opt.Resolve(label, raw)
+}
+
+// urlParts cuts rawURL into the pieces to send: each secret query value
+// (authn.SecretParam) becomes a variable, as a credential header does
+// (Reveal keeps it literal). The variable holds the value as the URL has
+// it, percent-encoding included, so the request is the same bytes.
+func (p *Plan) urlParts(rawURL string, replaced []string) ([]Value, error) {
+	i := strings.IndexByte(rawURL, '?')
+	if i < 0 || len(authn.SecretQuery(rawURL)) == 0 {
+		return []Value{{Lit: rawURL}}, nil
+	}
+	query, frag, hasFrag := strings.Cut(rawURL[i+1:], "#")
+	out := []Value{{Lit: rawURL[:i+1]}}
+	for j, part := range strings.Split(query, "&") {
+		sep := ""
+		if j > 0 {
+			sep = "&"
+		}
+		k, v, ok := strings.Cut(part, "=")
+		name, err := url.QueryUnescape(k)
+		if !ok || v == "" || err != nil || !authn.SecretParam(name) || slices.Contains(replaced, name) {
+			out = append(out, Value{Lit: sep + part}) // one the scheme replaces is never sent
+			continue
+		}
+		val, err := p.value("query "+name, name+" query parameter", v, true, func(s string) string { return s })
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Value{Lit: sep + k + "="}, val)
+	}
+	if hasFrag {
+		out = append(out, Value{Lit: "#" + frag})
+	}
+	return merge(out), nil
+}
+
+// sendURL is the URL to send with every variable of URLParts read: what
+// Presign signs.
+func (p *Plan) sendURL() (string, error) {
+	var b strings.Builder
+	for _, v := range p.URLParts {
+		s, err := p.Resolve(v)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(s)
+	}
+	return b.String(), nil
 }
 
 // readsVar reports whether text names the variable as a whole word

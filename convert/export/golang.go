@@ -61,7 +61,7 @@ type goProgram struct {
 	headers []goHeader
 	do      string // the expression sending req; "client.Do(req)" by default
 	method  string
-	url     string
+	url     []Value // literal pieces and the variables of secret query values
 	body    []Value
 	// bodyVar declares body as a variable, for a scheme that reads it.
 	bodyVar bool
@@ -151,7 +151,7 @@ func goStr(s string) string {
 }
 
 func (t *goTarget) render(p *Plan) (Snippet, error) {
-	g := &goProgram{do: "client.Do(req)", method: p.Method, url: p.URL}
+	g := &goProgram{do: "client.Do(req)", method: p.Method, url: p.URLParts}
 	if p.Body != "" {
 		g.body = []Value{{Lit: p.Body}}
 	}
@@ -187,7 +187,7 @@ func (g *goProgram) presign(p *Plan, why string) error {
 	if err != nil {
 		return err
 	}
-	*g = goProgram{do: "client.Do(req)", method: r.method, u: u, url: r.url, body: r.body, notes: r.notes}
+	*g = goProgram{do: "client.Do(req)", method: r.method, u: u, url: []Value{lit(r.url)}, body: r.body, notes: r.notes}
 	for _, h := range r.headers {
 		g.header(h.name, h.pieces...)
 	}
@@ -233,7 +233,7 @@ func (g *goProgram) text(p *Plan) string {
 			body = "strings.NewReader(" + g.cat(g.body) + ")"
 		}
 	}
-	w("req, err := http.NewRequest(%s, %s, %s)", strconv.Quote(g.method), goStr(g.url), body)
+	w("req, err := http.NewRequest(%s, %s, %s)", strconv.Quote(g.method), g.cat(g.url), body)
 	w("check(err)")
 	for _, h := range g.headers {
 		if strings.EqualFold(h.name, "Host") {

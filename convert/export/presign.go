@@ -47,7 +47,11 @@ func (p *Plan) Presign() (*Signed, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := authn.ParseURL(p.URL)
+	rawURL, err := p.sendURL()
+	if err != nil {
+		return nil, err
+	}
+	u, err := authn.ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}

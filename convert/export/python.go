@@ -60,7 +60,8 @@ type pyScript struct {
 	// and body before setup, for a scheme whose setup reads them.
 	hoist       bool
 	headersExpr string // replaces the headers argument when set
-	method, url string
+	method      string
+	url         []Value // literal pieces and the variables of secret query values
 	body        []Value // the body, in pieces
 }
 
@@ -132,7 +133,7 @@ func (s *pyScript) wire(pieces []Value) string {
 }
 
 func (t *pythonTarget) render(p *Plan) (Snippet, error) {
-	s := &pyScript{call: "requests.request", method: p.Method, url: p.URL}
+	s := &pyScript{call: "requests.request", method: p.Method, url: p.URLParts}
 	s.importStd("import sys")
 	s.importThird("import requests", "requests (Debian: python3-requests)")
 	if p.Body != "" {
@@ -168,7 +169,7 @@ func (s *pyScript) presign(p *Plan, why string) error {
 	if err != nil {
 		return err
 	}
-	*s = pyScript{std: s.std, third: s.third, needs: s.needs, call: s.call, method: r.method, u: u, url: r.url, body: r.body, notes: r.notes}
+	*s = pyScript{std: s.std, third: s.third, needs: s.needs, call: s.call, method: r.method, u: u, url: []Value{lit(r.url)}, body: r.body, notes: r.notes}
 	for _, h := range r.headers {
 		s.header(h.name, h.pieces...)
 	}
@@ -211,6 +212,9 @@ func (s *pyScript) text(p *Plan) string {
 			line("# %s", n)
 		}
 	}
+	for _, v := range s.url { // written below the list of variables
+		s.u.use(v)
+	}
 	vars := s.u.keep(p)
 	if len(vars) > 0 {
 		line("#")
@@ -243,7 +247,7 @@ func (s *pyScript) text(p *Plan) string {
 	}
 	b.WriteString("\n")
 	if s.hoist {
-		line("url = %s", pyStr(s.url))
+		line("url = %s", s.cat(s.url))
 		line("headers = %s", s.headerDict(""))
 		if s.body != nil {
 			line("body = %s", s.wire(s.body))
@@ -262,7 +266,7 @@ func (s *pyScript) text(p *Plan) string {
 	if s.hoist {
 		line("    url,")
 	} else {
-		line("    %s,", pyStr(s.url))
+		line("    %s,", s.cat(s.url))
 	}
 	switch {
 	case s.headersExpr != "":

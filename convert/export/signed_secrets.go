@@ -2,7 +2,6 @@ package export
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/authlab/authlab/authn"
@@ -28,12 +27,13 @@ func heldSecret(p *Plan, target string, literals ...string) error {
 		if val == "" {
 			continue
 		}
+		// every encoding the one Mask knows (authn.Secrets.Mask), plus
+		// RFC 3986 unreserved-only encoding, which OAuth 1.0a uses
 		once := authn.PercentEncode(val)
-		for _, form := range []string{val, once, authn.PercentEncode(once), url.QueryEscape(val)} {
-			for _, l := range literals {
-				if strings.Contains(l, form) {
-					return &unsupportedError{what: fmt.Sprintf("%s: the request authlab would sign for it carries the %s itself (%s), which only --reveal may write", target, strings.ToLower(v.Label), p.Scheme.Title)}
-				}
+		forms := authn.NewSecrets(val, once, authn.PercentEncode(once))
+		for _, l := range literals {
+			if forms.Contains(l) {
+				return &unsupportedError{what: fmt.Sprintf("%s: the request authlab would sign for it carries the %s itself (%s), which only --reveal may write", target, strings.ToLower(v.Label), p.Scheme.Title)}
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/theme"
 )
@@ -380,7 +381,7 @@ func (m Model) preview(w, h int) []string {
 	if p == nil {
 		return clip(out, h)
 	}
-	req := strings.TrimSpace(sanitize.Line(p.Method) + " " + sanitize.Line(p.URL))
+	req := strings.TrimSpace(sanitize.Line(p.Method) + " " + sanitize.Line(authn.MaskQuery(p.URL)))
 	if req == "" {
 		req = "(no URL)"
 	}
