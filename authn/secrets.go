@@ -1,13 +1,16 @@
 package authn
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf16"
 )
 
 // This file is authlab's one model of what is secret in a request: which
@@ -235,11 +238,39 @@ func forms(v string) []string {
 		base64.StdEncoding.EncodeToString([]byte(v)), base64.RawStdEncoding.EncodeToString([]byte(v)),
 		base64.URLEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)),
 		hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v)))}
+	// JSON as most servers write it (no HTML escapes), and with every
+	// non-ASCII character escaped, as Python's json.dumps does by default
+	// (ensure_ascii)
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	p := strings.TrimSuffix(plain.String(), "\n")
+	p = p[1 : len(p)-1]
+	out = append(out, p, jsonASCII(p))
 	// percent-encoding's hex digits may be either case (RFC 3986 §2.1)
 	if lq := lowerPercent(q); lq != q {
 		out = append(out, lq)
 	}
 	return out
+}
+
+// jsonASCII writes the non-ASCII characters of a JSON string's content as
+// \uXXXX escapes (UTF-16 surrogate pairs beyond the BMP, RFC 8259 §7).
+func jsonASCII(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", r1, r2)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
 }
 
 // lowerPercent writes the hex digits of percent-escapes in lower case.

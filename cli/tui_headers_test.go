@@ -99,7 +99,8 @@ value = "a"
 		{"c", []string{"-H", "accept: text/plain", "-H", "x-new: 2"}, []string{"x-request-id=1", "accept=text/plain", "x-api-key=k3y", "X-Trace=a", "x-new=2"}},
 	}
 	for _, tt := range tests {
-		args := append([]string{"send", "--profiles", dir, "--profile", "a", "--save", tt.save}, tt.flags...)
+		// x-api-key is a literal secret (authn.CredentialHeader): saved only when allowed
+		args := append([]string{"send", "--profiles", dir, "--profile", "a", "--allow-plaintext", "--save", tt.save}, tt.flags...)
 		if code := Run(context.Background(), args, env); code != ExitOK {
 			t.Fatalf("authlab %q = exit %d; want 0\n%s", args, code, errb.String())
 		}
