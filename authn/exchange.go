@@ -168,43 +168,15 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	if req.Follow != nil {
 		follow = *req.Follow
 	}
-	target, err := ParseURL(req.URL)
+	prep, err := Prepare(req)
 	if err != nil {
+		if prep != nil {
+			res.Scheme = prep.Info
+		}
 		return err
 	}
-	method := strings.ToUpper(req.Method)
-	if method == "" {
-		method = http.MethodGet
-		if len(req.Body) > 0 {
-			method = http.MethodPost
-		}
-	}
-	if !isToken(method) {
-		return &InputError{Problem: fmt.Sprintf("%q is not a valid HTTP method", req.Method), Fix: "use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"}
-	}
-	for name, vs := range req.Header {
-		if !isToken(name) {
-			return &InputError{Problem: fmt.Sprintf("%q is not a valid header name", name), Fix: "write headers as 'Name: value'"}
-		}
-		for _, v := range vs {
-			if !validFieldValue(v) {
-				return &InputError{Problem: fmt.Sprintf("header %s has a control character in its value", name), Fix: "remove line breaks and control characters"}
-			}
-		}
-	}
-	name := req.Scheme
-	if name == "" {
-		name = "none"
-	}
-	scheme, err := Lookup(name)
-	if err != nil {
-		return err
-	}
-	res.Scheme = scheme.Info()
-	creds, err := res.Scheme.Validate(req.Fields)
-	if err != nil {
-		return err
-	}
+	res.Scheme = prep.Info
+	target, method, scheme, creds := prep.URL, prep.Method, prep.Scheme, prep.Creds
 
 	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, creds)}
 	client, err := e.clientFor(req.TLS)
@@ -242,7 +214,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	stripped := false // once credentials are dropped they never come back
 	var dropped []Credential
 	hopClient := client // the client without the client certificate once stripped
-	cur := hop{method: method, url: target, header: req.Header, body: req.Body}
+	cur := hop{method: method, url: target, header: prep.Header, body: prep.Body}
 
 	for n := 0; ; n++ {
 		if n > 0 {

@@ -96,10 +96,10 @@ func (e Env) history() (profiles.History, error) {
 
 // record appends one masked history record for a send; a failure to write
 // history is a warning, never a failed send.
-func (e Env) record(res *authn.Result, xerr error, profile string, req authn.Request, practiceBase string) {
+func (e Env) record(res *authn.Result, xerr error, rs profiles.Resolved, practiceBase string) {
 	h, err := e.history()
 	if err == nil {
-		rec := profiles.NewRecord(res, xerr, profile, req, e.now())
+		rec := profiles.NewRecord(res, xerr, rs, e.now())
 		rec.URL = practice.Unexpand(rec.URL, practiceBase)
 		rec.RequestURL = practice.Unexpand(rec.RequestURL, practiceBase)
 		err = h.Append(rec)

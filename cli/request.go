@@ -162,32 +162,6 @@ func splitUser(r profiles.Resolver, v string) (user, pass string, err error) {
 	return user, pass, nil
 }
 
-// resolveFields returns fields with the references that want selects
-// resolved; label names the request in errors (a profile name or "").
-func resolveFields(r profiles.Resolver, fields map[string]string, want func(v string) bool) (map[string]string, error) {
-	out := make(map[string]string, len(fields))
-	names := make([]string, 0, len(fields))
-	for k := range fields {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		v := fields[k]
-		if profiles.IsRef(v) && want(v) {
-			val, _, err := r.Resolve(k, v)
-			if err != nil {
-				return nil, err
-			}
-			v = val
-		}
-		out[k] = v
-	}
-	return out, nil
-}
-
-func allRefs(string) bool      { return true }
-func onlyPrompt(v string) bool { return v == profiles.Prompt }
-
 // orderedHeaders lists header, the request's merged headers, in the order
 // and with the name spelling the user gave them: the base profile's headers
 // first, as they were in its file (a -H that replaces one takes its place,

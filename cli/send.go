@@ -249,11 +249,15 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if len(literal) > 0 {
 		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}
+	// the one description of the request: what --save writes, what
+	// history keeps, and what profiles.Resolve turns into the request sent
+	desc := profileFrom(f.profile, req, f, base)
 	if f.save != "" {
 		if err := tlsCheckSave(f); err != nil {
 			return inputErr(err)
 		}
-		p := profileFrom(f.save, req, f, base)
+		p := desc
+		p.Name = f.save
 		// --save over the --profile it started from updates that profile
 		// (refused if the file changed since it was read); any other
 		// existing name is refused, never silently replaced.
@@ -269,23 +273,14 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		}
 		fmt.Fprintf(env.Stderr, "authlab: saved profile %s\n", f.save)
 	}
-	fields, err := resolveFields(env.resolver(), req.Fields, allRefs)
+	rs, err := profiles.Resolve(desc, env.resolver(), profiles.Policy{Prompt: true})
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C at a prompt
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
 		}
-		if f.profile != "" {
-			err = fmt.Errorf("profile %q: %w", f.profile, err)
-		}
 		return inputErr(err)
 	}
-	req.Fields = fields
-	if req.TLS, err = tlsOptions(env.resolver(), f, allRefs); err != nil {
-		if ctx.Err() != nil {
-			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
-		}
-		return inputErr(err)
-	}
+	req = rs.Request
 	if f.insecure {
 		fmt.Fprintln(env.Stderr, "authlab: "+tlsInsecureWarning)
 	}
@@ -303,7 +298,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	send := func() (*authn.Result, error) {
 		res, xerr := eng.Exchange(ctx, req)
 		if f.present {
-			res.Redact(authn.SecretsOf(req, res)) // a server may echo a secret
+			res.Redact(rs.Secrets.Merge(authn.SecretsOf(req, res))) // a server may echo a secret
 		}
 		return res, xerr
 	}
@@ -331,7 +326,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	}
 	var ie *authn.InputError
 	if !errors.As(xerr, &ie) {
-		env.record(res, xerr, f.profile, req, emb.Started())
+		env.record(res, xerr, rs, emb.Started())
 	}
 
 	p := ui.Printer{

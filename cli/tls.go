@@ -44,34 +44,6 @@ func tlsCheckFlags(f *sendFlags, changed func(string) bool) error {
 	return nil
 }
 
-// tlsOptions builds the request's TLS options from the flags (after the
-// profile's were applied), resolving the --key-pass reference with r (want
-// selects which references to resolve now; the others stay as they are, as
-// for scheme fields). It returns nil when no TLS option is set.
-func tlsOptions(r profiles.Resolver, f *sendFlags, want func(string) bool) (*authn.TLSOptions, error) {
-	o := &authn.TLSOptions{
-		Cert:     f.cert,
-		Key:      strings.TrimPrefix(f.key, profiles.PrefixFile),
-		CACert:   f.cacert,
-		Insecure: f.insecure,
-	}
-	if f.keyPass != "" {
-		pass := f.keyPass
-		if profiles.IsRef(pass) && want(pass) {
-			v, _, err := r.Resolve("key passphrase", pass)
-			if err != nil {
-				return nil, fmt.Errorf("--key-pass: %w", err)
-			}
-			pass = v
-		}
-		o.KeyPassword = pass
-	}
-	if *o == (authn.TLSOptions{}) {
-		return nil, nil
-	}
-	return o, nil
-}
-
 // tlsApplyProfile takes the profile's TLS options for every flag the user
 // did not set.
 func tlsApplyProfile(f *sendFlags, changed func(string) bool, p *profiles.Profile) {

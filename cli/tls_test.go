@@ -16,7 +16,6 @@ func TestTLSOptionsFromFlagsAndProfile(t *testing.T) {
 		}
 		return "", false
 	}}
-	none := func(string) bool { return false }
 	p := &profiles.Profile{TLS: profiles.TLS{Insecure: true, CACert: "/p/ca.pem", Cert: "/p/c.pem", Key: "file:/p/k.pem", KeyPassword: "env:KP"}}
 	tests := []struct {
 		name    string
@@ -49,14 +48,19 @@ func TestTLSOptionsFromFlagsAndProfile(t *testing.T) {
 			if strings.HasPrefix(tt.name, "profile") || strings.HasPrefix(tt.name, "flags win") {
 				tlsApplyProfile(&f, changed, p)
 			}
-			want := allRefs
+			// the description keeps the reference; profiles.Resolve reads it
+			desc := profiles.Profile{TLS: tlsProfile(&f)}
 			if !tt.resolve {
-				want = none
+				if got := desc.TLS.KeyPassword; got != tt.want.KeyPassword {
+					t.Errorf("tlsProfile key passphrase = %q; want %q", got, tt.want.KeyPassword)
+				}
+				return
 			}
-			got, err := tlsOptions(r, &f, want)
+			rs, err := profiles.Resolve(desc, r, profiles.Policy{})
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := rs.Request.TLS
 			if (got == nil) != (tt.want == nil) || got != nil && *got != *tt.want {
 				t.Errorf("tlsOptions = %+v; want %+v", got, tt.want)
 			}

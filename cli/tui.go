@@ -52,16 +52,10 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if err := tlsCheckFlags(f, changed); err != nil {
 		return inputErr(err)
 	}
+	// The editor starts from the request's description, references kept:
+	// the TUI resolves them at each send (profiles.Resolve) and asks for a
+	// prompt or an unset variable in its own window.
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
-	if err == nil {
-		// prompt cannot be asked inside the TUI: ask now, before it starts
-		req.Fields, err = resolveFields(env.resolver(), req.Fields, onlyPrompt)
-	}
-	if err == nil {
-		// The TUI sends Prefill.TLS as it is: resolve the key passphrase
-		// now (a prompt cannot be asked inside it either).
-		req.TLS, err = tlsOptions(env.resolver(), f, allRefs)
-	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
@@ -81,10 +75,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	emb := practice.NewEmbedded(practice.Options{})
 	defer emb.Close()
 	o := tui.Options{
-		Prefill: tui.Prefill{
-			Method: req.Method, URL: req.URL, Headers: orderedHeaders(req.Header, base, f.headers), Body: string(req.Body),
-			Scheme: req.Scheme, Fields: req.Fields, TLS: req.TLS,
-		},
+		Prefill:  profileFrom(f.profile, req, f, base),
 		Insecure: f.insecure, // -k or the profile's insecure = true: a red banner
 		Engine:   eng,
 		Resolver: env.resolver(),

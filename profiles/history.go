@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -336,19 +337,27 @@ func stripUserinfo(u string) string {
 	return u
 }
 
-// NewRecord makes the history record of one call of authn.Exchange: the URL
-// as first sent with credential parameters masked, the final status, the
-// total time, the hint titles and the error; and the request as written
-// (req, references unresolved where the front end has them) without its
-// secrets, for reopening: headers, body, the scheme's non-secret fields and
-// its secret fields' references. Every secret value it knows of (the
-// scheme's secret fields, credential headers, what the scheme added, tokens
-// received: authn.SecretsOf) is masked wherever it appears, in the forms it
-// can take there (see scrubber), since server text, error messages and a
-// body can hold them.
-func NewRecord(res *authn.Result, err error, profile string, req authn.Request, now time.Time) Record {
-	r := Record{Time: now, Profile: profile, Method: req.Method, URL: req.URL, Scheme: req.Scheme}
-	scrub := authn.SecretsOf(req, res).Mask
+// NewRecord makes the history record of one send: the URL as first sent
+// with credential parameters masked, the final status, the total time, the
+// hint titles and the error; and the request description (rs.Profile:
+// references unresolved, headers in order) without its secrets, for
+// reopening: headers, body, the scheme's non-secret fields and its secret
+// fields' references. Every secret value of the send (rs.Secrets, and what
+// the engine added or received: authn.SecretsOf) is masked wherever it
+// appears, in every encoding authn.Secrets.Mask knows, since server text,
+// error messages and a body can hold them. The command line and the TUI
+// record the same thing for the same request.
+func NewRecord(res *authn.Result, err error, rs Resolved, now time.Time) Record {
+	p, req := rs.Profile, rs.Request
+	method := req.Method
+	if method == "" {
+		method = p.Method
+	}
+	r := Record{Time: now, Profile: p.Name, Method: method, URL: p.URL, Scheme: req.Scheme}
+	if r.Scheme == "" {
+		r.Scheme = p.Scheme
+	}
+	scrub := rs.Secrets.Merge(authn.SecretsOf(req, res)).Mask
 	if res != nil {
 		// The user's request is the first exchange that is not a scheme's
 		// own (an OAuth 2.0 token request comes before it).
@@ -378,36 +387,36 @@ func NewRecord(res *authn.Result, err error, profile string, req authn.Request, 
 	if err != nil {
 		r.Error = strings.Join(strings.Fields(err.Error()), " ")
 	}
-	r.URL = scrub(stripUserinfo(r.URL))
-	if u := scrub(stripUserinfo(req.URL)); u != r.URL && req.URL != "" {
+	r.URL = authn.MaskQuery(scrub(stripUserinfo(r.URL)))
+	if u := authn.MaskQuery(scrub(stripUserinfo(p.URL))); u != r.URL && p.URL != "" {
 		r.RequestURL = u
 	}
 	r.Error = scrub(r.Error)
 	for i := range r.Hints {
 		r.Hints[i] = scrub(r.Hints[i])
 	}
-	r.Headers, r.Omitted = recordHeaders(req, scrub)
-	r.Body = maskBody(scrub(string(req.Body)))
+	r.Headers, r.Omitted = recordHeaders(p.Headers, scrub)
+	r.Body = maskBody(scrub(p.Body))
 	var omitted []string
-	r.Fields, omitted = recordFields(req, scrub)
+	r.Fields, omitted = recordFields(p, scrub)
 	r.Omitted = append(r.Omitted, omitted...)
 	slices.Sort(r.Omitted)
 	return r
 }
 
-// recordHeaders returns req's headers for history, by name: a secret
+// recordHeaders returns the headers for history, in order: a secret
 // header's value masked (its auth-scheme word kept), the others scrubbed;
 // and the names of the masked ones.
-func recordHeaders(req authn.Request, scrub func(string) string) (hs []Header, masked []string) {
-	for _, name := range slices.Sorted(maps.Keys(req.Header)) {
-		for _, v := range req.Header[name] {
-			if secretHeader(name) && v != "" {
-				v = authn.MaskHeaderValue(v)
-				masked = append(masked, "header "+name)
-			}
-			hs = append(hs, Header{Name: name, Value: scrub(v)})
+func recordHeaders(headers []Header, scrub func(string) string) (hs []Header, masked []string) {
+	for _, h := range headers {
+		v := h.Value
+		if secretHeader(h.Name) && v != "" {
+			v = authn.MaskHeaderValue(v)
+			masked = append(masked, "header "+http.CanonicalHeaderKey(h.Name))
 		}
+		hs = append(hs, Header{Name: h.Name, Value: scrub(v)})
 	}
+	slices.Sort(masked)
 	return hs, slices.Compact(masked)
 }
 
@@ -415,14 +424,14 @@ func recordHeaders(req authn.Request, scrub func(string) string) (hs []Header, m
 // any field of an unknown scheme, or one the scheme does not know, as
 // literalSecrets has it) only as a reference, non-secret ones scrubbed; and
 // the names of the secret fields left out.
-func recordFields(req authn.Request, scrub func(string) string) (map[string]string, []string) {
-	if len(req.Fields) == 0 {
+func recordFields(p Profile, scrub func(string) string) (map[string]string, []string) {
+	if len(p.Fields) == 0 {
 		return nil, nil
 	}
-	info, known := schemeInfo(Profile{Scheme: req.Scheme})
-	out := make(map[string]string, len(req.Fields))
+	info, known := schemeInfo(p)
+	out := make(map[string]string, len(p.Fields))
 	var omitted []string
-	for k, v := range req.Fields {
+	for k, v := range p.Fields {
 		if v == "" {
 			continue
 		}

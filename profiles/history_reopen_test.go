@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +114,18 @@ func reopenTests(base string) []struct {
 	}
 }
 
+// testResolved is what profiles.Resolve makes of the description written
+// (references kept, headers sorted by name) when it resolves to resolved.
+func testResolved(name string, written, resolved authn.Request) Resolved {
+	p := Profile{Name: name, Method: written.Method, URL: written.URL, Body: string(written.Body), Scheme: written.Scheme, Fields: written.Fields}
+	for _, k := range slices.Sorted(maps.Keys(written.Header)) {
+		for _, v := range written.Header[k] {
+			p.Headers = append(p.Headers, Header{Name: k, Value: v})
+		}
+	}
+	return Resolved{Profile: p, Request: resolved, Secrets: authn.SecretsOf(resolved, nil)}
+}
+
 // encodings are the forms a secret could take in the file.
 func encodings(s string) []string {
 	j, _ := json.Marshal(s)
@@ -148,7 +162,7 @@ func TestHistoryReopenRoundTrip(t *testing.T) {
 			}
 			// The TUI records the request as written (references kept);
 			// the secrets it resolved show up only in the result.
-			if err := h.Append(NewRecord(res, err, "t/p", tt.req, now)); err != nil {
+			if err := h.Append(NewRecord(res, err, testResolved("t/p", tt.req, resolved), now)); err != nil {
 				t.Fatal(err)
 			}
 			data, _ := os.ReadFile(h.Path)

@@ -167,7 +167,7 @@ func TestNewRecord(t *testing.T) {
 	req := authn.Request{Method: "GET", URL: u.String(), Scheme: "apikey",
 		Fields: map[string]string{"name": "api_key", "value": "K3Y-s3cret", "in": "query"}}
 	now := time.Date(2025, 5, 6, 7, 8, 9, 0, time.UTC)
-	r := NewRecord(res, errors.New("got 401 for K3Y-s3cret\nsecond line"), "ex/key", req, now)
+	r := NewRecord(res, errors.New("got 401 for K3Y-s3cret\nsecond line"), testResolved("ex/key", req, req), now)
 	if r.Status != 401 || r.DurationMS != 1.5 || r.Profile != "ex/key" || r.Scheme != "apikey" || !r.Time.Equal(now) || r.Method != "GET" {
 		t.Errorf("NewRecord = %+v", r)
 	}
@@ -181,7 +181,7 @@ func TestNewRecord(t *testing.T) {
 	// No exchange (the request failed before sending): the request's URL,
 	// without userinfo, secret values masked.
 	req.URL = "https://me:K3Y-s3cret@api.example.com/?k=K3Y-s3cret"
-	r = NewRecord(nil, errors.New("bad"), "", req, now)
+	r = NewRecord(nil, errors.New("bad"), testResolved("", req, req), now)
 	if strings.Contains(r.URL, "s3cret") || strings.Contains(r.URL, "me:") || r.Error != "bad" {
 		t.Errorf("NewRecord without result = %+v", r)
 	}

@@ -122,10 +122,11 @@ func TestProfileResolve(t *testing.T) {
 		"private_key":     "file:" + keyFile,
 		"verifier":        "prompt",
 	}}
-	got, err := p.Resolve(r)
+	rs, err := Resolve(p, r, Policy{Prompt: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := rs.Request.Fields
 	want := map[string]string{"consumer_key": "literal-key", "consumer_secret": "from-env", "token": "typed",
 		"token_secret": "from-keyring", "private_key": "from-file", "verifier": "typed"}
 	for k, v := range want {
@@ -133,18 +134,18 @@ func TestProfileResolve(t *testing.T) {
 			t.Errorf("Resolve()[%s] = %q; want %q", k, got[k], v)
 		}
 	}
-	if len(asked) != 2 || asked[0] != "Access token" || asked[1] != "Verifier" {
-		t.Errorf("prompted for %q; want the scheme's labels in form order", asked)
+	if len(asked) != 2 || asked[0] != "token" || asked[1] != "verifier" {
+		t.Errorf("prompted for %q; want the fields in the scheme's form order", asked)
 	}
 
 	p.Fields["consumer_secret"] = "env:MISSING"
-	_, err = p.Resolve(r)
+	_, err = Resolve(p, r, Policy{Prompt: true})
 	var re *RefError
-	if !errors.As(err, &re) || !strings.HasPrefix(err.Error(), `profile "twitter/me", field "consumer_secret": `) || !strings.Contains(err.Error(), "MISSING is not set") {
+	if !errors.As(err, &re) || !strings.HasPrefix(err.Error(), `profile "twitter/me": consumer_secret (env:MISSING): `) || !strings.Contains(err.Error(), "MISSING is not set") {
 		t.Errorf("Resolve(env:MISSING) = %v; want it to name the profile and field", err)
 	}
 	p.Fields["consumer_secret"] = "keyring:none"
-	if _, err := p.Resolve(r); err == nil || !strings.Contains(err.Error(), `field "consumer_secret"`) || !strings.Contains(err.Error(), "no keyring entry none") {
+	if _, err := Resolve(p, r, Policy{Prompt: true}); err == nil || !strings.Contains(err.Error(), `consumer_secret (keyring:none)`) || !strings.Contains(err.Error(), "no keyring entry none") {
 		t.Errorf("Resolve(keyring:none) = %v", err)
 	}
 }

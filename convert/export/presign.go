@@ -24,9 +24,11 @@ type Signed struct {
 }
 
 // Presign signs the plan's request with its scheme, reading secrets through
-// Options.Resolve. Schemes that need exchanges of their own (authn.Flow:
-// Digest's challenge, OAuth 2.0's token request) cannot be signed ahead and
-// return an error wrapping ErrUnsupported.
+// Options.Resolve. It prepares the request exactly as the engine does
+// (authn.Prepare: method, headers, implied Content-Type, validated fields)
+// and signs it with the scheme's own Authorize. Schemes that need exchanges
+// of their own (authn.Flow: Digest's challenge, OAuth 2.0's token request)
+// cannot be signed ahead and return an error wrapping ErrUnsupported.
 func (p *Plan) Presign() (*Signed, error) {
 	s, err := authn.Lookup(p.Scheme.Name)
 	if err != nil {
@@ -35,36 +37,28 @@ func (p *Plan) Presign() (*Signed, error) {
 	if _, ok := s.(authn.Flow); ok {
 		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: it needs an exchange with the server first"}
 	}
-	raw := map[string]string{}
+	req := authn.Request{Method: p.Method, Header: http.Header{}, Body: []byte(p.Body), Scheme: p.Scheme.Name, Fields: map[string]string{}}
 	for name, v := range p.Fields {
 		val, err := p.Resolve(v)
 		if err != nil {
 			return nil, err
 		}
-		raw[name] = val
+		req.Fields[name] = val
 	}
-	creds, err := p.Scheme.Validate(raw)
-	if err != nil {
+	if req.URL, err = p.sendURL(); err != nil {
 		return nil, err
 	}
-	rawURL, err := p.sendURL()
-	if err != nil {
-		return nil, err
-	}
-	u, err := authn.ParseURL(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	h := http.Header{}
 	for _, x := range p.Headers {
 		v, err := p.Resolve(x.Value)
 		if err != nil {
 			return nil, err
 		}
-		h.Add(x.Name, v)
+		req.Header.Add(x.Name, v)
 	}
-	if p.Body != "" && h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/x-www-form-urlencoded")
+	authn.ImplyContentType(req.Header, req.Body)
+	prep, err := authn.Prepare(req)
+	if err != nil {
+		return nil, err
 	}
 	now, rnd := p.opt.Now, p.opt.Rand
 	if now == nil {
@@ -74,9 +68,9 @@ func (p *Plan) Presign() (*Signed, error) {
 		rnd = rand.Reader
 	}
 	at := now()
-	out := &authn.Outgoing{Method: p.Method, URL: u, Header: h, Body: []byte(p.Body)}
 	var tr authn.Trace
-	if err := s.Authorize(out, creds, authn.Env{Now: func() time.Time { return at }, Rand: rnd}, &tr); err != nil {
+	out, err := prep.Sign(authn.Env{Now: func() time.Time { return at }, Rand: rnd}, &tr)
+	if err != nil {
 		return nil, err
 	}
 	return &Signed{Method: out.Method, URL: out.URL.String(), Header: out.Header, Body: string(out.Body), Added: out.Added, At: at}, nil

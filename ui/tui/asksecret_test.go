@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/base64"
+	"github.com/authlab/authlab/profiles"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -28,7 +29,7 @@ func TestAskForMissingReference(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got = nil
-			m, _ := step(t, newModel(t, Prefill{URL: srv.URL, Scheme: "basic", Fields: map[string]string{"username": "ann", "password": tc.ref}}, nil, false), size(100, 30))
+			m, _ := step(t, newModel(t, profiles.Profile{URL: srv.URL, Scheme: "basic", Fields: map[string]string{"username": "ann", "password": tc.ref}}, nil, false), size(100, 30))
 			m, cmd := step(t, m, keyMsg("ctrl+r"))
 			m, _ = step(t, m, runSend(t, cmd))
 			if m.focus != focusConfirm || m.ask.kind != askSecret {

@@ -31,7 +31,7 @@ func ctrlKey(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.
 // token is named on the status line with the reference to keep it as, and
 // nothing is sent until ctrl+r.
 func TestPasteCurlIntoURL(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(120, 40))
+	m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(120, 40))
 	m, cmd := step(t, m, tea.PasteMsg{Content: strings.ReplaceAll(githubDocsCurl, "HOST", "https://api.github.com")})
 	if cmd == nil {
 		t.Fatal("pasting a curl command returned no import command")
@@ -81,7 +81,7 @@ func TestPasteCurlIntoURL(t *testing.T) {
 func TestPastedCurlSends(t *testing.T) {
 	var got *http.Request
 	srv := newRecorder(t, func(r *http.Request) { got = r })
-	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(120, 40))
+	m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(120, 40))
 	// the docs' placeholder replaced by a token, as the reader does
 	pasted := strings.ReplaceAll(strings.ReplaceAll(githubDocsCurl, "HOST", srv), "<YOUR-TOKEN>", "ghp_16C7e42F292c6912E7710c838347Ae178B4a")
 	m, cmd := step(t, m, tea.PasteMsg{Content: pasted})
@@ -109,7 +109,7 @@ func TestPastedCurlSends(t *testing.T) {
 // TestTypedCurlImportsOnSend covers terminals without bracketed paste: the
 // command arrives as typed text and ctrl+r imports it instead of sending it.
 func TestTypedCurlImportsOnSend(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(80, 24))
 	m, _ = step(t, m, typeText("curl -u octocat:env:GH_PASS https://api.github.com/user")...)
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
 	if m.snd.Busy() || cmd == nil {
@@ -125,7 +125,7 @@ func TestTypedCurlImportsOnSend(t *testing.T) {
 // ←/→ through the formats, the secret never on screen or in the clipboard
 // text, enter copies with OSC 52, esc closes.
 func TestExportView(t *testing.T) {
-	p := Prefill{Method: "GET", URL: "https://api.github.com/user", Headers: []profiles.Header{{Name: "Accept", Value: "application/json"}},
+	p := profiles.Profile{Method: "GET", URL: "https://api.github.com/user", Headers: []profiles.Header{{Name: "Accept", Value: "application/json"}},
 		Scheme: "basic", Fields: map[string]string{"username": "octocat", "password": "hunter2-literal"}}
 	m, _ := step(t, newModel(t, p, nil, true), size(100, 30))
 	m, cmd := step(t, m, ctrlKey('y'))
@@ -192,7 +192,7 @@ func TestHeaderOrderKept(t *testing.T) {
 	p := profiles.Profile{URL: "https://x.test/", Headers: []profiles.Header{{Name: "Z-Last", Value: "1"}, {Name: "A-First", Value: "2"}, {Name: "M-Mid", Value: "3"}, {Name: "A-First", Value: "4"}}}
 	st := theme.New(true, true)
 	for range 20 { // map order would show within a few tries
-		ed := newEditor(common{st: &st}, prefillFrom(&p))
+		ed := newEditor(common{st: &st}, p)
 		var got []string
 		for _, h := range ed.headers {
 			got = append(got, h.name.Value()+"="+h.value.Value())
@@ -207,7 +207,7 @@ func TestHeaderOrderKept(t *testing.T) {
 // e stores the literal token as the env: reference the status line named,
 // never the token itself, and the editor holds the reference from then on.
 func TestImportedLiteralSavedAsRef(t *testing.T) {
-	m, store := storeModel(t, Prefill{})
+	m, store := storeModel(t, profiles.Profile{})
 	m, cmd := step(t, m, tea.PasteMsg{Content: strings.ReplaceAll(strings.ReplaceAll(githubDocsCurl, "HOST", "https://api.github.com"), "<YOUR-TOKEN>", "ghp_l1teral")})
 	m, _ = step(t, m, cmd())
 	m, _ = step(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
@@ -242,7 +242,7 @@ func TestImportedFollowIsSent(t *testing.T) {
 		cmd    string
 		status int
 	}{{"curl -L " + srv.URL + "/old", 200}, {"curl " + srv.URL + "/old", 301}} {
-		m, _ := step(t, newModel(t, Prefill{}, nil, false), size(120, 40))
+		m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(120, 40))
 		m, cmd := step(t, m, tea.PasteMsg{Content: tt.cmd})
 		m, _ = step(t, m, cmd())
 		_, cmd = step(t, m, keyMsg("ctrl+r"))

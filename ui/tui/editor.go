@@ -3,7 +3,6 @@ package tui
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -21,21 +20,6 @@ import (
 
 // Methods offered by the method picker.
 var methods = [...]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
-
-// Prefill is what the editor starts with (from `authlab [send-flags] URL`).
-// Field values may be secret references (env:NAME, file:PATH); they are
-// resolved when the request is sent, inside the send command.
-type Prefill struct {
-	Method  string
-	URL     string
-	Headers []profiles.Header // in order: a profile's, an imported command's
-	Body    string
-	Scheme  string
-	Fields  map[string]string
-	// TLS are the request's TLS options (client certificate, CA, -k), kept
-	// as given and sent with every request of this editor.
-	TLS *authn.TLSOptions
-}
 
 // slot is one focusable place in the editor.
 type slot struct {
@@ -83,8 +67,8 @@ type editor struct {
 	picker  *credform.Picker // the open list (nil when closed); replaced, never changed in place, so copies of the editor stay apart
 	focus   int              // index into slots(); -1 when the editor is not focused
 	errs    map[slot]string
-	present bool // presenter mode: no reveal toggle in the credential form
-	tls     *authn.TLSOptions
+	present bool         // presenter mode: no reveal toggle in the credential form
+	tls     profiles.TLS // the request's TLS options (client certificate, CA, -k), references kept, sent with every request of this editor
 }
 
 // credKeys is the credential form's keymap; presenter mode has no reveal.
@@ -104,7 +88,9 @@ func newInput(st *theme.Styles, placeholder string) textinput.Model {
 	return ti
 }
 
-func newEditor(com common, p Prefill) editor {
+// newEditor is an editor holding the request description p (a profile, an
+// imported command, a reopened history record, the command line's flags).
+func newEditor(com common, p profiles.Profile) editor {
 	st := com.st
 	e := editor{com: com, st: st, keys: defaultEditorKeys(), errs: map[slot]string{}, present: com.present, tls: p.TLS}
 	for _, s := range authn.Schemes() {
@@ -460,23 +446,26 @@ func (e editor) input(msg tea.Msg, s slot) (editor, tea.Cmd) {
 	return e, cmd
 }
 
-// request validates the form and returns the request to send; on problems
-// it stores inline errors and returns the first one as the reason.
-func (e editor) request() (editor, authn.Request, string) {
+// request validates the form and returns the request description to send
+// (references kept: profiles.Resolve reads them in the send command); on
+// problems it stores inline errors and returns the first one as the
+// reason. A body without a Content-Type header gets the one the editor
+// shows (bodyType).
+func (e editor) request() (editor, profiles.Profile, string) {
 	e.errs = map[slot]string{}
-	req := authn.Request{
+	p := profiles.Profile{
 		Method: methods[e.method],
 		URL:    strings.TrimSpace(e.url.Value()),
-		Header: http.Header{},
 		Scheme: e.schemes[e.scheme].Name,
 		Fields: e.creds.Values(),
 		TLS:    e.tls,
 	}
 	var reasons []string
-	if _, err := authn.ParseURL(strings.ReplaceAll(req.URL, practice.Placeholder, "http://127.0.0.1")); err != nil {
+	if _, err := authn.ParseURL(strings.ReplaceAll(p.URL, practice.Placeholder, "http://127.0.0.1")); err != nil {
 		e.errs[slot{kind: slotURL}] = err.Error()
 		reasons = append(reasons, err.Error())
 	}
+	contentType := false
 	for i, h := range e.headers {
 		name, value := strings.TrimSpace(h.name.Value()), strings.TrimSpace(h.value.Value())
 		if name == "" && value == "" {
@@ -491,12 +480,13 @@ func (e editor) request() (editor, authn.Request, string) {
 			reasons = append(reasons, msg)
 			continue
 		}
-		req.Header.Add(name, value)
+		contentType = contentType || strings.EqualFold(name, "Content-Type")
+		p.Headers = append(p.Headers, profiles.Header{Name: name, Value: value})
 	}
 	if b := e.body.Value(); b != "" {
-		req.Body = []byte(b)
-		if req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", e.bodyType())
+		p.Body = b
+		if !contentType {
+			p.Headers = append(p.Headers, profiles.Header{Name: "Content-Type", Value: e.bodyType()})
 		}
 	}
 	var ok bool
@@ -507,9 +497,9 @@ func (e editor) request() (editor, authn.Request, string) {
 		}
 	}
 	if len(reasons) > 0 {
-		return e, req, reasons[0]
+		return e, p, reasons[0]
 	}
-	return e, req, ""
+	return e, p, ""
 }
 
 // bodyTypes are the body's content types: 0 guesses (JSON when the body
@@ -774,7 +764,7 @@ func (e editor) onURL() bool {
 func (e editor) urlValue() string { return e.url.Value() }
 
 // tlsOptions are the TLS options the editor sends with.
-func (e editor) tlsOptions() *authn.TLSOptions { return e.tls }
+func (e editor) tlsOptions() profiles.TLS { return e.tls }
 
 // setFieldErrors shows errs under their credential fields; nil clears every
 // inline error (a send went out: their causes are fixed).

@@ -101,11 +101,7 @@ func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, 
 // exportDraft is the request the export view writes: the editor's draft,
 // with the TLS options the editor sends with.
 func (m Model) exportDraft() profiles.Profile {
-	p := m.ed.draftProfile(m.profile, m.base)
-	if t := m.ed.tlsOptions(); t != nil && m.base == nil {
-		p.TLS = profiles.TLS{Insecure: t.Insecure, CACert: t.CACert, Cert: t.Cert, Key: t.Key, KeyPassword: t.KeyPassword}
-	}
-	return p
+	return m.ed.draftProfile(m.profile, m.base)
 }
 
 // toggleExport opens the export view on the editor's request, or closes it.

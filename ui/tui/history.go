@@ -80,18 +80,20 @@ func (v historyView) selected() (profiles.Record, bool) {
 // secret fields as the references the request had — and a note naming what
 // history left out (issue 15, item 16). Masked header values come back
 // empty, so a mask is never sent.
-func (v historyView) reopen() (Prefill, string, bool) {
+func (v historyView) reopen() (profiles.Profile, string, bool) {
 	r, ok := v.selected()
 	if !ok {
-		return Prefill{}, "", false
+		return profiles.Profile{}, "", false
 	}
-	return recordPrefill(r), reopenNote(r), true
+	return recordRequest(r), reopenNote(r), true
 }
 
-// recordPrefill is r as the editor's prefill.
-func recordPrefill(r profiles.Record) Prefill {
+// recordRequest is r as a request description for the editor, without the
+// profile's name (a reopened record is a new request).
+func recordRequest(r profiles.Record) profiles.Profile {
 	p := r.Request()
-	return Prefill{Method: p.Method, URL: p.URL, Headers: p.Headers, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
+	p.Name = ""
+	return p
 }
 
 // reopenNote is the status line after reopening r.

@@ -32,16 +32,16 @@ func historyFixture(w, h int) historyView {
 
 var reopenTests = []struct {
 	sel  int // index in the list, newest first
-	want Prefill
+	want profiles.Profile
 	note string
 }{
-	{0, Prefill{Method: "GET", URL: "https://x.example/q?page=2", Scheme: "apikey", Fields: map[string]string{"name": "api_key", "in": "query"}},
+	{0, profiles.Profile{Method: "GET", URL: "https://x.example/q?page=2", Scheme: "apikey", Fields: map[string]string{"name": "api_key", "in": "query"}},
 		"reopened GET https://x.example/q?page=2 · history keeps no secrets: fill in value"},
-	{1, Prefill{Method: "POST", URL: "https://api.github.com/user?x=1", Scheme: "basic", Body: `{"a":1}`,
+	{1, profiles.Profile{Method: "POST", URL: "https://api.github.com/user?x=1", Scheme: "basic", Body: `{"a":1}`,
 		Headers: []profiles.Header{{Name: "Accept", Value: "application/json"}, {Name: "Authorization", Value: ""}},
 		Fields:  map[string]string{"username": "ada", "password": "env:GH_PASS"}},
 		"reopened POST https://api.github.com/user?x=1 · history keeps no secrets: fill in header Authorization"},
-	{2, Prefill{Method: "GET", URL: "https://old.example/v1", Scheme: "bearer"},
+	{2, profiles.Profile{Method: "GET", URL: "https://old.example/v1", Scheme: "bearer"},
 		"reopened GET https://old.example/v1 · credentials are not kept in history: fill them in"},
 }
 

@@ -49,9 +49,8 @@ func (m Model) gotImport(msg importMsg) (Model, tea.Cmd) {
 	}
 	p := msg.im.Profile
 	m = m.newProfile()
-	pf := prefillFrom(&p)
-	m.ed = newEditor(m.com, pf).SetSize(m.ed.width, 0)
-	if p.Timeout > 0 || p.Follow || pf.TLS != nil {
+	m.ed = newEditor(m.com, p).SetSize(m.ed.width, 0)
+	if p.Timeout > 0 || p.Follow || p.TLS != (profiles.TLS{}) {
 		b := profiles.Profile{TLS: p.TLS, Timeout: p.Timeout, Follow: p.Follow}
 		m.base = &b // draftProfile takes these from base
 	}

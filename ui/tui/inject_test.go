@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/authlab/authlab/profiles"
 	"strings"
 	"testing"
 
@@ -10,16 +11,16 @@ import (
 
 // injectPrefill is the editor's request that makes the hostile server put
 // payload i in place pl (a TLS server made for the payload for TLSName).
-func injectPrefill(t *testing.T, srv *sanitizetest.Server, pl sanitizetest.Place, i int, p sanitizetest.Payload) Prefill {
+func injectPrefill(t *testing.T, srv *sanitizetest.Server, pl sanitizetest.Place, i int, p sanitizetest.Payload) profiles.Profile {
 	t.Helper()
 	switch pl {
 	case sanitizetest.TokenError:
-		return Prefill{Method: "GET", URL: srv.URL + "/api", Scheme: "oauth2", Fields: map[string]string{
+		return profiles.Profile{Method: "GET", URL: srv.URL + "/api", Scheme: "oauth2", Fields: map[string]string{
 			"token_url": srv.URL + sanitizetest.Path(pl, i), "client_id": "c", "client_secret": "s"}}
 	case sanitizetest.TLSName:
-		return Prefill{Method: "GET", URL: sanitizetest.NewTLSServer(t, p)}
+		return profiles.Profile{Method: "GET", URL: sanitizetest.NewTLSServer(t, p)}
 	}
-	return Prefill{Method: "GET", URL: srv.URL + sanitizetest.Path(pl, i)}
+	return profiles.Profile{Method: "GET", URL: srv.URL + sanitizetest.Path(pl, i)}
 }
 
 // TestInjectTUITabs sends to the hostile server from the TUI model for

@@ -44,7 +44,7 @@ const (
 
 // Options configure the app.
 type Options struct {
-	Prefill  Prefill
+	Prefill  profiles.Profile
 	Engine   *authn.Engine     // sends the requests; shared, safe for concurrent use
 	Resolver profiles.Resolver // resolves env:/file: references at send time
 	NoColor  bool
@@ -100,7 +100,6 @@ type Model struct {
 	savedFP  string
 	dirty    bool
 	ask      ask
-	lastReq  authn.Request
 	// practiceURL is where the embedded practice server runs, once started.
 	practiceURL string
 
@@ -576,21 +575,18 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 		// typed, or pasted by a terminal without bracketed paste
 		return m, importCmd(u, m.opts.Resolver.ReadFile)
 	}
-	var req authn.Request
+	var req profiles.Profile
 	var reason string
 	m.ed, req, reason = m.ed.request()
 	if reason != "" {
 		return m.setStatus("not sent: "+reason, m.st().Error), nil
 	}
+	req.Name = m.profile
 	if b := m.base; b != nil {
-		// the opened profile's (or imported command's) own redirects and
-		// time limit; the engine's come from the command line
-		if b.Follow {
-			req.Follow = &b.Follow
-		}
-		req.Timeout = b.Timeout
+		// the opened profile's (or imported command's) own description,
+		// redirects and time limit; the engine's come from the command line
+		req.Description, req.Follow, req.Timeout = b.Description, b.Follow, b.Timeout
 	}
-	m.lastReq = req
 	var cmd, wait tea.Cmd
 	m.snd, cmd, wait = m.snd.Start(req, m.opts.Now())
 	m.rp = m.rp.setState(paneInFlight).setProgress(m.spin.View(), 0).setNotice(nil, m.snd.started)
@@ -613,7 +609,7 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 	var ie *authn.InputError
 	var re *profiles.RefError
 	if msg.res != nil && !errors.As(msg.err, &ie) && !errors.As(msg.err, &re) && !errors.Is(msg.err, authn.ErrCanceled) {
-		rec := profiles.NewRecord(msg.res, msg.err, m.profile, m.lastReq, m.opts.Now())
+		rec := profiles.NewRecord(msg.res, msg.err, msg.resolved, m.opts.Now())
 		rec.URL = practice.Unexpand(rec.URL, msg.practice)
 		rec.RequestURL = practice.Unexpand(rec.RequestURL, msg.practice)
 		m.hv = m.hv.add(rec)

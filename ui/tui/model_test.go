@@ -53,7 +53,7 @@ func twitterServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func newModel(t *testing.T, p Prefill, eng *authn.Engine, noColor bool) Model {
+func newModel(t *testing.T, p profiles.Profile, eng *authn.Engine, noColor bool) Model {
 	t.Helper()
 	if eng == nil {
 		eng = authn.New(authn.Options{})
@@ -170,12 +170,12 @@ var sizes = []struct {
 
 func TestGoldenEmptyEditor(t *testing.T) {
 	for _, sz := range sizes {
-		m, _ := step(t, newModel(t, Prefill{}, nil, false), size(sz.w, sz.h))
+		m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(sz.w, sz.h))
 		golden(t, "empty-"+sz.name, view(m))
 	}
 }
 
-var oauthPrefill = Prefill{
+var oauthPrefill = profiles.Profile{
 	Method: "POST",
 	URL:    "https://api.twitter.com/1.1/statuses/update.json?include_entities=true",
 	Body:   "status=Hello%20Ladies%20%2b%20Gentlemen%2c%20a%20signed%20OAuth%20request%21",
@@ -208,7 +208,7 @@ func TestGoldenOAuth1Form(t *testing.T) {
 
 func TestGoldenInFlight(t *testing.T) {
 	for _, sz := range sizes {
-		m := newModel(t, Prefill{URL: "http://127.0.0.1:9/slow"}, nil, false)
+		m := newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/slow"}, nil, false)
 		m, cmd := step(t, m, size(sz.w, sz.h), keyMsg("ctrl+r"))
 		if !m.snd.Busy() || cmd == nil {
 			t.Fatalf("ctrl+r did not start a request")
@@ -305,7 +305,7 @@ func TestGoldenNoColor(t *testing.T) {
 }
 
 func TestGoldenTooSmall(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(50, 15))
+	m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(50, 15))
 	v := view(m)
 	if !strings.Contains(v, "terminal too small") {
 		t.Errorf("50×15 view lacks the notice:\n%s", v)

@@ -319,7 +319,7 @@ const (
 // insecure reports whether certificate verification is off: -k on the
 // command line, or the TLS options of the request in the editor (a profile).
 func (m Model) insecure() bool {
-	return m.opts.Insecure || m.ed.tlsOptions() != nil && m.ed.tlsOptions().Insecure
+	return m.opts.Insecure || m.ed.tlsOptions().Insecure
 }
 
 // bannerView is the -k banner, exactly one line m.com.width cells wide; "" when

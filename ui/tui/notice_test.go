@@ -29,7 +29,7 @@ func noticeDevice() authn.Notice {
 // listens on; the command is never run).
 func noticeInFlight(t *testing.T, w, h int) Model {
 	t.Helper()
-	m := newModel(t, Prefill{URL: "http://127.0.0.1:9/device"}, nil, false)
+	m := newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/device"}, nil, false)
 	m, cmd := step(t, m, size(w, h), keyMsg("ctrl+r"))
 	if !m.snd.Busy() || cmd == nil {
 		t.Fatal("ctrl+r did not start a request")
@@ -188,7 +188,7 @@ func TestNoticeRealSend(t *testing.T) {
 		io.WriteString(w, "approved")
 	}))
 	defer srv.Close()
-	m, _ := step(t, newModel(t, Prefill{URL: srv.URL + "/device"}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{URL: srv.URL + "/device"}, nil, false), size(80, 24))
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
 	cmds := noticeCmds(cmd)
 	if len(cmds) != 3 {
@@ -281,7 +281,7 @@ func noticeModel(t *testing.T, o Options) Model {
 // colour it says WARNING; the frame keeps its height.
 func TestNoticeInsecureBanner(t *testing.T) {
 	for _, sz := range sizes {
-		m, _ := step(t, noticeModel(t, Options{Insecure: true, Prefill: Prefill{URL: "https://self-signed.example/"}}), size(sz.w, sz.h))
+		m, _ := step(t, noticeModel(t, Options{Insecure: true, Prefill: profiles.Profile{URL: "https://self-signed.example/"}}), size(sz.w, sz.h))
 		v := view(m)
 		lines := strings.Split(v, "\n")
 		if len(lines) != sz.h {
@@ -307,19 +307,19 @@ func TestNoticeInsecureBanner(t *testing.T) {
 		t.Error("presenter mode banner is not styled")
 	}
 	// from the editor's TLS options (a profile)
-	m, _ = step(t, noticeModel(t, Options{Prefill: Prefill{URL: "https://x.example/", TLS: &authn.TLSOptions{Insecure: true}}}), size(80, 24))
+	m, _ = step(t, noticeModel(t, Options{Prefill: profiles.Profile{URL: "https://x.example/", TLS: profiles.TLS{Insecure: true}}}), size(80, 24))
 	if !strings.Contains(view(m), "TLS verification OFF") {
 		t.Error("Prefill.TLS.Insecure shows no banner")
 	}
 	m, _ = step(t, m, keyMsg("ctrl+n"))
-	if m.ed.tls == nil && strings.Contains(view(m), "TLS verification OFF") {
+	if !m.ed.tls.Insecure && strings.Contains(view(m), "TLS verification OFF") {
 		t.Error("the banner stays on a new request without -k")
 	}
 	m, _ = step(t, noticeModel(t, Options{}), size(80, 24))
 	if strings.Contains(view(m), "TLS verification") {
 		t.Error("banner shown with verification on")
 	}
-	if pf := prefillFrom(&profiles.Profile{URL: "https://x.example/", TLS: profiles.TLS{Insecure: true}}); pf.TLS == nil || !pf.TLS.Insecure {
+	if ed := newEditor(m.com, profiles.Profile{URL: "https://x.example/", TLS: profiles.TLS{Insecure: true}}); !ed.tlsOptions().Insecure {
 		t.Error("a profile's insecure option does not reach the editor")
 	}
 }
@@ -416,7 +416,7 @@ func TestNoticeWithPanelOpen(t *testing.T) {
 func TestNoticeDeviceFlowEndToEnd(t *testing.T) {
 	srv := httptest.NewServer(practice.New(practice.Options{}).Handler())
 	defer srv.Close()
-	p := Prefill{URL: srv.URL + "/oauth2/me", Scheme: "oauth2", Fields: map[string]string{
+	p := profiles.Profile{URL: srv.URL + "/oauth2/me", Scheme: "oauth2", Fields: map[string]string{
 		"grant": "device_code", "token_url": srv.URL + "/oauth2/token", "device_auth_url": srv.URL + "/oauth2/device",
 		"client_id": practice.DemoOAuth2ClientID, "client_secret": practice.DemoOAuth2ClientSecret}}
 	m, _ := step(t, newModel(t, p, nil, false), size(80, 24))

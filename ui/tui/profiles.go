@@ -72,18 +72,6 @@ func appendHistory(h profiles.History, r profiles.Record) tea.Cmd {
 	return func() tea.Msg { return recordedMsg{h.Append(r)} }
 }
 
-// prefillFrom turns a saved profile into the editor's starting values.
-func prefillFrom(p *profiles.Profile) Prefill {
-	pf := Prefill{Method: p.Method, URL: p.URL, Headers: p.Headers, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
-	if t := p.TLS; t.Insecure || t.CACert != "" || t.Cert != "" || t.Key != "" || t.KeyPassword != "" {
-		// the profile's TLS options travel with its requests (and -k
-		// shows the banner)
-		// key_password stays a reference here; the send command resolves it.
-		pf.TLS = &authn.TLSOptions{Insecure: t.Insecure, CACert: t.CACert, Cert: t.Cert, Key: t.Key, KeyPassword: t.KeyPassword}
-	}
-	return pf
-}
-
 // draftProfile is what the editor holds, as a profile to save (secret fields
 // keep whatever the user typed: references, or literals that need consent).
 func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profile {
@@ -96,8 +84,9 @@ func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profi
 		Fields: e.creds.Values(),
 	}
 	if base != nil {
-		p.Description, p.TLS, p.Timeout, p.Follow = base.Description, base.TLS, base.Timeout, base.Follow
+		p.Description, p.Timeout, p.Follow = base.Description, base.Timeout, base.Follow
 	}
+	p.TLS = e.tls // the editor's own: the profile's, the imported command's or the flags
 	for _, h := range e.headers {
 		n, v := strings.TrimSpace(h.name.Value()), strings.TrimSpace(h.value.Value())
 		if n != "" || v != "" {
@@ -331,7 +320,7 @@ func (m Model) reload(name string) tea.Cmd {
 
 // open loads an entry into the editor.
 func (m Model) open(e profiles.Entry) Model {
-	m.ed = newEditor(m.com, prefillFrom(e.Profile)).SetSize(m.ed.width, 0)
+	m.ed = newEditor(m.com, *e.Profile).SetSize(m.ed.width, 0)
 	m.profile, m.stamp, m.hasStamp = e.Name, e.Stamp, true
 	p := *e.Profile
 	m.base = &p
@@ -344,7 +333,7 @@ func (m Model) open(e profiles.Entry) Model {
 }
 
 func (m Model) newProfile() Model {
-	m.ed = newEditor(m.com, Prefill{}).SetSize(m.ed.width, 0)
+	m.ed = newEditor(m.com, profiles.Profile{}).SetSize(m.ed.width, 0)
 	m.profile, m.hasStamp, m.base, m.dirty = "", false, nil, false
 	m.savedFP = fingerprint(m.ed.draftProfile("", nil))
 	m.rp = newResultPane(m.com)

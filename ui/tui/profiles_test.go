@@ -13,7 +13,7 @@ import (
 	"github.com/authlab/authlab/ui/tui/browser"
 )
 
-func storeModel(t *testing.T, p Prefill) (Model, *profiles.Store) {
+func storeModel(t *testing.T, p profiles.Profile) (Model, *profiles.Store) {
 	t.Helper()
 	store := profiles.NewStore(filepath.Join(t.TempDir(), "profiles"))
 	eng := authn.New(authn.Options{})
@@ -34,7 +34,7 @@ func run(t *testing.T, m Model, cmd tea.Cmd) Model {
 }
 
 func TestSaveNewProfileAndDirtyMarker(t *testing.T) {
-	m, store := storeModel(t, Prefill{URL: "https://api.example.com/me", Scheme: "bearer", Fields: map[string]string{"token": "env:API_TOKEN"}})
+	m, store := storeModel(t, profiles.Profile{URL: "https://api.example.com/me", Scheme: "bearer", Fields: map[string]string{"token": "env:API_TOKEN"}})
 	m, _ = step(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	if m.ask.kind != askName || !strings.Contains(view(m), "save as:") {
 		t.Fatalf("ctrl+s on a new request: ask=%v; want the name question", m.ask.kind)
@@ -58,7 +58,7 @@ func TestSaveNewProfileAndDirtyMarker(t *testing.T) {
 }
 
 func TestSaveAsksBeforeStoringALiteralSecret(t *testing.T) {
-	m, store := storeModel(t, Prefill{URL: "https://api.example.com/me", Scheme: "bearer", Fields: map[string]string{"token": "l1teral-t0ken"}})
+	m, store := storeModel(t, profiles.Profile{URL: "https://api.example.com/me", Scheme: "bearer", Fields: map[string]string{"token": "l1teral-t0ken"}})
 	m.profile = "lit" // saving an existing name skips the name question
 	m, cmd := step(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	if cmd != nil || m.ask.kind != askPlaintext || !strings.Contains(view(m), "plain text") {
@@ -81,7 +81,7 @@ func TestSaveAsksBeforeStoringALiteralSecret(t *testing.T) {
 }
 
 func TestSaveAsksOnConflict(t *testing.T) {
-	m, store := storeModel(t, Prefill{URL: "https://a.example/", Scheme: "none"})
+	m, store := storeModel(t, profiles.Profile{URL: "https://a.example/", Scheme: "none"})
 	m.profile = "p"
 	m, cmd := step(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
 	m = run(t, m, cmd)
@@ -117,7 +117,7 @@ func TestSaveAsksOnConflict(t *testing.T) {
 }
 
 func TestBrowserPanelOpensProfile(t *testing.T) {
-	m, store := storeModel(t, Prefill{})
+	m, store := storeModel(t, profiles.Profile{})
 	for _, n := range []string{"github/user", "github/repos", "twitter/verify"} {
 		if _, err := store.Save(profiles.Profile{Name: n, Method: "GET", URL: "https://" + strings.ReplaceAll(n, "/", ".") + ".example/", Scheme: "none"}, profiles.SaveOptions{}); err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/authlab/authlab/profiles"
 	"maps"
 	"strings"
 	"testing"
@@ -94,7 +95,7 @@ func TestSchemeMemory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, _ := step(t, newModel(t, Prefill{URL: "http://127.0.0.1:9/x", Scheme: "basic"}, nil, false), size(100, 30))
+			m, _ := step(t, newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/x", Scheme: "basic"}, nil, false), size(100, 30))
 			m = onScheme(t, m)
 			for i, s := range tt.steps {
 				switch s := s.(type) {
@@ -136,7 +137,7 @@ func TestSchemeList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, _ := step(t, newModel(t, Prefill{URL: "http://127.0.0.1:9/x", Scheme: "basic"}, nil, false), size(100, 30))
+			m, _ := step(t, newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/x", Scheme: "basic"}, nil, false), size(100, 30))
 			m = onField(t, m, "username")
 			m, _ = step(t, m, typeText("ann")...)
 			m = onScheme(t, m)
@@ -184,7 +185,7 @@ func isQuitCmd(cmd tea.Cmd) bool {
 // TestOAuth2GrantInEditor: choosing the grant in the editor shows its
 // fields, and tab walks only those.
 func TestOAuth2GrantInEditor(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{URL: "http://127.0.0.1:9/x", Scheme: "oauth2"}, nil, false), size(100, 30))
+	m, _ := step(t, newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/x", Scheme: "oauth2"}, nil, false), size(100, 30))
 	m = onField(t, m, "grant")
 	if strings.Contains(view(m), "Username") {
 		t.Errorf("client_credentials shows Username:\n%s", view(m))
@@ -207,7 +208,7 @@ func TestOAuth2GrantInEditor(t *testing.T) {
 
 func TestGoldenSchemeList(t *testing.T) {
 	for _, sz := range threeSizes {
-		m, _ := step(t, newModel(t, Prefill{URL: "http://127.0.0.1:9/x", Scheme: "basic"}, nil, false), size(sz.w, sz.h))
+		m, _ := step(t, newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/x", Scheme: "basic"}, nil, false), size(sz.w, sz.h))
 		m = onScheme(t, m)
 		m, _ = step(t, m, keyMsg("enter"))
 		m, _ = step(t, m, typeText("o")...)
@@ -217,7 +218,7 @@ func TestGoldenSchemeList(t *testing.T) {
 
 func TestGoldenOAuth2Password(t *testing.T) {
 	for _, sz := range threeSizes {
-		m, _ := step(t, newModel(t, Prefill{URL: "https://api.example/me", Scheme: "oauth2", Fields: map[string]string{
+		m, _ := step(t, newModel(t, profiles.Profile{URL: "https://api.example/me", Scheme: "oauth2", Fields: map[string]string{
 			"grant": "password", "token_url": "https://auth.example/oauth/token", "client_id": "authlab-demo",
 			"username": "ann", "password": "env:ANN_PASSWORD",
 		}}, nil, false), size(sz.w, sz.h))

@@ -60,7 +60,7 @@ func (s sender) Busy() bool { return s.cancel != nil }
 
 // Start begins a send of req at now and returns the command that runs it
 // and the one that waits for its notices.
-func (s sender) Start(req authn.Request, now time.Time) (sender, tea.Cmd, tea.Cmd) {
+func (s sender) Start(req profiles.Profile, now time.Time) (sender, tea.Cmd, tea.Cmd) {
 	ctx, cancel := context.WithCancel(s.parent)
 	s.seq++
 	s.cancel = cancel
@@ -97,44 +97,35 @@ func (s sender) Current(seq int) bool { return seq == s.seq && s.Busy() }
 type resultMsg struct {
 	seq      int
 	practice string // base URL of the embedded practice server, when used
+	resolved profiles.Resolved
 	res      *authn.Result
 	err      error
 	docs     paneDocs
 }
 
 // send builds the command for one request. It captures copies of everything
-// it needs; it never reads the model while running. Notices of a flow go to
-// feed (see waitNotice); feed.done is closed when the command returns.
-func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
+// it needs; it never reads the model while running. The description p is
+// resolved by profiles.Resolve, the one function that reads references,
+// stopping at a reference the user has not given a value for yet
+// (askedSecrets.missing: the TUI asks for it and sends again). Notices of a
+// flow go to feed (see waitNotice); feed.done is closed when the command
+// returns.
+func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profiles.Resolver, p profiles.Profile, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
 	r := asked.resolver(base)
 	return func() tea.Msg {
 		defer close(feed.done)
+		pol := profiles.Policy{Prompt: true, Before: func(label, ref string) error {
+			if need, ok := asked.missing(r, label, ref); ok {
+				return need
+			}
+			return nil
+		}}
+		rs, err := profiles.Resolve(p, r, pol)
+		if err != nil {
+			return resultMsg{seq: seq, err: err}
+		}
+		req := rs.Request
 		req.Notify = feed.notify
-		fields := make(map[string]string, len(req.Fields))
-		for k, v := range req.Fields {
-			if need, ok := asked.missing(r, k, v); ok {
-				return resultMsg{seq: seq, err: need}
-			}
-			val, _, err := r.Resolve(k, v)
-			if err != nil {
-				return resultMsg{seq: seq, err: err}
-			}
-			fields[k] = val
-		}
-		req.Fields = fields
-		if req.TLS != nil && req.TLS.KeyPassword != "" {
-			const label = "tls key_password"
-			if need, ok := asked.missing(r, label, req.TLS.KeyPassword); ok {
-				return resultMsg{seq: seq, err: need}
-			}
-			pass, _, err := r.Resolve(label, req.TLS.KeyPassword)
-			if err != nil {
-				return resultMsg{seq: seq, err: err}
-			}
-			t := *req.TLS // the editor's copy keeps the reference
-			t.KeyPassword = pass
-			req.TLS = &t
-		}
 		unexpanded := req.URL
 		if err := pr.ExpandRequest(&req); err != nil {
 			return resultMsg{seq: seq, err: err}
@@ -145,8 +136,8 @@ func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profi
 		}
 		res, err := eng.Exchange(ctx, req)
 		if present {
-			res.Redact(authn.SecretsOf(req, res)) // the server may echo a secret
+			res.Redact(rs.Secrets.Merge(authn.SecretsOf(req, res))) // the server may echo a secret
 		}
-		return resultMsg{seq: seq, res: res, err: err, docs: prepareDocs(res, present), practice: practiceURL}
+		return resultMsg{seq: seq, resolved: rs, res: res, err: err, docs: prepareDocs(res, present), practice: practiceURL}
 	}
 }

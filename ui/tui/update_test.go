@@ -19,7 +19,7 @@ import (
 )
 
 func TestFocusOrder(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{Scheme: "basic"}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{Scheme: "basic"}, nil, false), size(80, 24))
 	want := []slotKind{slotHeaderName, slotHeaderValue, slotBody, slotScheme, slotCred, slotCred}
 	if cur, _ := m.ed.current(); cur.kind != slotURL {
 		t.Fatalf("initial focus = %v; want the URL field", cur.kind)
@@ -45,7 +45,7 @@ func TestFocusOrder(t *testing.T) {
 }
 
 func TestEditingAndPickers(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(80, 24))
 	m, _ = step(t, m, typeText("http://example.test/a")...)
 	if got := m.ed.url.Value(); got != "http://example.test/a" {
 		t.Errorf("URL = %q", got)
@@ -98,7 +98,7 @@ func isQuit(cmd tea.Cmd) bool {
 }
 
 func TestSendRefusesBadInput(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{URL: "not a url", Scheme: "basic"}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{URL: "not a url", Scheme: "basic"}, nil, false), size(80, 24))
 	m, _ = step(t, m, keyMsg("tab"), keyMsg("tab")) // header name
 	m, _ = step(t, m, typeText("Bad Name")...)
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
@@ -123,7 +123,7 @@ func TestSendCancelAndRefuseSecond(t *testing.T) {
 		}
 	}))
 	defer hang.Close()
-	m, _ := step(t, newModel(t, Prefill{URL: hang.URL}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{URL: hang.URL}, nil, false), size(80, 24))
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
 	if !m.snd.Busy() {
 		t.Fatal("ctrl+r did not start the request")
@@ -207,7 +207,7 @@ func TestRevealInResultPane(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{}, nil, false), size(80, 24))
 	if _, cmd := step(t, m, keyMsg("ctrl+c")); cmd == nil || !isQuit(cmd) {
 		t.Error("ctrl+c in a text field did not quit")
 	}
@@ -275,7 +275,7 @@ func TestPresenterModeDisablesReveal(t *testing.T) {
 
 // An engine input error naming a field is shown on that field of the form.
 func TestEngineFieldErrorMarksTheField(t *testing.T) {
-	m, _ := step(t, newModel(t, Prefill{URL: "http://127.0.0.1:9/", Scheme: "oauth1",
+	m, _ := step(t, newModel(t, profiles.Profile{URL: "http://127.0.0.1:9/", Scheme: "oauth1",
 		Fields: map[string]string{"consumer_key": "k", "signature_method": "RSA-SHA1"}}, nil, false), size(120, 40))
 	m, cmd := step(t, m, keyMsg("ctrl+r"))
 	m, _ = step(t, m, runSend(t, cmd))
@@ -291,7 +291,7 @@ func TestEngineFieldErrorMarksTheField(t *testing.T) {
 // shown whole (hard-wrapped, nothing cut) up to three rows.
 func TestSummaryURLWhole(t *testing.T) {
 	url := "http://127.0.0.1:8089/twitter/1.1/account/verify_credentials.json?include_entities=true&skip_status=1"
-	m, _ := step(t, newModel(t, Prefill{URL: url}, nil, false), size(80, 24))
+	m, _ := step(t, newModel(t, profiles.Profile{URL: url}, nil, false), size(80, 24))
 	for _, w := range []int{40, 60, 78} {
 		lines := strings.Split(ansi.Strip(m.ed.summary(w)), "\n")
 		var got strings.Builder

@@ -1,0 +1,141 @@
+package profiles
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/authlab/authlab/authn"
+)
+
+// A Profile is authlab's one description of a request: ordered headers,
+// secret fields as references (env:, file:, keyring:, prompt). The command
+// line's flags and the TUI's editor both produce one; Resolve is the one
+// function that turns it into the request the engine sends; history,
+// export and the engine all start from there.
+
+// Policy says what Resolve may do besides reading references.
+type Policy struct {
+	// Prompt lets prompt references ask through Resolver.Prompt. Without
+	// it they are refused with a RefError naming the alternatives (a
+	// script, a pipe, --json).
+	Prompt bool
+	// Before, when set, sees each reference before it is read, with the
+	// label it is read under (the field name, "password"; "key
+	// passphrase" for tls.key_password). An error it returns stops Resolve and is returned
+	// as it is: the TUI stops there to ask for a value in its own window
+	// and sends again.
+	Before func(label, ref string) error
+}
+
+// Resolved is a request description made ready to send.
+type Resolved struct {
+	// Profile is the description, references kept: what history keeps and
+	// what a save writes.
+	Profile Profile
+	// Request has every reference replaced by its secret: what the engine
+	// sends.
+	Request authn.Request
+	// Secrets are the secret values of Request (authn.SecretsOf: resolved
+	// fields, credential headers, secret query and form values, the key
+	// passphrase), masked wherever they could show.
+	Secrets authn.Secrets
+}
+
+// keyPassLabel is the label the TLS key passphrase is read under.
+const keyPassLabel = "key passphrase"
+
+// Resolve turns the description p into the request to send, reading every
+// reference through r in the scheme's form order (so prompts come in a
+// sensible order). It is the only place references of a request are read.
+// An error names the profile (when p has a name) and the field, and wraps
+// the *RefError:
+//
+//	profile "github/user": password (env:GH_PASS): environment variable GH_PASS is not set: …
+func Resolve(p Profile, r Resolver, pol Policy) (Resolved, error) {
+	if !pol.Prompt {
+		r.Prompt = nil
+	}
+	fail := func(err error) (Resolved, error) {
+		var re *RefError
+		if p.Name != "" && errors.As(err, &re) {
+			err = fmt.Errorf("profile %q: %w", p.Name, err)
+		}
+		return Resolved{Profile: p}, err
+	}
+	read := func(label, v string) (string, error) {
+		if !IsRef(v) {
+			return v, nil
+		}
+		if pol.Before != nil {
+			if err := pol.Before(label, v); err != nil {
+				return "", err
+			}
+		}
+		s, _, err := r.Resolve(label, v)
+		return s, err
+	}
+	fields := make(map[string]string, len(p.Fields))
+	for _, k := range fieldOrder(p) {
+		v, err := read(k, p.Fields[k]) // the field name: -c's, and the TUI's form
+		if err != nil {
+			return fail(err)
+		}
+		fields[k] = v
+	}
+	req := authn.Request{Method: p.Method, URL: p.URL, Header: http.Header{}, Body: []byte(p.Body), Scheme: p.Scheme, Fields: fields, Timeout: p.Timeout}
+	if req.Scheme == "" {
+		req.Scheme = "none"
+	}
+	if p.Body == "" {
+		req.Body = nil
+	}
+	for _, h := range p.Headers {
+		req.Header.Add(h.Name, h.Value)
+	}
+	authn.ImplyContentType(req.Header, req.Body)
+	if p.Follow {
+		// only a profile that says so: otherwise the engine's own setting
+		// (the command line's --follow) holds
+		follow := true
+		req.Follow = &follow
+	}
+	if t := p.TLS; t != (TLS{}) {
+		o := &authn.TLSOptions{Cert: t.Cert, Key: strings.TrimPrefix(t.Key, PrefixFile), CACert: t.CACert, Insecure: t.Insecure}
+		if t.KeyPassword != "" {
+			pass, err := read(keyPassLabel, t.KeyPassword)
+			if err != nil {
+				return fail(err)
+			}
+			o.KeyPassword = pass
+		}
+		req.TLS = o
+	}
+	return Resolved{Profile: p, Request: req, Secrets: authn.SecretsOf(req, nil)}, nil
+}
+
+// fieldOrder lists p's field names in the scheme's form order, unknown
+// ones last by name.
+func fieldOrder(p Profile) []string {
+	info, _ := schemeInfo(p)
+	form := info.FieldNames()
+	names := make([]string, 0, len(p.Fields))
+	for k := range p.Fields {
+		names = append(names, k)
+	}
+	order := func(k string) int {
+		if i := slices.Index(form, k); i >= 0 {
+			return i
+		}
+		return len(form)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if d := order(a) - order(b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	return names
+}
