@@ -24,7 +24,7 @@ func TestResolveDescription(t *testing.T) {
 	p := Profile{Name: "gh/me", Method: "POST", URL: "https://h.example/x?page=1&access_token=q-tok-123", Body: "a=1",
 		Headers: []Header{{"X-Z", "1"}, {"Accept", "application/json"}, {"X-Api-Key", "hdr-key-9"}},
 		Scheme:  "digest", Fields: map[string]string{"username": "ann", "password": "env:PW"},
-		TLS:     TLS{Cert: "c.pem", Key: "file:k.pem", KeyPassword: "env:KP"}, Timeout: 3 * time.Second, Follow: true}
+		TLS: TLS{Cert: "c.pem", Key: "file:k.pem", KeyPassword: "env:KP"}, Timeout: 3 * time.Second, Follow: true}
 	rs, err := Resolve(p, r, Policy{Prompt: true})
 	if err != nil {
 		t.Fatal(err)

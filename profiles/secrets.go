@@ -100,4 +100,3 @@ func checkFields(p Profile) error {
 	}
 	return nil
 }
-
