@@ -399,3 +399,42 @@ func TestNormLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffersAreSchemes: every comparison belongs to a registered authn
+// scheme, so a renamed scheme cannot silently lose its diff.
+func TestDiffersAreSchemes(t *testing.T) {
+	for name := range differs() {
+		if _, err := authn.Lookup(name); err != nil {
+			t.Errorf("differs()[%q]: %v; want the name of a registered authn scheme", name, err)
+		}
+	}
+}
+
+// diffSchemeTests: without the server's scheme name, the client's
+// Authorization word picks the scheme, through the tokens each authn scheme
+// states it answers.
+var diffSchemeTests = []struct {
+	server, authorization, want string
+}{
+	{"OAuth1", "Basic ZGVtbzp4", "oauth1"}, // the server's name wins
+	{"", "Basic ZGVtbzp4", "basic"},
+	{"", "basic ZGVtbzp4", "basic"},
+	{"", `OAuth oauth_consumer_key="k"`, "oauth1"},
+	{"", "AWS4-HMAC-SHA256 Credential=AKIA/20150830/us-east-1/iam/aws4_request", "sigv4"},
+	{"", `Digest username="demo"`, "digest"},
+	{"", "Bearer demo-token", "bearer"},
+	{"", "Negotiate YII=", ""},
+	{"", "", ""},
+}
+
+func TestDiffScheme(t *testing.T) {
+	for _, tt := range diffSchemeTests {
+		c := map[string]diffClientValue{}
+		if tt.authorization != "" {
+			c["authorization"] = diffClientValue{raw: "Authorization", text: tt.authorization, secret: true}
+		}
+		if got := diffScheme(tt.server, c); got != tt.want {
+			t.Errorf("diffScheme(%q, Authorization %q) = %q; want %q", tt.server, tt.authorization, got, tt.want)
+		}
+	}
+}

@@ -84,6 +84,10 @@ type target interface {
 	name() string
 	// render writes p. It reads secret values only through p.
 	render(p *Plan) (Snippet, error)
+	// writes reports whether the target has code of its own for the
+	// scheme called name; for one it has not, it writes the request
+	// signed ahead (authn.Presignable) or refuses it with the reason.
+	writes(scheme string) bool
 }
 
 // targets are registered by the target files' init functions (the

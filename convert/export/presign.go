@@ -21,12 +21,16 @@ type Signed struct {
 	Added []authn.Credential
 	// At is when it was signed.
 	At time.Time
+	// Lifetime is how long it stays valid, as the scheme states it.
+	Lifetime authn.Lifetime
 }
 
 // Presign signs the plan's request with its scheme, reading secrets through
 // Options.Resolve. Schemes that need exchanges of their own (authn.Flow:
 // Digest's challenge, OAuth 2.0's token request) cannot be signed ahead and
-// return an error wrapping ErrUnsupported.
+// return an error wrapping ErrUnsupported, and so do schemes that are not
+// authn.Presignable (a static credential has nothing to sign ahead: every
+// target writes it itself).
 func (p *Plan) Presign() (*Signed, error) {
 	s, err := authn.Lookup(p.Scheme.Name)
 	if err != nil {
@@ -34,6 +38,10 @@ func (p *Plan) Presign() (*Signed, error) {
 	}
 	if _, ok := s.(authn.Flow); ok {
 		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: it needs an exchange with the server first"}
+	}
+	pre, ok := s.(authn.Presignable)
+	if !ok {
+		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: the scheme states no lifetime for a signed request (authn.Presignable)"}
 	}
 	raw := map[string]string{}
 	for name, v := range p.Fields {
@@ -75,7 +83,8 @@ func (p *Plan) Presign() (*Signed, error) {
 	if err := s.Authorize(out, creds, authn.Env{Now: func() time.Time { return at }, Rand: rnd}, &tr); err != nil {
 		return nil, err
 	}
-	return &Signed{Method: out.Method, URL: out.URL.String(), Header: out.Header, Body: string(out.Body), Added: out.Added, At: at}, nil
+	return &Signed{Method: out.Method, URL: out.URL.String(), Header: out.Header, Body: string(out.Body), Added: out.Added, At: at,
+		Lifetime: pre.Lifetime(out.Header, at)}, nil
 }
 
 type unsupportedError struct{ what string }
