@@ -51,6 +51,10 @@ func TestImportCurlReadsNoLocalFile(t *testing.T) {
 			if strings.Contains(string(b), sentinel) || !strings.Contains(string(b), "body_file = '"+tt.body+"'") {
 				t.Errorf("saved profile:\n%.500s\nwant body_file = '%s' and no environment text", b, tt.body)
 			}
+			r = authlabWithin(t, 20*time.Second, env, "profiles", "show", "leak/"+tt.name)
+			if want := "@" + tt.body + " (read at send time)"; r.code != 0 || !strings.Contains(r.stdout, want) {
+				t.Errorf("profiles show: exit %d\n%s\nwant the body shown as %q", r.code, r.stdout, want)
+			}
 		})
 	}
 	r := authlabWithin(t, 20*time.Second, env, "import", "curl", "curl -d @- https://api.example.com/items")

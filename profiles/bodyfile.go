@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/authlab/authlab/authn"
 )
 
 // A profile's body may be a file read when the request is sent
@@ -15,6 +17,10 @@ import (
 // profile: what `import curl` makes of `-d @FILE`, so that importing a
 // pasted command never reads a local file (a command could name
 // /proc/self/environ, ~/.ssh/id_ed25519 or /dev/zero).
+
+// MaxBodyFile is the request body cap: the most ReadBodyFile reads by
+// default, as much as the engine reads of a response (authn.DefaultMaxBody).
+const MaxBodyFile = authn.DefaultMaxBody
 
 // BodyFileShown is how front ends show a body read from a file: the path,
 // and that nothing was read yet.

@@ -264,6 +264,10 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.BodyFile != "" {
+		// not ErrUnsupported: no target writes it yet, so no other format is offered
+		return nil, authn.Inputf("paste the file's content as the body to export the request", "the body is the file %s, read when authlab sends the request: exports do not write a body file yet", p.BodyFile)
+	}
 	expanded := false
 	expand := func(s string) string {
 		if opt.Expand == nil {

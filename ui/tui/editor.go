@@ -14,6 +14,7 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/credform"
 	"github.com/authlab/authlab/ui/tui/theme"
 	"github.com/charmbracelet/x/ansi"
@@ -30,8 +31,11 @@ type Prefill struct {
 	URL     string
 	Headers []profiles.Header // in order: a profile's, an imported command's
 	Body    string
-	Scheme  string
-	Fields  map[string]string
+	// BodyFile is a file sent as the body, read when the request is sent
+	// (profiles.ReadBodyFile), never before: an imported -d @FILE.
+	BodyFile string
+	Scheme   string
+	Fields   map[string]string
 	// TLS are the request's TLS options (client certificate, CA, -k), kept
 	// as given and sent with every request of this editor.
 	TLS *authn.TLSOptions
@@ -71,7 +75,10 @@ type editor struct {
 	url     textinput.Model
 	headers []headerRow
 	body    textarea.Model
-	schemes []authn.Info
+	// bodyFile is the file sent as the body while the body is empty
+	// (Prefill.BodyFile); typing a body replaces it.
+	bodyFile string
+	schemes  []authn.Info
 	scheme  int
 	creds   credform.Model // the form of schemes[scheme]
 	// forms keeps the form of every scheme visited (by index into schemes;
@@ -117,7 +124,7 @@ func newEditor(com common, p Prefill) editor {
 			e.method = i
 		}
 	}
-	if p.Method == "" && p.Body != "" {
+	if p.Method == "" && (p.Body != "" || p.BodyFile != "") {
 		e.method = 1 // POST, as send does with -d
 	}
 	for _, h := range p.Headers {
@@ -133,6 +140,9 @@ func newEditor(com common, p Prefill) editor {
 	e.body.SetStyles(st.TextArea())
 	e.body.SetValue(p.Body)
 	e.body.Blur()
+	if p.Body == "" {
+		e.bodyFile = p.BodyFile
+	}
 	name := p.Scheme
 	if name == "" {
 		name = "none"
@@ -452,6 +462,9 @@ func (e editor) input(msg tea.Msg, s slot) (editor, tea.Cmd) {
 		e.headers[s.i].value, cmd = e.headers[s.i].value.Update(msg)
 		delete(e.errs, slot{slotHeaderName, s.i})
 	case slotBody:
+		if km, ok := msg.(tea.KeyPressMsg); ok && e.bodyFile != "" && (km.Text != "" || km.Code == tea.KeyBackspace || km.Code == tea.KeyDelete) {
+			e.bodyFile = "" // a typed body replaces the file
+		}
 		e.body, cmd = e.body.Update(msg)
 	case slotCred:
 		e.creds, cmd = e.creds.Update(msg)
@@ -498,6 +511,8 @@ func (e editor) request() (editor, authn.Request, string) {
 		if req.Header.Get("Content-Type") == "" {
 			req.Header.Set("Content-Type", e.bodyType())
 		}
+	} else if e.bodyFile != "" && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", e.bodyType()) // the send command reads the file (sender.Start)
 	}
 	var ok bool
 	e.creds, ok = e.creds.Validate()
@@ -600,7 +615,11 @@ func (e editor) lines() (lines []string, focusLine int) {
 		ct += " (guessed · ctrl+b changes)"
 	}
 	lines = append(lines, label(slot{kind: slotBody}, "Body ")+st.Muted.Render(ct))
-	add(slot{kind: slotBody}, e.body.View())
+	if e.bodyFile != "" && e.body.Value() == "" {
+		add(slot{kind: slotBody}, "  "+sanitize.Line(profiles.BodyFileShown(e.bodyFile))+st.Muted.Render(" · type to replace it"))
+	} else {
+		add(slot{kind: slotBody}, e.body.View())
+	}
 
 	in := e.schemes[e.scheme]
 	name := in.Name
@@ -790,4 +809,13 @@ func (e editor) setFieldErrors(errs map[string]string) editor {
 func (e editor) setCredValues(v map[string]string) editor {
 	e.creds = e.creds.SetValues(v)
 	return e.syncCredFocus()
+}
+
+// sendBodyFile is the file to send as the body: the imported or saved
+// body_file, unless a body was typed since.
+func (e editor) sendBodyFile() string {
+	if e.body.Value() != "" {
+		return ""
+	}
+	return e.bodyFile
 }

@@ -592,7 +592,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	}
 	m.lastReq = req
 	var cmd, wait tea.Cmd
-	m.snd, cmd, wait = m.snd.Start(req, m.opts.Now())
+	m.snd, cmd, wait = m.snd.Start(req, m.ed.sendBodyFile(), m.opts.Now())
 	m.rp = m.rp.setState(paneInFlight).setProgress(m.spin.View(), 0).setNotice(nil, m.snd.started)
 	m = m.setStatus(fmt.Sprintf("sending %s %s", req.Method, sanitize.Line(req.URL)), m.st().Muted)
 	m = m.setFocusNoCmd(focusResult) // the answer is what matters now; 1-5 pick tabs

@@ -74,7 +74,7 @@ func appendHistory(h profiles.History, r profiles.Record) tea.Cmd {
 
 // prefillFrom turns a saved profile into the editor's starting values.
 func prefillFrom(p *profiles.Profile) Prefill {
-	pf := Prefill{Method: p.Method, URL: p.URL, Headers: p.Headers, Body: p.Body, Scheme: p.Scheme, Fields: p.Fields}
+	pf := Prefill{Method: p.Method, URL: p.URL, Headers: p.Headers, Body: p.Body, BodyFile: p.BodyFile, Scheme: p.Scheme, Fields: p.Fields}
 	if t := p.TLS; t.Insecure || t.CACert != "" || t.Cert != "" || t.Key != "" || t.KeyPassword != "" {
 		// the profile's TLS options travel with its requests (and -k
 		// shows the banner)
@@ -95,6 +95,9 @@ func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profi
 		Scheme: e.schemes[e.scheme].Name,
 		Fields: e.creds.Values(),
 	}
+	if p.Body == "" {
+		p.BodyFile = e.bodyFile
+	}
 	if base != nil {
 		p.Description, p.TLS, p.Timeout, p.Follow = base.Description, base.TLS, base.Timeout, base.Follow
 	}
@@ -110,7 +113,7 @@ func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profi
 // fingerprint summarises a profile's content for the unsaved-changes marker.
 func fingerprint(p profiles.Profile) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00", p.Method, p.URL, p.Body, p.Scheme)
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00", p.Method, p.URL, p.Body, p.BodyFile, p.Scheme)
 	for _, h := range p.Headers {
 		fmt.Fprintf(&b, "%s:%s\x00", h.Name, h.Value)
 	}

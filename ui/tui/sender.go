@@ -59,14 +59,15 @@ type sender struct {
 func (s sender) Busy() bool { return s.cancel != nil }
 
 // Start begins a send of req at now and returns the command that runs it
-// and the one that waits for its notices.
-func (s sender) Start(req authn.Request, now time.Time) (sender, tea.Cmd, tea.Cmd) {
+// and the one that waits for its notices. bodyFile, when not "", is read
+// as the body by the command (profiles.ReadBodyFile), not before.
+func (s sender) Start(req authn.Request, bodyFile string, now time.Time) (sender, tea.Cmd, tea.Cmd) {
 	ctx, cancel := context.WithCancel(s.parent)
 	s.seq++
 	s.cancel = cancel
 	s.started = now
 	s.feed = newNoticeFeed()
-	return s, send(ctx, s.eng, s.asked, s.resolver, req, s.seq, s.present, s.practice, s.feed), waitNotice(s.seq, s.feed)
+	return s, send(ctx, s.eng, s.asked, s.resolver, req, bodyFile, s.seq, s.present, s.practice, s.feed), waitNotice(s.seq, s.feed)
 }
 
 // Remember keeps value for the reference slot k for the rest of the
@@ -105,11 +106,25 @@ type resultMsg struct {
 // send builds the command for one request. It captures copies of everything
 // it needs; it never reads the model while running. Notices of a flow go to
 // feed (see waitNotice); feed.done is closed when the command returns.
-func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profiles.Resolver, req authn.Request, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
+func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profiles.Resolver, req authn.Request, bodyFile string, seq int, present bool, pr *practice.Embedded, feed noticeFeed) tea.Cmd {
 	r := asked.resolver(base)
 	return func() tea.Msg {
 		defer close(feed.done)
 		req.Notify = feed.notify
+		if bodyFile != "" {
+			// read now, at send time, within the request's time limit
+			d := req.Timeout
+			if d <= 0 {
+				d = authn.DefaultTimeout
+			}
+			rctx, cancel := context.WithTimeout(ctx, d)
+			b, err := profiles.ReadBodyFile(rctx, bodyFile, profiles.MaxBodyFile)
+			cancel()
+			if err != nil {
+				return resultMsg{seq: seq, err: err}
+			}
+			req.Body = b
+		}
 		fields := make(map[string]string, len(req.Fields))
 		for k, v := range req.Fields {
 			if need, ok := asked.missing(r, k, v); ok {
