@@ -162,7 +162,7 @@ type parser struct {
 	data               []byte
 	hasData, jsoned    bool
 	dataFrom           string
-	dataFile           string // -d @FILE: the whole body is this file, read at send time
+	dataFile           string   // -d @FILE: the whole body is this file, read at send time
 	query              []string // --url-query pieces
 	form               []formPart
 	formFrom           string

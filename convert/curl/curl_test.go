@@ -230,7 +230,7 @@ var parseTests = []importCase{
 		want:  profiles.Profile{Method: "GET", URL: "https://h.example/page/[1-3]", Scheme: "none"},
 		notes: []string{"curl would expand {…} and […]"}},
 	{name: "-F with ;type=",
-		line:  `curl -F 'meta={"a":1};type=application/json' -F 'x=y;bogus' https://h.example/`,
+		line: `curl -F 'meta={"a":1};type=application/json' -F 'x=y;bogus' https://h.example/`,
 		want: profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none",
 			Headers: []profiles.Header{{Name: "Content-Type", Value: "multipart/form-data; boundary=------------------------authlab3232c1c294968cf7"}},
 			Body: "--------------------------authlab3232c1c294968cf7\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n" +

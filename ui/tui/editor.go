@@ -79,8 +79,8 @@ type editor struct {
 	// (Prefill.BodyFile); typing a body replaces it.
 	bodyFile string
 	schemes  []authn.Info
-	scheme  int
-	creds   credform.Model // the form of schemes[scheme]
+	scheme   int
+	creds    credform.Model // the form of schemes[scheme]
 	// forms keeps the form of every scheme visited (by index into schemes;
 	// a zero Model for one never visited), so cycling or picking keeps what
 	// was typed for each; left is the order they were left in, oldest first.
