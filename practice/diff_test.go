@@ -438,3 +438,27 @@ func TestDiffScheme(t *testing.T) {
 		}
 	}
 }
+
+// noDiff are the schemes whose practice handlers compute nothing a client
+// could get wrong on its own side: the server compares a key or a token it
+// issued, and the trace shows it.
+var noDiff = map[string]string{
+	"apikey": "the key is compared as sent",
+	"oauth2": "the token endpoint's error names the problem (RFC 6749 §5.2)",
+	"mtls":   "the TLS handshake checks the client certificate; it is not an authn scheme",
+}
+
+// TestServedSchemesHaveDiffers: each scheme the practice server serves has
+// a comparison of the client's trace with the server's, or says why it
+// needs none; a new handler must add one of them.
+func TestServedSchemesHaveDiffers(t *testing.T) {
+	d := differs()
+	for _, e := range New(Options{}).endpoints {
+		for _, name := range strings.Split(e.Scheme, ",") {
+			name = strings.TrimSpace(name)
+			if _, ok := d[name]; !ok && noDiff[name] == "" {
+				t.Errorf("practice endpoint %s %s serves scheme %s, which has no differ: add one to differs() (diff.go) and its file, or a reason to noDiff", e.Method, e.Path, name)
+			}
+		}
+	}
+}
