@@ -21,6 +21,11 @@ func (apikey) Info() Info {
 		Summary: "A static key in a header or a query parameter.",
 		Spec:    "OpenAPI 3 apiKey",
 		Rank:    30,
+		// An API key goes in a header or parameter of its own name, not in
+		// an Authorization scheme a challenge could ask for; it carries no
+		// time.
+		NoChallenge: true,
+		ClockFree:   true,
 		Fields: []Field{
 			{Name: "name", Label: "Name", Help: "header or query parameter name, e.g. X-API-Key or api_key", Required: true},
 			{Name: "value", Label: "Key", Help: "the API key", Secret: true, Required: true},

@@ -22,6 +22,10 @@ func (basic) Info() Info {
 		Summary: "User name and password, base64-encoded in the Authorization header.",
 		Spec:    "RFC 7617",
 		Rank:    10,
+		// RFC 7617 §2: the server's challenge and the client's credentials
+		// both start with "Basic"; user and password carry no time.
+		Challenges: []string{"Basic"},
+		ClockFree:  true,
 		Fields: []Field{
 			{Name: "username", Label: "Username", Help: "the user-id; it must not contain a colon (RFC 7617 §2)", Required: true},
 			{Name: "password", Label: "Password", Help: "the password (or a personal access token, for GitHub)", Secret: true},
@@ -76,4 +80,15 @@ func hexBytes(b []byte) string {
 		fmt.Fprintf(&sb, "%02x", c)
 	}
 	return sb.String()
+}
+
+// ExplainOffer describes a Basic challenge (RFC 7617 §2), and its charset
+// parameter (§2.1).
+func (basic) ExplainOffer(c Challenge) (detail, ref string, ok bool) {
+	detail, ref = "Basic: send the user-id and password joined by “:”, base64-encoded, in `Authorization: Basic …`. It is only as safe as the TLS around it.", "RFC 7617 §2"
+	if cs, ok := c.Param("charset"); ok && strings.EqualFold(cs, "UTF-8") {
+		detail += " charset=\"UTF-8\": the server decodes them as UTF-8 (normalized, RFC 7617 §2.1)."
+		ref = "RFC 7617 §2, §2.1"
+	}
+	return detail, ref, true
 }

@@ -14,6 +14,10 @@ func (bearer) Info() Info {
 		Summary: "An access token (OAuth 2.0, personal access token, JWT) in the Authorization header.",
 		Spec:    "RFC 6750",
 		Rank:    20,
+		// RFC 6750 §3: a protected resource challenges with "Bearer". The
+		// token is opaque here: its lifetime is the server's business.
+		Challenges: []string{"Bearer"},
+		ClockFree:  true,
 		Fields: []Field{
 			{Name: "token", Label: "Token", Help: "the access token, sent as is", Secret: true, Required: true},
 		},
@@ -59,4 +63,19 @@ func isB64Token(s string) bool {
 		}
 	}
 	return true
+}
+
+// ExplainOffer describes a Bearer challenge (RFC 6750 §3) and the
+// parameters that say what to get: scope, and resource_metadata (RFC 9728
+// §5.1). oauth2 and jwt answer Bearer too and leave the text to this one.
+func (bearer) ExplainOffer(c Challenge) (detail, ref string, ok bool) {
+	detail = "Bearer: send an OAuth 2.0 access token as `Authorization: Bearer <token>`."
+	if _, ok := c.Param("error"); !ok {
+		detail += " The challenge has no error code, which RFC 6750 §3.1 reserves for requests that carried no token the server could see."
+	}
+	detail += hintParamNotes(c, "scope", "resource_metadata")
+	if _, ok := c.Param("resource_metadata"); ok {
+		detail += " resource_metadata points to the protected resource's metadata, which names its authorization servers (RFC 9728 §5.1)."
+	}
+	return detail, "RFC 6750 §3", true
 }

@@ -40,6 +40,10 @@ func (digest) Info() Info {
 		Summary: "Challenge–response: answers the server's 401 nonce with a hash of the password, method and URI; the password never travels.",
 		Spec:    "RFC 7616 (RFC 2617, RFC 2069)",
 		Rank:    15,
+		// RFC 7616 §3.3: the challenge the scheme answers. The nonce's
+		// lifetime is the server's (stale=true), not a clock comparison.
+		Challenges: []string{"Digest"},
+		ClockFree:  true,
 		Fields: []Field{
 			{Name: "username", Label: "Username", Required: true,
 				Help: "the user-id; sent as is, or hashed when the server asks for userhash (RFC 7616 §3.4.4)"},
@@ -534,4 +538,31 @@ func digestHeader(in digestInput, d digestChallenge, r digestResult) (string, st
 		return "Digest " + strings.Join(parts, ", ")
 	}
 	return build(digestQuote(r.response)), build(`"` + Mask("") + `"`)
+}
+
+// ExplainOffer describes a Digest challenge (RFC 7616 §3.3): its
+// algorithm, qop, userhash, charset and stale parameters.
+func (digest) ExplainOffer(c Challenge) (detail, ref string, ok bool) {
+	alg, ok := c.Param("algorithm")
+	if !ok {
+		alg = "MD5 (the default when algorithm is absent)"
+	}
+	detail = "Digest: answer with a hash of the user-id, realm, password, nonce and request instead of the password itself. Algorithm: " + hintShorten(alg, 60) + "."
+	if qop, ok := c.Param("qop"); ok {
+		detail += " qop " + hintQuote(qop, 60) + ": “auth” protects the request line, “auth-int” the body too."
+	} else {
+		detail += " No qop: the RFC 2069 compatibility mode, without a client nonce (deprecated)."
+	}
+	if uh, ok := c.Param("userhash"); ok && strings.EqualFold(uh, "true") {
+		detail += " userhash=true: the user-id may be sent hashed (RFC 7616 §3.4.4)."
+	}
+	if cs, ok := c.Param("charset"); ok && strings.EqualFold(cs, "UTF-8") {
+		detail += " charset=UTF-8: user-id and password are UTF-8 (RFC 7616 §4)."
+	}
+	if st, ok := c.Param("stale"); ok && strings.EqualFold(st, "true") {
+		detail += " stale=true: the nonce expired; retry with the new one."
+	} else {
+		detail += " Without stale=true, a 401 after a Digest answer means the password, realm or hash computation is wrong."
+	}
+	return detail, "RFC 7616 §3.3", true
 }

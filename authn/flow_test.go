@@ -19,7 +19,7 @@ type flowTestScheme struct{}
 func init() { register(flowTestScheme{}) }
 
 func (flowTestScheme) Info() Info {
-	return Info{Name: "test-flow", Title: "Test flow", Summary: "Engine contract test scheme.", Spec: "none", Rank: 1000,
+	return Info{Name: "test-flow", Title: "Test flow", Summary: "Engine contract test scheme.", Spec: "none", Rank: 1000, NoChallenge: true, ClockFree: true,
 		Fields: []Field{{Name: "token_url", Label: "Token URL", Required: true}}}
 }
 

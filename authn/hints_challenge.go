@@ -124,22 +124,12 @@ func challengeProblemHints(in hintInput) []Hint {
 }
 
 // authlabSchemeFor returns the authlab scheme that answers an HTTP
-// auth-scheme, when one is registered.
+// auth-scheme: the first, in display order, whose Info lists it among its
+// Challenges.
 func authlabSchemeFor(httpScheme string) (string, bool) {
-	candidates := map[string][]string{
-		"basic":            {"basic"},
-		"bearer":           {"bearer", "oauth2"},
-		"digest":           {"digest"},
-		"oauth":            {"oauth1"},
-		"negotiate":        {"negotiate", "kerberos"},
-		"ntlm":             {"ntlm"},
-		"aws4-hmac-sha256": {"sigv4", "aws"},
-		"hawk":             {"hawk"},
-		"dpop":             {"dpop"},
-	}[strings.ToLower(httpScheme)]
-	for _, name := range candidates {
-		if _, err := Lookup(name); err == nil {
-			return name, true
+	for _, s := range Schemes() {
+		if s.Info().Answers(httpScheme) {
+			return s.Info().Name, true
 		}
 	}
 	return "", false
@@ -221,96 +211,62 @@ func offerHint(c Challenge) Hint {
 		title += " · realm " + strconv.Quote(hintShorten(realm, 80))
 	}
 	h := Hint{Level: LevelInfo, Title: title}
-	switch strings.ToLower(c.Scheme) {
-	case "basic":
-		h.Ref = "RFC 7617 §2"
-		h.Detail = "Basic: send the user-id and password joined by “:”, base64-encoded, in `Authorization: Basic …`. It is only as safe as the TLS around it."
-		if cs, ok := c.Param("charset"); ok && strings.EqualFold(cs, "UTF-8") {
-			h.Detail += " charset=\"UTF-8\": the server decodes them as UTF-8 (normalized, RFC 7617 §2.1)."
-			h.Ref = "RFC 7617 §2, §2.1"
-		}
-	case "bearer":
-		h.Ref = "RFC 6750 §3"
-		h.Detail = "Bearer: send an OAuth 2.0 access token as `Authorization: Bearer <token>`."
-		if _, ok := c.Param("error"); !ok {
-			h.Detail += " The challenge has no error code, which RFC 6750 §3.1 reserves for requests that carried no token the server could see."
-		}
-		h.Detail += hintParamNotes(c, "scope", "resource_metadata")
-		if _, ok := c.Param("resource_metadata"); ok {
-			h.Detail += " resource_metadata points to the protected resource's metadata, which names its authorization servers (RFC 9728 §5.1)."
-		}
-	case "digest":
-		h.Ref = "RFC 7616 §3.3"
-		alg, ok := c.Param("algorithm")
-		if !ok {
-			alg = "MD5 (the default when algorithm is absent)"
-		}
-		h.Detail = "Digest: answer with a hash of the user-id, realm, password, nonce and request instead of the password itself. Algorithm: " + hintShorten(alg, 60) + "."
-		if qop, ok := c.Param("qop"); ok {
-			h.Detail += " qop " + hintQuote(qop, 60) + ": “auth” protects the request line, “auth-int” the body too."
-		} else {
-			h.Detail += " No qop: the RFC 2069 compatibility mode, without a client nonce (deprecated)."
-		}
-		if uh, ok := c.Param("userhash"); ok && strings.EqualFold(uh, "true") {
-			h.Detail += " userhash=true: the user-id may be sent hashed (RFC 7616 §3.4.4)."
-		}
-		if cs, ok := c.Param("charset"); ok && strings.EqualFold(cs, "UTF-8") {
-			h.Detail += " charset=UTF-8: user-id and password are UTF-8 (RFC 7616 §4)."
-		}
-		if st, ok := c.Param("stale"); ok && strings.EqualFold(st, "true") {
-			h.Detail += " stale=true: the nonce expired; retry with the new one."
-		} else {
-			h.Detail += " Without stale=true, a 401 after a Digest answer means the password, realm or hash computation is wrong."
-		}
-	case "negotiate":
-		h.Ref = "RFC 4559 §4"
-		h.Detail = "Negotiate: SPNEGO, usually Kerberos (or NTLM as a fallback) from a domain-joined machine, over a kept-alive connection."
-		if c.Token68 != "" {
-			h.Detail += " The challenge carries a token: a step of the handshake (or its final, mutual-authentication step)."
-		}
-	case "ntlm":
-		h.Ref = "MS-NTHT §2"
-		h.Detail = "NTLM: a three-message Windows handshake bound to one connection. It is deprecated in favour of Kerberos (Negotiate)."
-	case "oauth":
-		h.Ref = "RFC 5849 §3.5.1"
-		h.Detail = "OAuth: OAuth 1.0a signed requests (consumer key and secret, token and token secret)."
-	case "dpop":
-		h.Ref = "RFC 9449 §7.1"
-		h.Detail = "DPoP: a sender-constrained access token plus a signed proof JWT in the DPoP header." + hintParamNotes(c, "algs", "scope")
-	case "aws4-hmac-sha256":
-		h.Ref = "AWS Signature Version 4"
-		h.Detail = "AWS4-HMAC-SHA256: requests signed with AWS Signature Version 4."
-	case "hoba":
-		h.Ref = "RFC 7486 §3"
-		h.Detail = "HOBA: origin-bound key-pair authentication."
-	case "mutual":
-		h.Ref = "RFC 8120 §4"
-		h.Detail = "Mutual: password-based mutual authentication, where the server proves it knows the password too."
-	case "scram-sha-1", "scram-sha-256":
-		h.Ref = "RFC 7804 §5"
-		h.Detail = "SCRAM: a salted challenge-response exchange that never sends the password."
-	case "vapid":
-		h.Ref = "RFC 8292 §3"
-		h.Detail = "vapid: Web Push application server identification with a signed JWT."
-	case "privatetoken":
-		h.Ref = "RFC 9577 §2.1"
-		h.Detail = "PrivateToken: Privacy Pass tokens."
-	case "concealed":
-		h.Ref = "RFC 9729 §3"
-		h.Detail = "Concealed: a signature with a key exported from the TLS session, for resources that hide that they exist."
-	default:
-		h.Ref = "RFC 9110 §11.6.1"
-		h.Detail = "A scheme authlab has no description of; see the API's documentation."
-		if c.Token68 == "" && len(c.Params) > 0 {
-			var names []string
-			for _, p := range c.Params {
-				names = append(names, p.Name)
-			}
-			h.Detail += " Its parameters: " + hintShorten(strings.Join(names, ", "), 200) + "."
-		}
-	}
+	h.Detail, h.Ref = explainOffer(c)
 	if name, ok := authlabSchemeFor(c.Scheme); ok {
 		h.Checks = []string{"authlab answers it with -a " + name}
 	}
 	return h
+}
+
+// explainOffer returns the detail and reference of an offer hint: from the
+// first scheme that answers c and explains it (its own file holds the
+// text), else from what is known about schemes authlab does not answer.
+func explainOffer(c Challenge) (detail, ref string) {
+	for _, s := range Schemes() {
+		if e, ok := s.(OfferExplainer); ok && s.Info().Answers(c.Scheme) {
+			if detail, ref, ok := e.ExplainOffer(c); ok {
+				return detail, ref
+			}
+		}
+	}
+	return explainUnansweredOffer(c)
+}
+
+// explainUnansweredOffer describes a challenge of an auth-scheme no
+// authlab scheme answers (the IANA HTTP Authentication Scheme Registry,
+// RFC 9110 §16.4.1), so the user learns what the server asks for.
+func explainUnansweredOffer(c Challenge) (detail, ref string) {
+	switch strings.ToLower(c.Scheme) {
+	case "negotiate":
+		detail = "Negotiate: SPNEGO, usually Kerberos (or NTLM as a fallback) from a domain-joined machine, over a kept-alive connection."
+		if c.Token68 != "" {
+			detail += " The challenge carries a token: a step of the handshake (or its final, mutual-authentication step)."
+		}
+		return detail, "RFC 4559 §4"
+	case "ntlm":
+		return "NTLM: a three-message Windows handshake bound to one connection. It is deprecated in favour of Kerberos (Negotiate).", "MS-NTHT §2"
+	case "dpop":
+		return "DPoP: a sender-constrained access token plus a signed proof JWT in the DPoP header." + hintParamNotes(c, "algs", "scope"), "RFC 9449 §7.1"
+	case "hoba":
+		return "HOBA: origin-bound key-pair authentication.", "RFC 7486 §3"
+	case "mutual":
+		return "Mutual: password-based mutual authentication, where the server proves it knows the password too.", "RFC 8120 §4"
+	case "scram-sha-1", "scram-sha-256":
+		return "SCRAM: a salted challenge-response exchange that never sends the password.", "RFC 7804 §5"
+	case "vapid":
+		return "vapid: Web Push application server identification with a signed JWT.", "RFC 8292 §3"
+	case "privatetoken":
+		return "PrivateToken: Privacy Pass tokens.", "RFC 9577 §2.1"
+	case "concealed":
+		return "Concealed: a signature with a key exported from the TLS session, for resources that hide that they exist.", "RFC 9729 §3"
+	}
+	detail = "A scheme authlab has no description of; see the API's documentation."
+	if c.Token68 == "" && len(c.Params) > 0 {
+		var names []string
+		for _, p := range c.Params {
+			names = append(names, p.Name)
+		}
+		detail += " Its parameters: " + hintShorten(strings.Join(names, ", "), 200) + "."
+	}
+	return detail, "RFC 9110 §11.6.1"
 }

@@ -51,22 +51,21 @@ func clockHints(in hintInput) []Hint {
 	if !ok || (off <= maxClockSkew && off >= -maxClockSkew) {
 		return nil
 	}
-	checks := []struct{ key, text string }{
-		{"oauth1", "OAuth 1.0a: servers reject an oauth_timestamp outside their window, often ±5 minutes (RFC 5849 §3.3; Twitter code 135)"},
-		{"sigv4", "AWS SigV4: requests more than 15 minutes off X-Amz-Date fail with RequestTimeTooSkewed"},
-		{"jwt", "JWT: exp, nbf and iat are checked against the server's clock, so a fresh token can look expired or not yet valid (RFC 7519 §4.1.4, §4.1.5)"},
-		{"totp", "TOTP: codes are computed from 30-second time steps, so the server expects another code (RFC 6238 §5.2)"},
-		{"hawk", "Hawk and other MAC schemes with a timestamp reject a stale ts"},
-	}
-	name := strings.ToLower(in.schemeName())
+	// The checks of the registered schemes come from their Info, the one
+	// in use first; time-based schemes authlab does not implement follow.
 	var first, rest []string
-	for _, c := range checks {
-		if strings.Contains(name, c.key) || (c.key == "sigv4" && strings.Contains(name, "aws")) {
-			first = append(first, c.text)
-		} else {
-			rest = append(rest, c.text)
+	for _, s := range Schemes() {
+		switch si := s.Info(); {
+		case si.ClockNote == "":
+		case si.Name == in.schemeName():
+			first = append(first, si.ClockNote)
+		default:
+			rest = append(rest, si.ClockNote)
 		}
 	}
+	rest = append(rest,
+		"TOTP: codes are computed from 30-second time steps, so the server expects another code (RFC 6238 §5.2)",
+		"Hawk and other MAC schemes with a timestamp reject a stale ts")
 	all := []string{"Synchronise the local clock with NTP (e.g. `timedatectl set-ntp true`), or check the server's if yours is right"}
 	all = append(all, first...)
 	all = append(all, rest...)

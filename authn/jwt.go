@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,6 +42,11 @@ func (jwtScheme) Info() Info {
 		Summary: "A JSON Web Token, built from claims and signed (HMAC, RSA, ECDSA, EdDSA) or pasted, sent as a Bearer token.",
 		Spec:    "RFC 7519, RFC 7515",
 		Rank:    55,
+		// Sent as a Bearer token (RFC 6750 §2.1), so it answers Bearer
+		// challenges; bearer explains them. exp, nbf and iat are NumericDates
+		// the server compares with its clock (RFC 7519 §4.1.4, §4.1.5).
+		Challenges: []string{"Bearer"},
+		ClockNote:  "JWT: exp, nbf and iat are checked against the server's clock, so a fresh token can look expired or not yet valid (RFC 7519 §4.1.4, §4.1.5)",
 		Fields: []Field{
 			{Name: "claims", Label: "Claims", Multiline: true,
 				Help: `the claims set as a JSON object, e.g. {"sub":"demo"}; iat/nbf/exp may be "now", "+1h", "-5m" (iat=now and exp=+1h are added when absent)`},
@@ -446,4 +452,14 @@ func jwtAlgNote(alg string) string {
 		return "ECDSA with P-256 and SHA-256, written as R || S (64 bytes); each signature is different (random k), and the server verifies with the public key."
 	}
 	return "Ed25519 (EdDSA): deterministic, 64 bytes; the server verifies with the public key."
+}
+
+// Lifetime: a JWT is valid until its exp claim (RFC 7519 §4.1.4) for
+// anyone who holds it, not for one request.
+func (jwtScheme) Lifetime(h http.Header, at time.Time) Lifetime {
+	until := "its exp claim"
+	if d, err := DecodeJWT(strings.TrimPrefix(h.Get("Authorization"), "Bearer "), "", at); err == nil && !d.ExpiresAt.IsZero() {
+		until = "its exp claim, " + d.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	return Lifetime{What: "a JWT", Signed: "this one", Valid: "valid until " + until, Replay: " and anyone who sees it can use it until then"}
 }

@@ -12,6 +12,9 @@ func (none) Info() Info {
 		Title:   "No authentication",
 		Summary: "Send the request without credentials, to see what the server asks for.",
 		Rank:    0,
+		// It sends nothing, so it answers nothing and no clock matters.
+		NoChallenge: true,
+		ClockFree:   true,
 	}
 }
 

@@ -39,6 +39,11 @@ func (oauth1) Info() Info {
 		Summary: "Signs each request (method, URL, parameters, nonce, timestamp) with a consumer and token secret, as Twitter's v1.1 API did.",
 		Spec:    "RFC 5849",
 		Rank:    40,
+		// RFC 5849 §3.5.1: "OAuth" starts the Authorization header (and a
+		// server's challenge); §3.3: the timestamp is checked against the
+		// server's clock.
+		Challenges: []string{"OAuth"},
+		ClockNote:  "OAuth 1.0a: servers reject an oauth_timestamp outside their window, often ±5 minutes (RFC 5849 §3.3; Twitter code 135)",
 		Fields: []Field{
 			{Name: "consumer_key", Label: "Consumer key", Required: true,
 				Help: "the client identifier (Twitter: API key); sent in every request, not secret"},
@@ -464,4 +469,15 @@ func (p *oauth1Plan) place(out *Outgoing, tr *Trace, placed []oauth1Param, signa
 		tr.Add("Send the parameters in the Authorization header", "RFC 5849 §3.5.1",
 			note, Secret("Authorization", header, masked), sigVal)
 	}
+}
+
+// ExplainOffer describes an OAuth challenge (RFC 5849 §3.5.1).
+func (oauth1) ExplainOffer(Challenge) (detail, ref string, ok bool) {
+	return "OAuth: OAuth 1.0a signed requests (consumer key and secret, token and token secret).", "RFC 5849 §3.5.1", true
+}
+
+// Lifetime: a signed request holds its oauth_timestamp and oauth_nonce
+// (RFC 5849 §3.3), which a server accepts once, within its window.
+func (oauth1) Lifetime(http.Header, time.Time) Lifetime {
+	return Lifetime{Valid: "valid only for this timestamp and nonce", Replay: ", and replayable until then"}
 }

@@ -71,6 +71,11 @@ func (oauth2Scheme) Info() Info {
 		Summary: "Gets an access token from a token endpoint (client credentials, refresh, device, authorization code + PKCE, password) and sends it as a Bearer token.",
 		Spec:    "RFC 6749, RFC 8628, RFC 7636",
 		Rank:    50,
+		// The access token is sent as a Bearer token (RFC 6750 §2.1); its
+		// lifetime is relative (expires_in, RFC 6749 §5.1), measured on
+		// this machine's clock alone.
+		Challenges: []string{"Bearer"},
+		ClockFree:  true,
 		Fields: []Field{
 			{Name: "grant", Label: "Grant", Default: oauth2GrantClientCredentials,
 				Allowed: []string{oauth2GrantClientCredentials, oauth2GrantRefreshToken, oauth2GrantDeviceCode, oauth2GrantAuthorizationCode, oauth2GrantPassword},

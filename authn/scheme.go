@@ -73,6 +73,80 @@ type Info struct {
 	Fields  []Field // in form order
 	// Rank orders schemes in lists and pickers (lower first); ties sort by name.
 	Rank int
+
+	// The facts below are what the rest of the tree needs to know about a
+	// scheme: the hints, the exporters and the practice server's diff read
+	// them here instead of switching on the scheme's name, so adding a
+	// scheme changes no file but its own. TestSchemeFacts checks that every
+	// scheme states each of them.
+
+	// Challenges lists the auth-scheme tokens (RFC 9110 §11.6.1) of the
+	// WWW-Authenticate challenges the scheme answers, which are also the
+	// first word of the Authorization header it sends ("Basic"). The "-a"
+	// advice of a challenge goes to the first scheme (in display order)
+	// that lists its token, and that scheme or a later one explains it
+	// ([OfferExplainer]). A scheme that answers no challenge (an API key
+	// in a header of its own) leaves it empty and sets NoChallenge.
+	Challenges  []string
+	NoChallenge bool
+	// ClockNote says why a skewed clock makes the server refuse the
+	// scheme's credentials, as one check of the clock-skew hint ("OAuth
+	// 1.0a: servers reject an oauth_timestamp outside their window …"). A
+	// scheme whose credentials carry no time leaves it empty and sets
+	// ClockFree.
+	ClockNote string
+	ClockFree bool
+	// EnvVars maps a field to the environment variable that tools read it
+	// from whatever the API (sigv4's access_key: AWS_ACCESS_KEY_ID, as the
+	// AWS CLI and SDKs do). Fields not listed are named by the exporters'
+	// rule: the API's name and the field's (GITHUB_TOKEN).
+	EnvVars map[string]string
+}
+
+// Answers reports whether the scheme answers challenges of the auth-scheme
+// token (compared case-insensitively, RFC 9110 §11.1).
+func (in Info) Answers(token string) bool {
+	return slices.ContainsFunc(in.Challenges, func(c string) bool { return strings.EqualFold(c, token) })
+}
+
+// OfferExplainer is implemented by a scheme that explains the challenges it
+// answers, for the "Server offers …" hint of a 401: what the challenge asks
+// for and which of its parameters matter.
+type OfferExplainer interface {
+	// ExplainOffer returns the hint's detail and the section it cites for
+	// c, whose Scheme is one of Info().Challenges; ok is false for a
+	// token it leaves to another scheme that answers it too.
+	ExplainOffer(c Challenge) (detail, ref string, ok bool)
+}
+
+// Lifetime says how long a request signed ahead of time stays usable, and
+// by whom. Exports write such a request for a tool that cannot compute the
+// scheme (OAuth 1.0a in curl, SigV4 in HTTPie, a JWT built from claims):
+// it holds no secret, but whoever sees it can send it again until it
+// expires, so the export says when that is.
+type Lifetime struct {
+	// What names what the tool cannot compute, after "cannot sign": "a
+	// JWT", "AWS SigV4"; "" names the scheme by its Title and Spec.
+	What string
+	// Signed names what authlab signed: "this one" for a token; "" is
+	// "this request".
+	Signed string
+	// Valid says for how long: "valid only for that time (AWS allows 15
+	// minutes)", "valid until its exp claim, 2026-01-02T04:04:05Z".
+	Valid string
+	// Replay says who can use it until then, joined to Valid as written:
+	// " and replayable until then", " and anyone who sees it can use it
+	// until then".
+	Replay string
+}
+
+// Presignable is implemented by a scheme whose request can be signed once
+// and sent later by another program, without an exchange with the server
+// first (unlike a [Flow]).
+type Presignable interface {
+	// Lifetime says how long a request signed at `at`, with header h as
+	// the scheme left it, stays valid.
+	Lifetime(h http.Header, at time.Time) Lifetime
 }
 
 // Field returns the field called name.

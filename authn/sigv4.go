@@ -40,6 +40,18 @@ func (sigv4) Info() Info {
 		Summary: "Signs each request (method, path, query, headers, body hash) with a key derived from the secret key, date, region and service, as every AWS API expects.",
 		Spec:    "AWS Signature Version 4 (IAM User Guide)",
 		Rank:    70,
+		// The Authorization header starts with the algorithm (AWS IAM User
+		// Guide, "Elements of an AWS API request signature"); X-Amz-Date
+		// is checked against AWS's clock.
+		Challenges: []string{"AWS4-HMAC-SHA256"},
+		ClockNote:  "AWS SigV4: requests more than 15 minutes off X-Amz-Date fail with RequestTimeTooSkewed",
+		// The variables the AWS CLI and SDKs read: an AWS key belongs
+		// there whatever the host.
+		EnvVars: map[string]string{
+			"access_key":    "AWS_ACCESS_KEY_ID",
+			"secret_key":    "AWS_SECRET_ACCESS_KEY",
+			"session_token": "AWS_SESSION_TOKEN",
+		},
 		Fields: []Field{
 			{Name: "access_key", Label: "Access key ID", Required: true,
 				Help: "AKIA… (long-term) or ASIA… (temporary); sent in the Credential of the Authorization header, not secret"},
@@ -302,4 +314,15 @@ func (p *sigv4Plan) trace(tr *Trace, s *sigv4Signed, queryChanged bool, hostChan
 		Plain("Credential", in.accessKey+"/"+s.scope),
 		Plain("SignedHeaders", sh),
 		Secret("Authorization", s.authorization, masked))
+}
+
+// ExplainOffer describes an AWS4-HMAC-SHA256 challenge.
+func (sigv4) ExplainOffer(Challenge) (detail, ref string, ok bool) {
+	return "AWS4-HMAC-SHA256: requests signed with AWS Signature Version 4.", "AWS Signature Version 4", true
+}
+
+// Lifetime: AWS refuses a request whose X-Amz-Date is more than 15
+// minutes from its clock, and accepts it again until then.
+func (sigv4) Lifetime(http.Header, time.Time) Lifetime {
+	return Lifetime{What: "AWS SigV4", Valid: "valid only for that time (AWS allows 15 minutes)", Replay: " and replayable until then"}
 }

@@ -202,7 +202,7 @@ func TestBadInput(t *testing.T) {
 		{"missing field", []string{"send", "-a", "bearer", "http://127.0.0.1:1/"}, `needs field "token"`},
 		{"bad header", []string{"send", "-H", "NoColon", "http://127.0.0.1:1/"}, `bad header "NoColon"`},
 		{"bad header name", []string{"send", "-H", "Bad Name: x", "http://127.0.0.1:1/"}, `not a valid header name`},
-		{"unreadable @file", []string{"send", "-d", "@" + filepath.Join(dir, "missing"), "http://127.0.0.1:1/"}, "cannot read body file"},
+		{"unreadable @file", []string{"send", "-d", "@" + filepath.Join(dir, "missing"), "http://127.0.0.1:1/"}, "missing: no such file or directory: check the path"},
 		{"unset env", []string{"send", "-a", "bearer", "-c", "token=env:AUTHLAB_UNSET_VAR", "http://127.0.0.1:1/"}, "AUTHLAB_UNSET_VAR is not set"},
 		{"prompt without terminal", []string{"send", "-a", "bearer", "-c", "token=prompt", "http://127.0.0.1:1/"}, "no terminal"},
 		{"invalid PEM", []string{"send", "-a", "oauth1", "-c", "consumer_key=k", "-c", "signature_method=RSA-SHA1", "-c", "private_key=file:" + badPEM, "http://127.0.0.1:1/"}, "private_key"},

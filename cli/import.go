@@ -102,7 +102,7 @@ func runImportCurl(cmd *cobra.Command, env Env, x *importFlags, line string) err
 	if strings.TrimSpace(line) == "" {
 		return inputErr(errors.New("no curl command given: pass it in quotes, or pipe it in with -"))
 	}
-	im, err := curl.ParseCommand(line, curl.Options{ReadFile: env.ReadFile})
+	im, err := curl.ParseCommand(line, curl.Options{})
 	if err != nil {
 		return inputErr(err)
 	}
@@ -221,17 +221,21 @@ func sendCommand(p profiles.Profile) string {
 		}
 	}
 	method := strings.ToUpper(p.Method)
-	if method != "" && !(method == http.MethodGet && p.Body == "") && !(method == http.MethodPost && p.Body != "") {
+	hasBody := p.Body != "" || p.BodyFile != ""
+	if method != "" && !(method == http.MethodGet && !hasBody) && !(method == http.MethodPost && hasBody) {
 		add("-X", method)
 	}
 	for _, h := range p.Headers {
-		if http.CanonicalHeaderKey(h.Name) == "Content-Type" && h.Value == "application/x-www-form-urlencoded" && p.Body != "" {
+		if http.CanonicalHeaderKey(h.Name) == "Content-Type" && h.Value == "application/x-www-form-urlencoded" && hasBody {
 			continue // what -d sends anyway
 		}
 		add("-H", h.Name+": "+h.Value)
 	}
 	if p.Body != "" {
 		add("-d", p.Body) // authlab's -d reads @FILE: a body starting with @ is noted by runImportCurl
+	}
+	if p.BodyFile != "" {
+		add("-d", "@"+p.BodyFile) // read when authlab send runs, as the profile's body_file is
 	}
 	scheme := p.Scheme
 	fields := maps.Clone(p.Fields)

@@ -158,6 +158,9 @@ func printProfile(env Env, e profiles.Entry) {
 		row("header", h.Name+": "+v)
 	}
 	row("body", p.Body)
+	if p.BodyFile != "" {
+		row("body", profiles.BodyFileShown(p.BodyFile))
+	}
 	info := authn.Info{}
 	if s, err := authn.Lookup(p.Scheme); err == nil {
 		info = s.Info()

@@ -47,7 +47,9 @@ func buildRequest(env Env, f *sendFlags, changed func(string) bool, base *profil
 		}
 		req.Header.Add(name, strings.TrimSpace(value))
 	}
-	if len(f.data) > 0 {
+	if bodyFileFlag(f) != "" {
+		req.Body = nil // a lone -d @FILE is the request's body file, read when sent (profileFrom)
+	} else if len(f.data) > 0 {
 		parts := make([]string, 0, len(f.data))
 		for _, d := range f.data {
 			b, err := readData(env, d)
@@ -124,6 +126,16 @@ func buildRequest(env Env, f *sendFlags, changed func(string) bool, base *profil
 	sort.Strings(literal)
 	literal = slices.Compact(literal)
 	return req, literal, nil
+}
+
+// bodyFileFlag is the file of a lone -d @FILE (not @-): the request's body
+// file, read when it is sent (profiles.Resolve, with ReadBodyFile's rules),
+// and kept as a body_file by --save rather than inlined.
+func bodyFileFlag(f *sendFlags) string {
+	if len(f.data) == 1 && strings.HasPrefix(f.data[0], "@") && f.data[0] != "@-" {
+		return f.data[0][1:]
+	}
+	return ""
 }
 
 // literalWarning is the one-line warning for secrets typed on the command

@@ -147,9 +147,12 @@ func readData(env Env, d string) (string, error) {
 		}
 		return string(b), nil
 	}
-	b, err := env.ReadFile(path)
+	// regular files only, capped: -d @/dev/zero or a FIFO never hangs
+	ctx, cancel := context.WithTimeout(context.Background(), authn.DefaultTimeout)
+	defer cancel()
+	b, err := profiles.ReadBodyFile(ctx, path, profiles.MaxBodyFile)
 	if err != nil {
-		return "", authn.Inputf("check the path after @", "cannot read body file %q: %v", path, errors.Unwrap(err))
+		return "", err
 	}
 	return string(b), nil
 }
@@ -273,7 +276,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		}
 		fmt.Fprintf(env.Stderr, "authlab: saved profile %s\n", f.save)
 	}
-	rs, err := profiles.Resolve(desc, env.resolver(), profiles.Policy{Prompt: true})
+	rs, err := profiles.Resolve(ctx, desc, env.resolver(), profiles.Policy{Prompt: true})
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C at a prompt
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
@@ -383,6 +386,12 @@ func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Pr
 		p.Description = base.Description
 	}
 	p.Headers = orderedHeaders(req.Header, base, f.headers)
+	switch {
+	case bodyFileFlag(f) != "":
+		p.BodyFile = bodyFileFlag(f)
+	case base != nil && len(f.data) == 0 && p.Body == "":
+		p.BodyFile = base.BodyFile // the profile's own, read when sent
+	}
 	return p
 }
 

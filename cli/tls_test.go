@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -56,7 +57,7 @@ func TestTLSOptionsFromFlagsAndProfile(t *testing.T) {
 				}
 				return
 			}
-			rs, err := profiles.Resolve(desc, r, profiles.Policy{})
+			rs, err := profiles.Resolve(context.Background(), desc, r, profiles.Policy{})
 			if err != nil {
 				t.Fatal(err)
 			}

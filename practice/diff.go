@@ -41,7 +41,7 @@ const diffAbsent = "(missing)"
 // compute lengths: no Difference ever contains a secret.
 func Compare(client authn.Trace, server ServerTrace) []Difference {
 	c, s := diffClientValues(client), diffServerValues(server)
-	if f, ok := differs()[diffScheme(server.Scheme, c, s)]; ok {
+	if f, ok := differs()[diffScheme(server.Scheme, c)]; ok {
 		return f(client, c, s)
 	}
 	return nil
@@ -50,8 +50,11 @@ func Compare(client authn.Trace, server ServerTrace) []Difference {
 // differ compares the client's and the server's values of one scheme.
 type differ func(client authn.Trace, c map[string]diffClientValue, s map[string]string) []Difference
 
-// differs maps a scheme name to its comparison; a scheme with a server trace
-// adds one line here and a file with its differ.
+// differs maps an authn scheme name (authn.Info.Name, which the practice
+// handlers put in their traces) to its comparison; a scheme with a server
+// trace adds one line here and a file with its differ. The comparisons stay
+// here, apart from authn's code, so that they verify it independently;
+// TestDiffersAreSchemes keeps every key a registered scheme.
 func differs() map[string]differ {
 	plain := func(f func(map[string]diffClientValue, map[string]string) []Difference) differ {
 		return func(_ authn.Trace, c map[string]diffClientValue, s map[string]string) []Difference { return f(c, s) }
@@ -122,21 +125,24 @@ func diffServerValues(t ServerTrace) map[string]string {
 	return m
 }
 
-// diffScheme is the server's scheme name, or a guess from the labels.
-func diffScheme(name string, c map[string]diffClientValue, s map[string]string) string {
+// diffScheme is the server's scheme name or, when the server could not
+// tell (no Authorization header it understood), the authn scheme that
+// answers the auth-scheme the client's Authorization header starts with:
+// each scheme states the tokens it answers (authn.Info.Challenges), so no
+// Authorization word is mapped here.
+func diffScheme(name string, c map[string]diffClientValue) string {
 	if name != "" {
 		return strings.ToLower(name)
 	}
-	has := func(l string) bool { _, ok := c[l]; _, ok2 := s[l]; return ok || ok2 }
-	switch {
-	case has("signature base string") || has("signing key") || has("oauth_consumer_key"):
-		return "oauth1"
-	case has("user-pass") || has("password length"):
-		return "basic"
-	case has("token length"):
-		return "bearer"
-	case has("string to sign"):
-		return "sigv4"
+	auth, ok := c["authorization"]
+	if !ok {
+		return ""
+	}
+	word, _, _ := strings.Cut(strings.TrimSpace(auth.text), " ")
+	for _, s := range authn.Schemes() {
+		if s.Info().Answers(word) {
+			return s.Info().Name
+		}
 	}
 	return ""
 }

@@ -399,3 +399,66 @@ func TestNormLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffersAreSchemes: every comparison belongs to a registered authn
+// scheme, so a renamed scheme cannot silently lose its diff.
+func TestDiffersAreSchemes(t *testing.T) {
+	for name := range differs() {
+		if _, err := authn.Lookup(name); err != nil {
+			t.Errorf("differs()[%q]: %v; want the name of a registered authn scheme", name, err)
+		}
+	}
+}
+
+// diffSchemeTests: without the server's scheme name, the client's
+// Authorization word picks the scheme, through the tokens each authn scheme
+// states it answers.
+var diffSchemeTests = []struct {
+	server, authorization, want string
+}{
+	{"OAuth1", "Basic ZGVtbzp4", "oauth1"}, // the server's name wins
+	{"", "Basic ZGVtbzp4", "basic"},
+	{"", "basic ZGVtbzp4", "basic"},
+	{"", `OAuth oauth_consumer_key="k"`, "oauth1"},
+	{"", "AWS4-HMAC-SHA256 Credential=AKIA/20150830/us-east-1/iam/aws4_request", "sigv4"},
+	{"", `Digest username="demo"`, "digest"},
+	{"", "Bearer demo-token", "bearer"},
+	{"", "Negotiate YII=", ""},
+	{"", "", ""},
+}
+
+func TestDiffScheme(t *testing.T) {
+	for _, tt := range diffSchemeTests {
+		c := map[string]diffClientValue{}
+		if tt.authorization != "" {
+			c["authorization"] = diffClientValue{raw: "Authorization", text: tt.authorization, secret: true}
+		}
+		if got := diffScheme(tt.server, c); got != tt.want {
+			t.Errorf("diffScheme(%q, Authorization %q) = %q; want %q", tt.server, tt.authorization, got, tt.want)
+		}
+	}
+}
+
+// noDiff are the schemes whose practice handlers compute nothing a client
+// could get wrong on its own side: the server compares a key or a token it
+// issued, and the trace shows it.
+var noDiff = map[string]string{
+	"apikey": "the key is compared as sent",
+	"oauth2": "the token endpoint's error names the problem (RFC 6749 §5.2)",
+	"mtls":   "the TLS handshake checks the client certificate; it is not an authn scheme",
+}
+
+// TestServedSchemesHaveDiffers: each scheme the practice server serves has
+// a comparison of the client's trace with the server's, or says why it
+// needs none; a new handler must add one of them.
+func TestServedSchemesHaveDiffers(t *testing.T) {
+	d := differs()
+	for _, e := range New(Options{}).endpoints {
+		for _, name := range strings.Split(e.Scheme, ",") {
+			name = strings.TrimSpace(name)
+			if _, ok := d[name]; !ok && noDiff[name] == "" {
+				t.Errorf("practice endpoint %s %s serves scheme %s, which has no differ: add one to differs() (diff.go) and its file, or a reason to noDiff", e.Method, e.Path, name)
+			}
+		}
+	}
+}

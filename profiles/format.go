@@ -25,6 +25,7 @@ type fileDoc struct {
 	URL         string            `toml:"url"`
 	Scheme      string            `toml:"scheme"`
 	Body        string            `toml:"body"`
+	BodyFile    string            `toml:"body_file"`
 	Timeout     duration          `toml:"timeout"`
 	Follow      bool              `toml:"follow"`
 	Header      []fileHeader      `toml:"header"`
@@ -65,7 +66,7 @@ func (d *duration) UnmarshalText(b []byte) error {
 
 // The keys this version knows, per table.
 var (
-	knownTop    = map[string]bool{"version": true, "description": true, "method": true, "url": true, "scheme": true, "body": true, "timeout": true, "follow": true, "header": true, "fields": true, "tls": true}
+	knownTop    = map[string]bool{"version": true, "description": true, "method": true, "url": true, "scheme": true, "body": true, "body_file": true, "timeout": true, "follow": true, "header": true, "fields": true, "tls": true}
 	knownHeader = map[string]bool{"name": true, "value": true}
 	knownTLS    = map[string]bool{"insecure": true, "cacert": true, "cert": true, "key": true, "key_password": true}
 )
@@ -114,11 +115,15 @@ func decodeProfile(path string, data []byte) (*Profile, *ParseError) {
 	case version < 1:
 		return nil, &ParseError{Path: path, Line: lineOf(data, "version"), Column: 1, Msg: fmt.Sprintf("version %d is not a profile format version (this authlab writes %d)", version, FormatVersion)}
 	}
+	if doc.Body != "" && doc.BodyFile != "" {
+		return nil, &ParseError{Path: path, Line: lineOf(data, "body_file"), Column: 1, Msg: "body and body_file are both set: keep the one to send (body_file is read when the request is sent)"}
+	}
 	p := &Profile{
 		Description: doc.Description,
 		Method:      doc.Method,
 		URL:         doc.URL,
 		Body:        doc.Body,
+		BodyFile:    doc.BodyFile,
 		Scheme:      doc.Scheme,
 		Timeout:     time.Duration(doc.Timeout),
 		Follow:      doc.Follow,
@@ -247,6 +252,7 @@ type topOut struct {
 	URL         string `toml:"url,omitempty"`
 	Scheme      string `toml:"scheme,omitempty"`
 	Body        string `toml:"body,omitempty"`
+	BodyFile    string `toml:"body_file,omitempty"`
 	Timeout     string `toml:"timeout,omitempty"`
 	Follow      bool   `toml:"follow,omitempty"`
 }
@@ -258,6 +264,7 @@ type topOutML struct {
 	URL         string `toml:"url,omitempty"`
 	Scheme      string `toml:"scheme,omitempty"`
 	Body        string `toml:"body,multiline,omitempty"`
+	BodyFile    string `toml:"body_file,omitempty"`
 	Timeout     string `toml:"timeout,omitempty"`
 	Follow      bool   `toml:"follow,omitempty"`
 }
@@ -271,7 +278,7 @@ func encodeProfile(p Profile) ([]byte, error) {
 	var b bytes.Buffer
 	top := topOut{
 		Version: FormatVersion, Description: p.Description, Method: p.Method, URL: p.URL,
-		Scheme: p.Scheme, Body: p.Body, Follow: p.Follow,
+		Scheme: p.Scheme, Body: p.Body, BodyFile: p.BodyFile, Follow: p.Follow,
 	}
 	if p.Timeout != 0 {
 		top.Timeout = p.Timeout.String()

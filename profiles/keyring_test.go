@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -122,7 +123,7 @@ func TestProfileResolve(t *testing.T) {
 		"private_key":     "file:" + keyFile,
 		"verifier":        "prompt",
 	}}
-	rs, err := Resolve(p, r, Policy{Prompt: true})
+	rs, err := Resolve(context.Background(), p, r, Policy{Prompt: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +140,13 @@ func TestProfileResolve(t *testing.T) {
 	}
 
 	p.Fields["consumer_secret"] = "env:MISSING"
-	_, err = Resolve(p, r, Policy{Prompt: true})
+	_, err = Resolve(context.Background(), p, r, Policy{Prompt: true})
 	var re *RefError
 	if !errors.As(err, &re) || !strings.HasPrefix(err.Error(), `profile "twitter/me": consumer_secret (env:MISSING): `) || !strings.Contains(err.Error(), "MISSING is not set") {
 		t.Errorf("Resolve(env:MISSING) = %v; want it to name the profile and field", err)
 	}
 	p.Fields["consumer_secret"] = "keyring:none"
-	if _, err := Resolve(p, r, Policy{Prompt: true}); err == nil || !strings.Contains(err.Error(), `consumer_secret (keyring:none)`) || !strings.Contains(err.Error(), "no keyring entry none") {
+	if _, err := Resolve(context.Background(), p, r, Policy{Prompt: true}); err == nil || !strings.Contains(err.Error(), `consumer_secret (keyring:none)`) || !strings.Contains(err.Error(), "no keyring entry none") {
 		t.Errorf("Resolve(keyring:none) = %v", err)
 	}
 }

@@ -27,11 +27,15 @@ type Profile struct {
 	URL         string
 	Headers     []Header // in order
 	Body        string
-	Scheme      string
-	Fields      map[string]string
-	TLS         TLS
-	Timeout     time.Duration // 0: the default
-	Follow      bool
+	// BodyFile names a file sent as the body, read when the request is
+	// sent (ReadBodyFile), never when the profile is made or loaded;
+	// Body is empty when it is set. `import curl` keeps -d @FILE so.
+	BodyFile string
+	Scheme   string
+	Fields   map[string]string
+	TLS      TLS
+	Timeout  time.Duration // 0: the default
+	Follow   bool
 
 	// unknown holds the keys of the file this version does not know
 	// (written by a newer authlab or by hand); Save writes them back, so a

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -54,7 +55,11 @@ const keyPassLabel = "key passphrase"
 // the *RefError:
 //
 //	profile "github/user": password (env:GH_PASS): environment variable GH_PASS is not set: …
-func Resolve(p Profile, r Resolver, pol Policy) (Resolved, error) {
+//
+// A body file (Profile.BodyFile) is read here too, as a reference is: at
+// send time, with ReadBodyFile's rules, within ctx and the request's time
+// limit (p.Timeout, else authn.DefaultTimeout).
+func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, error) {
 	if !pol.Prompt {
 		r.Prompt = nil
 	}
@@ -94,6 +99,19 @@ func Resolve(p Profile, r Resolver, pol Policy) (Resolved, error) {
 	}
 	for _, h := range p.Headers {
 		req.Header.Add(h.Name, h.Value)
+	}
+	if p.BodyFile != "" && p.Body == "" {
+		d := p.Timeout
+		if d <= 0 {
+			d = authn.DefaultTimeout
+		}
+		rctx, cancel := context.WithTimeout(ctx, d)
+		b, err := ReadBodyFile(rctx, p.BodyFile, MaxBodyFile)
+		cancel()
+		if err != nil {
+			return Resolved{Profile: p}, err
+		}
+		req.Body = b
 	}
 	authn.ImplyContentType(req.Header, req.Body)
 	if p.Follow {

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"reflect"
@@ -25,7 +26,7 @@ func TestResolveDescription(t *testing.T) {
 		Headers: []Header{{"X-Z", "1"}, {"Accept", "application/json"}, {"X-Api-Key", "hdr-key-9"}},
 		Scheme:  "digest", Fields: map[string]string{"username": "ann", "password": "env:PW"},
 		TLS: TLS{Cert: "c.pem", Key: "file:k.pem", KeyPassword: "env:KP"}, Timeout: 3 * time.Second, Follow: true}
-	rs, err := Resolve(p, r, Policy{Prompt: true})
+	rs, err := Resolve(context.Background(), p, r, Policy{Prompt: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestResolveDescription(t *testing.T) {
 		t.Errorf("asked %q; no field is a prompt", asked)
 	}
 	// no scheme: none; no Follow: the engine's own
-	rs, _ = Resolve(Profile{URL: "https://h.example/"}, r, Policy{})
+	rs, _ = Resolve(context.Background(), Profile{URL: "https://h.example/"}, r, Policy{})
 	if rs.Request.Scheme != "none" || rs.Request.Follow != nil || rs.Request.TLS != nil || rs.Request.Body != nil {
 		t.Errorf("a bare description resolves to %+v", rs.Request)
 	}
@@ -70,12 +71,12 @@ func TestResolvePolicy(t *testing.T) {
 	p := Profile{Name: "t/o", URL: "https://h.example/", Scheme: "oauth1", Fields: map[string]string{
 		"consumer_key": "ck", "consumer_secret": "prompt", "token": "tk", "token_secret": "prompt"}}
 	// asked in the scheme's form order
-	if _, err := Resolve(p, r, Policy{Prompt: true}); err != nil || !reflect.DeepEqual(asked, []string{"consumer_secret", "token_secret"}) {
+	if _, err := Resolve(context.Background(), p, r, Policy{Prompt: true}); err != nil || !reflect.DeepEqual(asked, []string{"consumer_secret", "token_secret"}) {
 		t.Errorf("Resolve = %v, asked %q; want consumer_secret then token_secret", err, asked)
 	}
 	// without Prompt: refused, naming the alternatives and the profile
 	asked = nil
-	_, err := Resolve(p, r, Policy{})
+	_, err := Resolve(context.Background(), p, r, Policy{})
 	var re *RefError
 	if !errors.As(err, &re) || len(asked) != 0 || !strings.HasPrefix(err.Error(), `profile "t/o": consumer_secret (prompt): there is no terminal`) {
 		t.Errorf("Resolve without Prompt = %v (asked %q); want a RefError naming the profile and field", err, asked)
@@ -83,7 +84,7 @@ func TestResolvePolicy(t *testing.T) {
 	// Before stops at the first reference it refuses, before reading it
 	stop := errors.New("ask first")
 	var seen []string
-	_, err = Resolve(p, r, Policy{Prompt: true, Before: func(label, ref string) error {
+	_, err = Resolve(context.Background(), p, r, Policy{Prompt: true, Before: func(label, ref string) error {
 		seen = append(seen, label+"="+ref)
 		return stop
 	}})
@@ -92,7 +93,7 @@ func TestResolvePolicy(t *testing.T) {
 	}
 	// an unset variable names the profile, field and variable
 	p.Fields["token_secret"] = "env:NOPE"
-	_, err = Resolve(p, r, Policy{Prompt: true})
+	_, err = Resolve(context.Background(), p, r, Policy{Prompt: true})
 	if err == nil || !strings.Contains(err.Error(), `profile "t/o": token_secret (env:NOPE): environment variable NOPE is not set`) {
 		t.Errorf("Resolve(env:NOPE) = %v", err)
 	}

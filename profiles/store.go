@@ -422,6 +422,9 @@ func (s *Store) Save(p Profile, o SaveOptions) (Stamp, error) {
 	if err := checkFields(p); err != nil {
 		return Stamp{}, err
 	}
+	if p.Body != "" && p.BodyFile != "" {
+		return Stamp{}, fmt.Errorf("profile %q has both a body and a body file: keep the one to send", p.Name)
+	}
 	if lits := literalSecrets(p); len(lits) > 0 && !o.AllowPlaintext {
 		return Stamp{}, &PlaintextError{Name: p.Name, Fields: lits}
 	}

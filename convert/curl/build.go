@@ -70,6 +70,8 @@ func (p *parser) build() error {
 		return err
 	}
 	switch {
+	case p.get && p.dataFile != "":
+		return fileRefused("-G with "+p.dataFrom+" @"+p.dataFile, p.dataFile, "paste the content for the query instead")
 	case p.get && p.hasData:
 		// curl's append2query takes the -G data or else the --url-query
 		// pieces, never both (tool_operate.c)
@@ -100,6 +102,9 @@ func (p *parser) build() error {
 	prof.Method, prof.URL, prof.Scheme = method, r.url, r.scheme
 	if body != nil {
 		prof.Body = string(body)
+	}
+	if p.dataFile != "" {
+		prof.Body, prof.BodyFile = "", p.dataFile
 	}
 	for _, h := range r.headers {
 		prof.Headers = append(prof.Headers, profiles.Header{Name: h.name, Value: h.value.Text})
@@ -256,7 +261,8 @@ func (p *parser) methodAndBody(r *request) (method string, body []byte, err erro
 	return method, body, nil
 }
 
-// uploadBody reads -T FILE, and adds the file's name to a URL that ends in
+// uploadBody keeps -T FILE as the body file (read when the request is
+// sent), and adds the file's name to a URL that ends in
 // "/" (or has no path), as curl does.
 func (p *parser) uploadBody(r *request) ([]byte, error) {
 	file := p.upload.Text
@@ -264,10 +270,8 @@ func (p *parser) uploadBody(r *request) ([]byte, error) {
 		p.note("%s %s reads standard input, which is not imported; the body is empty", p.uploadFrom, file)
 		return []byte{}, nil
 	}
-	b, err := p.read(p.uploadFrom+" "+file, file)
-	if err != nil {
-		return nil, err
-	}
+	p.dataFile = file
+	p.note("%s %s: the file is kept as a reference (body_file), read when the request is sent, not now", p.uploadFrom, file)
 	before, rest := authority(r.url)
 	pathPart := rest
 	if i := strings.IndexAny(rest, "?#"); i >= 0 {
@@ -281,7 +285,7 @@ func (p *parser) uploadBody(r *request) ([]byte, error) {
 		}
 		r.url = before + pathPart + url.PathEscape(path.Base(strings.ReplaceAll(file, `\`, "/"))) + rest
 	}
-	return b, nil
+	return []byte{}, nil
 }
 
 // customHeaders reads the -H headers as curl's Curl_add_custom_headers
@@ -296,16 +300,7 @@ func (p *parser) customHeaders(r *request) error {
 				p.note("%s @-: reads headers from standard input, which are not imported", from)
 				continue
 			}
-			b, err := p.read(from+" "+w.Text, file)
-			if err != nil {
-				return err
-			}
-			for _, l := range strings.Split(string(b), "\n") {
-				if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" {
-					p.header(r, shell.Lit(l), from)
-				}
-			}
-			continue
+			return fileRefused(from+" "+w.Text, file, "paste the headers instead, one "+from+" 'Name: value' each")
 		}
 		p.header(r, w, from)
 	}

@@ -26,13 +26,17 @@ import (
 	"github.com/authlab/authlab/profiles"
 )
 
-// Options configure a parse.
-type Options struct {
-	// ReadFile reads the files a command names: -d @FILE and the other data
-	// options, --data-urlencode name@FILE, -F name=<FILE, -H @FILE, -T FILE.
-	// nil: a command that names a file is an error that names the file.
-	ReadFile func(name string) ([]byte, error)
-}
+// Options configure a parse. There are none yet.
+//
+// A parse never reads a file, whatever the command names: a pasted command
+// could name /proc/self/environ, ~/.ssh/id_ed25519 or /dev/zero. The body
+// file of -d @FILE, --data-binary @FILE, --json @FILE and -T FILE is kept as
+// a reference (Profile.BodyFile), read when the request is sent
+// (profiles.ReadBodyFile); a file that would be read into some other part
+// of the request (-H @FILE, -F name=<FILE, --data-urlencode @FILE, -d @FILE
+// with other data or -G) is refused with the fix; so is standard input
+// (-d @-), which a saved request does not have when it is sent.
+type Options struct{}
 
 // Import is what ParseCommand and ParseArgs made of a curl command.
 type Import struct {
@@ -158,6 +162,7 @@ type parser struct {
 	data               []byte
 	hasData, jsoned    bool
 	dataFrom           string
+	dataFile           string   // -d @FILE: the whole body is this file, read at send time
 	query              []string // --url-query pieces
 	form               []formPart
 	formFrom           string

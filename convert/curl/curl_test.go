@@ -19,14 +19,13 @@ var form = []profiles.Header{{Name: "Content-Type", Value: "application/x-www-fo
 // parseTests check how options are read and mapped, one rule each.
 var parseTests = []importCase{
 	{name: "cluster and attached values",
-		line:  `curl -sSL -XPOST -uuser:pass -d@f.txt -Hfoo:bar example.com/x`,
-		files: map[string]string{"f.txt": "a=1\r\nb=2\n"},
-		want: profiles.Profile{Method: "POST", URL: "http://example.com/x", Scheme: "basic", Body: "a=1b=2", Follow: true,
+		line: `curl -sSL -XPOST -uuser:pass -d@f.txt -Hfoo:bar example.com/x`,
+		want: profiles.Profile{Method: "POST", URL: "http://example.com/x", Scheme: "basic", BodyFile: "f.txt", Follow: true,
 			Headers: []profiles.Header{{Name: "foo", Value: "bar"}, form[0]},
 			Fields:  map[string]string{"username": "user", "password": "pass"}},
 		ignored:  []string{"-s: changes only what curl prints", "-S: changes only what curl prints"},
 		literals: []Literal{{Field: "password", Where: "-u password", SuggestedEnv: "EXAMPLE_PASSWORD"}},
-		notes:    []string{"the URL has no scheme: curl uses http://", "curl drops the file's line breaks"}},
+		notes:    []string{"the URL has no scheme: curl uses http://", "-d @f.txt: the file is kept as a reference (body_file), read when the request is sent, not now", "curl drops the file's line breaks and stops at a NUL byte; authlab sends the file as it is"}},
 	{name: "-- ends the options",
 		line:  `curl -H 'X: 1' -- -not-an-option`,
 		want:  profiles.Profile{Method: "GET", URL: "http://-not-an-option", Scheme: "none", Headers: []profiles.Header{{Name: "X", Value: "1"}}},
@@ -62,19 +61,21 @@ var parseTests = []importCase{
 		want:  profiles.Profile{Method: "GET", URL: "https://h.example/", Scheme: "none", Body: "a=1", Headers: form},
 		notes: []string{"-G would put it in the query"}},
 	{name: "data pieces joined as curl joins them",
-		line:  `curl -d a -d '' --data-raw @x --data-binary @b.bin --json '{}' --data-urlencode n@v.txt --data-urlencode 'q=x y' https://h.example/`,
-		files: map[string]string{"b.bin": "1\r\n2", "v.txt": "é&\n"},
+		line: `curl -d a -d '' --data-raw @x --data-binary $'1\r\n2' --json '{}' --data-urlencode 'n=é&'$'\n' --data-urlencode 'q=x y' https://h.example/`,
 		want: profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none", Body: "a&&@x&1\r\n2{}&n=%C3%A9%26%0A&q=x+y",
 			Headers: []profiles.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Accept", Value: "application/json"}}}},
-	{name: "-d @- and a missing ReadFile do not stop the rest",
-		line:  `curl -d @- https://h.example/`,
-		want:  profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none", Body: "", Headers: form},
-		notes: []string{"reads the body from standard input"}},
+	{name: "--data-binary @file is a body file, not read",
+		line:  `curl --data-binary @/etc/passwd https://h.example/`,
+		want:  profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none", BodyFile: "/etc/passwd", Headers: form},
+		notes: []string{"--data-binary @/etc/passwd: the file is kept as a reference (body_file)"}},
+	{name: "--json @file is a body file with the JSON headers",
+		line: `curl --json @body.json https://h.example/`,
+		want: profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none", BodyFile: "body.json",
+			Headers: []profiles.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Accept", Value: "application/json"}}}},
 	{name: "headers: Name;, Name:, no colon, -H @file",
-		line:  `curl -H 'X-Empty;' -H 'Accept:' -H 'Content-Type:' -H justtext -H @h.txt -d a https://h.example/`,
-		files: map[string]string{"h.txt": "X-From-File: 1\r\n\r\nX-Two: 2\n"},
+		line: `curl -H 'X-Empty;' -H 'Accept:' -H 'Content-Type:' -H justtext -d a https://h.example/`,
 		want: profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none", Body: "a",
-			Headers: []profiles.Header{{Name: "X-Empty"}, {Name: "X-From-File", Value: "1"}, {Name: "X-Two", Value: "2"}}},
+			Headers: []profiles.Header{{Name: "X-Empty"}}},
 		notes: []string{"-H justtext is not a header", "-H Accept: removes curl's own Accept header", "removes the Content-Type curl would send"}},
 	{name: "-A -e -b, and a custom header wins",
 		line: `curl -A 'me/1' -e https://from.example/ -b 'sid=abc' -b 'x=1' -H 'Referer: https://other.example/' https://h.example/`,
@@ -93,8 +94,8 @@ var parseTests = []importCase{
 		notes: []string{"curl would also fetch https://b.example/", "--next starts another request; not imported: -d x https://c.example/"}},
 	{name: "-T adds the file name to a URL ending in /",
 		line:  `curl -T dir/up.txt https://h.example/files/`,
-		files: map[string]string{"dir/up.txt": "data"},
-		want:  profiles.Profile{Method: "PUT", URL: "https://h.example/files/up.txt", Scheme: "none", Body: "data"}},
+		want:  profiles.Profile{Method: "PUT", URL: "https://h.example/files/up.txt", Scheme: "none", BodyFile: "dir/up.txt"},
+		notes: []string{"-T dir/up.txt: the file is kept as a reference (body_file)"}},
 	{name: "-u without a password asks, -u $CREDS asks for both",
 		line:  `curl -u "$CREDS" https://h.example/`,
 		want:  profiles.Profile{Method: "GET", URL: "https://h.example/", Scheme: "basic", Fields: map[string]string{"username": "prompt", "password": "prompt"}},
@@ -228,15 +229,13 @@ var parseTests = []importCase{
 		line:  `curl 'https://h.example/page/[1-3]'`,
 		want:  profiles.Profile{Method: "GET", URL: "https://h.example/page/[1-3]", Scheme: "none"},
 		notes: []string{"curl would expand {…} and […]"}},
-	{name: "-F with ;type= and <file",
-		line:  `curl -F 'meta={"a":1};type=application/json' -F 'text=<t.txt' -F 'x=y;bogus' https://h.example/`,
-		files: map[string]string{"t.txt": "hi"},
+	{name: "-F with ;type=",
+		line: `curl -F 'meta={"a":1};type=application/json' -F 'x=y;bogus' https://h.example/`,
 		want: profiles.Profile{Method: "POST", URL: "https://h.example/", Scheme: "none",
-			Headers: []profiles.Header{{Name: "Content-Type", Value: "multipart/form-data; boundary=------------------------authlab301935b22e0b8afd"}},
-			Body: "--------------------------authlab301935b22e0b8afd\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n" +
-				"--------------------------authlab301935b22e0b8afd\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhi\r\n" +
-				"--------------------------authlab301935b22e0b8afd\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\ny\r\n" +
-				"--------------------------authlab301935b22e0b8afd--\r\n"},
+			Headers: []profiles.Header{{Name: "Content-Type", Value: "multipart/form-data; boundary=------------------------authlab3232c1c294968cf7"}},
+			Body: "--------------------------authlab3232c1c294968cf7\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n" +
+				"--------------------------authlab3232c1c294968cf7\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\ny\r\n" +
+				"--------------------------authlab3232c1c294968cf7--\r\n"},
 		notes: []string{`curl skips the unknown form parameter "bogus"`}},
 }
 
@@ -246,7 +245,6 @@ func TestParse(t *testing.T) { runCases(t, parseTests) }
 // error each gives.
 var parseErrorTests = []struct {
 	line, want string
-	files      bool // give a ReadFile (that finds nothing)
 }{
 	{line: ``, want: "no curl command found: paste one, e.g. curl https://api.github.com/user"},
 	{line: `curl -s`, want: "no URL in the curl command: add the URL to send to, e.g. https://api.github.com/user"},
@@ -255,8 +253,15 @@ var parseErrorTests = []struct {
 	{line: `curl -H 'Accept`, want: "unterminated single quote starting at column 9: close it with '"},
 	{line: `curl https://h.example/ -d`, want: `option -d needs a value: add it after the option (curl: "option -d: requires parameter")`},
 	{line: `curl https://h.example/ --header`, want: `option --header needs a value: add it after the option (curl: "option --header: requires parameter")`},
-	{line: `curl -d @body.json https://h.example/`, want: `-d @body.json reads the file "body.json", which cannot be read here: paste its content instead`},
-	{line: `curl -d @body.json https://h.example/`, files: true, want: `-d @body.json: cannot read "body.json" (file does not exist): check the path, which is relative to where curl would run`},
+	{line: `curl -d @- https://h.example/`, want: "-d @- reads standard input, which authlab does not have when it sends the request: save it to a file and use -d @FILE"},
+	{line: `curl --data-binary @- https://h.example/`, want: "--data-binary @- reads standard input, which authlab does not have when it sends the request: save it to a file and use --data-binary @FILE"},
+	{line: `curl --data-urlencode name@- https://h.example/`, want: "--data-urlencode name@- reads standard input, which authlab does not have when it sends the request: save it to a file and use --data-binary @FILE"},
+	{line: `curl -H @h.txt https://h.example/`, want: `-H @h.txt reads the local file "h.txt" into the request, and authlab never reads a file named by an imported command: paste the headers instead, one -H 'Name: value' each`},
+	{line: `curl -F 'text=<t.txt' https://h.example/`, want: `-F text=<t.txt reads the local file "t.txt" into the request, and authlab never reads a file named by an imported command: paste the field's content instead (-F text=CONTENT)`},
+	{line: `curl --data-urlencode n@/proc/self/environ https://h.example/`, want: `--data-urlencode n@/proc/self/environ reads the local file "/proc/self/environ" into the request, and authlab never reads a file named by an imported command: paste the content to encode instead (--data-urlencode n=CONTENT)`},
+	{line: `curl -d a=1 -d @f.txt https://h.example/`, want: `-d @f.txt reads the local file "f.txt" into the request, and authlab never reads a file named by an imported command: a body file is sent whole, without other data; put all of the body in the file, or paste its content`},
+	{line: `curl -d @f.txt -d a=1 https://h.example/`, want: `-d @f.txt reads the local file "f.txt" into the request, and authlab never reads a file named by an imported command: a body file is sent whole, without other data (-d adds some); put all of the body in the file, or paste its content`},
+	{line: `curl -G -d @q.txt https://h.example/`, want: `-G with -d @q.txt reads the local file "q.txt" into the request, and authlab never reads a file named by an imported command: paste the content for the query instead`},
 	{line: `curl -d a -F b=c https://h.example/`, want: "-d and -F together: curl refuses them (you can only select one HTTP request method); keep one"},
 	{line: `curl -I -d a https://h.example/`, want: "-I (HEAD) and -d together: curl refuses them (you can only select one HTTP request method); keep one, or add -G to send the data in the query"},
 	{line: `curl -T f -d a https://h.example/`, want: "-T and a body option together: curl refuses them (you can only select one HTTP request method); keep one"},
@@ -273,11 +278,7 @@ var parseErrorTests = []struct {
 
 func TestParseErrors(t *testing.T) {
 	for _, tt := range parseErrorTests {
-		var opt Options
-		if tt.files {
-			opt.ReadFile = func(string) ([]byte, error) { return nil, errNotExist{} }
-		}
-		im, err := ParseCommand(tt.line, opt)
+		im, err := ParseCommand(tt.line, Options{})
 		if err == nil {
 			t.Errorf("ParseCommand(%q) = %+v; want error %q", tt.line, im.Profile, tt.want)
 			continue
@@ -287,10 +288,6 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
-
-type errNotExist struct{}
-
-func (errNotExist) Error() string { return "file does not exist" }
 
 // TestParseArgs: ParseArgs takes words already split, literal or not.
 func TestParseArgs(t *testing.T) {

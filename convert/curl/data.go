@@ -10,16 +10,17 @@ import (
 	"github.com/authlab/authlab/convert/shell"
 )
 
-// read reads a file a command names, through Options.ReadFile.
-func (p *parser) read(opt, file string) ([]byte, error) {
-	if p.opt.ReadFile == nil {
-		return nil, fmt.Errorf("%s reads the file %q, which cannot be read here: paste its content instead", opt, clip(file))
-	}
-	b, err := p.opt.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read %q (%s): check the path, which is relative to where curl would run", opt, clip(file), oneLine(err.Error()))
-	}
-	return b, nil
+// fileRefused is the error for an option that would read a local file
+// into a part of the request other than the whole body: the import never
+// reads files (Options).
+func fileRefused(opt, file, fix string) error {
+	return fmt.Errorf("%s reads the local file %q into the request, and authlab never reads a file named by an imported command: %s", opt, clip(file), fix)
+}
+
+// stdinRefused is the error for an option that reads standard input, which
+// a saved request does not have when it is sent.
+func stdinRefused(opt, name string) error {
+	return fmt.Errorf("%s reads standard input, which authlab does not have when it sends the request: save it to a file and use %s @FILE", opt, name)
 }
 
 // addData applies -d, --data-ascii, --data-binary, --data-raw,
@@ -41,35 +42,30 @@ func (p *parser) addData(kind, name string, w shell.Word) error {
 	case strings.HasPrefix(t, "@") && kind != "data-raw":
 		file := t[1:]
 		if file == "-" {
-			p.note("%s @-: reads the body from standard input, which is not imported: save it to a file and use %s @FILE", name, name)
-			break
+			return stdinRefused(name+" @-", name)
 		}
-		b, err := p.read(name+" "+t, file)
-		if err != nil {
-			return err
+		if p.hasData {
+			return fileRefused(name+" "+t, file, "a body file is sent whole, without other data; put all of the body in the file, or paste its content")
 		}
-		if kind == "data-binary" || kind == "json" {
-			piece = b
-			break
+		p.dataFile = file
+		p.hasData, p.dataFrom = true, name
+		if kind == "json" {
+			p.jsoned = true
 		}
-		if i := bytes.IndexByte(b, 0); i >= 0 {
-			b = b[:i]
+		p.note("%s %s: the file is kept as a reference (body_file), read when the request is sent, not now", name, t)
+		if kind != "data-binary" && kind != "json" {
+			p.note("%s %s: curl drops the file's line breaks and stops at a NUL byte; authlab sends the file as it is (as --data-binary does)", name, t)
 		}
-		piece = bytes.Map(func(r rune) rune {
-			if r == '\r' || r == '\n' {
-				return -1
-			}
-			return r
-		}, b)
-		if len(piece) != len(b) {
-			p.note("%s %s: curl drops the file's line breaks, and so does the import; use --data-binary to keep them", name, t)
-		}
+		return nil
 	default:
 		piece = []byte(t)
 		p.varsKept(name, w, "the body")
 	}
 	if kind == "json" {
 		p.jsoned = true
+	}
+	if p.dataFile != "" {
+		return fileRefused(p.dataFrom+" @"+p.dataFile, p.dataFile, "a body file is sent whole, without other data ("+name+" adds some); put all of the body in the file, or paste its content")
 	}
 	if len(p.data) > 0 && kind != "json" {
 		p.data = append(p.data, '&')
@@ -107,17 +103,9 @@ func (p *parser) urlencode(opt string, w shell.Word) ([]byte, error) {
 	raw := []byte(content)
 	if sep == '@' {
 		if content == "-" {
-			p.note("%s %s: reads from standard input, which is not imported", opt, t)
-			return nil, nil
+			return nil, stdinRefused(opt+" "+t, "--data-binary")
 		}
-		b, err := p.read(opt+" "+t, content)
-		if err != nil {
-			return nil, err
-		}
-		if len(b) == 0 {
-			return nil, nil // curl sends an empty piece, without the name
-		}
-		raw = b
+		return nil, fileRefused(opt+" "+t, content, "paste the content to encode instead ("+opt+" "+name+"=CONTENT)")
 	} else {
 		p.varsKept(opt, w, "the encoded value")
 	}
@@ -190,15 +178,8 @@ func (p *parser) addForm(literal bool, name string, w shell.Word) error {
 		p.note("%s %s: file uploads are not imported; the body was dropped", name, clip(shell.Quote(t)))
 		return nil
 	case strings.HasPrefix(rest, "<"):
-		file, params := cutParam(rest[1:])
-		b, err := p.read(name+" "+t, file)
-		if err != nil {
-			return err
-		}
-		part := formPart{name: field, value: string(b)}
-		p.formParams(name, &part, params)
-		p.form = append(p.form, part)
-		return nil
+		file, _ := cutParam(rest[1:])
+		return fileRefused(name+" "+t, file, "paste the field's content instead ("+name+" "+field+"=CONTENT)")
 	}
 	value, params := formValue(rest)
 	part := formPart{name: field, value: value}

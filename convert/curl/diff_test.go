@@ -39,8 +39,7 @@ var diffTests = []struct {
 	check          func(t *testing.T, curl, ours *seen)
 }{
 	{name: "form data joined with &", line: `curl URL/post -d a=1 -d 'b=2 3' --data-ascii c=4 -d ''`},
-	{name: "data-urlencode, all five forms", line: `curl URL/p --data-urlencode 'q=hello world&x' --data-urlencode '=a b' --data-urlencode 'plain text/é' --data-urlencode name@val.txt --data-urlencode @val.txt`,
-		files: map[string]string{"val.txt": "v a=l\n"}},
+	{name: "data-urlencode, the three forms without a file", line: `curl URL/p --data-urlencode 'q=hello world&x' --data-urlencode '=a b' --data-urlencode 'plain text/é'`},
 	{name: "-G moves data into the query", line: `curl -G 'URL/search?pre=1' --data-urlencode 'q=a b' -d x=1`},
 	{name: "-G and --url-query", line: `curl -G URL/s -d a=1 --url-query 'b=2 3' --url-query +c=%20`},
 	{name: "--url-query alone", line: `curl 'URL/s?x=1' --url-query 'b=2 3'`},
@@ -48,8 +47,9 @@ var diffTests = []struct {
 	{name: "--json from a file, own Accept", line: `curl --json @body.json -H 'Accept: text/plain' URL/j`,
 		files: map[string]string{"body.json": "{\r\n  \"a\": 1\n}\n"}},
 	{name: "--json then -d", line: `curl --json '{"a":1}' -d b=2 URL/j`},
-	{name: "-d @file drops CR and LF, --data-binary keeps them", line: `curl -d @crlf.txt --data-binary @crlf.txt --data-raw @crlf.txt URL/f`,
+	{name: "--data-binary @file keeps CR and LF", line: `curl --data-binary @crlf.txt URL/f`,
 		files: map[string]string{"crlf.txt": "a=1\r\nb=2\n"}},
+	{name: "--data-raw takes @ literally", line: `curl --data-raw @crlf.txt URL/f`},
 	{name: "PUT with JSON", line: `curl -X PUT -H 'Content-Type: application/json' -d '{"a": [1, 2]}' URL/x`},
 	{name: "POST without data", line: `curl -X POST URL/x`},
 	{name: "basic", line: `curl -u 'user:p@ss:w' URL/b`},
@@ -66,8 +66,7 @@ var diffTests = []struct {
 	{name: "-H replaces what -A sets", line: `curl -A one -H 'User-Agent: two' URL/`},
 	{name: "HEAD", line: `curl -I URL/h`},
 	{name: "ANSI-C quoting", line: `curl -H $'X-Tab: a\tb' -d $'x=1\ny\'' URL/`},
-	{name: "multipart text fields", line: `curl -F a=1 -F 'b="x;y"' -F 'c=<c.txt' -F 'd=v;type=text/plain' --form-string 'e=@not-a-file' URL/f`,
-		files: map[string]string{"c.txt": "from a file\n"}},
+	{name: "multipart text fields", line: `curl -F a=1 -F 'b="x;y"' -F 'd=v;type=text/plain' --form-string 'e=@not-a-file' URL/f`},
 	{name: "-T uploads with PUT", line: `curl -T up.txt URL/dir/`, files: map[string]string{"up.txt": "uploaded\n"}},
 	{name: "--url and --", line: `curl --url URL/a -s`},
 	{name: "attached values and clusters", line: `curl -sSL -XPOST -uuser:pass -d@f.txt -Hfoo:bar URL/c`, files: map[string]string{"f.txt": "k=v"}},
@@ -163,13 +162,11 @@ func TestDiffCurl(t *testing.T) {
 				t.Fatalf("curl sent nothing")
 			}
 
-			im, err := ParseCommand(line, Options{ReadFile: func(name string) ([]byte, error) {
-				return os.ReadFile(filepath.Join(dir, name))
-			}})
+			im, err := ParseCommand(line, Options{})
 			if err != nil {
 				t.Fatalf("ParseCommand(%q): %v", line, err)
 			}
-			req := authnRequest(t, im.Profile, tt.env)
+			req := authnRequest(t, im.Profile, tt.env, dir)
 			e := eng
 			if im.Profile.Follow {
 				e = follow
@@ -190,9 +187,16 @@ func TestDiffCurl(t *testing.T) {
 }
 
 // authnRequest builds what authlab sends for p, with env: references read from
-// env.
-func authnRequest(t *testing.T, p profiles.Profile, env map[string]string) authn.Request {
+// env and a body file read now, at send time, from dir (where curl ran).
+func authnRequest(t *testing.T, p profiles.Profile, env map[string]string, dir string) authn.Request {
 	t.Helper()
+	if p.BodyFile != "" {
+		b, err := profiles.ReadBodyFile(context.Background(), filepath.Join(dir, p.BodyFile), authn.DefaultMaxBody)
+		if err != nil {
+			t.Fatalf("body file: %v", err)
+		}
+		p.Body = string(b)
+	}
 	res := profiles.Resolver{LookupEnv: func(name string) (string, bool) { v, ok := env[name]; return v, ok }}
 	req := authn.Request{Method: p.Method, URL: p.URL, Header: http.Header{}, Body: []byte(p.Body), Scheme: p.Scheme, Fields: map[string]string{}}
 	for _, h := range p.Headers {

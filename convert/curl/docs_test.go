@@ -1,7 +1,6 @@
 package curl
 
 import (
-	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -229,7 +228,6 @@ var docsTests = []importCase{
 type importCase struct {
 	name     string
 	line     string
-	files    map[string]string // what Options.ReadFile reads (nil: no ReadFile)
 	want     profiles.Profile
 	unknown  []string
 	ignored  []string // checked when not nil
@@ -243,16 +241,7 @@ func TestDocs(t *testing.T) { runCases(t, docsTests) }
 func runCases(t *testing.T, cases []importCase) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			var opt Options
-			if tt.files != nil {
-				opt.ReadFile = func(name string) ([]byte, error) {
-					if b, ok := tt.files[name]; ok {
-						return []byte(b), nil
-					}
-					return nil, fs.ErrNotExist
-				}
-			}
-			im, err := ParseCommand(tt.line, opt)
+			im, err := ParseCommand(tt.line, Options{})
 			if err != nil {
 				t.Fatalf("ParseCommand(%q): %v", tt.line, err)
 			}

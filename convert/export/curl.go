@@ -21,6 +21,8 @@ func init() { register(curlTarget{}) }
 
 func (curlTarget) name() string { return "curl" }
 
+func (curlTarget) writes(scheme string) bool { _, ok := curlSchemes[scheme]; return ok }
+
 func (curlTarget) render(p *Plan) (Snippet, error) {
 	return renderShell(p, "curl", curlSchemes, curlCommand)
 }

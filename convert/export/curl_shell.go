@@ -260,20 +260,18 @@ func header(p *Plan, tool, text string) string {
 
 // signedNote is the comment and warning for a request authlab signed
 // because the tool cannot: when, and for how long it can be used (and
-// replayed by anyone who sees it).
+// replayed by anyone who sees it), as the scheme states it
+// (authn.Presignable).
 func signedNote(tool string, p *Plan, s *Signed) string {
-	at := s.At.UTC().Format(time.RFC3339)
-	switch p.Scheme.Name {
-	case "jwt":
-		until := "its exp claim"
-		if d, err := authn.DecodeJWT(strings.TrimPrefix(s.Header.Get("Authorization"), "Bearer "), "", s.At); err == nil && !d.ExpiresAt.IsZero() {
-			until = "its exp claim, " + d.ExpiresAt.UTC().Format(time.RFC3339)
-		}
-		return fmt.Sprintf("%s cannot sign a JWT: authlab signed this one at %s; it is valid until %s and anyone who sees it can use it until then", tool, at, until)
-	case "sigv4":
-		return fmt.Sprintf("%s cannot sign AWS SigV4: authlab signed this request at %s; it is valid only for that time (AWS allows 15 minutes) and replayable until then", tool, at)
+	l := s.Lifetime
+	what, signed := l.What, l.Signed
+	if what == "" {
+		what = p.Scheme.Title + " (" + p.Scheme.Spec + ")"
 	}
-	return fmt.Sprintf("%s cannot sign %s (%s): authlab signed this request at %s; it is valid only for this timestamp and nonce, and replayable until then", tool, p.Scheme.Title, p.Scheme.Spec, at)
+	if signed == "" {
+		signed = "this request"
+	}
+	return fmt.Sprintf("%s cannot sign %s: authlab signed %s at %s; it is %s%s", tool, what, signed, s.At.UTC().Format(time.RFC3339), l.Valid, l.Replay)
 }
 
 // signedRequest is a pre-signed request as a shell target writes it: the

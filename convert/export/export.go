@@ -85,6 +85,10 @@ type target interface {
 	name() string
 	// render writes p. It reads secret values only through p.
 	render(p *Plan) (Snippet, error)
+	// writes reports whether the target has code of its own for the
+	// scheme called name; for one it has not, it writes the request
+	// signed ahead (authn.Presignable) or refuses it with the reason.
+	writes(scheme string) bool
 }
 
 // targets are registered by the target files' init functions (the
@@ -266,6 +270,10 @@ func newPlan(p profiles.Profile, opt Options) (*Plan, error) {
 	s, err := authn.Lookup(scheme)
 	if err != nil {
 		return nil, err
+	}
+	if p.BodyFile != "" {
+		// not ErrUnsupported: no target writes it yet, so no other format is offered
+		return nil, authn.Inputf("paste the file's content as the body to export the request", "the body is the file %s, read when authlab sends the request: exports do not write a body file yet", p.BodyFile)
 	}
 	expanded := false
 	expand := func(s string) string {

@@ -49,6 +49,8 @@ type goTarget struct {
 
 func (*goTarget) name() string { return "go" }
 
+func (t *goTarget) writes(scheme string) bool { _, ok := t.schemes[scheme]; return ok }
+
 // goProgram is the program being written.
 type goProgram struct {
 	u       usedVars

@@ -160,11 +160,11 @@ func presigned(p *Plan, target, why string) (*Signed, []string, error) {
 		}
 		return nil, nil, err
 	}
-	at := s.At.UTC().Format(time.RFC3339)
-	p.Warn("%s cannot sign %s itself (%s): the request below was signed by authlab at %s and is valid only for that timestamp and nonce", target, p.Scheme.Title, why, at)
+	at, valid := s.At.UTC().Format(time.RFC3339), s.Lifetime.Valid
+	p.Warn("%s cannot sign %s itself (%s): the request below was signed by authlab at %s and is %s", target, p.Scheme.Title, why, at, valid)
 	lines := []string{
 		fmt.Sprintf("Signed by authlab at %s: %s is not computed here (%s),", at, p.Scheme.Title, commentSafe(why)),
-		"so this request is valid only for that timestamp and nonce; export again to sign anew.",
+		"so this request is " + commentSafe(valid) + "; export again to sign anew.",
 	}
 	return s, lines, nil
 }

@@ -21,6 +21,8 @@ func init() { register(httpieTarget{}) }
 
 func (httpieTarget) name() string { return "httpie" }
 
+func (httpieTarget) writes(scheme string) bool { _, ok := httpieSchemes[scheme]; return ok }
+
 func (httpieTarget) render(p *Plan) (Snippet, error) {
 	return renderShell(p, "HTTPie", httpieSchemes, httpieCommand)
 }

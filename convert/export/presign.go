@@ -21,14 +21,19 @@ type Signed struct {
 	Added []authn.Credential
 	// At is when it was signed.
 	At time.Time
+	// Lifetime is how long it stays valid, as the scheme states it.
+	Lifetime authn.Lifetime
 }
 
 // Presign signs the plan's request with its scheme, reading secrets through
 // Options.Resolve. It prepares the request exactly as the engine does
-// (authn.Prepare: method, headers, implied Content-Type, validated fields)
-// and signs it with the scheme's own Authorize. Schemes that need exchanges
-// of their own (authn.Flow: Digest's challenge, OAuth 2.0's token request)
-// cannot be signed ahead and return an error wrapping ErrUnsupported.
+// (authn.Prepare: method, headers, validated fields; the implied
+// Content-Type of authn.ImplyContentType) and signs it with the scheme's
+// own Authorize. Schemes that need exchanges of their own (authn.Flow:
+// Digest's challenge, OAuth 2.0's token request) cannot be signed ahead and
+// return an error wrapping ErrUnsupported, and so do schemes that are not
+// authn.Presignable (a static credential has nothing to sign ahead: every
+// target writes it itself).
 func (p *Plan) Presign() (*Signed, error) {
 	s, err := authn.Lookup(p.Scheme.Name)
 	if err != nil {
@@ -36,6 +41,10 @@ func (p *Plan) Presign() (*Signed, error) {
 	}
 	if _, ok := s.(authn.Flow); ok {
 		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: it needs an exchange with the server first"}
+	}
+	pre, ok := s.(authn.Presignable)
+	if !ok {
+		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: the scheme states no lifetime for a signed request (authn.Presignable)"}
 	}
 	req := authn.Request{Method: p.Method, Header: http.Header{}, Body: []byte(p.Body), Scheme: p.Scheme.Name, Fields: map[string]string{}}
 	for name, v := range p.Fields {
@@ -73,7 +82,8 @@ func (p *Plan) Presign() (*Signed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Signed{Method: out.Method, URL: out.URL.String(), Header: out.Header, Body: string(out.Body), Added: out.Added, At: at}, nil
+	return &Signed{Method: out.Method, URL: out.URL.String(), Header: out.Header, Body: string(out.Body), Added: out.Added, At: at,
+		Lifetime: pre.Lifetime(out.Header, at)}, nil
 }
 
 type unsupportedError struct{ what string }

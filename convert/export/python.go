@@ -45,6 +45,8 @@ type pythonTarget struct {
 
 func (*pythonTarget) name() string { return "python" }
 
+func (t *pythonTarget) writes(scheme string) bool { _, ok := t.schemes[scheme]; return ok }
+
 // pyScript is the script being written.
 type pyScript struct {
 	u       usedVars

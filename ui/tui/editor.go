@@ -13,6 +13,7 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui/credform"
 	"github.com/authlab/authlab/ui/tui/theme"
 	"github.com/charmbracelet/x/ansi"
@@ -55,9 +56,12 @@ type editor struct {
 	url     textinput.Model
 	headers []headerRow
 	body    textarea.Model
-	schemes []authn.Info
-	scheme  int
-	creds   credform.Model // the form of schemes[scheme]
+	// bodyFile is the file sent as the body while the body is empty
+	// (Prefill.BodyFile); typing a body replaces it.
+	bodyFile string
+	schemes  []authn.Info
+	scheme   int
+	creds    credform.Model // the form of schemes[scheme]
 	// forms keeps the form of every scheme visited (by index into schemes;
 	// a zero Model for one never visited), so cycling or picking keeps what
 	// was typed for each; left is the order they were left in, oldest first.
@@ -103,7 +107,7 @@ func newEditor(com common, p profiles.Profile) editor {
 			e.method = i
 		}
 	}
-	if p.Method == "" && p.Body != "" {
+	if p.Method == "" && (p.Body != "" || p.BodyFile != "") {
 		e.method = 1 // POST, as send does with -d
 	}
 	for _, h := range p.Headers {
@@ -119,6 +123,9 @@ func newEditor(com common, p profiles.Profile) editor {
 	e.body.SetStyles(st.TextArea())
 	e.body.SetValue(p.Body)
 	e.body.Blur()
+	if p.Body == "" {
+		e.bodyFile = p.BodyFile
+	}
 	name := p.Scheme
 	if name == "" {
 		name = "none"
@@ -438,6 +445,9 @@ func (e editor) input(msg tea.Msg, s slot) (editor, tea.Cmd) {
 		e.headers[s.i].value, cmd = e.headers[s.i].value.Update(msg)
 		delete(e.errs, slot{slotHeaderName, s.i})
 	case slotBody:
+		if km, ok := msg.(tea.KeyPressMsg); ok && e.bodyFile != "" && (km.Text != "" || km.Code == tea.KeyBackspace || km.Code == tea.KeyDelete) {
+			e.bodyFile = "" // a typed body replaces the file
+		}
 		e.body, cmd = e.body.Update(msg)
 	case slotCred:
 		e.creds, cmd = e.creds.Update(msg)
@@ -485,6 +495,11 @@ func (e editor) request() (editor, profiles.Profile, string) {
 	}
 	if b := e.body.Value(); b != "" {
 		p.Body = b
+		if !contentType {
+			p.Headers = append(p.Headers, profiles.Header{Name: "Content-Type", Value: e.bodyType()})
+		}
+	} else if e.bodyFile != "" {
+		p.BodyFile = e.bodyFile // read when sent (profiles.Resolve), never before
 		if !contentType {
 			p.Headers = append(p.Headers, profiles.Header{Name: "Content-Type", Value: e.bodyType()})
 		}
@@ -590,7 +605,11 @@ func (e editor) lines() (lines []string, focusLine int) {
 		ct += " (guessed · ctrl+b changes)"
 	}
 	lines = append(lines, label(slot{kind: slotBody}, "Body ")+st.Muted.Render(ct))
-	add(slot{kind: slotBody}, e.body.View())
+	if e.bodyFile != "" && e.body.Value() == "" {
+		add(slot{kind: slotBody}, "  "+sanitize.Line(profiles.BodyFileShown(e.bodyFile))+st.Muted.Render(" · type to replace it"))
+	} else {
+		add(slot{kind: slotBody}, e.body.View())
+	}
 
 	in := e.schemes[e.scheme]
 	name := in.Name

@@ -29,11 +29,12 @@ func looksLikeCurl(s string) bool {
 	return strings.HasPrefix(s, "curl ") || strings.HasPrefix(s, "curl\t") || strings.HasPrefix(s, "curl\\")
 }
 
-// importCmd parses a pasted curl command off the UI goroutine: -d @file
-// reads the file, as curl would.
-func importCmd(line string, readFile func(string) ([]byte, error)) tea.Cmd {
+// importCmd parses a pasted curl command off the UI goroutine. It reads no
+// file: -d @file stays a reference to the file, read when the request is
+// sent (curl.Options).
+func importCmd(line string) tea.Cmd {
 	return func() tea.Msg {
-		im, err := curl.ParseCommand(line, curl.Options{ReadFile: readFile})
+		im, err := curl.ParseCommand(line, curl.Options{})
 		return importMsg{im: im, err: err}
 	}
 }

@@ -189,7 +189,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.key(msg)
 	case tea.PasteMsg:
 		if m.focus == focusEditor && m.ed.onURL() && looksLikeCurl(msg.Content) {
-			return m, importCmd(msg.Content, m.opts.Resolver.ReadFile)
+			return m, importCmd(msg.Content)
 		}
 	case spinner.TickMsg:
 		if !m.snd.Busy() {
@@ -573,7 +573,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	}
 	if u := m.ed.urlValue(); looksLikeCurl(u) {
 		// typed, or pasted by a terminal without bracketed paste
-		return m, importCmd(u, m.opts.Resolver.ReadFile)
+		return m, importCmd(u)
 	}
 	var req profiles.Profile
 	var reason string

@@ -83,6 +83,9 @@ func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profi
 		Scheme: e.schemes[e.scheme].Name,
 		Fields: e.creds.Values(),
 	}
+	if p.Body == "" {
+		p.BodyFile = e.bodyFile
+	}
 	if base != nil {
 		p.Description, p.Timeout, p.Follow = base.Description, base.Timeout, base.Follow
 	}
@@ -99,7 +102,7 @@ func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profi
 // fingerprint summarises a profile's content for the unsaved-changes marker.
 func fingerprint(p profiles.Profile) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00", p.Method, p.URL, p.Body, p.Scheme)
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00", p.Method, p.URL, p.Body, p.BodyFile, p.Scheme)
 	for _, h := range p.Headers {
 		fmt.Fprintf(&b, "%s:%s\x00", h.Name, h.Value)
 	}

@@ -120,7 +120,7 @@ func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profi
 			}
 			return nil
 		}}
-		rs, err := profiles.Resolve(p, r, pol)
+		rs, err := profiles.Resolve(ctx, p, r, pol)
 		if err != nil {
 			return resultMsg{seq: seq, err: err}
 		}

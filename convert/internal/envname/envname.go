@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/authlab/authlab/authn"
 )
 
 // API names the API from a URL's host: api.github.com → GITHUB,
@@ -64,28 +66,16 @@ func Word(s string) string {
 	return w
 }
 
-// awsName returns the variable the AWS CLI and SDKs read for a SigV4 field:
-// an AWS key belongs there whatever the host.
-func awsName(field string) (string, bool) {
-	switch field {
-	case "access_key":
-		return "AWS_ACCESS_KEY_ID", true
-	case "secret_key":
-		return "AWS_SECRET_ACCESS_KEY", true
-	case "session_token":
-		return "AWS_SESSION_TOKEN", true
-	}
-	return "", false
-}
-
 // For names the variable for field of scheme: the API's prefix (API, or
 // any other word) and a word for the field (GITHUB_TOKEN), or the word alone
 // when prefix is "" (TOKEN). field may be a scheme field, "tls.NAME",
 // "header NAME" or "query NAME"; an API key ("value", or "username" when
-// the key is given as -u KEY:) is API_KEY.
+// the key is given as -u KEY:) is API_KEY. A scheme may name the variable
+// of a field itself (authn.Info.EnvVars: sigv4's access_key is
+// AWS_ACCESS_KEY_ID whatever the host, as the AWS CLI and SDKs read it).
 func For(prefix, scheme, field string) string {
-	if scheme == "sigv4" {
-		if n, ok := awsName(field); ok {
+	if s, err := authn.Lookup(scheme); err == nil {
+		if n, ok := s.Info().EnvVars[field]; ok {
 			return n
 		}
 	}
