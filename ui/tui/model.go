@@ -793,7 +793,13 @@ func (m Model) render() string {
 		msg := fmt.Sprintf("terminal too small: %d×%d\nauthlab needs at least %d×%d\n\nenlarge the window, or ctrl+c to quit", w, h, MinWidth, MinHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
-	header := st.Title.Render("authlab") + st.Muted.Render("  credential tester")
+	header := st.Title.Render("authlab")
+	if m.com.present {
+		// first after the name, so a narrow window keeps it
+		header += "  " + st.TabActive.Render(" PRESENTING ") + st.Muted.Render("  secrets masked")
+	} else {
+		header += st.Muted.Render("  credential tester")
+	}
 	if m.profile != "" {
 		header += "  " + st.Label.Render(sanitize.Line(m.profile))
 	}
