@@ -44,12 +44,12 @@ type Model struct {
 	// is named (ui/present.go).
 	present bool
 	w, h    int
-	step   int // 0: the whole trace; k > 0: step k alone
-	focus  int // index into doc.values
-	y      int // first line shown
-	notice string
-	warn   bool // the notice reports something not done
-	doc    doc
+	step    int // 0: the whole trace; k > 0: step k alone
+	focus   int // index into doc.values
+	y       int // first line shown
+	notice  string
+	warn    bool // the notice reports something not done
+	doc     doc
 }
 
 // New returns an empty Trace view in the styles st that answers km. Give
