@@ -89,6 +89,7 @@ func ms(d interface{ Microseconds() int64 }) float64 { return float64(d.Microsec
 func (p Printer) PrintJSON(res *authn.Result) error {
 	if p.Present {
 		p.Reveal = false
+		res = PresentResult(res)
 	}
 	res = MaskResponseSecrets(res, p.Reveal)
 	doc := jsonResult{Scheme: res.Scheme.Name, TotalMS: ms(res.Total), Exchanges: []jsonExchange{}, Hints: []jsonHint{}, Trace: []jsonStep{}}

@@ -74,12 +74,13 @@ func statusColor(code int) string {
 // Print writes res. Unless p.Reveal, secrets a flow found in responses
 // (tokens) are masked everywhere (see MaskResponseSecrets).
 func (p Printer) Print(res *authn.Result) error {
-	if p.Present {
-		p.Reveal = false
-	}
 	size := 0 // of the body as received, not as masked
 	if fin := res.Final(); fin != nil && fin.Response != nil {
 		size = len(fin.Response.Body)
+	}
+	if p.Present {
+		p.Reveal = false
+		res = PresentResult(res)
 	}
 	res = MaskResponseSecrets(res, p.Reveal)
 	body := bufio.NewWriterSize(p.Out, 64<<10)

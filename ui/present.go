@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -87,4 +88,53 @@ func PresentHeader(h http.Header) http.Header {
 		c[k][i] = fmt.Sprintf("(%s of the practice server's trace, not shown in presenter mode: --trace shows it decoded, its credentials masked)", pretty.HumanSize(int64(len(v))))
 	}
 	return c
+}
+
+// PresentResult returns res as presenter mode shows it: every Live value
+// of its trace (a signature), as it is and percent-encoded, is masked
+// wherever a server echoed it back (AWS puts SignatureProvided in its error
+// body; a server may quote the header it refused). The trace itself keeps
+// the values, for the comparison with the practice server; renderers mask
+// them (authn.Trace.Presenting). res is not changed; without a Live value
+// it is returned as it is.
+//
+// TODO(#16): once authn's one collection of secrets holds the values a
+// scheme derives (the trace's Live values), the Redact of presenter mode
+// masks these and this function can go.
+func PresentResult(res *authn.Result) *authn.Result {
+	if res == nil {
+		return nil
+	}
+	var live []string
+	for _, s := range res.Trace.Steps {
+		for _, v := range s.Values {
+			if v.Live && len(v.Text) >= 4 {
+				live = append(live, v.Text)
+				if enc := authn.PercentEncode(v.Text); enc != v.Text {
+					live = append(live, enc)
+				}
+			}
+		}
+	}
+	if len(live) == 0 {
+		return res
+	}
+	c := *res
+	c.Exchanges = make([]authn.Exchange, len(res.Exchanges))
+	for i, ex := range res.Exchanges {
+		if ex.Response != nil {
+			r := *ex.Response
+			r.Header = r.Header.Clone()
+			r.Body = bytes.Clone(r.Body)
+			ex.Response = &r
+		}
+		c.Exchanges[i] = ex
+	}
+	c.Hints = make([]authn.Hint, len(res.Hints))
+	for i, h := range res.Hints {
+		h.Checks = append([]string(nil), h.Checks...)
+		c.Hints[i] = h
+	}
+	c.Redact(live)
+	return &c
 }

@@ -93,6 +93,9 @@ func maskDiffering(a, b string) (string, bool) {
 // byte of a signed value stays visible even where it happens to equal the
 // stand-in's.
 func maskLineDiff(x, y string) string {
+	if x == y {
+		return x
+	}
 	pre := 0
 	for pre < len(x) && pre < len(y) && x[pre] == y[pre] {
 		pre++

@@ -1025,6 +1025,9 @@ func fitWidth(s string, w int) string {
 // (an API echoing the token), and as received for R (never in presenter
 // mode, where nothing is revealed).
 func prepareDocs(res *authn.Result, present bool) paneDocs {
+	if present {
+		res = ui.PresentResult(res) // a server may echo a signature
+	}
 	fin := res.Final()
 	if fin == nil || fin.Response == nil {
 		return paneDocs{}

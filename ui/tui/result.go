@@ -205,6 +205,9 @@ func (p resultPane) SetSize(w, h int) resultPane {
 }
 
 func (p resultPane) setResult(res *authn.Result, err error, docs paneDocs) resultPane {
+	if p.com.present {
+		res = ui.PresentResult(res) // a server may echo a signature
+	}
 	p.raw, p.err = res, err
 	p.res = ui.MaskResponseSecrets(res, p.reveal)
 	p.trace = p.trace.SetResult(p.res, p.reveal)
