@@ -2,6 +2,7 @@ package tui
 
 import (
 	"crypto/hmac"
+	"errors"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/export"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/charmbracelet/x/ansi"
@@ -272,6 +274,74 @@ func TestMaskLineDiff(t *testing.T) {
 	for _, tt := range maskLineDiffTests {
 		if got := maskLineDiff(tt.x, tt.y); got != tt.want {
 			t.Errorf("maskLineDiff(%q, %q) = %q; want %q", tt.x, tt.y, got, tt.want)
+		}
+	}
+}
+
+// TestPresentExportEveryTarget: for every export target and each scheme a
+// target may sign ahead (JWT, OAuth 1.0a, SigV4), the presenter-mode text
+// holds no JWT that verifies with the secret, no oauth_signature value and
+// no SigV4 signature, found by patterns of their own (RFC 7515 §7.1, RFC
+// 5849 §3.5, the SigV4 Signature= / X-Amz-Signature= field).
+func TestPresentExportEveryTarget(t *testing.T) {
+	const jwtSecret = "jwt-presenter-secret-7c02"
+	oauthSig := regexp.MustCompile(`oauth_signature(%3D|=|"|'|: )+"?([A-Za-z0-9%+/_-]{8,})`)
+	sigv4Sig := regexp.MustCompile(`(Signature=|X-Amz-Signature=)([0-9a-f]{64})`)
+	profilesOf := []profiles.Profile{
+		{Name: "jwt", URL: "https://api.example.com/me", Scheme: "jwt", Fields: map[string]string{"alg": "HS256", "secret": jwtSecret, "claims": `{"sub":"demo"}`}},
+		{Name: "oauth1", URL: "https://api.twitter.com/1.1/account/verify_credentials.json", Scheme: "oauth1", Fields: map[string]string{
+			"consumer_key": "xvz1evFS4wEEPTGEFPHBog", "consumer_secret": "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+			"token": "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb", "token_secret": "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"}},
+		{Name: "sigv4", URL: "https://authlab.us-east-1.amazonaws.com/aws", Scheme: "sigv4", Fields: map[string]string{
+			"access_key": practice.DemoAWSAccessKey, "secret_key": practice.DemoAWSSecretKey, "region": practice.DemoAWSRegion, "service": practice.DemoAWSService}},
+	}
+	r := profiles.Resolver{LookupEnv: func(string) (string, bool) { return "", false }, ReadFile: os.ReadFile}
+	opt := export.Options{Resolve: func(label, v string) (string, error) {
+		s, _, err := r.Resolve(label, v)
+		return s, err
+	}}
+	signedAhead, seen := 0, map[string]bool{}
+	for _, p := range profilesOf {
+		for _, target := range export.Targets() {
+			plain, perr := export.Export(p, target, opt)
+			s, _, err := presentExport(p, target, opt)
+			if (perr == nil) != (err == nil) && !errors.Is(err, errPresentSigned) {
+				t.Errorf("%s/%s: presentExport error %v; Export's %v", p.Name, target, err, perr)
+				continue
+			}
+			if err != nil {
+				continue
+			}
+			if plain.Text != s.Text {
+				signedAhead++
+			}
+			// the patterns find what Export writes (so the checks can fail)
+			if _, ok := liveJWT(plain.Text, jwtSecret); ok {
+				seen["jwt"] = true
+			}
+			if oauthSig.MatchString(plain.Text) {
+				seen["oauth_signature"] = true
+			}
+			if sigv4Sig.MatchString(plain.Text) {
+				seen["sigv4"] = true
+			}
+			if tok, ok := liveJWT(s.Text, jwtSecret); ok {
+				t.Errorf("%s/%s: presenter text holds the live JWT %q", p.Name, target, tok)
+			}
+			if m := oauthSig.FindStringSubmatch(s.Text); m != nil {
+				t.Errorf("%s/%s: presenter text holds oauth_signature %q:\n%s", p.Name, target, m[2], s.Text)
+			}
+			if m := sigv4Sig.FindStringSubmatch(s.Text); m != nil {
+				t.Errorf("%s/%s: presenter text holds the SigV4 signature %q:\n%s", p.Name, target, m[2], s.Text)
+			}
+		}
+	}
+	if signedAhead == 0 {
+		t.Error("no target signed a request ahead: the check proves nothing")
+	}
+	for _, k := range []string{"jwt", "oauth_signature", "sigv4"} {
+		if !seen[k] {
+			t.Errorf("no export without presenter mode holds a %s the pattern finds: the check proves nothing (%v)", k, seen)
 		}
 	}
 }
