@@ -2,9 +2,9 @@ package tui
 
 import (
 	"crypto/hmac"
-	"errors"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http/httptest"
 	"os"
 	"regexp"
