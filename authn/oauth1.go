@@ -332,15 +332,15 @@ func (p *oauth1Plan) traceSigning(tr *Trace, out *Outgoing, s oauth1Signed) {
 	case oauth1HMACSHA1:
 		tr.Add("Sign the base string with HMAC-SHA1", "RFC 5849 §3.4.2",
 			"HMAC-SHA1(signing key, base string) gives 20 bytes; base64 makes them the signature. Anyone who knows both secrets can compute it; nobody else can.",
-			Plain("oauth_signature", s.signature))
+			Signature("oauth_signature", s.signature))
 	case oauth1HMACSHA256:
 		tr.Add("Sign the base string with HMAC-SHA256", "RFC 5849 §3.4.2 with SHA-256 (not in RFC 5849)",
 			"The HMAC-SHA1 construction with SHA-256: HMAC-SHA256(signing key, base string) gives 32 bytes, base64-encoded. Only use it when the provider asks for it.",
-			Plain("oauth_signature", s.signature))
+			Signature("oauth_signature", s.signature))
 	case oauth1RSASHA1:
 		tr.Add("Sign the base string with RSA-SHA1", "RFC 5849 §3.4.3",
 			"RSASSA-PKCS1-v1_5 over the SHA-1 digest of the base string (RFC 3447 §8.2), base64-encoded. Only the private key can make it; anyone with the public key can check it.",
-			Plain("oauth_signature", s.signature))
+			Signature("oauth_signature", s.signature))
 	case oauth1Plaintext:
 		tr.Add("Use the signing key as the signature", "RFC 5849 §3.4.4",
 			"The PLAINTEXT signature is the signing key, as it is: the secrets themselves go in the request.",
@@ -397,7 +397,7 @@ func (p *oauth1Plan) traceBase(tr *Trace, out *Outgoing, s oauth1Signed) {
 // traces the result.
 func (p *oauth1Plan) place(out *Outgoing, tr *Trace, placed []oauth1Param, signature string) {
 	encSig := oauth1Encode(signature)
-	sigVal := Plain("oauth_signature, percent-encoded", encSig)
+	sigVal := Signature("oauth_signature, percent-encoded", encSig)
 	if p.sigMethod == oauth1Plaintext {
 		sigVal = Secret("oauth_signature, percent-encoded", encSig, Mask(""))
 	}

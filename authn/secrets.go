@@ -314,7 +314,8 @@ func replacer(values []string) *strings.Replacer {
 // and what the scheme derives from them (Deriver), the value of every
 // credential header (the whole value, the credential after its auth-scheme
 // word, each cookie's value), of every secret query or form parameter, the
-// credentials the scheme added on the wire (signatures, tokens) and the
+// credentials the scheme added on the wire (signatures, tokens), the values
+// its trace marks secret or live (HA1, a signing key, a signature) and the
 // tokens found in responses. res may be nil (before sending: export).
 func SecretsOf(req Request, res *Result) Secrets {
 	var out []string
@@ -342,6 +343,15 @@ func SecretsOf(req Request, res *Result) Secrets {
 	}
 	if res != nil {
 		out = append(out, res.ResponseSecrets()...)
+		// what the scheme derived, as its trace marks it: HA1, a signing
+		// key, a signature that works by itself (Value.Live)
+		for _, s := range res.Trace.Steps {
+			for _, v := range s.Values {
+				if v.Secret || v.Live {
+					out = append(out, v.Text)
+				}
+			}
+		}
 		for _, ex := range res.Exchanges {
 			for _, c := range ex.Request.Credentials {
 				if c.Value != c.Masked {

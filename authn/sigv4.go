@@ -305,7 +305,7 @@ func (p *sigv4Plan) trace(tr *Trace, s *sigv4Signed, queryChanged bool, hostChan
 
 	tr.Add("Calculate the signature", sigv4RefCreate+", step 4: Calculate the signature",
 		"signature = hex(HMAC-SHA256(kSigning, string to sign)), computed by the AWS SDK for Go v2 signer and checked against the key derivation above.",
-		Plain("signature", s.signature))
+		Signature("signature", s.signature))
 
 	_, sh, _ := strings.Cut(s.authorization, "SignedHeaders=")
 	sh, _, _ = strings.Cut(sh, ",")

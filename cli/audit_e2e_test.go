@@ -67,8 +67,11 @@ type auditCapture struct {
 	row   string // for auditPlain
 	// sigOK: a --trace output or the TUI's Trace tab, which show the
 	// signature as computed (OAuth 1.0a, SigV4: replayable for minutes, they
-	// reveal no secret; TestTwitterExampleTrace wants the published one)
+	// reveal no secret; TestTwitterExampleTrace wants the published one).
+	// Never in presenter mode, which shows no signature (issue #16 leak 5).
 	sigOK bool
+	// present: a run or screen in presenter mode (search/present-raw-trace)
+	present bool
 }
 
 // auditRecorder keeps what the test's servers received and issued, and
@@ -260,9 +263,10 @@ func (e *auditEnv) run(t *testing.T, allow auditAllow, args ...string) run {
 		t.Fatalf("running authlab: %v", err)
 	}
 	label := "authlab " + strings.Join(args, " ")
-	trace := strings.Contains(label, " --trace") || strings.Contains(label, " --json") // --json always carries the trace
-	e.capture(auditCapture{label: label + " (stdout)", text: out.String(), allow: allow, sigOK: trace})
-	e.capture(auditCapture{label: label + " (stderr)", text: errb.String(), allow: allow, sigOK: trace})
+	present := strings.Contains(label, " --present")
+	trace := (strings.Contains(label, " --trace") || strings.Contains(label, " --json")) && !present // --json always carries the trace
+	e.capture(auditCapture{label: label + " (stdout)", text: out.String(), allow: allow, sigOK: trace, present: present})
+	e.capture(auditCapture{label: label + " (stderr)", text: errb.String(), allow: allow, sigOK: trace, present: present})
 	return run{out.String(), errb.String(), code}
 }
 
@@ -283,6 +287,9 @@ type auditRow struct {
 	practiceCode int
 	// tui opens the row's profile in the TUI too.
 	tui bool
+	// presentTUI opens it in presenter mode against the practice server
+	// too: every tab and the export view (auditTUIPresentPractice).
+	presentTUI bool
 	// sends, when set, replaces the standard runs (auditSends).
 	sends func(t *testing.T, e *auditEnv, row auditRow)
 }
@@ -355,6 +362,7 @@ func auditRows() []auditRow {
 			url:          sinkEcho("/twitter/1.1/account/verify_credentials.json"),
 			practiceCode: 4,
 			tui:          true,
+			presentTUI:   true,
 		},
 		{
 			name:    "digest",
@@ -365,6 +373,7 @@ func auditRows() []auditRow {
 			url:          sinkEcho("/digest"),
 			practiceCode: 4,
 			tui:          true,
+			presentTUI:   true,
 		},
 		{
 			// client_credentials against the echo server's token endpoint:
@@ -423,6 +432,7 @@ func auditRows() []auditRow {
 			url:          sinkEcho("/jwt"),
 			practiceCode: 4,
 			tui:          true,
+			presentTUI:   true,
 		},
 		{
 			// the private key has no marker prefix: its PEM lines are
@@ -449,6 +459,7 @@ func auditRows() []auditRow {
 			url:          sinkEcho("/aws"),
 			practiceCode: 4,
 			tui:          true,
+			presentTUI:   true,
 		},
 		{
 			// credentials typed outside a scheme: -H Authorization / Cookie
@@ -513,6 +524,9 @@ func TestAuditSecrets(t *testing.T) {
 				}
 				if i == 0 && !t.Failed() {
 					t.Run("tui-present-echo", func(t *testing.T) { auditTUIPresent(t, e, row) })
+				}
+				if row.presentTUI && !t.Failed() {
+					t.Run("tui-present-practice", func(t *testing.T) { auditTUIPresentPractice(t, e, row) })
 				}
 			})
 		}
@@ -625,9 +639,18 @@ func auditSends(t *testing.T, e *auditEnv, row auditRow) {
 		}
 	}
 	// the practice server: it refuses the markers (they are not the demo
-	// credentials), its trace comes back and is shown
-	if r := e.run(t, auditNone, flags("practice", false, "-v", "--trace")...); r.code != row.practiceCode {
-		t.Errorf("practice: exit %d; want %d\n%s%s", r.code, row.practiceCode, r.stdout, r.stderr)
+	// credentials), its trace comes back and is shown; with --reveal the
+	// signatures it received and expected (search/markers-detectable); in
+	// presenter mode none of them, nor its raw trace header (issue #16
+	// leak 5)
+	for _, run := range []struct {
+		allow auditAllow
+		extra []string
+	}{{auditNone, []string{"-v", "--trace"}}, {auditReveal, []string{"-v", "--trace", "--reveal"}},
+		{auditNone, []string{"--present", "-v", "--trace"}}, {auditNone, []string{"--present", "--json", "--trace"}}} {
+		if r := e.run(t, run.allow, flags("practice", false, run.extra...)...); r.code != row.practiceCode {
+			t.Errorf("practice %v: exit %d; want %d\n%s%s", run.extra, r.code, row.practiceCode, r.stdout, r.stderr)
+		}
 	}
 	// sends from the saved profiles
 	for _, p := range []string{name, name + "-plain"} {
@@ -698,30 +721,36 @@ func auditRawCredentials(t *testing.T, e *auditEnv, row auditRow) {
 // auditErrors: the error paths, each with marker secrets on board.
 func auditErrors(t *testing.T, e *auditEnv) {
 	tests := []struct {
-		name string
-		args []string
-		code int
+		name  string
+		args  []string
+		code  int
+		allow auditAllow
 	}{
-		{"timeout", []string{"send", "-u", "audit-user:env:AUDIT_BASIC_PW", "--timeout", "300ms", "-v", "--trace", e.hang}, 2},
+		{"timeout", []string{"send", "-u", "audit-user:env:AUDIT_BASIC_PW", "--timeout", "300ms", "-v", "--trace", e.hang}, 2, auditNone},
 		{"timeout-json", []string{"send", "-a", "sigv4", "-c", "access_key=AKIDAUDIT", "-c", "secret_key=env:AUDIT_AWS_SECRET", "-c", "session_token=env:AUDIT_AWS_SESSION",
-			"-c", "region=us-east-1", "-c", "service=s3", "--timeout", "300ms", "--json", "--trace", e.hang}, 2},
-		{"tls-unknown-authority", []string{"send", "-a", "bearer", "-c", "token=env:AUDIT_BEARER", "-v", "--trace", e.tlsBase + "/bearer"}, 1},
-		{"tls-unknown-authority-literal", []string{"send", "-a", "bearer", "-c", "token=MARK-bearertok-2c9e", "--json", e.tlsBase + "/bearer"}, 1},
+			"-c", "region=us-east-1", "-c", "service=s3", "--timeout", "300ms", "--json", "--trace", e.hang}, 2, auditNone},
+		{"tls-unknown-authority", []string{"send", "-a", "bearer", "-c", "token=env:AUDIT_BEARER", "-v", "--trace", e.tlsBase + "/bearer"}, 1, auditNone},
+		{"tls-unknown-authority-literal", []string{"send", "-a", "bearer", "-c", "token=MARK-bearertok-2c9e", "--json", e.tlsBase + "/bearer"}, 1, auditNone},
 		{"token-endpoint-refusal", []string{"send", "-a", "oauth2", "-c", "token_url=" + e.practice + "/oauth2/token", "-c", "client_id=" + practice.DemoOAuth2ClientID,
-			"-c", "client_secret=env:AUDIT_O2_CS", "-v", "--trace", e.practice + "/oauth2/me"}, 4},
+			"-c", "client_secret=env:AUDIT_O2_CS", "-v", "--trace", e.practice + "/oauth2/me"}, 4, auditNone},
 		{"token-endpoint-refusal-json", []string{"send", "-a", "oauth2", "-c", "grant=refresh_token", "-c", "client_auth=body", "-c", "token_url=" + e.practice + "/oauth2/token",
-			"-c", "client_id=" + practice.DemoOAuth2ClientID, "-c", "client_secret=env:AUDIT_O2_CS2", "-c", "refresh_token=env:AUDIT_O2_RT", "--json", "--trace", e.practice + "/oauth2/me"}, 4},
-		{"wrong-password", []string{"send", "-a", "digest", "-u", "demo:env:AUDIT_DIGEST_PW", "-v", "--trace", e.practice + "/digest"}, 4},
-		{"wrong-key-pass", []string{"send", "--cacert", e.tlsFiles.CA, "--cert", e.tlsFiles.ClientCert, "--key", e.encKey, "--key-pass", "env:AUDIT_WRONG_KP", "-v", e.tlsBase + "/mtls"}, 1},
+			"-c", "client_id=" + practice.DemoOAuth2ClientID, "-c", "client_secret=env:AUDIT_O2_CS2", "-c", "refresh_token=env:AUDIT_O2_RT", "--json", "--trace", e.practice + "/oauth2/me"}, 4, auditNone},
+		{"wrong-password", []string{"send", "-a", "digest", "-u", "demo:env:AUDIT_DIGEST_PW", "-v", "--trace", e.practice + "/digest"}, 4, auditNone},
+		// the server's expected and received Digest responses: shown with
+		// --reveal (search/markers-detectable), never in presenter mode
+		{"wrong-password-reveal", []string{"send", "-a", "digest", "-u", "demo:env:AUDIT_DIGEST_PW", "-v", "--trace", "--reveal", e.practice + "/digest"}, 4, auditReveal},
+		{"wrong-password-present", []string{"send", "-a", "digest", "-u", "demo:env:AUDIT_DIGEST_PW", "--present", "-v", "--trace", e.practice + "/digest"}, 4, auditNone},
+		{"wrong-password-present-json", []string{"send", "-a", "digest", "-u", "demo:env:AUDIT_DIGEST_PW", "--present", "--json", e.practice + "/digest"}, 4, auditNone},
+		{"wrong-key-pass", []string{"send", "--cacert", e.tlsFiles.CA, "--cert", e.tlsFiles.ClientCert, "--key", e.encKey, "--key-pass", "env:AUDIT_WRONG_KP", "-v", e.tlsBase + "/mtls"}, 1, auditNone},
 		{"connection-refused", []string{"send", "-a", "oauth1", "-c", "consumer_key=k", "-c", "consumer_secret=env:AUDIT_O1_CS", "-c", "token_secret=env:AUDIT_O1_TS",
-			"-v", "--trace", "http://127.0.0.1:1/"}, 1},
+			"-v", "--trace", "http://127.0.0.1:1/"}, 1, auditNone},
 		{"unset-reference-beside-a-literal", []string{"send", "-a", "sigv4", "-c", "access_key=AKIDAUDIT", "-c", "secret_key=MARK-awssecret-b8e4",
-			"-c", "session_token=env:AUDIT_UNSET", "-c", "region=us-east-1", "-c", "service=s3", e.echo + "/sink/aws"}, 1},
+			"-c", "session_token=env:AUDIT_UNSET", "-c", "region=us-east-1", "-c", "service=s3", e.echo + "/sink/aws"}, 1, auditNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if r := e.run(t, auditNone, tt.args...); r.code != tt.code {
+			if r := e.run(t, tt.allow, tt.args...); r.code != tt.code {
 				t.Errorf("exit %d; want %d\n%s%s", r.code, tt.code, r.stdout, r.stderr)
 			}
 		})
@@ -741,7 +770,8 @@ type auditScreen struct {
 }
 
 func (s *auditScreen) capture(txt string) {
-	s.e.capture(auditCapture{label: s.label, text: txt, allow: s.allow, sigOK: strings.Contains(s.label, "tab 4")})
+	present := strings.Contains(s.label, "present")
+	s.e.capture(auditCapture{label: s.label, text: txt, allow: s.allow, sigOK: strings.Contains(s.label, "tab 4") && !present, present: present})
 }
 
 func (s *auditScreen) text() string {
@@ -839,6 +869,33 @@ func auditTUIPresent(t *testing.T, e *auditEnv, row auditRow) {
 	s.quit()
 }
 
+// auditTUIPresentPractice: presenter mode against the practice server,
+// whose trace holds the signatures it received and expected: every tab
+// (R refused on the Headers and Trace tabs), the Trace tab's steps one by
+// one, and the export view (ctrl+y), which for a scheme the export target
+// cannot compute holds a request signed now.
+func auditTUIPresentPractice(t *testing.T, e *auditEnv, row auditRow) {
+	u, _ := url.Parse(row.url(e, "practice"))
+	s := e.startTUI(t, "tui present practice "+row.name, "--present", "--profile", "audit/"+row.name, row.url(e, "practice"))
+	s.waitText("PRESENTING")
+	s.waitText(u.Path)
+	s.key("\x12")              // ctrl+r
+	s.waitText("client error") // the practice server refuses the markers
+	s.press("4", "Client vs practice server", "tui present practice "+row.name+" tab 4", auditNone)
+	for _, tab := range []string{"1", "2", "3", "5", "4"} {
+		s.press(tab, "", "tui present practice "+row.name+" tab "+tab, auditNone)
+		if tab == "3" || tab == "4" {
+			s.press("R", "presenter mode", "tui present practice "+row.name+" R on tab "+tab, auditNone)
+		}
+	}
+	for i := 1; i <= 3; i++ { // the first steps alone (n): the signature steps are there
+		s.press("n", fmt.Sprintf("step %d of", i), fmt.Sprintf("tui present practice %s tab 4 step %d", row.name, i), auditNone)
+	}
+	s.press("\x19", "Export", "tui present practice "+row.name+" export", auditNone) // ctrl+y
+	s.waitText("curl")
+	s.quit()
+}
+
 // ---- the search ---------------------------------------------------------
 
 // auditSecretSet is every secret value of the audit with where it came
@@ -865,6 +922,9 @@ func (s *auditSecretSet) add(v, what string) {
 }
 
 var (
+	// auditServerLive: the practice-server trace labels of values that
+	// authenticate a request by themselves
+	auditServerLive     = regexp.MustCompile(`^((received|expected) )?(\S*signature|response)$`)
 	auditDigestResponse = regexp.MustCompile(`response="?([0-9a-f]+)`)
 	auditOAuthSignature = regexp.MustCompile(`oauth_signature="([^"]+)"`)
 	auditSigV4          = regexp.MustCompile(`Credential=[^/]+/(\d{8})/([^/]+)/([^/]+)/aws4_request.*Signature=([0-9a-f]+)`)
@@ -912,6 +972,24 @@ func auditSecrets(e *auditEnv, rows []auditRow) *auditSecretSet {
 	}
 	e.rec.mu.Lock()
 	defer e.rec.mu.Unlock()
+	// what the practice server received and expected: signatures and
+	// Digest responses, shown beside the client's in --trace and on the
+	// Trace tab, never in presenter mode
+	for _, tr := range e.rec.traces {
+		var st practice.ServerTrace
+		if json.Unmarshal([]byte(tr), &st) != nil {
+			continue // the header as sent (base64)
+		}
+		for _, v := range st.Values {
+			if auditServerLive.MatchString(practice.NormLabel(v.Label)) && len(v.Value) >= 8 {
+				s.add(v.Value, "practice server "+practice.NormLabel(v.Label))
+				s.signatures[v.Value] = true
+				if q := url.QueryEscape(v.Value); q != v.Value {
+					s.signatures[q] = true
+				}
+			}
+		}
+	}
 	for _, tok := range e.rec.issued {
 		s.add(tok, "issued OAuth 2.0 token")
 		s.issued[tok] = true
@@ -1079,6 +1157,38 @@ func auditSearch(t *testing.T, e *auditEnv, rows []auditRow, secrets *auditSecre
 			if found := secrets.find(auditCapture{label: "trace", text: tr, sigOK: true}); len(found) > 0 {
 				t.Errorf("X-Authlab-Practice-Trace holds %s: %s", strings.Join(found, ", "), tr)
 			}
+		}
+	})
+	// presenter mode never shows the practice server's trace header as
+	// it came (base64 of the values it received and expected); the runs
+	// without presenter mode do (so the check can fail)
+	t.Run("present-raw-trace", func(t *testing.T) {
+		e.rec.mu.Lock()
+		var raw []string
+		for _, tr := range e.rec.traces {
+			if !strings.HasPrefix(tr, "{") && len(tr) >= 40 {
+				raw = append(raw, tr[:40])
+			}
+		}
+		e.rec.mu.Unlock()
+		shown, present := 0, 0
+		for _, c := range e.captures {
+			for _, r := range raw {
+				if !strings.Contains(c.text, r) {
+					continue
+				}
+				if c.present {
+					t.Errorf("%s shows the raw %s header %q…", c.label, practice.TraceHeader, r)
+				}
+				shown++
+				break
+			}
+			if c.present {
+				present++
+			}
+		}
+		if shown == 0 || present == 0 {
+			t.Errorf("%d captures show a raw trace header and %d are in presenter mode: the search proves nothing", shown, present)
 		}
 	})
 	// the search can fail: every marker and derived form turned up where

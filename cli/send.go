@@ -337,6 +337,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		Meta:    metaWriter(env),
 		Color:   colorOn(env, f),
 		Reveal:  f.reveal,
+		Present: f.present,
 		Verbose: f.verbose,
 		Trace:   f.trace,
 		Width:   termWidth(env),

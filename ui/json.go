@@ -87,6 +87,10 @@ func ms(d interface{ Microseconds() int64 }) float64 { return float64(d.Microsec
 // tokens a flow found in responses — are masked unless Reveal. The output is safe for a terminal: besides JSON's own escaping of
 // C0 controls, DEL, C1 controls and bidi controls are written as \u escapes.
 func (p Printer) PrintJSON(res *authn.Result) error {
+	if p.Present {
+		p.Reveal = false
+		res = PresentResult(res)
+	}
 	res = MaskResponseSecrets(res, p.Reveal)
 	doc := jsonResult{Scheme: res.Scheme.Name, TotalMS: ms(res.Total), Exchanges: []jsonExchange{}, Hints: []jsonHint{}, Trace: []jsonStep{}}
 	if res.Err != nil {
@@ -113,7 +117,11 @@ func (p Printer) PrintJSON(res *authn.Result) error {
 		}
 		je.Proxy = proxyJSON(ex.Proxy)
 		if r := ex.Response; r != nil {
-			jr := &jsonResponse{Status: r.Status, Reason: r.Reason, Proto: r.Proto, Headers: headerMap(r.Header),
+			h := r.Header
+			if p.Present {
+				h = PresentHeader(h)
+			}
+			jr := &jsonResponse{Status: r.Status, Reason: r.Reason, Proto: r.Proto, Headers: headerMap(h),
 				BodyBytes: len(r.Body), BodyTruncated: r.Truncated}
 			if utf8.Valid(r.Body) {
 				jr.Body = string(r.Body)
@@ -127,7 +135,11 @@ func (p Printer) PrintJSON(res *authn.Result) error {
 	for _, h := range res.Hints {
 		doc.Hints = append(doc.Hints, jsonHint{Level: h.Level.String(), Title: h.Title, Detail: h.Detail, Checks: h.Checks, Ref: h.Ref})
 	}
-	for _, s := range res.Trace.Steps {
+	trace := res.Trace
+	if p.Present {
+		trace = trace.Presenting()
+	}
+	for _, s := range trace.Steps {
 		js := jsonStep{Title: s.Title, Ref: s.Ref, Note: s.Note}
 		for _, v := range s.Values {
 			js.Values = append(js.Values, jsonValue{Label: v.Label, Value: v.Shown(p.Reveal), Secret: v.Secret, Masked: v.Secret && !p.Reveal})

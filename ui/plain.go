@@ -29,6 +29,10 @@ type Printer struct {
 	Reveal  bool      // show secrets instead of masks
 	Verbose bool      // request line and headers, response headers
 	Trace   bool      // the scheme's steps, and the flow view of a multi-exchange send
+	// Present is presenter mode: Reveal is ignored, the trace's Live
+	// values (signatures) and the practice server's credentials are
+	// masked, and its raw trace header is not shown (see present.go).
+	Present bool
 	// Width is the terminal's width in cells, for the flow view (0: 80).
 	Width int
 }
@@ -73,6 +77,10 @@ func (p Printer) Print(res *authn.Result) error {
 	size := 0 // of the body as received, not as masked
 	if fin := res.Final(); fin != nil && fin.Response != nil {
 		size = len(fin.Response.Body)
+	}
+	if p.Present {
+		p.Reveal = false
+		res = PresentResult(res)
 	}
 	res = MaskResponseSecrets(res, p.Reveal)
 	body := bufio.NewWriterSize(p.Out, 64<<10)
@@ -209,7 +217,11 @@ func (p Printer) printRequest(w io.Writer, ex *authn.Exchange) {
 
 func (p Printer) printResponseHead(w io.Writer, r *authn.Response) {
 	fmt.Fprintf(w, "%s %s %d %s\n", p.style(sgrDim, "<"), sanitize.Line(r.Proto), r.Status, sanitize.Line(r.Reason))
-	p.printHeaders(w, "<", r.Header)
+	h := r.Header
+	if p.Present {
+		h = PresentHeader(h)
+	}
+	p.printHeaders(w, "<", h)
 	fmt.Fprintln(w)
 }
 
@@ -225,7 +237,11 @@ func (p Printer) printTrace(w io.Writer, res *authn.Result) {
 	}
 	head := "Trace · " + format.SchemeHeading(res.Scheme)
 	fmt.Fprintln(w, p.style(sgrBold, head))
-	for i, s := range res.Trace.Steps {
+	steps := res.Trace.Steps
+	if p.Present {
+		steps = res.Trace.Presenting().Steps
+	}
+	for i, s := range steps {
 		ref := ""
 		if s.Ref != "" {
 			ref = "  " + p.style(sgrDim, "["+s.Ref+"]")
@@ -252,6 +268,9 @@ func (p Printer) printServerTrace(w io.Writer, res *authn.Result) {
 	c, ok := Compare(res)
 	if !ok {
 		return
+	}
+	if p.Present {
+		c = c.Presenting()
 	}
 	fmt.Fprintf(w, "\n%s\n", p.style(sgrBold, "Practice server · "+sanitize.Line(c.Server.Verdict)))
 	for _, r := range c.Rows {

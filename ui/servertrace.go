@@ -60,6 +60,9 @@ type Row struct {
 	// Differs: the client's value is not the server's (a paired, non-secret
 	// value), or the row is the first difference practice.First found.
 	Differs bool
+	// ServerMasked: Server is a mask (presenter mode, see
+	// Comparison.Presenting).
+	ServerMasked bool
 }
 
 // Outcome is what a comparison may honestly claim.

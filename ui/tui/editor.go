@@ -543,6 +543,36 @@ func (e editor) headerValue(name string) string {
 	return ""
 }
 
+// headerValueView renders a header row's value. In presenter mode the
+// value of a credential header (Authorization, Cookie, X-API-Key, …) is
+// never on screen: a fixed mask, or while it is typed into, one mask
+// character per character typed.
+func (e editor) headerValueView(h headerRow, typing bool) string {
+	if !e.present || h.value.Value() == "" || !authn.CredentialHeader(h.name.Value()) {
+		return h.value.View()
+	}
+	if !typing {
+		return e.st.Secret.Render(authn.Mask(""))
+	}
+	v := h.value
+	v.EchoMode, v.EchoCharacter = textinput.EchoPassword, []rune(authn.MaskRune)[0]
+	return v.View()
+}
+
+// headerNameView renders a header row's name. A whole "Name: value"
+// typed or pasted into the name field is split when the request is built;
+// until then, in presenter mode, a credential header's value there is
+// masked too.
+func (e editor) headerNameView(h headerRow) string {
+	n, v, ok := strings.Cut(h.name.Value(), ":")
+	if !e.present || !ok || strings.TrimSpace(v) == "" || !authn.CredentialHeader(n) {
+		return h.name.View()
+	}
+	c := h.name
+	c.SetValue(n + ": " + authn.Mask(""))
+	return c.View()
+}
+
 func headerProblem(name, value string) string {
 	switch {
 	case name == "":
@@ -589,11 +619,11 @@ func (e editor) lines() (lines []string, focusLine int) {
 
 	lines = append(lines, st.Label.Render("Headers")+st.Muted.Render("  ctrl+n add · ctrl+x remove"))
 	for i, h := range e.headers {
-		row := "  " + h.name.View() + st.Muted.Render(": ") + h.value.View()
 		s := slot{slotHeaderName, i}
 		if hasFocus && cur.kind == slotHeaderValue && cur.i == i {
 			s = slot{slotHeaderValue, i}
 		}
+		row := "  " + e.headerNameView(h) + st.Muted.Render(": ") + e.headerValueView(h, s.kind == slotHeaderValue)
 		add(s, row)
 		errLine(slot{slotHeaderName, i})
 	}

@@ -30,6 +30,7 @@ type exportView struct {
 	seq     int // of the latest export command; older answers are dropped
 	loading bool
 	snippet export.Snippet
+	masked  bool // presenter mode masked values in snippet.Text
 	err     error
 	off     int // first text line shown
 }
@@ -38,6 +39,7 @@ type exportView struct {
 type exportMsg struct {
 	seq     int
 	snippet export.Snippet
+	masked  bool
 	err     error
 }
 
@@ -77,7 +79,7 @@ func defaultExportKeys() exportKeys {
 // exportCmd exports p off the UI goroutine: schemes a target cannot compute
 // are signed now, which reads secrets (env:, file:, keyring:). It copies
 // what it needs before it runs.
-func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, practiceURL string) tea.Cmd {
+func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, practiceURL string, present bool) tea.Cmd {
 	return func() tea.Msg {
 		opt := export.Options{
 			Resolve: func(label, v string) (string, error) {
@@ -92,6 +94,10 @@ func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, 
 			},
 			Expand:     func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
 			ExpandNote: "it sends to the practice server at " + practiceURL,
+		}
+		if present {
+			s, masked, err := presentExport(p, format, opt)
+			return exportMsg{seq: seq, snippet: s, masked: masked, err: err}
 		}
 		s, err := export.Export(p, format, opt)
 		return exportMsg{seq: seq, snippet: s, err: err}
@@ -126,7 +132,7 @@ func (m Model) runExport() (Model, tea.Cmd) {
 	if base == "" {
 		base = practice.DefaultURL
 	}
-	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.snd.Resolver(), base)
+	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.snd.Resolver(), base, m.com.present)
 }
 
 // gotExport takes the answer of the latest export command.
@@ -134,7 +140,7 @@ func (x exportView) gotExport(msg exportMsg) exportView {
 	if msg.seq != x.seq {
 		return x
 	}
-	x.loading, x.snippet, x.err = false, msg.snippet, msg.err
+	x.loading, x.snippet, x.masked, x.err = false, msg.snippet, msg.masked, msg.err
 	return x
 }
 
@@ -157,6 +163,9 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		m.status, m.statusSt = fmt.Sprintf("copied the %s text with OSC 52 · if your terminal ignores it (tmux, ssh), select the text on screen", m.exp.snippet.Target), m.st().OK
+		if m.com.present && m.exp.masked {
+			m.status = fmt.Sprintf("copied the %s text as shown, its signed values masked (presenter mode) · `authlab export` writes them", m.exp.snippet.Target)
+		}
 		return m, tea.SetClipboard(m.exp.snippet.Text)
 	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown):
 		switch {

@@ -789,7 +789,13 @@ func (m Model) render() string {
 		msg := fmt.Sprintf("terminal too small: %d×%d\nauthlab needs at least %d×%d\n\nenlarge the window, or ctrl+c to quit", w, h, MinWidth, MinHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
-	header := st.Title.Render("authlab") + st.Muted.Render("  credential tester")
+	header := st.Title.Render("authlab")
+	if m.com.present {
+		// first after the name, so a narrow window keeps it
+		header += "  " + st.TabActive.Render(" PRESENTING ") + st.Muted.Render("  secrets masked")
+	} else {
+		header += st.Muted.Render("  credential tester")
+	}
 	if m.profile != "" {
 		header += "  " + st.Label.Render(sanitize.Line(m.profile))
 	}
@@ -1015,6 +1021,9 @@ func fitWidth(s string, w int) string {
 // (an API echoing the token), and as received for R (never in presenter
 // mode, where nothing is revealed).
 func prepareDocs(res *authn.Result, present bool) paneDocs {
+	if present {
+		res = ui.PresentResult(res) // a server may echo a signature
+	}
 	fin := res.Final()
 	if fin == nil || fin.Response == nil {
 		return paneDocs{}

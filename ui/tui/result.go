@@ -102,8 +102,14 @@ func newResultPane(com common) resultPane {
 	// items 1 and 7).
 	vp := viewport.New()
 	vp.SoftWrap = true
-	return resultPane{com: com, st: com.st, keys: defaultPaneKeys(), vp: vp, body: bodyview.New(*com.st, bodyview.DefaultKeyMap()),
-		trace: traceview.New(*com.st, traceview.DefaultKeyMap())}
+	keys := defaultPaneKeys()
+	if com.present {
+		// R still answers (the root says secrets stay masked), but no
+		// help names it
+		keys.Reveal.SetHelp("", "")
+	}
+	return resultPane{com: com, st: com.st, keys: keys, vp: vp, body: bodyview.New(*com.st, bodyview.DefaultKeyMap()),
+		trace: traceview.New(*com.st, traceview.DefaultKeyMap()).SetPresent(com.present)}
 }
 
 // SetCommon restyles the pane and its body view.
@@ -199,6 +205,9 @@ func (p resultPane) SetSize(w, h int) resultPane {
 }
 
 func (p resultPane) setResult(res *authn.Result, err error, docs paneDocs) resultPane {
+	if p.com.present {
+		res = ui.PresentResult(res) // a server may echo a signature
+	}
 	p.raw, p.err = res, err
 	p.res = ui.MaskResponseSecrets(res, p.reveal)
 	p.trace = p.trace.SetResult(p.res, p.reveal)
@@ -504,7 +513,7 @@ func (p resultPane) headersText(w int, final *int) string {
 		if len(p.res.Exchanges) > 1 {
 			b.WriteString(st.Title.Render(fmt.Sprintf("Exchange %d of %d", i+1, len(p.res.Exchanges))) + st.Muted.Render(" · "+format.Role(ex)) + "\n")
 		}
-		b.WriteString(st.Label.Render("Request as sent") + st.Muted.Render(maskedNote(p.reveal)) + "\n")
+		b.WriteString(st.Label.Render("Request as sent") + st.Muted.Render(p.maskedNote()) + "\n")
 		b.WriteString("  " + st.Value.Bold(true).Render(ex.Request.Method) + " " + sanitize.Line(ex.Request.DisplayURL(p.reveal)) + "\n")
 		if ex.Request.Host != "" {
 			b.WriteString(headerLine(st, "Host", ex.Request.Host, w))
@@ -543,8 +552,13 @@ func (p resultPane) headersText(w int, final *int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func maskedNote(reveal bool) string {
-	if reveal {
+// maskedNote says how the credentials are shown and which key changes
+// that; presenter mode has no such key.
+func (p resultPane) maskedNote() string {
+	switch {
+	case p.com.present:
+		return "  (presenter mode: credentials masked)"
+	case p.reveal:
 		return "  (secrets revealed · R hides)"
 	}
 	return "  (credentials masked · R reveals)"

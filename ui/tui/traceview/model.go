@@ -39,13 +39,17 @@ type Model struct {
 	keys   KeyMap
 	res    *authn.Result
 	reveal bool
-	w, h   int
-	step   int // 0: the whole trace; k > 0: step k alone
-	focus  int // index into doc.values
-	y      int // first line shown
-	notice string
-	warn   bool // the notice reports something not done
-	doc    doc
+	// present is presenter mode: Live values (signatures) and the
+	// practice server's credentials are masked, and no key to reveal
+	// is named (ui/present.go).
+	present bool
+	w, h    int
+	step    int // 0: the whole trace; k > 0: step k alone
+	focus   int // index into doc.values
+	y       int // first line shown
+	notice  string
+	warn    bool // the notice reports something not done
+	doc     doc
 }
 
 // New returns an empty Trace view in the styles st that answers km. Give
@@ -93,6 +97,16 @@ func (m Model) SetReveal(res *authn.Result, on bool) Model {
 	return m.render().follow()
 }
 
+// SetPresent switches presenter mode (see the present field): set it
+// once, before the first result.
+func (m Model) SetPresent(on bool) Model {
+	m.present = on
+	return m.render()
+}
+
+// view is how the trace is to be shown: revealed or masked, presenting.
+func (m Model) view() mode { return mode{reveal: m.reveal && !m.present, present: m.present} }
+
 // Step is the step shown alone (1-based), or 0 for the whole trace.
 func (m Model) Step() int { return m.step }
 
@@ -118,10 +132,10 @@ func (m Model) body() int { return max(m.h-1, 0) }
 
 // render lays the trace out again.
 func (m Model) render() Model {
-	m.doc = render(m.st, m.res, m.reveal, m.w, m.step, m.focus)
+	m.doc = render(m.st, m.res, m.view(), m.w, m.step, m.focus)
 	if m.focus >= len(m.doc.values) && len(m.doc.values) > 0 {
 		m.focus = len(m.doc.values) - 1
-		m.doc = render(m.st, m.res, m.reveal, m.w, m.step, m.focus)
+		m.doc = render(m.st, m.res, m.view(), m.w, m.step, m.focus)
 	}
 	return m.scroll(m.y)
 }
@@ -185,9 +199,12 @@ func (m Model) copy() (Model, tea.Cmd) {
 	v := m.doc.values[m.focus]
 	n := utf8.RuneCountInString(v.text)
 	m.warn = v.masked
-	if v.masked {
+	switch {
+	case v.masked && m.present:
+		m.notice = fmt.Sprintf("copied %s as its mask (%d characters, OSC 52): presenter mode shows and copies no credential", v.label, n)
+	case v.masked:
 		m.notice = fmt.Sprintf("copied %s as its mask (%d characters, OSC 52): R reveals the value, then c copies it", v.label, n)
-	} else {
+	default:
 		m.notice = fmt.Sprintf("✓ copied %s (%d characters) to the clipboard (OSC 52)", v.label, n)
 	}
 	return m, tea.SetClipboard(v.text)

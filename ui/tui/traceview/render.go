@@ -52,6 +52,7 @@ type builder struct {
 	st    theme.Styles
 	w     int
 	focus int // index of the focused value, drawn with the focus bar
+	mode
 	doc
 }
 
@@ -104,29 +105,47 @@ func (b *builder) value(head string, headW int, label string, v format.Value, st
 // render lays out res (nil: nothing sent) for w cells: the flow view of a
 // multi-exchange send, the heading, the comparison with the practice
 // server, then the steps; or step k alone when k > 0.
-func render(st theme.Styles, res *authn.Result, reveal bool, w, step, focus int) doc {
-	b := &builder{st: st, w: max(w, minWidth), focus: focus}
+func render(st theme.Styles, res *authn.Result, md mode, w, step, focus int) doc {
+	b := &builder{st: st, w: max(w, minWidth), focus: focus, mode: md}
 	switch {
 	case res == nil:
 		b.prose(st.Muted, 0, "Nothing sent yet: ctrl+r sends the request, and its trace shows here.")
 	case step > 0 && step <= len(res.Trace.Steps):
-		b.step(res, step, reveal)
+		b.step(res, step)
 	default:
-		b.trace(res, reveal)
+		b.trace(res)
 	}
 	return b.doc
 }
 
-func maskedNote(reveal bool) string {
-	if reveal {
+// mode is how secrets are shown: revealed (R), or masked; in presenter
+// mode always masked, Live values too, and no key to reveal is named.
+type mode struct {
+	reveal, present bool
+}
+
+func (md mode) maskedNote() string {
+	switch {
+	case md.present:
+		return "(presenter mode: credentials and signatures masked)"
+	case md.reveal:
 		return "(secrets revealed · R hides)"
 	}
 	return "(credentials masked · R reveals)"
 }
 
+// steps are the steps of res as shown: in presenter mode its Live values
+// are secret (authn.Trace.Presenting).
+func (md mode) steps(res *authn.Result) []authn.Step {
+	if md.present {
+		return res.Trace.Presenting().Steps
+	}
+	return res.Trace.Steps
+}
+
 // trace is the whole trace.
-func (b *builder) trace(res *authn.Result, reveal bool) {
-	st := b.st
+func (b *builder) trace(res *authn.Result) {
+	st, reveal := b.st, b.reveal
 	if flowview.Wanted(res) {
 		b.flow(res, reveal)
 		b.blank()
@@ -134,14 +153,15 @@ func (b *builder) trace(res *authn.Result, reveal bool) {
 	if len(res.Trace.Steps) == 0 {
 		b.prose(st.Muted, 0, "no trace: this send computed nothing to show (no scheme, or it failed before signing)")
 		b.blank()
-		b.comparison(res, reveal)
+		b.comparison(res)
 		return
 	}
-	b.heading(format.SchemeHeading(res.Scheme), maskedNote(reveal))
+	b.heading(format.SchemeHeading(res.Scheme), b.maskedNote())
 	b.blank()
-	b.comparison(res, reveal)
+	b.comparison(res)
 	b.blank()
-	for i, s := range res.Trace.Steps {
+	steps := b.steps(res)
+	for i, s := range steps {
 		title := fmt.Sprintf("%d. %s", i+1, sanitize.Line(s.Title))
 		b.heading(title, sanitize.Line(s.Ref))
 		if s.Note != "" {
@@ -151,7 +171,7 @@ func (b *builder) trace(res *authn.Result, reveal bool) {
 			b.prose(st.Key, 3, v.Label)
 			b.value("   ", 3, v.Label, v, st.Value)
 		}
-		if i < len(res.Trace.Steps)-1 {
+		if i < len(steps)-1 {
 			b.blank()
 		}
 	}
@@ -173,11 +193,11 @@ func (b *builder) heading(title, aside string) {
 
 // step is one step of the trace, large, for pacing a class: what is
 // computed, why, where it is specified, and its values.
-func (b *builder) step(res *authn.Result, k int, reveal bool) {
-	st := b.st
-	steps := res.Trace.Steps
+func (b *builder) step(res *authn.Result, k int) {
+	st, reveal := b.st, b.reveal
+	steps := b.steps(res)
 	s := steps[k-1]
-	b.prose(st.Muted, 0, fmt.Sprintf("%s · step %d of %d · %s", format.SchemeHeading(res.Scheme), k, len(steps), maskedNote(reveal)))
+	b.prose(st.Muted, 0, fmt.Sprintf("%s · step %d of %d · %s", format.SchemeHeading(res.Scheme), k, len(steps), b.maskedNote()))
 	b.blank()
 	b.prose(st.Title, 0, sanitize.Line(s.Title))
 	if s.Ref != "" {
@@ -201,12 +221,15 @@ const clientSide = "client"
 // 14 of issue #15): its summary says what was compared and ticks only
 // when paired values agree; each server column is named by its ui.Side;
 // and with nothing to compare it says why instead of ticking.
-func (b *builder) comparison(res *authn.Result, reveal bool) {
-	st := b.st
+func (b *builder) comparison(res *authn.Result) {
+	st, reveal := b.st, b.reveal
 	c, ok := ui.Compare(res)
 	if !ok {
 		b.prose(st.Muted, 0, "nothing compared: "+uncompared(res))
 		return
+	}
+	if b.present {
+		c = c.Presenting()
 	}
 	verdict := st.OK
 	if c.Server.Verdict != "ok" {
@@ -255,7 +278,7 @@ func (b *builder) comparison(res *authn.Result, reveal bool) {
 			b.value(head(clientSide), headW, clientSide+" "+cv.Label, cv, style)
 		}
 		side := r.Side.String()
-		b.value(head(side), headW, side+" "+label, format.Value{Label: label, Text: sanitize.String(r.Server)}, style)
+		b.value(head(side), headW, side+" "+label, format.Value{Label: label, Text: sanitize.String(r.Server), Masked: r.ServerMasked}, style)
 	}
 }
 
