@@ -114,8 +114,13 @@ func checkFields(p Profile) error {
 //
 //	profile "github/user", field "password": Password (env:GH_PASS): environment variable GH_PASS is not set: …
 //
-// and wraps the *RefError.
+// and wraps the *RefError. A profile from an untrusted folder whose
+// references would read this machine is refused with an *UntrustedError
+// before anything is read (CheckTrust).
 func (p Profile) Resolve(r Resolver) (map[string]string, error) {
+	if err := p.CheckTrust(); err != nil {
+		return nil, err
+	}
 	info, _ := schemeInfo(p)
 	names := make([]string, 0, len(p.Fields))
 	for k := range p.Fields {
