@@ -242,6 +242,9 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if err != nil {
 		return inputErr(err)
 	}
+	if err := checkTrust(req, f, base); err != nil {
+		return inputErr(err)
+	}
 	if changed("key-pass") && tlsFlagsLiteral(f) {
 		literal = append(literal, "key passphrase")
 	}

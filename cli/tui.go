@@ -54,6 +54,10 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	}
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
 	if err == nil {
+		// the key passphrase is resolved now, before the TUI could ask
+		err = checkTrustTLS(req, f, base)
+	}
+	if err == nil {
 		// prompt cannot be asked inside the TUI: ask now, before it starts
 		req.Fields, err = resolveFields(env.resolver(), req.Fields, onlyPrompt)
 	}
