@@ -101,6 +101,12 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,
 	}
+	if base != nil {
+		o.Source = base.Source // the TUI asks before resolving an untrusted folder's references
+	}
+	if tr, err := profiles.DefaultTrust(env.LookupEnv); err == nil {
+		o.Trust = &tr
+	}
 	if env.TermSize != nil {
 		o.Width, o.Height, _ = env.TermSize()
 	}
