@@ -77,6 +77,10 @@ func TestSharedFolderUntrusted(t *testing.T) {
 	if got := rec.got(); len(got) != 0 {
 		t.Fatalf("the server got %q before the folder was trusted; want nothing sent", got)
 	}
+	// A revealed export reads the references too: refused the same way.
+	if r := authlab(t, env, "export", "--profile", "steal-env", "--format", "curl", "--reveal"); r.code != 1 || !strings.Contains(r.stderr, fix) || strings.Contains(r.stdout+r.stderr, "ghp_") {
+		t.Errorf("export --reveal = %d %q %q; want refused naming %q", r.code, r.stdout, r.stderr, fix)
+	}
 	// A value typed over the file's is the user's own.
 	if r := authlab(t, env, "send", "--profile", "steal-env", "-c", "token=mine"); r.code != 0 {
 		t.Errorf("send --profile steal-env -c token=mine = %d %q; want sent", r.code, r.stderr)
@@ -147,5 +151,43 @@ func TestOwnFolderTrusted(t *testing.T) {
 	}
 	if got := rec.got(); len(got) != 1 || got[0] != "Bearer own-token" {
 		t.Errorf("server got %q; want the token", got)
+	}
+}
+
+// TestEnvNameRefusedEverywhere is leak 1 of issue #16 through the binary:
+// env:T}$(touch pwned) is refused with one line as a profile field (load),
+// a -c flag (send and export) and in an imported curl command; nothing is
+// sent and no exported text carries it.
+func TestEnvNameRefusedEverywhere(t *testing.T) {
+	rec, url := newRecorder(t)
+	const bad = "env:T}$(touch pwned)"
+	cfg := t.TempDir()
+	own := filepath.Join(cfg, "authlab", "profiles")
+	os.MkdirAll(own, 0o700)
+	os.WriteFile(filepath.Join(own, "p.toml"), []byte("url = '"+url+"/'\nscheme = 'bearer'\n[fields]\ntoken = '"+bad+"'\n"), 0o600)
+	env := []string{"XDG_CONFIG_HOME=" + cfg, "T=x"}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"profile send", []string{"send", "--profile", "p"}, "field token"},
+		{"profile export", []string{"export", "--profile", "p", "--format", "curl"}, "field token"},
+		{"flag send", []string{"send", "-a", "bearer", "-c", "token=" + bad, url}, "not an environment variable name"},
+		{"flag export curl", []string{"export", "-a", "bearer", "-c", "token=" + bad, "--format", "curl", url}, "not an environment variable name"},
+		{"flag export httpie", []string{"export", "-a", "bearer", "-c", "token=" + bad, "--format", "httpie", url}, "not an environment variable name"},
+		{"import curl", []string{"import", "curl", "curl -u 'bob:" + bad + "' " + url}, "not an environment variable name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := authlab(t, env, tt.args...)
+			if r.code != 1 || !strings.Contains(r.stderr, tt.want) || strings.Contains(r.stdout, "touch pwned") {
+				t.Errorf("%v = %d, stdout %q, stderr %q; want exit 1 and one line containing %q", tt.args, r.code, r.stdout, r.stderr, tt.want)
+			}
+			assertOneErrorLine(t, r.stderr)
+		})
+	}
+	if got := rec.got(); len(got) != 0 {
+		t.Errorf("the server got %q; want nothing sent", got)
 	}
 }
