@@ -17,6 +17,14 @@ import (
 // must not create the file.
 func TestExportRefusesNonPOSIXEnvName(t *testing.T) {
 	dir := t.TempDir()
+	bin := t.TempDir()
+	touch, err := exec.LookPath("touch")
+	if err != nil {
+		t.Skip("no touch to run")
+	}
+	if err := os.Symlink(touch, filepath.Join(bin, "touch")); err != nil {
+		t.Fatal(err)
+	}
 	p := profiles.Profile{Method: "GET", URL: "http://127.0.0.1:1/", Scheme: "bearer",
 		Fields: map[string]string{"token": "env:T}$(touch pwned)"}}
 	for _, format := range Targets() {
@@ -27,7 +35,7 @@ func TestExportRefusesNonPOSIXEnvName(t *testing.T) {
 				os.WriteFile(script, []byte(s.Text), 0o600)
 				cmd := exec.Command("sh", script)
 				cmd.Dir = dir
-				cmd.Env = []string{"PATH=/nonexistent"} // curl or http is not run; the $( ) is
+				cmd.Env = []string{"PATH=" + bin} // touch only: curl or http is not run; the $( ) is
 				cmd.Run()
 			}
 			t.Errorf("Export(%s) of env:T}$(touch pwned) = nil error; want a refusal\n%s", format, s.Text)

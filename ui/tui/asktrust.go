@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/authlab/authlab/convert/shell"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 )
@@ -76,7 +77,7 @@ func (m Model) askTrust(refs []profiles.UntrustedRef) Model {
 	text := fmt.Sprintf("%s is in the untrusted folder %s. Sending reads %s. Nothing was read or sent.", name, dir, strings.Join(parts, "; "))
 	choices := "t trusts this folder and sends · esc cancels"
 	if m.opts.Trust == nil {
-		choices = "esc cancels · trust it with: authlab trust " + shellQuote(dir)
+		choices = "esc cancels · trust it with: authlab trust " + shell.Quote(dir)
 	}
 	return m.openAsk(ask{kind: askTrust, text: text, choices: choices})
 }
@@ -113,6 +114,3 @@ func (m Model) gotTrusted(msg trustedMsg) (Model, tea.Cmd) {
 	}
 	return m, cmd
 }
-
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
