@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
 	"github.com/authlab/authlab/authn"
@@ -99,6 +100,12 @@ func trustDir(env Env, tr profiles.Trust, dir string) error {
 	if tr.IsOwn(dir) {
 		fmt.Fprintf(env.Stdout, "%s is your own profiles folder: it is always trusted\n", sanitize.Line(dir))
 		return nil
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return inputErr(fmt.Errorf("cannot trust %s: it is not a folder (or cannot be opened): name the profiles folder", sanitize.Line(dir)))
+	}
+	if err := profiles.SharedWritable(dir); err != nil {
+		return inputErr(fmt.Errorf("cannot trust %s: %w", dir, err))
 	}
 	entries, err := profiles.NewStore(dir).List() // untrusted: every reference is listed
 	if err != nil {
