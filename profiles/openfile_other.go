@@ -4,7 +4,7 @@ package profiles
 
 import "io/fs"
 
-// Windows has no FIFOs that block an open, nor O_NOFOLLOW; OpenNoFollow
+// Windows has no FIFOs that block an open, nor O_NOFOLLOW; openRegular
 // checks for a link with Lstat there.
 const (
 	oNonblock = 0

@@ -154,6 +154,6 @@ func (r Resolver) readFile(path string) ([]byte, error) {
 	}
 }
 
-// errNotRegular is what OpenNoFollow returns for a file that is not a
+// errNotRegular is what openRegular returns for a file that is not a
 // regular file.
 var errNotRegular = errors.New("not a regular file")
