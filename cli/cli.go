@@ -69,7 +69,9 @@ func (e Env) getenv(name string) string {
 }
 
 func (e Env) resolver() profiles.Resolver {
-	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: e.ReadFile, Prompt: e.Prompt, Keyring: e.Keyring}
+	// file: references are read by ReadSecretFile (regular files only,
+	// capped), not Env.ReadFile, which reads -d @FILE bodies.
+	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: profiles.ReadSecretFile, Prompt: e.Prompt, Keyring: e.Keyring}
 }
 
 // store opens the profiles folder: --profiles, AUTHLAB_PROFILES, then the
@@ -86,7 +88,13 @@ func (e Env) store() (*profiles.Store, error) {
 		}
 		dir = d
 	}
-	return profiles.NewStore(dir), nil
+	s := profiles.NewStore(dir)
+	// The user's own folder, or one in the trust file (authlab trust):
+	// only then do its profiles' env:, file: and keyring: references resolve.
+	if tr, err := profiles.DefaultTrust(e.LookupEnv); err == nil {
+		s.Trusted, _ = tr.Trusted(dir)
+	}
+	return s, nil
 }
 
 func (e Env) history() (profiles.History, error) {
@@ -204,7 +212,7 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env))
+	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env), newTrust(env))
 	initCompletionCmd(root, env)
 	return root
 }

@@ -537,8 +537,9 @@ func TestServe(t *testing.T) {
 // --profile it started from is updated, any other existing name is refused.
 func TestSaveDoesNotClobber(t *testing.T) {
 	bin := httpbinServer(t)
-	dir := filepath.Join(t.TempDir(), "profiles")
-	env := []string{"AUTHLAB_PROFILES=" + dir, "TOK=t0k3n"}
+	cfg := t.TempDir()
+	dir := filepath.Join(cfg, "authlab", "profiles") // the user's own folder: trusted
+	env := []string{"XDG_CONFIG_HOME=" + cfg, "TOK=t0k3n"}
 	if r := authlab(t, env, "send", "-a", "bearer", "-c", "token=env:TOK", "--save", "a", bin+"/bearer"); r.code != 0 {
 		t.Fatalf("--save a: %d %s", r.code, r.stderr)
 	}

@@ -117,6 +117,9 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 	opt := export.Options{
 		Reveal: x.reveal,
 		Resolve: func(label, v string) (string, error) {
+			if err := checkTrust(req, f, base); err != nil {
+				return "", err // an untrusted folder's reference is not read
+			}
 			s, _, err := r.Resolve(label, v)
 			return s, err
 		},

@@ -89,9 +89,9 @@ func FuzzSplitUser(f *testing.F) {
 		user, pass, err := splitUser(r, v)
 		switch {
 		case strings.HasPrefix(v, profiles.PrefixEnv):
-			if n := v[len(profiles.PrefixEnv):]; n == "" {
+			if n := v[len(profiles.PrefixEnv):]; !profiles.ValidEnvName(n) {
 				if err == nil {
-					t.Fatalf("splitUser(%q) accepted an empty variable name", v)
+					t.Fatalf("splitUser(%q) accepted %q as a variable name", v, n)
 				}
 			} else if err != nil || user+":"+pass != n+":secret" {
 				t.Fatalf("splitUser(%q) = %q, %q, %v; want the variable's value split", v, user, pass, err)

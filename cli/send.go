@@ -245,6 +245,9 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if err != nil {
 		return inputErr(err)
 	}
+	if err := checkTrust(req, f, base); err != nil {
+		return inputErr(err)
+	}
 	if changed("key-pass") && tlsFlagsLiteral(f) {
 		literal = append(literal, "key passphrase")
 	}
@@ -385,6 +388,7 @@ func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Pr
 	}
 	if base != nil {
 		p.Description = base.Description
+		p.Source = base.Source // where its references came from (trust)
 	}
 	p.Headers = orderedHeaders(req.Header, base, f.headers)
 	switch {

@@ -121,10 +121,11 @@ func TestTLSSendMutual(t *testing.T) {
 // --profile sends with them again.
 func TestTLSSaveAndProfile(t *testing.T) {
 	base, f := tlsPracticeServer(t)
-	profs := t.TempDir()
+	cfg := t.TempDir()
+	profs := filepath.Join(cfg, "authlab", "profiles") // the user's own folder: trusted
 	const pass = "pp"
 	enc := tlsEncryptKey(t, f.ClientKey, pass)
-	env := []string{"KP=" + pass, "AUTHLAB_PROFILES=" + profs}
+	env := []string{"KP=" + pass, "XDG_CONFIG_HOME=" + cfg}
 	r := authlab(t, env, "send", "--save", "mtls", "--cacert", f.CA, "--cert", f.ClientCert, "--key", enc, "--key-pass", "env:KP", base+"/mtls")
 	if r.code != 0 {
 		t.Fatalf("send --save: exit %d\n%s%s", r.code, r.stdout, r.stderr)

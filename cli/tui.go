@@ -56,6 +56,10 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	// the TUI resolves them at each send (profiles.Resolve) and asks for a
 	// prompt or an unset variable in its own window.
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
+	if err == nil {
+		// the key passphrase of an untrusted folder is refused before the TUI starts
+		err = checkTrustTLS(req, f, base)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
@@ -87,6 +91,12 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		NoColor:  env.getenv("NO_COLOR") != "",
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,
+	}
+	if base != nil {
+		o.Source = base.Source // the TUI asks before resolving an untrusted folder's references
+	}
+	if tr, err := profiles.DefaultTrust(env.LookupEnv); err == nil {
+		o.Trust = &tr
 	}
 	if env.TermSize != nil {
 		o.Width, o.Height, _ = env.TermSize()

@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -85,6 +86,9 @@ func EnsureTLS(dir string, now time.Time) (TLSFiles, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return f, fmt.Errorf("cannot create the practice TLS folder %s: %w", dir, tlsPathErr(err))
 	}
+	if err := tlsKeysPrivate(f); err != nil {
+		return f, err
+	}
 	if tlsValid(f, now) == nil {
 		return f, nil
 	}
@@ -93,6 +97,30 @@ func EnsureTLS(dir string, now time.Time) (TLSFiles, error) {
 	}
 	f.Created = true
 	return f, nil
+}
+
+// tlsKeysPrivate refuses to reuse a private key of the practice PKI that
+// group or others can read, as OpenSSH refuses an "UNPROTECTED PRIVATE KEY
+// FILE" (mode & 077): whoever read the CA key can sign a certificate for
+// any name, and a client that trusts ca.pem would accept it. authlab
+// writes the keys 0600; a wider mode was set by someone else, and the key
+// may already be copied, so it is not silently reused (nor silently
+// replaced: the user decides).
+func tlsKeysPrivate(f TLSFiles) error {
+	if runtime.GOOS == "windows" { // modes do not mean what POSIX says there
+		return nil
+	}
+	for _, k := range []string{f.CAKey, f.ServerKey, f.ClientKey} {
+		fi, err := os.Stat(k)
+		if err != nil {
+			continue // missing: generated afresh
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			return fmt.Errorf("refusing to reuse the practice TLS key %s: group or others can read it (mode %04o), like an unprotected ssh key; run: chmod 600 '%s' (or remove the folder %s to make a new CA, and trust the new ca.pem)",
+				k, perm, strings.ReplaceAll(k, "'", `'\''`), f.Dir)
+		}
+	}
+	return nil
 }
 
 // TLSServerConfig is the practice server's TLS configuration: the server

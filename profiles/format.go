@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -141,6 +142,9 @@ func decodeProfile(path string, data []byte) (*Profile, *ParseError) {
 		}
 		p.Fields[k] = v
 	}
+	if perr := checkRefs(path, data, p); perr != nil {
+		return nil, perr
+	}
 	if hasUnknown {
 		var all map[string]any
 		if err := toml.Unmarshal(data, &all); err != nil {
@@ -149,6 +153,50 @@ func decodeProfile(path string, data []byte) (*Profile, *ParseError) {
 		p.unknown = collectUnknown(all, len(p.Headers))
 	}
 	return p, nil
+}
+
+// checkRefs refuses a malformed reference in a field or the key
+// passphrase (CheckRef): env:NAME must name a portable variable, so that
+// an export can write it as ${NAME} without running anything.
+func checkRefs(path string, data []byte, p *Profile) *ParseError {
+	keys := make([]string, 0, len(p.Fields))
+	for k := range p.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := CheckRef(p.Fields[k]); err != nil {
+			return &ParseError{Path: path, Line: lineIn(data, "fields", k), Column: 1, Msg: fmt.Sprintf("field %s: %v", k, err)}
+		}
+	}
+	if err := CheckRef(p.TLS.KeyPassword); err != nil {
+		return &ParseError{Path: path, Line: lineIn(data, "tls", "key_password"), Column: 1, Msg: fmt.Sprintf("tls.key_password: %v", err)}
+	}
+	return nil
+}
+
+// lineIn returns the 1-based line on which key of table is set (as
+// "[table]" then "key = …", or "table.key = …"), or 0.
+func lineIn(data []byte, table, key string) int {
+	cur := ""
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") {
+			cur = strings.Trim(strings.TrimSpace(strings.Trim(t, "[]")), `"`)
+			continue
+		}
+		k, _, ok := strings.Cut(t, "=")
+		if !ok {
+			continue
+		}
+		k = strings.TrimSpace(k)
+		for _, want := range []string{key, `"` + key + `"`, "'" + key + "'"} {
+			if (cur == table && k == want) || (cur == "" && k == table+"."+want) {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 func newerError(path string, v int64) *ParseError {
@@ -354,6 +402,7 @@ func encodeProfile(p Profile) ([]byte, error) {
 // an empty header list normalised, as they are on disk.
 func normalized(p Profile) Profile {
 	p.unknown = nil
+	p.Source = nil // where it was loaded from is not in the file
 	f := maps.Clone(p.Fields)
 	maps.DeleteFunc(f, func(_, v string) bool { return v == "" })
 	if len(f) == 0 {

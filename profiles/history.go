@@ -159,7 +159,7 @@ func (h History) Append(r Record) error {
 	}
 	defer unlock()
 
-	f, err := os.OpenFile(h.Path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openRegular(h.Path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fail(err)
 	}
@@ -270,7 +270,7 @@ func (h History) Read() ([]Record, error) {
 
 // ReadSkipped is Read that also says how many lines it skipped.
 func (h History) ReadSkipped() (recs []Record, skipped int, err error) {
-	data, err := os.ReadFile(h.Path)
+	data, err := readRegular(h.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return []Record{}, 0, nil
 	}

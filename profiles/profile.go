@@ -37,6 +37,12 @@ type Profile struct {
 	Timeout  time.Duration // 0: the default
 	Follow   bool
 
+	// Source is where the profile was loaded from and whether that folder
+	// is trusted, with its references as loaded (see Source and
+	// UntrustedRefs); nil for a profile built in memory (flags, the TUI
+	// editor), whose values are the user's own. It is not stored.
+	Source *Source
+
 	// unknown holds the keys of the file this version does not know
 	// (written by a newer authlab or by hand); Save writes them back, so a
 	// load/save round trip loses nothing. Copying a Profile keeps them.

@@ -36,6 +36,9 @@ func readStamped(path string) ([]byte, fs.FileMode, time.Time, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return nil, 0, time.Time{}, fmt.Errorf("%s is not a regular file", path)
 	}
+	if st.Size > MaxProfileFile {
+		return nil, 0, time.Time{}, profileTooLarge(path, st.Size)
+	}
 	mode := fs.FileMode(st.Mode & 0o777)
 	mtime := time.Unix(st.Mtim.Unix())
 	// One read returns the whole file unless it grew since the fstat; a
@@ -50,9 +53,12 @@ func readStamped(path string) ([]byte, fs.FileMode, time.Time, error) {
 			return nil, 0, time.Time{}, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		data = data[:len(data)+n]
+		if len(data) > MaxProfileFile { // it grew since the fstat
+			return nil, 0, time.Time{}, profileTooLarge(path, int64(len(data)))
+		}
 		if n == 0 || len(data) < cap(data) {
 			return data, mode, mtime, nil
 		}
-		data = slices.Grow(data, len(data))
+		data = slices.Grow(data, min(len(data), MaxProfileFile+1-len(data)))
 	}
 }

@@ -30,6 +30,9 @@ func readStamped(path string) ([]byte, fs.FileMode, time.Time, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, 0, time.Time{}, fmt.Errorf("%s is not a regular file", path)
 	}
+	if fi.Size() > MaxProfileFile {
+		return nil, 0, time.Time{}, profileTooLarge(path, fi.Size())
+	}
 	data := make([]byte, 0, fi.Size()+512)
 	for {
 		n, err := f.Read(data[len(data):cap(data)])
@@ -40,8 +43,11 @@ func readStamped(path string) ([]byte, fs.FileMode, time.Time, error) {
 		if err != nil {
 			return nil, 0, time.Time{}, err
 		}
+		if len(data) > MaxProfileFile {
+			return nil, 0, time.Time{}, profileTooLarge(path, int64(len(data)))
+		}
 		if len(data) == cap(data) {
-			data = slices.Grow(data, len(data))
+			data = slices.Grow(data, min(len(data), MaxProfileFile+1-len(data)))
 		}
 	}
 }

@@ -60,6 +60,11 @@ const keyPassLabel = "key passphrase"
 // send time, with ReadBodyFile's rules, within ctx and the request's time
 // limit (p.Timeout, else authn.DefaultTimeout).
 func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, error) {
+	// a profile from an untrusted folder whose references would read this
+	// machine is refused before anything is read
+	if err := p.CheckTrust(); err != nil {
+		return Resolved{Profile: p}, err
+	}
 	if !pol.Prompt {
 		r.Prompt = nil
 	}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 )
 
 // A secret reference names where a secret lives instead of containing it:
@@ -28,6 +30,75 @@ func IsRef(v string) bool {
 	return v == Prompt || strings.HasPrefix(v, PrefixEnv) || strings.HasPrefix(v, PrefixFile) || strings.HasPrefix(v, PrefixKeyring)
 }
 
+// readsLocal reports whether resolving v reads something of this machine
+// (a variable, a file, a keyring entry) rather than asking the user: the
+// references a profile from an untrusted folder may not resolve.
+func readsLocal(v string) bool {
+	return strings.HasPrefix(v, PrefixEnv) || strings.HasPrefix(v, PrefixFile) || strings.HasPrefix(v, PrefixKeyring)
+}
+
+// ValidEnvName reports whether name is a portable environment variable
+// name (POSIX.1-2017 XBD §8.1): letters, digits and underscores, not
+// starting with a digit. Only such names are accepted after env:, so a
+// name can be written into a shell script as ${NAME} (or into Python and
+// Go source) without quoting: "T}$(touch pwned)" is not a name.
+func ValidEnvName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_', 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// CheckRef checks the form of a reference: env: must name a portable
+// variable (ValidEnvName), file: and keyring: must name something. A
+// literal (not IsRef) is always well formed. The error is one line naming
+// the reference and the fix. Profile load, the command-line flags, the
+// curl importer, the exporters and Resolve all use it, so a malformed
+// reference is refused wherever it enters.
+func CheckRef(v string) error {
+	switch {
+	case strings.HasPrefix(v, PrefixEnv):
+		name := strings.TrimPrefix(v, PrefixEnv)
+		if name == "" {
+			return fmt.Errorf("%q names no variable: write env:NAME", v)
+		}
+		if !ValidEnvName(name) {
+			return fmt.Errorf("%q is not an environment variable name: env: takes letters, digits and _ (not starting with a digit), e.g. env:GITHUB_TOKEN", v)
+		}
+	case strings.HasPrefix(v, PrefixFile):
+		if strings.TrimPrefix(v, PrefixFile) == "" {
+			return fmt.Errorf("%q names no file: write file:PATH", v)
+		}
+	case strings.HasPrefix(v, PrefixKeyring):
+		if strings.TrimPrefix(v, PrefixKeyring) == "" {
+			return fmt.Errorf("%q names no keyring entry: write keyring:NAME", v)
+		}
+	}
+	return nil
+}
+
+// ExpandHome returns path with a leading "~/" replaced by home (a file:
+// reference such as file:~/.secrets/token). Only the user's own home is
+// expanded ("~user/" is kept as it is); an empty home leaves path alone.
+func ExpandHome(path, home string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok && home != "" {
+		return filepath.Join(home, rest)
+	}
+	if path == "~" && home != "" {
+		return home
+	}
+	return path
+}
+
 // ErrNoTerminal is returned by a Prompter when there is no terminal to ask on.
 var ErrNoTerminal = errors.New("no terminal to prompt on")
 
@@ -35,7 +106,14 @@ var ErrNoTerminal = errors.New("no terminal to prompt on")
 // environment, file system and terminal; tests wire their own.
 type Resolver struct {
 	LookupEnv func(name string) (string, bool)
-	ReadFile  func(path string) ([]byte, error)
+	// ReadFile reads a file: reference's file. ReadSecretFile is the one
+	// to wire: it reads regular files only and at most MaxSecretFile
+	// bytes, so /dev/zero or a FIFO cannot hang or exhaust a send. Resolve
+	// also refuses more than MaxSecretFile bytes from any seam.
+	ReadFile func(path string) ([]byte, error)
+	// FileTimeout bounds a file: read (a file on a hung network mount);
+	// 0 means DefaultFileTimeout. Set it to the request's --timeout.
+	FileTimeout time.Duration
 	// Prompt asks for the secret called label without echo. It returns
 	// ErrNoTerminal when it cannot ask.
 	Prompt func(label string) (string, error)
@@ -48,7 +126,7 @@ type Resolver struct {
 // OSResolver resolves from the process environment, file system and OS
 // keyring; prompt is the caller's terminal prompter (nil: no terminal).
 func OSResolver(prompt func(string) (string, error)) Resolver {
-	return Resolver{LookupEnv: os.LookupEnv, ReadFile: os.ReadFile, Prompt: prompt, Keyring: OSKeyring()}
+	return Resolver{LookupEnv: os.LookupEnv, ReadFile: ReadSecretFile, Prompt: prompt, Keyring: OSKeyring()}
 }
 
 // RefError is a reference that cannot be resolved; its message says which and
@@ -82,6 +160,9 @@ func (r Resolver) Resolve(label, v string) (value string, isRef bool, err error)
 		if name == "" {
 			return "", true, &RefError{Ref: v, Label: label, Problem: "no variable name", Fix: "write env:NAME"}
 		}
+		if !ValidEnvName(name) {
+			return "", true, &RefError{Ref: v, Label: label, Problem: "not an environment variable name", Fix: "env: takes letters, digits and _ (not starting with a digit), e.g. env:GITHUB_TOKEN"}
+		}
 		s, ok := r.LookupEnv(name)
 		if !ok {
 			return "", true, &RefError{Ref: v, Label: label, Problem: fmt.Sprintf("environment variable %s is not set", name), Fix: fmt.Sprintf("export %s=… first, or use prompt", name)}
@@ -92,7 +173,11 @@ func (r Resolver) Resolve(label, v string) (value string, isRef bool, err error)
 		if path == "" {
 			return "", true, &RefError{Ref: v, Label: label, Problem: "no file path", Fix: "write file:PATH"}
 		}
-		b, err := r.ReadFile(path)
+		home := ""
+		if r.LookupEnv != nil {
+			home, _ = r.LookupEnv("HOME")
+		}
+		b, err := r.readFile(ExpandHome(path, home))
 		if err != nil {
 			var pe *os.PathError
 			msg := err.Error()

@@ -78,6 +78,14 @@ func checkFields(p Profile) error {
 		}
 	}
 	sort.Strings(nonEmpty)
+	for _, k := range nonEmpty {
+		if err := CheckRef(p.Fields[k]); err != nil {
+			return fmt.Errorf("profile %q, field %q: %w", p.Name, k, err)
+		}
+	}
+	if err := CheckRef(p.TLS.KeyPassword); err != nil {
+		return fmt.Errorf("profile %q, tls.key_password: %w", p.Name, err)
+	}
 	if p.Scheme == "" {
 		if len(nonEmpty) > 0 {
 			return fmt.Errorf("profile %q has fields (%s) but no scheme: set scheme (see `authlab schemes`)", p.Name, strings.Join(nonEmpty, ", "))

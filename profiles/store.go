@@ -33,6 +33,11 @@ type Store struct {
 	// Warn receives what Save notices but does not refuse: a profiles
 	// folder that group or others can open. nil discards warnings.
 	Warn func(msg string)
+	// Trusted says whether the profiles in Dir may resolve env:, file:
+	// and keyring: references (see Trust): true for the user's own
+	// folder and for one the user trusted. Every loaded Profile carries it
+	// in its Source; false (a Store made with NewStore) is the safe value.
+	Trusted bool
 }
 
 // NewStore returns a Store for the profiles folder dir, which need not exist
@@ -230,6 +235,7 @@ func (s *Store) Load(name string) (Entry, error) {
 		return Entry{}, fmt.Errorf("cannot read profile %q: %w", name, err)
 	}
 	e := entryFor(name, path, data, mode, mtime, true)
+	s.setSource(&e)
 	switch {
 	case e.Err != nil:
 		return e, e.Err
@@ -308,9 +314,24 @@ func (s *Store) List() ([]Entry, error) {
 	parsed := make([]Entry, len(jobs), len(jobs)+len(out))
 	parallel(len(jobs), func(i int) { parsed[i] = listOne(jobs[i]) })
 	parsed = slices.DeleteFunc(parsed, func(e Entry) bool { return e.Name == "" }) // removed meanwhile
+	for i := range parsed {
+		s.setSource(&parsed[i])
+	}
 	parsed = append(parsed, out...)
 	slices.SortFunc(parsed, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
 	return parsed, nil
+}
+
+// setSource records on e's profile where it came from (Profile.Source).
+func (s *Store) setSource(e *Entry) {
+	if e.Profile == nil {
+		return
+	}
+	dir, err := filepath.Abs(s.Dir)
+	if err != nil {
+		dir = s.Dir
+	}
+	e.Profile.Source = sourceOf(dir, s.Trusted, e.Profile)
 }
 
 func listOne(j listJob) Entry {

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/authlab/authlab/authn"
@@ -137,6 +138,9 @@ func ParseArgs(args []shell.Word, opt Options) (*Import, error) {
 		return nil, oneLineError(err)
 	}
 	im := p.im
+	if err := checkRefs(im.Profile); err != nil {
+		return nil, err
+	}
 	for _, l := range [][]string{im.Unknown, im.Ignored, im.Notes} {
 		for i, s := range l {
 			l[i] = oneLine(s)
@@ -421,6 +425,26 @@ func ref(w shell.Word) (value string, isVar, mixed bool) {
 }
 
 func isEnvName(s string) bool { return shell.IsName(s) }
+
+// checkRefs refuses an import whose values read as malformed references
+// (profiles.CheckRef): -u 'bob:env:T}$(touch pwned)' would otherwise
+// become a reference that an export writes as ${T}$(touch pwned)}.
+func checkRefs(p profiles.Profile) error {
+	names := make([]string, 0, len(p.Fields))
+	for k := range p.Fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if err := profiles.CheckRef(p.Fields[k]); err != nil {
+			return fmt.Errorf("cannot import the %s: %w", k, err)
+		}
+	}
+	if err := profiles.CheckRef(p.TLS.KeyPassword); err != nil {
+		return fmt.Errorf("cannot import the key passphrase: %w", err)
+	}
+	return nil
+}
 
 // handle applies an option that takes no argument; stop reports --next.
 func (p *parser) handle(o option, name string, on bool) (stop bool) {

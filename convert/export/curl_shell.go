@@ -50,6 +50,9 @@ func (r *shellReq) warn(format string, args ...any) {
 // request signed ahead), then the notes, what goes before the command, and
 // the command itself, under the comment block of header.
 func renderShell(p *Plan, tool string, schemes map[string]func(*shellReq) error, command func(*shellReq) (string, error)) (Snippet, error) {
+	if err := checkVarNames(p); err != nil {
+		return Snippet{}, err
+	}
 	r := &shellReq{p: p, tool: tool, method: p.Method, url: p.URLParts, headers: p.Headers, body: p.Body}
 	var err error
 	if fn, ok := schemes[p.Scheme.Name]; ok {

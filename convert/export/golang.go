@@ -153,6 +153,9 @@ func goStr(s string) string {
 }
 
 func (t *goTarget) render(p *Plan) (Snippet, error) {
+	if err := checkVarNames(p); err != nil {
+		return Snippet{}, err
+	}
 	g := &goProgram{do: "client.Do(req)", method: p.Method, url: p.URLParts}
 	if p.Body != "" {
 		g.body = []Value{{Lit: p.Body}}

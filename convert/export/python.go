@@ -135,6 +135,9 @@ func (s *pyScript) wire(pieces []Value) string {
 }
 
 func (t *pythonTarget) render(p *Plan) (Snippet, error) {
+	if err := checkVarNames(p); err != nil {
+		return Snippet{}, err
+	}
 	s := &pyScript{call: "requests.request", method: p.Method, url: p.URLParts}
 	s.importStd("import sys")
 	s.importThird("import requests", "requests (Debian: python3-requests)")

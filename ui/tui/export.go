@@ -83,6 +83,9 @@ func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, 
 	return func() tea.Msg {
 		opt := export.Options{
 			Resolve: func(label, v string) (string, error) {
+				if err := p.CheckTrust(); err != nil {
+					return "", err
+				}
 				if v == profiles.Prompt {
 					if s, err := r.Prompt(label); err == nil {
 						return s, nil // typed in this session (askedSecrets)
@@ -132,7 +135,9 @@ func (m Model) runExport() (Model, tea.Cmd) {
 	if base == "" {
 		base = practice.DefaultURL
 	}
-	return m.layout(), exportCmd(m.exp.seq, m.exportDraft(), m.exp.formats[m.exp.cur], m.snd.Resolver(), base, m.com.present)
+	d := m.exportDraft()
+	d.Source = m.trustSource() // a signed-ahead export reads references too
+	return m.layout(), exportCmd(m.exp.seq, d, m.exp.formats[m.exp.cur], m.snd.Resolver(), base, m.com.present)
 }
 
 // gotExport takes the answer of the latest export command.

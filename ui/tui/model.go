@@ -74,6 +74,11 @@ type Options struct {
 	// OpenURL opens a URL in the browser (the o key on a flow's notice);
 	// nil starts xdg-open, wslview or open, whichever the system has.
 	OpenURL func(url string) error
+	// Source is where the prefill's profile was loaded from (nil: the
+	// values are the user's own); Trust is where "trust this folder"
+	// writes (nil: the question only names `authlab trust`). See asktrust.go.
+	Source *profiles.Source
+	Trust  *profiles.Trust
 }
 
 // Model is the root model. Its one mode is focus; a request in flight is
@@ -102,6 +107,10 @@ type Model struct {
 	ask      ask
 	// practiceURL is where the embedded practice server runs, once started.
 	practiceURL string
+	// src is where the editor's profile came from; trustedDirs are the
+	// folders trusted in this session (asktrust.go).
+	src         *profiles.Source
+	trustedDirs []string
 
 	snd      sender
 	tickSeq  int    // the send whose notice countdown is ticking (0: none)
@@ -131,6 +140,7 @@ func New(opts Options) Model {
 	m.hv = newHistoryView(com)
 	m.exp = newExportView()
 	m.profile = opts.Profile
+	m.src = opts.Source
 	m.savedFP = fingerprint(m.ed.draftProfile(m.profile, nil))
 	m.ed, _ = m.ed.setFocus(1) // the URL field
 	if opts.Prefill.URL != "" {
@@ -240,6 +250,9 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, nil, true
 	case savedMsg:
 		m, cmd := m.gotSaved(msg)
+		return m, cmd, true
+	case trustedMsg:
+		m, cmd := m.gotTrusted(msg)
 		return m, cmd, true
 	case exportMsg:
 		m.exp = m.exp.gotExport(msg)
@@ -580,6 +593,9 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 	m.ed, req, reason = m.ed.request()
 	if reason != "" {
 		return m.setStatus("not sent: "+reason, m.st().Error), nil
+	}
+	if refs := m.untrustedRefs(); len(refs) > 0 {
+		return m.askTrust(refs), nil // nothing is read or sent before the answer
 	}
 	req.Name = m.profile
 	if b := m.base; b != nil {

@@ -171,6 +171,7 @@ const (
 	askExists            // name taken: o overwrite, esc
 	askDiscard           // unsaved edits would be lost: y discard, n keep
 	askSecret            // a reference's value, masked, for this session (enter sends, esc cancels)
+	askTrust             // trust the untrusted folder the references come from? (asktrust.go)
 )
 
 func (m Model) startSave() (Model, tea.Cmd) {
@@ -257,6 +258,8 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch m.ask.kind {
 	case askSecret:
 		return m.secretKey(msg)
+	case askTrust:
+		return m.trustKey(msg)
 	case askName:
 		switch {
 		case key.Matches(msg, k.Cancel):
@@ -327,6 +330,7 @@ func (m Model) open(e profiles.Entry) Model {
 	m.profile, m.stamp, m.hasStamp = e.Name, e.Stamp, true
 	p := *e.Profile
 	m.base = &p
+	m.src = p.Source
 	m.savedFP = fingerprint(m.ed.draftProfile(e.Name, m.base))
 	m.dirty = false
 	m.rp = newResultPane(m.com) // the previous profile's result is not this one's
@@ -338,6 +342,7 @@ func (m Model) open(e profiles.Entry) Model {
 func (m Model) newProfile() Model {
 	m.ed = newEditor(m.com, profiles.Profile{}).SetSize(m.ed.width, 0)
 	m.profile, m.hasStamp, m.base, m.dirty = "", false, nil, false
+	m.src = nil
 	m.savedFP = fingerprint(m.ed.draftProfile("", nil))
 	m.rp = newResultPane(m.com)
 	m.focus = focusEditor
