@@ -3,7 +3,6 @@ package profiles
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,56 +65,17 @@ func ReadBodyFile(ctx context.Context, path string, limit int64) ([]byte, error)
 }
 
 func readBodyFile(path string, limit int64) ([]byte, error) {
-	for _, p := range []string{path, evalLinks(path)} {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			continue
-		}
-		for _, root := range []string{"/proc", "/sys"} {
-			if abs == root || strings.HasPrefix(abs, root+"/") {
-				return nil, fmt.Errorf("body file %s is under %s, whose files the kernel generates as they are read: a body file is a regular file; copy what you mean to send into one", path, root)
-			}
-		}
+	if root := underKernelFS(path); root != "" {
+		return nil, fmt.Errorf("body file %s is under %s, whose files the kernel generates as they are read: a body file is a regular file; copy what you mean to send into one", path, root)
 	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, bodyFileError(path, err)
-	}
-	if err := checkBodyFile(path, fi, limit); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|bodyOpenFlag, 0)
-	if err != nil {
-		return nil, bodyFileError(path, err)
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, bodyFileError(path, err)
-	}
-	if err := checkBodyFile(path, fi, limit); err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, bodyFileError(path, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, bodyTooLarge(path, limit)
-	}
-	return b, nil
-}
-
-func evalLinks(path string) string {
-	if r, err := filepath.EvalSymlinks(path); err == nil {
-		return r
-	}
-	return path
+	check := func(path string, fi fs.FileInfo) error { return checkBodyFile(path, fi, limit) }
+	return readCapped(path, limit, check, func() error { return bodyTooLarge(path, limit) }, func(err error) error { return bodyFileError(path, err) })
 }
 
 // checkBodyFile refuses what is not a regular file, or is larger than limit.
 func checkBodyFile(path string, fi fs.FileInfo, limit int64) error {
 	if m := fi.Mode(); !m.IsRegular() {
-		return fmt.Errorf("body file %s is %s, not a regular file: a body file is sent as it is, so it must be one; copy what you mean to send into a file", path, bodyFileKind(m))
+		return fmt.Errorf("body file %s is %s, not a regular file: a body file is sent as it is, so it must be one; copy what you mean to send into a file", path, fileKind(m))
 	}
 	if fi.Size() > limit {
 		return bodyTooLarge(path, limit)
@@ -132,21 +92,4 @@ func bodyFileError(path string, err error) error {
 		err = pe.Err
 	}
 	return fmt.Errorf("body file %s: %v: check the path (a relative one is read from the folder authlab runs in)", path, err)
-}
-
-// bodyFileKind names a file type for messages.
-func bodyFileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeDir != 0:
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
