@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -119,22 +118,5 @@ func PresentResult(res *authn.Result) *authn.Result {
 	if len(live) == 0 {
 		return res
 	}
-	c := *res
-	c.Exchanges = make([]authn.Exchange, len(res.Exchanges))
-	for i, ex := range res.Exchanges {
-		if ex.Response != nil {
-			r := *ex.Response
-			r.Header = r.Header.Clone()
-			r.Body = bytes.Clone(r.Body)
-			ex.Response = &r
-		}
-		c.Exchanges[i] = ex
-	}
-	c.Hints = make([]authn.Hint, len(res.Hints))
-	for i, h := range res.Hints {
-		h.Checks = append([]string(nil), h.Checks...)
-		c.Hints[i] = h
-	}
-	c.Redact(authn.NewSecrets(live...))
-	return &c
+	return redacted(res, authn.NewSecrets(live...))
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"net/url"
+	"slices"
 
 	"github.com/authlab/authlab/authn"
 )
@@ -26,16 +27,9 @@ func MaskResponseSecrets(res *authn.Result, reveal bool) *authn.Result {
 	if secrets.Len() == 0 {
 		return res
 	}
-	c := *res
-	c.Exchanges = make([]authn.Exchange, len(res.Exchanges))
-	for i, ex := range res.Exchanges {
-		if ex.Response != nil {
-			resp := *ex.Response
-			resp.Header = resp.Header.Clone()
-			resp.Body = bytes.Clone(resp.Body)
-			ex.Response = &resp
-		}
-		rq := &ex.Request
+	c := redacted(res, secrets) // responses and hints
+	for i := range c.Exchanges {
+		rq := &c.Exchanges[i].Request
 		if rq.URL != nil {
 			u := *rq.URL
 			u.Path, u.RawPath = secrets.Mask(u.Path), ""
@@ -61,12 +55,6 @@ func MaskResponseSecrets(res *authn.Result, reveal bool) *authn.Result {
 		}
 		// Credential values stay: DisplayHeader/DisplayBody match them by
 		// name and show their Masked form.
-		c.Exchanges[i] = ex
-	}
-	c.Hints = make([]authn.Hint, len(res.Hints))
-	for i, h := range res.Hints {
-		h.Checks = append([]string(nil), h.Checks...)
-		c.Hints[i] = h
 	}
 	c.Trace.Steps = make([]authn.Step, len(res.Trace.Steps))
 	for i, s := range res.Trace.Steps {
@@ -79,6 +67,27 @@ func MaskResponseSecrets(res *authn.Result, reveal bool) *authn.Result {
 		}
 		c.Trace.Steps[i] = s
 	}
-	c.Redact(secrets) // responses and hints
+	return c
+}
+
+// redacted is a copy of res with secrets masked in its responses and hints
+// (Result.Redact); res itself, which the TUI keeps to reveal on R, is not
+// changed, and the copy shares nothing Redact changes.
+func redacted(res *authn.Result, secrets authn.Secrets) *authn.Result {
+	c := *res
+	c.Exchanges = slices.Clone(res.Exchanges)
+	for i, ex := range c.Exchanges {
+		if ex.Response != nil {
+			r := *ex.Response
+			r.Header = r.Header.Clone()
+			r.Body = bytes.Clone(r.Body)
+			c.Exchanges[i].Response = &r
+		}
+	}
+	c.Hints = slices.Clone(res.Hints)
+	for i := range c.Hints {
+		c.Hints[i].Checks = slices.Clone(c.Hints[i].Checks)
+	}
+	c.Redact(secrets)
 	return &c
 }
