@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -19,6 +19,7 @@ import (
 func newServe(env Env) *cobra.Command {
 	var addr, tlsDir string
 	var useTLS, autoApprove bool
+	var limits serveLimitFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice server: offline endpoints that verify every scheme",
@@ -39,9 +40,14 @@ and the commands to try mutual TLS.`,
 			if !useTLS && cmd.Flags().Changed("tls-dir") {
 				return inputErr(errors.New("--tls-dir needs --tls"))
 			}
-			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove)
+			lim, err := limits.resolve()
+			if err != nil {
+				return inputErr(err)
+			}
+			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, lim)
 		},
 	}
+	limits.register(cmd)
 	cmd.Flags().StringVar(&addr, "addr", practice.DefaultAddr, "address to listen on (127.0.0.1:8443 with --tls); a non-loopback address serves a classroom")
 	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated practice CA, server and client certificate (mutual TLS at /mtls)")
 	cmd.Flags().StringVar(&tlsDir, "tls-dir", "", "folder of the practice TLS files (default $XDG_STATE_HOME/authlab/practice-tls, else ~/.local/state/authlab/practice-tls)")
@@ -49,7 +55,7 @@ and the commands to try mutual TLS.`,
 	return cmd
 }
 
-func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove bool) error {
+func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove bool, lim practice.Limits) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("bad --addr %q: write HOST:PORT, e.g. 127.0.0.1:8089", addr))
@@ -64,13 +70,14 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 		loopback = false
 		fmt.Fprintf(env.Stderr, "authlab: warning: serving on %s, reachable from other machines: the demo credentials are public\n", l.Addr())
 	}
-	srv := &http.Server{Handler: practice.New(practice.Options{Log: env.Stdout, AutoApprove: autoApprove}).Handler(), ReadHeaderTimeout: 10 * time.Second,
-		// its own logger: main discards the standard one (client side)
-		ErrorLog: log.New(sanitizingWriter{env.Stderr}, "authlab serve: ", 0)}
+	// its own logger: main discards the standard one (client side)
+	srv := practice.NewHTTPServer(practice.New(practice.Options{Log: env.Stdout, AutoApprove: autoApprove}).Handler(), lim,
+		log.New(sanitizingWriter{env.Stderr}, "authlab serve: ", 0))
+	ln := practice.NewListener(l, lim, srv)
 	var files practice.TLSFiles
 	if useTLS {
 		if files, err = tlsServeSetup(env, srv, tlsDir); err != nil {
-			l.Close()
+			ln.Close()
 			return inputErr(err)
 		}
 		base = "https://" + l.Addr().String()
@@ -78,7 +85,8 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 			fmt.Fprintln(env.Stderr, "authlab: warning: the practice server certificate names only 127.0.0.1, ::1 and localhost: clients on other machines need -k")
 		}
 	}
-	fmt.Fprintf(env.Stdout, "authlab practice server on %s  (ctrl+c stops it)\n\n", base)
+	fmt.Fprintf(env.Stdout, "authlab practice server on %s  (ctrl+c stops it)\n", base)
+	fmt.Fprintf(env.Stdout, "limits: %s\n\n", limitsText(lim))
 	if useTLS {
 		fmt.Fprint(env.Stdout, tlsServeBanner(files, base))
 		fmt.Fprintln(env.Stdout)
@@ -88,10 +96,10 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 	done := make(chan error, 1)
 	go func() {
 		if useTLS {
-			done <- srv.ServeTLS(l, "", "")
+			done <- srv.ServeTLS(ln, "", "")
 			return
 		}
-		done <- srv.Serve(l)
+		done <- srv.Serve(ln)
 	}()
 	select {
 	case err := <-done:
@@ -114,4 +122,56 @@ func (s sanitizingWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// ---- limits (#17) --------------------------------------------------------
+
+// serveLimitFlags are serve's flags for practice.Limits; 0 turns a limit off.
+type serveLimitFlags struct {
+	maxConns, perClientConns, burst int
+	rate                            float64
+}
+
+func (f *serveLimitFlags) register(cmd *cobra.Command) {
+	d := practice.ServeLimits()
+	cmd.Flags().IntVar(&f.maxConns, "max-conns", d.MaxConns, "open connections at most, idle keep-alive ones closed first (default from the file-descriptor limit); 0 = no limit")
+	cmd.Flags().IntVar(&f.perClientConns, "per-client-conns", d.PerClientConns, "open connections per client address (429 over it); 0 = no limit")
+	cmd.Flags().Float64Var(&f.rate, "rate", d.Rate, "requests per second per client address on average (429 with Retry-After over it); 0 = no limit")
+	cmd.Flags().IntVar(&f.burst, "burst", d.Burst, "requests one client may send at once before --rate applies")
+}
+
+// resolve checks the flags and returns the limits they set.
+func (f *serveLimitFlags) resolve() (practice.Limits, error) {
+	for _, c := range []struct {
+		name, want string
+		bad        bool
+	}{
+		{"--max-conns", "a count ≥ 0 (0 = no limit)", f.maxConns < 0},
+		{"--per-client-conns", "a count ≥ 0 (0 = no limit)", f.perClientConns < 0},
+		{"--rate", "requests per second ≥ 0 (0 = no limit)", !(f.rate >= 0) || math.IsInf(f.rate, 0)},
+		{"--burst", "a count ≥ 1", f.burst < 1},
+	} {
+		if c.bad {
+			return practice.Limits{}, fmt.Errorf("bad %s: give %s", c.name, c.want)
+		}
+	}
+	l := practice.ServeLimits()
+	l.MaxConns, l.PerClientConns, l.Rate, l.Burst = f.maxConns, f.perClientConns, f.rate, f.burst
+	return l, nil
+}
+
+// limitsText is the console line naming the limits in force.
+func limitsText(l practice.Limits) string {
+	part := func(n int, what string) string {
+		if n == 0 {
+			return "no limit on " + what
+		}
+		return fmt.Sprintf("%d %s", n, what)
+	}
+	rate := "no request-rate limit"
+	if l.Rate > 0 {
+		rate = fmt.Sprintf("%g requests/s per client (burst %d)", l.Rate, l.Burst)
+	}
+	return part(l.MaxConns, "connections") + ", " + part(l.PerClientConns, "per client") + ", " + rate +
+		fmt.Sprintf("; idle connections closed after %s", l.IdleTimeout)
 }

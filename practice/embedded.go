@@ -54,8 +54,8 @@ func (e *Embedded) URL() (string, error) {
 			e.err = errors.New("cannot start the practice server on 127.0.0.1: " + err.Error())
 			return
 		}
-		e.srv = &http.Server{Handler: New(e.opts).Handler(), ReadHeaderTimeout: 10 * time.Second}
-		go e.srv.Serve(l)
+		e.srv = NewHTTPServer(New(e.opts).Handler(), EmbeddedLimits(), nil)
+		go e.srv.Serve(NewListener(l, EmbeddedLimits(), e.srv))
 		e.url = "http://" + l.Addr().String()
 	})
 	return e.url, e.err

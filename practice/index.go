@@ -108,9 +108,9 @@ func preferred(accept string) string {
 func (s *Server) indexText() string {
 	var b strings.Builder
 	b.WriteString("authlab practice server: every endpoint verifies for real and answers like the provider it imitates.\n")
-	b.WriteString("Each verification is traced in the " + TraceHeader + " response header and on the server's console.\n\nEndpoints\n")
+	b.WriteString("Each verification is traced in the " + TraceHeader + " response header and on the server's console.\n\nEndpoints (method, path, scheme, largest body accepted, what it checks)\n")
 	for _, e := range s.endpoints {
-		fmt.Fprintf(&b, "  %-6s %-45s %-14s %s\n", e.Method, e.Path, e.Scheme, e.Description)
+		fmt.Fprintf(&b, "  %-6s %-45s %-14s %-9s %s\n", e.Method, e.Path, e.Scheme, "≤"+sizeText(e.MaxBody), e.Description)
 	}
 	d := demo()
 	b.WriteString("\nDemo credentials (the same in every classroom; not secrets)\n")

@@ -90,6 +90,7 @@ type endpoint struct {
 	Method      string `json:"method"`
 	Scheme      string `json:"scheme"`
 	Description string `json:"description"`
+	MaxBody     int64  `json:"max_body_bytes"` // the route's body cap (413 over it)
 }
 
 // registrars lists the handlers, one file per scheme. Adding a scheme adds
@@ -146,21 +147,23 @@ func New(o Options) *Server {
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.EscapedPath(); p != "/aws" && sigv4NormalizePath(p) == "/aws" {
-			s.awsHandler(w, r)
+			capBody(bodyCapOf("/aws"), s.awsHandler)(w, r)
 			return
 		}
 		s.mux.ServeHTTP(w, r)
 	})
 }
 
-// handle registers h for pattern ("METHOD /path") and documents it for GET /.
+// handle registers h for pattern ("METHOD /path") behind the route's body
+// cap (bodyCapOf: over it, 413) and documents both for GET /.
 func (s *Server) handle(mux *http.ServeMux, pattern, scheme, description string, h http.HandlerFunc) {
-	mux.HandleFunc(pattern, h)
+	limit := bodyCapOf(pattern)
+	mux.HandleFunc(pattern, capBody(limit, h))
 	method, path, ok := strings.Cut(pattern, " ")
 	if !ok {
 		method, path = "", pattern
 	}
-	s.endpoints = append(s.endpoints, endpoint{Path: path, Method: method, Scheme: scheme, Description: description})
+	s.endpoints = append(s.endpoints, endpoint{Path: path, Method: method, Scheme: scheme, Description: description, MaxBody: limit})
 }
 
 // demoPublicKey is the public half of DemoRSAPrivateKeyPEM.
@@ -198,7 +201,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(marshal(v))
 }
 
-// readBody reads a request body for verification, at most maxBody bytes.
+// readBody reads a request body for verification. handle has already
+// refused a body over the route's cap; maxBody bounds a handler reached
+// some other way.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
