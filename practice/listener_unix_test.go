@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func TestFileLimitFlood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errb strings.Builder
+	var errb lockedBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -115,4 +116,23 @@ func serveUnderFileLimit(t *testing.T) {
 	fmt.Fprintln(os.Stderr, "child: MaxConns", l.MaxConns)
 	fmt.Println("listening on " + inner.Addr().String())
 	srv.Serve(NewListener(inner, l, srv))
+}
+
+// lockedBuffer is the child's stderr, written by os/exec while the test
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
