@@ -168,10 +168,11 @@ func limitsText(l practice.Limits) string {
 		}
 		return fmt.Sprintf("%d %s", n, what)
 	}
+	perClient := part(l.PerClientConns, "connections per client")
 	rate := "no request-rate limit"
 	if l.Rate > 0 {
 		rate = fmt.Sprintf("%g requests/s per client (burst %d)", l.Rate, l.Burst)
 	}
-	return part(l.MaxConns, "connections") + ", " + part(l.PerClientConns, "per client") + ", " + rate +
+	return part(l.MaxConns, "open connections") + ", " + perClient + ", " + rate +
 		fmt.Sprintf("; idle connections closed after %s", l.IdleTimeout)
 }
