@@ -61,7 +61,7 @@ const DigestNonceLifetime = 5 * time.Minute
 
 // digestMaxNonces bounds the nonces whose highest nc is remembered, per
 // client.
-const digestMaxNonces = 1000
+const digestMaxNonces = 500
 
 func registerDigest(mux *http.ServeMux, s *Server) {
 	v := newDigestVerifier(s, digestMaxNonces, maxClients)

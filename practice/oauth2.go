@@ -50,13 +50,13 @@ const (
 	oauth2PollTolerance  = 100 * time.Millisecond
 	// Per-client quotas (each store is partitioned per client, at most
 	// maxClients of them: see partitioned).
-	oauth2MaxTokens  = 200 // access tokens, and refresh tokens
+	oauth2MaxTokens  = 100 // access tokens, and refresh tokens
 	oauth2MaxPending = 50  // codes, device codes, user codes, pending authorization requests
 	// oauth2Grace keeps an expired token or device code a while, so that it
 	// is answered "expired" (RFC 6750 §3.1, RFC 8628 §3.5 expired_token)
 	// rather than "unknown"; the quota bounds it either way.
 	oauth2Grace = time.Hour
-	oauth2Realm          = "authlab practice oauth2"
+	oauth2Realm = "authlab practice oauth2"
 )
 
 // oauth2Scopes are the scopes the demo clients may ask for.
@@ -89,7 +89,6 @@ func registerOAuth2(mux *http.ServeMux, s *Server) {
 
 // ---- state -------------------------------------------------------------
 
-//
 // Every store is partitioned per client (partitioned): what a client makes
 // is charged to its own quota, so one client's flood forgets only its own
 // tokens and codes. Lookups work from any address: a token or code is an
@@ -100,7 +99,7 @@ func registerOAuth2(mux *http.ServeMux, s *Server) {
 // add nothing an attacker lacks and break those flows.
 type oauth2State struct {
 	s       *Server
-	mu      sync.Mutex // makes a lookup and its change one step (a device poll, a decision)
+	mu      sync.Mutex                      // makes a lookup and its change one step (a device poll, a decision)
 	tokens  *partitioned[oauth2Grant]       // access tokens
 	refresh *partitioned[oauth2Grant]       // refresh tokens
 	codes   *partitioned[oauth2Code]        // authorization codes

@@ -8,9 +8,9 @@ import "time"
 // room to spare). The memory figures are measured by
 // TestStoreMemoryBound.
 const (
-	maxClients      = 256  // partitions per store
-	maxNonces       = 1000 // OAuth 1.0a nonces remembered per client
-	maxTokens       = 200  // issued OAuth 1.0a tokens per client
+	maxClients      = 256 // partitions per store
+	maxNonces       = 500 // OAuth 1.0a nonces remembered per client
+	maxTokens       = 100 // issued OAuth 1.0a tokens per client
 	requestTokenTTL = 15 * time.Minute
 )
 
