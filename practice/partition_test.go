@@ -133,44 +133,100 @@ func TestPartitionedBounded(t *testing.T) {
 	}
 }
 
-// TestStoreMemoryBound measures what one remembered entry costs (an OAuth
-// 1.0a nonce, an OAuth 2.0 token) and reports the bound of a full store:
-// bytes per entry × quota × maxClients.
+// TestStoreMemoryBound measures what one remembered entry of each store
+// costs and reports the bound of a full server: Σ bytes per entry × quota,
+// × maxClients.
 func TestStoreMemoryBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures heap growth")
 	}
-	measure := func(fill func(n int)) float64 {
-		const n = 20000
+	now := srvNow
+	const client = "203.0.113.7"
+	stores := []struct {
+		name  string
+		quota int
+		make  func(n int) any // fills a store of n entries and returns it
+	}{
+		{"OAuth 1.0a nonces", maxNonces, func(n int) any {
+			s := newPartitioned[struct{}](n, 1)
+			for range n {
+				s.use(client, DemoConsumerKey+"\x00"+randomHex(16), now.Unix(), nonceUntil(now.Unix()), now)
+			}
+			return s
+		}},
+		{"OAuth 1.0a tokens", maxTokens, func(n int) any {
+			s := newPartitioned[tokenInfo](n, 1)
+			for range n {
+				s.put(client, "req-"+randomHex(16), tokenInfo{kind: requestToken, secret: randomHex(20), consumer: DemoConsumerKey, callback: "oob", verifier: randomPIN()}, 0, now.Add(time.Hour), now)
+			}
+			return s
+		}},
+		{"OAuth 2.0 access tokens", oauth2MaxTokens, func(n int) any {
+			s := newPartitioned[oauth2Grant](n, 1)
+			for range n {
+				s.put(client, "at-"+randomHex(16), oauth2Grant{client: DemoOAuth2ClientID, subject: DemoUser, scope: "read"}, 0, now.Add(time.Hour), now)
+			}
+			return s
+		}},
+		{"OAuth 2.0 refresh tokens", oauth2MaxTokens, func(n int) any {
+			s := newPartitioned[oauth2Grant](n, 1)
+			for range n {
+				s.put(client, "rt-"+randomHex(20), oauth2Grant{client: DemoOAuth2ClientID, subject: DemoUser, scope: "read"}, 0, time.Time{}, now)
+			}
+			return s
+		}},
+		{"authorization codes", oauth2MaxPending, func(n int) any {
+			s := newPartitioned[oauth2Code](n, 1)
+			for range n {
+				s.put(client, "code-"+randomHex(16), oauth2Code{client: DemoOAuth2ClientID, redirect: "http://127.0.0.1:49152/callback", challenge: randomHex(22)[:43], scope: "read", expires: now}, 0, now.Add(time.Hour), now)
+			}
+			return s
+		}},
+		{"pending authorization requests", oauth2MaxPending, func(n int) any {
+			s := newPartitioned[oauth2AuthRequest](n, 1)
+			for range n {
+				s.put(client, randomHex(16), oauth2AuthRequest{client: DemoOAuth2ClientID, redirect: "http://127.0.0.1:49152/callback", state: randomHex(16), challenge: randomHex(22)[:43], scope: "read", expires: now}, 0, now.Add(time.Hour), now)
+			}
+			return s
+		}},
+		{"device codes", oauth2MaxPending, func(n int) any {
+			s := newPartitioned[*oauth2Device](n, 1)
+			for range n {
+				s.put(client, "dc-"+randomHex(20), &oauth2Device{client: DemoOAuth2ClientID, scope: "read", userCode: oauth2UserCode(), expires: now}, 0, now.Add(time.Hour), now)
+			}
+			return s
+		}},
+		{"user codes", oauth2MaxPending, func(n int) any {
+			s := newPartitioned[string](n, 1)
+			for range n {
+				s.put(client, oauth2NormalizeUserCode(oauth2UserCode()), "dc-"+randomHex(20), 0, now.Add(time.Hour), now)
+			}
+			return s
+		}},
+		{"Digest nonce counts", digestMaxNonces, func(n int) any {
+			s := newPartitioned[uint64](n, 1)
+			for range n {
+				s.put(client, randomHex(32)[:43], 1, now.Unix(), now.Add(time.Hour), now)
+			}
+			return s
+		}},
+	}
+	const n = 20000
+	var perClient float64
+	for _, st := range stores {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		fill(n)
+		kept := st.make(n)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		return float64(after.HeapAlloc-before.HeapAlloc) / n
-	}
-	now := srvNow
-	var keep []any
-	nonce := measure(func(n int) {
-		s := newPartitioned[struct{}](n, 1)
-		for range n {
-			s.use("203.0.113.7", DemoConsumerKey+"\x00"+randomHex(16), now.Unix(), nonceUntil(now.Unix()), now)
+		runtime.KeepAlive(kept)
+		per := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+		perClient += per * float64(st.quota)
+		t.Logf("%-31s %4.0f B/entry × %4d per client = %6.1f KB", st.name, per, st.quota, per*float64(st.quota)/1e3)
+		if per <= 0 || per > 1024 {
+			t.Errorf("%s: %.0f B per entry; want (0, 1024]", st.name, per)
 		}
-		keep = append(keep, s)
-	})
-	token := measure(func(n int) {
-		s := newPartitioned[oauth2Grant](n, 1)
-		for range n {
-			s.put("203.0.113.7", "at-"+randomHex(16), oauth2Grant{client: DemoOAuth2ClientID, subject: DemoUser, scope: "read"}, 0, now.Add(time.Hour), now)
-		}
-		keep = append(keep, s)
-	})
-	runtime.KeepAlive(keep)
-	t.Logf("OAuth 1.0a nonce: %.0f B/entry × %d × %d clients = %.1f MB", nonce, maxNonces, maxClients, nonce*maxNonces*maxClients/1e6)
-	t.Logf("Digest nc (≈ nonce): %d × %d clients = %.1f MB", digestMaxNonces, maxClients, nonce*digestMaxNonces*maxClients/1e6)
-	t.Logf("OAuth 2.0 token: %.0f B/entry × %d × %d clients = %.1f MB (access, and as much for refresh)", token, oauth2MaxTokens, maxClients, token*oauth2MaxTokens*maxClients/1e6)
-	if nonce <= 0 || nonce > 1024 || token <= 0 || token > 1024 {
-		t.Errorf("bytes per entry: nonce %.0f, token %.0f; want each in (0, 1024]", nonce, token)
 	}
+	t.Logf("one client: %.0f KB; × %d clients = %.1f MB at most", perClient/1e3, maxClients, perClient*maxClients/1e6)
 }

@@ -13,7 +13,7 @@ import (
 
 func registerTwitterOAuth(mux *http.ServeMux, s *Server) {
 	s.handle(mux, "POST /twitter/oauth/request_token", "oauth1",
-		`three-legged step 1 (RFC 5849 §2.1): consumer-signed, oauth_callback="oob" for a PIN`, s.twitterRequestToken)
+		`three-legged step 1 (RFC 5849 §2.1): consumer-signed, oauth_callback="oob" for a PIN, or a registered callback http://127.0.0.1:PORT/callback or http://[::1]:PORT/callback (any other: 403 code 415)`, s.twitterRequestToken)
 	s.handle(mux, "GET /twitter/oauth/authorize", "oauth1",
 		"three-legged step 2 (§2.2): ?oauth_token=… shows the PIN (the oauth_verifier)", s.twitterAuthorize)
 	s.handle(mux, "POST /twitter/oauth/access_token", "oauth1",
