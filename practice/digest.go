@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -24,11 +23,21 @@ import (
 // Digest answers strictly, written independently of the authn client.
 //
 // Its nonces carry their issue time and an HMAC under a key made at
-// startup, so the server keeps no list of issued nonces: it recognises its
-// own, refuses forged ones and answers stale=true when one is older than
-// DigestNonceLifetime (RFC 7616 §3.3). It remembers the highest nc seen per
-// nonce (bounded) and refuses a count that does not go up (RFC 7616 §3.4,
-// §5.5: replay).
+// startup over that time, random bytes and the partition key of the client
+// it was issued to (Client.Key; RFC 7616 §5.5 suggests the client's
+// address), so the server keeps no list of issued nonces: it recognises its
+// own, refuses forged ones and ones issued to another address, and answers
+// stale=true when one is older than DigestNonceLifetime (RFC 7616 §3.3). It
+// remembers the highest nc seen per nonce, in a store partitioned per
+// client (partitioned), and refuses a count that does not go up (RFC 7616
+// §3.4, §5.5: replay).
+//
+// Eviction never re-opens replay: a nonce a client's own flood made the
+// server forget has an issue time at or below that client's floor and is
+// answered stale=true (the client takes the new nonce). Because a nonce
+// only verifies from the address it was issued to, a captured request
+// replayed from another address is refused whatever that address flooded,
+// and the floor a flooder raises is its own.
 //
 // Query parameters choose what the challenge offers (they are part of the
 // request-target, so the uri of the answer must carry them too):
@@ -50,11 +59,12 @@ const DigestRealm = "authlab-practice@digest"
 // server answers stale=true.
 const DigestNonceLifetime = 5 * time.Minute
 
-// digestMaxNonces bounds the nonces whose highest nc is remembered.
-const digestMaxNonces = 10000
+// digestMaxNonces bounds the nonces whose highest nc is remembered, per
+// client.
+const digestMaxNonces = 500
 
 func registerDigest(mux *http.ServeMux, s *Server) {
-	v := newDigestVerifier(s, digestMaxNonces)
+	v := newDigestVerifier(s, digestMaxNonces, maxClients)
 	s.handle(mux, "/digest", "digest",
 		"RFC 7616 Digest (demo / demo-password): strict nonce, realm, uri, algorithm and nc checks; "+
 			"?algorithm=SHA-512-256,MD5 &qop=auth-int|auth|none &userhash=true choose the challenge (default SHA-256 and MD5, qop auth and auth-int)",
@@ -92,22 +102,19 @@ func (a digestServerAlg) h(b []byte) string {
 
 // digestVerifier is the state of /digest: the nonce key and the nc table.
 type digestVerifier struct {
-	s   *Server
-	key []byte
-
-	mu    sync.Mutex
-	max   int
-	seen  map[string]uint64 // nonce → highest nc accepted
-	order []string          // nonces in insertion order, for eviction
-	floor int64             // nonces issued at or before this Unix time and not in seen are refused as stale
+	s    *Server
+	key  []byte
+	seen *partitioned[uint64] // nonce → highest nc accepted, stamped with the issue time
 }
 
-func newDigestVerifier(s *Server, max int) *digestVerifier {
+// newDigestVerifier remembers the nc of quota nonces per client, for at
+// most clients clients.
+func newDigestVerifier(s *Server, quota, clients int) *digestVerifier {
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		panic("practice: no randomness for the digest nonce key: " + err.Error())
 	}
-	return &digestVerifier{s: s, key: key, max: max, seen: map[string]uint64{}}
+	return &digestVerifier{s: s, key: key, seen: newPartitioned[uint64](quota, clients)}
 }
 
 // digestOffer is what one request's challenge offers.
@@ -199,7 +206,7 @@ func (v *digestVerifier) serve(w http.ResponseWriter, r *http.Request) {
 	if ref != nil {
 		tr.Verdict = ref.verdict
 		if ref.status == http.StatusUnauthorized {
-			for _, c := range v.challenges(offer, ref.stale) {
+			for _, c := range v.challenges(ClientOf(r).Key, offer, ref.stale) {
 				w.Header().Add("WWW-Authenticate", c)
 			}
 		}
@@ -222,8 +229,8 @@ func digestQopList(qops []string, none string) string {
 
 // challenges builds one WWW-Authenticate value per offered algorithm, all
 // with the same fresh nonce (RFC 7616 §3.7, as in its §3.9.1 example).
-func (v *digestVerifier) challenges(o digestOffer, stale bool) []string {
-	nonce := v.newNonce()
+func (v *digestVerifier) challenges(client string, o digestOffer, stale bool) []string {
+	nonce := v.newNonce(client)
 	var out []string
 	for _, a := range o.algs {
 		var b strings.Builder
@@ -250,59 +257,62 @@ func (v *digestVerifier) opaque() string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
-// newNonce issues base64url(time ‖ random ‖ HMAC(key, time ‖ random)[:16]).
-func (v *digestVerifier) newNonce() string {
+// newNonce issues, for the client with partition key client,
+// base64url(time ‖ random ‖ HMAC(key, time ‖ random ‖ client)[:16]).
+func (v *digestVerifier) newNonce(client string) string {
 	b := make([]byte, 8+8, 8+8+16)
 	binary.BigEndian.PutUint64(b, uint64(v.s.now().Unix()))
 	if _, err := rand.Read(b[8:16]); err != nil {
 		panic("practice: no randomness for a digest nonce: " + err.Error())
 	}
-	m := hmac.New(sha256.New, v.key)
-	m.Write(b)
-	b = append(b, m.Sum(nil)[:16]...)
+	b = append(b, v.nonceMAC(b, client)...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// checkNonce reports the nonce's issue time, or why it is not one of ours.
-func (v *digestVerifier) checkNonce(nonce string) (time.Time, error) {
+// nonceMAC is HMAC(key, time ‖ random ‖ client)[:16].
+func (v *digestVerifier) nonceMAC(head []byte, client string) []byte {
+	m := hmac.New(sha256.New, v.key)
+	m.Write(head[:16])
+	m.Write([]byte(client))
+	return m.Sum(nil)[:16]
+}
+
+// checkNonce reports the nonce's issue time, or why it is not one this
+// server issued to client.
+func (v *digestVerifier) checkNonce(nonce, client string) (time.Time, error) {
 	b, err := base64.RawURLEncoding.DecodeString(nonce)
 	if err != nil || len(b) != 32 {
 		return time.Time{}, errors.New("not a nonce this server issued (wrong shape)")
 	}
-	m := hmac.New(sha256.New, v.key)
-	m.Write(b[:16])
-	if !hmac.Equal(m.Sum(nil)[:16], b[16:]) {
-		return time.Time{}, errors.New("not a nonce this server issued (its MAC does not verify)")
+	if !hmac.Equal(v.nonceMAC(b, client), b[16:]) {
+		return time.Time{}, errors.New("not a nonce this server issued to your address (its MAC does not verify: forged, or issued to another client)")
 	}
 	return time.Unix(int64(binary.BigEndian.Uint64(b[:8])), 0), nil
 }
 
-// takeNC records nc for nonce issued at ts and reports the highest count
-// accepted before it; ok is false when nc does not go up (a replay) or the
-// nonce was forgotten (evicted), which is answered as stale.
-func (v *digestVerifier) takeNC(nonce string, issued int64, nc uint64) (prev uint64, ok, forgotten bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	prev, known := v.seen[nonce]
-	if !known && issued <= v.floor {
+// takeNC records nc for nonce, issued to client at issued (Unix seconds),
+// and reports the highest count accepted before it; ok is false when nc
+// does not go up (a replay) or the nonce is not remembered and was issued
+// at or before the client's floor (forgotten by eviction: answered stale).
+// The entry is kept until the nonce is past DigestNonceLifetime, after
+// which verify refuses it as stale by its age alone.
+func (v *digestVerifier) takeNC(client, nonce string, issued int64, nc uint64) (prev uint64, ok, forgotten bool) {
+	now := v.s.now()
+	st := v.seen
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if e, known := st.lookup(nonce, now); known {
+		if nc <= e.val {
+			return e.val, false, false
+		}
+		prev, e.val = e.val, nc
+		return prev, true, false
+	}
+	if issued <= st.floorLocked(client) {
 		return 0, false, true
 	}
-	if known && nc <= prev {
-		return prev, false, false
-	}
-	if !known {
-		for len(v.order) >= v.max {
-			old := v.order[0]
-			v.order = v.order[1:]
-			delete(v.seen, old)
-			if b, err := base64.RawURLEncoding.DecodeString(old); err == nil && len(b) >= 8 {
-				v.floor = max(v.floor, int64(binary.BigEndian.Uint64(b[:8])))
-			}
-		}
-		v.order = append(v.order, nonce)
-	}
-	v.seen[nonce] = nc
-	return prev, true, false
+	st.putLocked(client, nonce, nc, issued, time.Unix(issued, 0).Add(DigestNonceLifetime+time.Second), now)
+	return 0, true, false
 }
 
 // verify checks one request. On success it returns the body to send; on
@@ -404,7 +414,8 @@ func (v *digestVerifier) verify(w http.ResponseWriter, r *http.Request, tr *Serv
 
 	nonce := params["nonce"]
 	add(tr, "nonce", nonce)
-	issued, err := v.checkNonce(nonce)
+	client := ClientOf(r).Key
+	issued, err := v.checkNonce(nonce, client)
 	if err != nil {
 		return unauthorized("unauthorized", "nonce: "+err.Error())
 	}
@@ -504,7 +515,7 @@ func (v *digestVerifier) verify(w http.ResponseWriter, r *http.Request, tr *Serv
 	}
 
 	if hasQop {
-		prev, ok, forgotten := v.takeNC(nonce, issued.Unix(), ncVal)
+		prev, ok, forgotten := v.takeNC(client, nonce, issued.Unix(), ncVal)
 		switch {
 		case forgotten:
 			body, ref := unauthorized("stale", "stale nonce: this server no longer remembers its nc, so it cannot rule out a replay; take the new nonce")

@@ -322,21 +322,22 @@ func TestDigestPracticeWrongPassword(t *testing.T) {
 // entry was evicted is answered stale, never accepted blindly.
 func TestDigestPracticeNCBounded(t *testing.T) {
 	s := New(Options{Now: func() time.Time { return srvNow }})
-	v := newDigestVerifier(s, 2)
-	n1, n2, n3 := v.newNonce(), v.newNonce(), v.newNonce()
+	v := newDigestVerifier(s, 2, 4)
+	const c = "192.0.2.1"
+	n1, n2, n3 := v.newNonce(c), v.newNonce(c), v.newNonce(c)
 	ts := srvNow.Unix()
 	for _, n := range []string{n1, n2, n3} {
-		if _, ok, _ := v.takeNC(n, ts, 1); !ok {
+		if _, ok, _ := v.takeNC(c, n, ts, 1); !ok {
 			t.Fatalf("takeNC(%s, 1) refused", n)
 		}
 	}
-	if len(v.seen) != 2 || len(v.order) != 2 {
-		t.Errorf("table holds %d/%d nonces; want 2", len(v.seen), len(v.order))
+	if parts, entries := v.seen.stats(); parts != 1 || entries != 2 {
+		t.Errorf("table holds %d nonces in %d partitions; want 2 in 1", entries, parts)
 	}
-	if _, ok, forgotten := v.takeNC(n1, ts, 2); ok || !forgotten {
+	if _, ok, forgotten := v.takeNC(c, n1, ts, 2); ok || !forgotten {
 		t.Errorf("evicted nonce: ok %v forgotten %v; want refused as forgotten", ok, forgotten)
 	}
-	if _, ok, _ := v.takeNC(n3, ts, 1); ok {
+	if _, ok, _ := v.takeNC(c, n3, ts, 1); ok {
 		t.Errorf("takeNC(n3, 1) twice accepted")
 	}
 }

@@ -51,7 +51,7 @@ func demo() demoCredentials {
 		AccessToken: DemoAccessToken, TokenSecret: DemoTokenSecret, RSAPrivateKeyPEM: DemoRSAPrivateKeyPEM,
 		SignatureMethods:     "HMAC-SHA1, HMAC-SHA256, PLAINTEXT, RSA-SHA1",
 		TimestampWindowSecs:  int(oauthWindow.Seconds()),
-		ThreeLeggedCallbacks: `"oob" (PIN) or a URL`,
+		ThreeLeggedCallbacks: `"oob" (PIN) or a registered callback: ` + registeredRedirectsText,
 		DigestRealm:          DigestRealm,
 		OAuth2ClientID:       DemoOAuth2ClientID, OAuth2ClientSecret: DemoOAuth2ClientSecret,
 		OAuth2PublicClientID: DemoOAuth2PublicClientID, OAuth2RefreshToken: DemoOAuth2RefreshToken,

@@ -351,6 +351,9 @@ func couldNotAuth() *twitterErr {
 func invalidToken() *twitterErr {
 	return &twitterErr{http.StatusUnauthorized, 89, "Invalid or expired token."}
 }
+func callbackNotApproved() *twitterErr {
+	return &twitterErr{http.StatusForbidden, 415, "Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings"}
+}
 func timestampOut() *twitterErr {
 	return &twitterErr{http.StatusUnauthorized, 135, "Timestamp out of bounds."}
 }
@@ -446,10 +449,10 @@ func (s *Server) verifyOAuth(r *http.Request, body []byte, tr *ServerTrace, need
 		if equal(token, DemoAccessToken) {
 			info = tokenInfo{kind: accessToken, secret: DemoTokenSecret, consumer: DemoConsumerKey}
 		} else {
-			info, known = s.tokens.get(token, accessToken, now)
+			info, known = s.oauth1Token(token, accessToken, now)
 		}
 	case needRequestToken:
-		info, known = s.tokens.get(token, requestToken, now)
+		info, known = s.oauth1Token(token, requestToken, now)
 	}
 	if known && info.consumer != "" && info.consumer != consumer {
 		known = false
@@ -530,8 +533,16 @@ func (s *Server) verifyOAuth(r *http.Request, body []byte, tr *ServerTrace, need
 			return fail(couldNotAuth(), "oauth_verifier does not match the PIN")
 		}
 	}
-	if !s.nonces.use(consumer+"\x00"+p["oauth_nonce"], now, now.Add(2*oauthWindow)) {
+	// RFC 5849 §3.3: a nonce is used once per timestamp window. The store
+	// is partitioned per client with a floor (partitioned.use): a nonce
+	// remembered from any address is a replay; one this client's own flood
+	// made the server forget is refused by its timestamp, as Twitter
+	// answers a timestamp it no longer accepts.
+	switch s.nonces.use(ClientOf(r).Key, consumer+"\x00"+p["oauth_nonce"], ts, nonceUntil(ts), now) {
+	case useReplay:
 		return fail(couldNotAuth(), "nonce already used")
+	case useStale:
+		return fail(timestampOut(), fmt.Sprintf("timestamp %d is at or below the oldest this server forgot for your address: after more than %d signed requests within the window it can no longer tell this nonce from a replay; sign again with the current time", ts, maxNonces))
 	}
 	tr.Verdict = "ok"
 	return &oauthVerified{req: req, token: token, info: info}, nil

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"math/big"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,8 +48,15 @@ const (
 	oauth2DeviceInterval = time.Second // a demo: RFC 8628's default is 5 s
 	oauth2SlowDownStep   = 5 * time.Second
 	oauth2PollTolerance  = 100 * time.Millisecond
-	oauth2MaxEntries     = 1000 // per kind of state
-	oauth2Realm          = "authlab practice oauth2"
+	// Per-client quotas (each store is partitioned per client, at most
+	// maxClients of them: see partitioned).
+	oauth2MaxTokens  = 100 // access tokens, and refresh tokens
+	oauth2MaxPending = 50  // codes, device codes, user codes, pending authorization requests
+	// oauth2Grace keeps an expired token or device code a while, so that it
+	// is answered "expired" (RFC 6750 §3.1, RFC 8628 §3.5 expired_token)
+	// rather than "unknown"; the quota bounds it either way.
+	oauth2Grace = time.Hour
+	oauth2Realm = "authlab practice oauth2"
 )
 
 // oauth2Scopes are the scopes the demo clients may ask for.
@@ -59,12 +65,12 @@ var oauth2Scopes = []string{"read", "write", DemoOAuth2ShortScope}
 func registerOAuth2(mux *http.ServeMux, s *Server) {
 	st := &oauth2State{
 		s:       s,
-		tokens:  oauth2NewBounded[oauth2Grant](oauth2MaxEntries),
-		refresh: oauth2NewBounded[oauth2Grant](oauth2MaxEntries),
-		codes:   oauth2NewBounded[oauth2Code](oauth2MaxEntries),
-		devices: oauth2NewBounded[*oauth2Device](oauth2MaxEntries),
-		users:   oauth2NewBounded[string](oauth2MaxEntries),
-		pending: oauth2NewBounded[oauth2AuthRequest](oauth2MaxEntries),
+		tokens:  newPartitioned[oauth2Grant](oauth2MaxTokens, maxClients),
+		refresh: newPartitioned[oauth2Grant](oauth2MaxTokens, maxClients),
+		codes:   newPartitioned[oauth2Code](oauth2MaxPending, maxClients),
+		devices: newPartitioned[*oauth2Device](oauth2MaxPending, maxClients),
+		users:   newPartitioned[string](oauth2MaxPending, maxClients),
+		pending: newPartitioned[oauth2AuthRequest](oauth2MaxPending, maxClients),
 		page:    template.Must(template.New("oauth2").Parse(oauth2PageHTML)),
 	}
 	s.handle(mux, "POST /oauth2/token", "oauth2",
@@ -75,7 +81,7 @@ func registerOAuth2(mux *http.ServeMux, s *Server) {
 		"RFC 8628 §3.3 verification page: enter the user code, approve or deny (?user_code= fills it in)", st.verifyPage)
 	s.handle(mux, "POST /oauth2/device/verify", "oauth2", "the verification page's approve/deny form", st.verifyDecide)
 	s.handle(mux, "GET /oauth2/authorize", "oauth2",
-		"RFC 6749 §4.1.1 authorization endpoint: response_type=code, PKCE S256 required, loopback redirect_uri (any port, RFC 8252 §7.3); an approve page, or straight back with the code under --auto-approve", st.authorize)
+		"RFC 6749 §4.1.1 authorization endpoint: response_type=code, PKCE S256 required, redirect_uri http://127.0.0.1:PORT/callback or http://[::1]:PORT/callback (any port, RFC 8252 §7.3); an approve page, or straight back with the code under --auto-approve", st.authorize)
 	s.handle(mux, "POST /oauth2/authorize", "oauth2", "the authorization page's approve/deny form", st.authorizeDecide)
 	s.handle(mux, "GET /oauth2/me", "oauth2",
 		"RFC 6750 resource: Authorization: Bearer <a token from /oauth2/token>; 401 invalid_token when unknown or expired", st.me)
@@ -83,15 +89,23 @@ func registerOAuth2(mux *http.ServeMux, s *Server) {
 
 // ---- state -------------------------------------------------------------
 
+// Every store is partitioned per client (partitioned): what a client makes
+// is charged to its own quota, so one client's flood forgets only its own
+// tokens and codes. Lookups work from any address: a token or code is an
+// unguessable capability (RFC 6750 §5.2) that a student may well use from
+// another tool or machine, a device's user_code is approved from the
+// student's phone (RFC 8628 §3.3), and a code is redeemed by the app
+// whose browser got it; binding them to the address that made them would
+// add nothing an attacker lacks and break those flows.
 type oauth2State struct {
 	s       *Server
-	mu      sync.Mutex
-	tokens  *oauth2Bounded[oauth2Grant]       // access tokens
-	refresh *oauth2Bounded[oauth2Grant]       // refresh tokens
-	codes   *oauth2Bounded[oauth2Code]        // authorization codes
-	devices *oauth2Bounded[*oauth2Device]     // by device_code
-	users   *oauth2Bounded[string]            // normalized user_code → device_code
-	pending *oauth2Bounded[oauth2AuthRequest] // authorization requests awaiting a decision
+	mu      sync.Mutex                      // makes a lookup and its change one step (a device poll, a decision)
+	tokens  *partitioned[oauth2Grant]       // access tokens
+	refresh *partitioned[oauth2Grant]       // refresh tokens
+	codes   *partitioned[oauth2Code]        // authorization codes
+	devices *partitioned[*oauth2Device]     // by device_code
+	users   *partitioned[string]            // normalized user_code → device_code
+	pending *partitioned[oauth2AuthRequest] // authorization requests awaiting a decision
 	page    *template.Template
 }
 
@@ -121,42 +135,6 @@ type oauth2Device struct {
 type oauth2AuthRequest struct {
 	client, redirect, state, challenge, scope string
 	expires                                   time.Time
-}
-
-// oauth2Bounded is a map that keeps at most max entries, forgetting the
-// oldest first. The caller holds oauth2State.mu.
-type oauth2Bounded[V any] struct {
-	max   int
-	m     map[string]V
-	order []string // insertion order; may hold deleted keys
-}
-
-func oauth2NewBounded[V any](max int) *oauth2Bounded[V] {
-	return &oauth2Bounded[V]{max: max, m: make(map[string]V)}
-}
-
-func (b *oauth2Bounded[V]) get(k string) (V, bool) { v, ok := b.m[k]; return v, ok }
-
-func (b *oauth2Bounded[V]) del(k string) { delete(b.m, k) }
-
-func (b *oauth2Bounded[V]) put(k string, v V) {
-	if _, ok := b.m[k]; !ok {
-		b.order = append(b.order, k)
-	}
-	b.m[k] = v
-	for len(b.m) > b.max && len(b.order) > 0 {
-		delete(b.m, b.order[0])
-		b.order = b.order[1:]
-	}
-	if len(b.order) > 2*b.max { // drop the keys deleted since
-		keep := b.order[:0]
-		for _, k := range b.order {
-			if _, ok := b.m[k]; ok {
-				keep = append(keep, k)
-			}
-		}
-		b.order = keep
-	}
 }
 
 // ---- clients -----------------------------------------------------------
@@ -362,7 +340,7 @@ func (st *oauth2State) token(w http.ResponseWriter, r *http.Request) {
 	g, issueRefresh, f := st.grant(grant, client, form, tr, now)
 	var body oauth2TokenBody
 	if f == nil {
-		body = st.issue(client, g, issueRefresh, form.Get("refresh_token"), now)
+		body = st.issue(ClientOf(r).Key, g, issueRefresh, now)
 	}
 	st.mu.Unlock()
 	if f != nil {
@@ -401,7 +379,7 @@ func (st *oauth2State) grant(grant string, client oauth2Client, form url.Values,
 	case "refresh_token": // RFC 6749 §6
 		rt := form.Get("refresh_token")
 		add(tr, "refresh_token length", length(rt))
-		g, ok := st.refresh.get(rt)
+		g, ok := st.refresh.get(rt, now)
 		if rt != "" && equal(rt, DemoOAuth2RefreshToken) && client.id == DemoOAuth2ClientID {
 			g, ok = oauth2Grant{client: client.id, subject: DemoUser, scope: "read"}, true
 		}
@@ -420,8 +398,7 @@ func (st *oauth2State) grant(grant string, client oauth2Client, form url.Values,
 		return g, client.secret == "", nil
 	case "authorization_code": // RFC 6749 §4.1.3, RFC 7636 §4.6
 		code := form.Get("code")
-		c, ok := st.codes.get(code)
-		st.codes.del(code) // single use (§4.1.2)
+		c, ok := st.codes.take(code, now) // single use (§4.1.2)
 		add(tr, "redirect_uri", form.Get("redirect_uri"))
 		switch {
 		case code == "":
@@ -452,7 +429,7 @@ func (st *oauth2State) grant(grant string, client oauth2Client, form url.Values,
 	}
 	// RFC 8628 §3.4, §3.5
 	dc := form.Get("device_code")
-	d, ok := st.devices.get(dc)
+	d, ok := st.devices.get(dc, now)
 	switch {
 	case dc == "":
 		return oauth2Grant{}, false, oauth2BadRequest("invalid_request", "device_code is missing")
@@ -509,19 +486,20 @@ func oauth2VerifierOK(v string) bool {
 }
 
 // issue makes an access token (and a refresh token when asked; a
-// confidential client keeps using the refresh token it sent) (st.mu held).
-func (st *oauth2State) issue(client oauth2Client, g oauth2Grant, newRefresh bool, sentRefresh string, now time.Time) oauth2TokenBody {
+// confidential client keeps using the refresh token it sent), charged to
+// the partition of who (st.mu held).
+func (st *oauth2State) issue(who string, g oauth2Grant, newRefresh bool, now time.Time) oauth2TokenBody {
 	ttl := oauth2TTL(g.scope)
 	at := "at-" + randomHex(16)
 	tg := g
 	tg.expires = now.Add(ttl)
-	st.tokens.put(at, tg)
+	st.tokens.put(who, at, tg, 0, tg.expires.Add(oauth2Grace), now)
 	body := oauth2TokenBody{AccessToken: at, TokenType: "Bearer", ExpiresIn: int(ttl.Seconds()), Scope: g.scope}
 	if newRefresh {
 		rt := "rt-" + randomHex(20)
 		rg := g
 		rg.expires = time.Time{}
-		st.refresh.put(rt, rg)
+		st.refresh.put(who, rt, rg, 0, time.Time{}, now)
 		body.RefreshToken = rt
 	}
 	return body
@@ -597,9 +575,13 @@ func (st *oauth2State) deviceIssue(w http.ResponseWriter, r *http.Request, tr *S
 	now := st.s.now()
 	dc := "dc-" + randomHex(20)
 	uc := oauth2UserCode()
+	for _, taken := st.users.get(oauth2NormalizeUserCode(uc), now); taken; _, taken = st.users.get(oauth2NormalizeUserCode(uc), now) {
+		uc = oauth2UserCode() // user codes are short: never hand out one in use
+	}
+	who, keep := ClientOf(r).Key, now.Add(oauth2DeviceTTL+oauth2Grace)
 	st.mu.Lock()
-	st.devices.put(dc, &oauth2Device{client: client.id, scope: scope, userCode: uc, expires: now.Add(oauth2DeviceTTL), interval: oauth2DeviceInterval})
-	st.users.put(oauth2NormalizeUserCode(uc), dc)
+	st.devices.put(who, dc, &oauth2Device{client: client.id, scope: scope, userCode: uc, expires: now.Add(oauth2DeviceTTL), interval: oauth2DeviceInterval}, 0, keep, now)
+	st.users.put(who, oauth2NormalizeUserCode(uc), dc, 0, keep, now)
 	st.mu.Unlock()
 	verify := oauth2BaseURL(r) + "/oauth2/device/verify"
 	tr.Verdict = "ok: device code issued"
@@ -620,6 +602,7 @@ type oauth2PageData struct {
 	Message                 string
 	UserCode, Client, Scope string
 	RequestID, Redirect     string
+	Allowed                 string // the registered redirect URIs
 }
 
 func (st *oauth2State) render(w http.ResponseWriter, status int, d oauth2PageData) {
@@ -646,10 +629,10 @@ func (st *oauth2State) verifyDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	now := st.s.now()
 	st.mu.Lock()
-	dc, ok := st.users.get(uc)
+	dc, ok := st.users.get(uc, now)
 	var d *oauth2Device
 	if ok {
-		d, ok = st.devices.get(dc)
+		d, ok = st.devices.get(dc, now)
 	}
 	if ok && now.Before(d.expires) && d.decision == "" {
 		d.decision = decision
@@ -670,20 +653,38 @@ func (st *oauth2State) verifyDecide(w http.ResponseWriter, r *http.Request) {
 
 // ---- authorization endpoint --------------------------------------------
 
-// oauth2LoopbackRedirect reports whether raw is a loopback redirect URI a
-// native app may use with any port (RFC 8252 §7.3): http, host 127.0.0.1,
-// [::1] or localhost, no fragment.
-func oauth2LoopbackRedirect(raw string) bool {
+// registeredRedirectsText names the redirect URIs (and OAuth 1.0a
+// callbacks) every demo client registered, as the pages show it.
+const registeredRedirectsText = "http://127.0.0.1:PORT/callback and http://[::1]:PORT/callback, any PORT (the loopback redirect of a native app, RFC 8252 section 7.3); nothing else, so a code or verifier is never sent to another host or path"
+
+// registeredRedirect reports whether raw is a redirect URI every demo
+// client registered: http://127.0.0.1/callback or http://[::1]/callback
+// with any port or none. RFC 8252 §7.3 lets a native app's loopback
+// redirect use any port, and only the port: the path must match the
+// registration (RFC 6749 §3.1.2.2, exact match), and "localhost" is not a
+// loopback IP literal (RFC 8252 §8.3: it may resolve elsewhere). No query,
+// user info or fragment (RFC 6749 §3.1.2). authn's authorization-code flow
+// listens on http://127.0.0.1:PORT/callback.
+func registeredRedirect(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Fragment != "" || u.User != nil {
+	if err != nil || u.Scheme != "http" || u.Opaque != "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
 		return false
 	}
-	h := u.Hostname()
-	if h == "localhost" {
-		return true
+	if u.Path != "/callback" || u.RawPath != "" {
+		return false
 	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	if h := u.Hostname(); h != "127.0.0.1" && !(h == "::1" && strings.HasPrefix(u.Host, "[::1]")) {
+		return false
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 || p[0] == '0' {
+			return false
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return false
+	}
+	return true
 }
 
 // redirectWith sends the browser back to redirect with params added.
@@ -708,8 +709,8 @@ func (st *oauth2State) authorize(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		st.render(w, http.StatusBadRequest, oauth2PageData{Kind: "error", Message: "Unknown client_id: use demo-client or demo-public-client."})
 		return
-	case !oauth2LoopbackRedirect(redirect):
-		st.render(w, http.StatusBadRequest, oauth2PageData{Kind: "error", Message: "redirect_uri must be a loopback URI such as http://127.0.0.1:PORT/callback (any port, RFC 8252 section 7.3)."})
+	case !registeredRedirect(redirect):
+		st.render(w, http.StatusBadRequest, oauth2PageData{Kind: "error", Message: "redirect_uri " + strconv.Quote(redirect) + " is not registered for " + client.id + ". Registered: " + registeredRedirectsText + ". RFC 6749 section 4.1.2.1: this server does not redirect to it."})
 		return
 	}
 	back := func(code, desc string) {
@@ -740,18 +741,17 @@ func (st *oauth2State) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := randomHex(16)
-	st.mu.Lock()
-	st.pending.put(id, req)
-	st.mu.Unlock()
-	st.render(w, http.StatusOK, oauth2PageData{Kind: "authorize", Client: client.id, Scope: scope, RequestID: id, Redirect: redirect})
+	now := st.s.now()
+	st.pending.put(ClientOf(r).Key, id, req, 0, req.expires, now)
+	st.render(w, http.StatusOK, oauth2PageData{Kind: "authorize", Client: client.id, Scope: scope, RequestID: id, Redirect: redirect, Allowed: registeredRedirectsText})
 }
 
 // approve issues a code for req and redirects back (RFC 6749 §4.1.2).
 func (st *oauth2State) approve(w http.ResponseWriter, r *http.Request, req oauth2AuthRequest) {
 	code := "code-" + randomHex(16)
-	st.mu.Lock()
-	st.codes.put(code, oauth2Code{client: req.client, redirect: req.redirect, challenge: req.challenge, scope: req.scope, expires: st.s.now().Add(oauth2CodeTTL)})
-	st.mu.Unlock()
+	now := st.s.now()
+	c := oauth2Code{client: req.client, redirect: req.redirect, challenge: req.challenge, scope: req.scope, expires: now.Add(oauth2CodeTTL)}
+	st.codes.put(ClientOf(r).Key, code, c, 0, c.expires, now)
 	oauth2RedirectWith(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
 }
 
@@ -761,11 +761,8 @@ func (st *oauth2State) authorizeDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PostForm.Get("request")
-	st.mu.Lock()
-	req, ok := st.pending.get(id)
-	st.pending.del(id)
-	st.mu.Unlock()
-	if !ok || !st.s.now().Before(req.expires) {
+	req, ok := st.pending.take(id, st.s.now())
+	if !ok {
 		st.render(w, http.StatusBadRequest, oauth2PageData{Kind: "error", Message: "This authorization request is unknown or expired: start again from the application."})
 		return
 	}
@@ -812,9 +809,7 @@ func (st *oauth2State) me(w http.ResponseWriter, r *http.Request) {
 	}
 	add(tr, "token length", length(tok))
 	now := st.s.now()
-	st.mu.Lock()
-	g, ok := st.tokens.get(tok)
-	st.mu.Unlock()
+	g, ok := st.tokens.get(tok, now)
 	switch {
 	case !ok:
 		refuse(http.StatusUnauthorized, "invalid_token", "The access token is not valid")
@@ -848,6 +843,7 @@ const oauth2PageHTML = `<!doctype html>
 </form>
 {{else}}<h1>Authorize the application?</h1>
 <p>The client <code>{{.Client}}</code> asks for scope <code>{{.Scope}}</code> as <b>demo</b>, and will receive the answer at <code>{{.Redirect}}</code>.</p>
+<p>That is one of the redirect URIs {{.Client}} registered: {{.Allowed}}. This server redirects nowhere else.</p>
 <form method="post" action="/oauth2/authorize">
 <input type="hidden" name="request" value="{{.RequestID}}">
 <button name="decision" value="approve">Approve</button>

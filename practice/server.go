@@ -44,11 +44,8 @@ const (
 
 // Limits of the server's in-memory state.
 const (
-	oauthWindow     = 300 * time.Second // |oauth_timestamp − now| accepted
-	maxNonces       = 10000             // remembered nonces
-	maxTokens       = 1000              // issued OAuth 1.0a tokens
-	requestTokenTTL = 15 * time.Minute  // a request token must be exchanged by then
-	maxBody         = 1 << 20           // request bodies read for verification
+	oauthWindow = 300 * time.Second // |oauth_timestamp − now| accepted
+	maxBody     = 1 << 20           // request bodies read for verification
 )
 
 // Options configure a Server. The zero value is usable.
@@ -78,8 +75,9 @@ type Server struct {
 	rsaKey    *rsa.PublicKey
 	mux       *http.ServeMux
 	endpoints []endpoint // filled by New, read-only afterwards
-	nonces    *nonceSet
-	tokens    *tokenStore
+	// Per-client partitioned stores (store.go, partition.go).
+	nonces    *partitioned[struct{}]  // OAuth 1.0a nonces used
+	tokens    *partitioned[tokenInfo] // OAuth 1.0a tokens issued
 	tweets    atomic.Int64
 	authorize *template.Template
 }
@@ -119,8 +117,8 @@ func New(o Options) *Server {
 		log:    o.Log,
 		rsaKey: o.RSAPublicKey,
 		mux:    http.NewServeMux(),
-		nonces: newNonceSet(maxNonces),
-		tokens: newTokenStore(maxTokens),
+		nonces: newOAuth1Nonces(),
+		tokens: newOAuth1Tokens(),
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -1,48 +1,18 @@
 package practice
 
-import (
-	"sync"
-	"time"
+import "time"
+
+// Bounds of the server's in-memory state: every store is partitioned per
+// client (see partitioned), so each number is one client's share, and at
+// most maxClients clients are remembered at once (a classroom of 100 with
+// room to spare). The memory figures are measured by
+// TestStoreMemoryBound.
+const (
+	maxClients      = 256 // partitions per store
+	maxNonces       = 500 // OAuth 1.0a nonces remembered per client
+	maxTokens       = 100 // issued OAuth 1.0a tokens per client
+	requestTokenTTL = 15 * time.Minute
 )
-
-// nonceSet remembers the OAuth 1.0a nonces a server accepted (RFC 5849
-// §3.3), each until its timestamp can no longer be accepted, and at most max
-// of them: when full, the oldest is forgotten first.
-type nonceSet struct {
-	mu    sync.Mutex
-	max   int
-	until map[string]time.Time // key → forget after
-	order []nonceEntry         // insertion order
-}
-
-type nonceEntry struct {
-	key   string
-	until time.Time
-}
-
-func newNonceSet(max int) *nonceSet {
-	return &nonceSet{max: max, until: make(map[string]time.Time)}
-}
-
-// use records key at now, to be remembered until `until`. It reports false
-// when key was already recorded and is still remembered: a replay.
-func (n *nonceSet) use(key string, now, until time.Time) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if u, ok := n.until[key]; ok && now.Before(u) {
-		return false
-	}
-	for len(n.order) > 0 && (len(n.until) >= n.max || !now.Before(n.order[0].until)) {
-		e := n.order[0]
-		n.order = n.order[1:]
-		if n.until[e.key].Equal(e.until) {
-			delete(n.until, e.key)
-		}
-	}
-	n.until[key] = until
-	n.order = append(n.order, nonceEntry{key, until})
-	return true
-}
 
 // tokenKind tells a temporary credential from a token credential.
 type tokenKind int
@@ -57,75 +27,38 @@ type tokenInfo struct {
 	kind       tokenKind
 	secret     string
 	consumer   string
-	callback   string    // request tokens: oauth_callback
-	verifier   string    // request tokens: the PIN shown by /authorize
-	authorized bool      // request tokens: the user saw the PIN
-	expires    time.Time // zero: never
+	callback   string // request tokens: oauth_callback
+	verifier   string // request tokens: the PIN shown by /authorize
+	authorized bool   // request tokens: the user saw the PIN
 }
 
-// tokenStore keeps issued tokens, at most max: when full, the oldest is
-// forgotten first.
-type tokenStore struct {
-	mu    sync.Mutex
-	max   int
-	m     map[string]tokenInfo
-	order []string
+// newOAuth1Nonces returns the store of used OAuth 1.0a nonces (RFC 5849
+// §3.3), keyed by consumer key and nonce, stamped with oauth_timestamp.
+func newOAuth1Nonces() *partitioned[struct{}] {
+	return newPartitioned[struct{}](maxNonces, maxClients)
 }
 
-func newTokenStore(max int) *tokenStore {
-	return &tokenStore{max: max, m: make(map[string]tokenInfo)}
+// newOAuth1Tokens returns the store of issued OAuth 1.0a tokens.
+func newOAuth1Tokens() *partitioned[tokenInfo] {
+	return newPartitioned[tokenInfo](maxTokens, maxClients)
 }
 
-// put stores a new token.
-func (t *tokenStore) put(token string, info tokenInfo) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for len(t.m) >= t.max && len(t.order) > 0 {
-		delete(t.m, t.order[0])
-		t.order = t.order[1:]
-	}
-	if _, ok := t.m[token]; !ok {
-		t.order = append(t.order, token)
-	}
-	t.m[token] = info
-	if len(t.order) > 2*t.max { // removed tokens linger in order: compact it
-		kept := make([]string, 0, len(t.m))
-		for _, k := range t.order {
-			if _, ok := t.m[k]; ok {
-				kept = append(kept, k)
-			}
-		}
-		t.order = kept
-	}
+// nonceUntil is when a nonce with timestamp ts can be forgotten: after it,
+// ts is outside the ±oauthWindow the verifier accepts, so a replay is
+// refused as "Timestamp out of bounds" whether the nonce is remembered or
+// not.
+func nonceUntil(ts int64) time.Time {
+	return time.Unix(ts, 0).Add(oauthWindow + time.Second)
 }
 
-// get returns the token of kind k, unless unknown or expired at now.
-func (t *tokenStore) get(token string, k tokenKind, now time.Time) (tokenInfo, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	info, ok := t.m[token]
-	if !ok || info.kind != k || (!info.expires.IsZero() && !now.Before(info.expires)) {
+// oauth1Token returns the issued token of kind k, unless unknown or expired
+// at now. Tokens are looked up from any address (partitioned: a token is a
+// credential whose holder may use it anywhere; it is also signed with its
+// secret).
+func (s *Server) oauth1Token(token string, k tokenKind, now time.Time) (tokenInfo, bool) {
+	info, ok := s.tokens.get(token, now)
+	if !ok || info.kind != k {
 		return tokenInfo{}, false
 	}
 	return info, true
-}
-
-// markAuthorized records that the user saw a request token's PIN.
-func (t *tokenStore) markAuthorized(token string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if info, ok := t.m[token]; ok {
-		info.authorized = true
-		t.m[token] = info
-	}
-}
-
-// remove forgets a token (a request token once exchanged). It reports
-// whether the token was there, so only one exchange can win.
-func (t *tokenStore) remove(token string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	_, ok := t.m[token]
-	delete(t.m, token)
-	return ok
 }

@@ -8,11 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 func registerTwitterOAuth(mux *http.ServeMux, s *Server) {
 	s.handle(mux, "POST /twitter/oauth/request_token", "oauth1",
-		`three-legged step 1 (RFC 5849 §2.1): consumer-signed, oauth_callback="oob" for a PIN`, s.twitterRequestToken)
+		`three-legged step 1 (RFC 5849 §2.1): consumer-signed, oauth_callback="oob" for a PIN, or a registered callback http://127.0.0.1:PORT/callback or http://[::1]:PORT/callback (any other: 403 code 415)`, s.twitterRequestToken)
 	s.handle(mux, "GET /twitter/oauth/authorize", "oauth1",
 		"three-legged step 2 (§2.2): ?oauth_token=… shows the PIN (the oauth_verifier)", s.twitterAuthorize)
 	s.handle(mux, "POST /twitter/oauth/access_token", "oauth1",
@@ -51,17 +52,33 @@ func (s *Server) twitterRequestToken(w http.ResponseWriter, r *http.Request) {
 	if v == nil {
 		return
 	}
+	// RFC 5849 §2.1: the callback is one the client registered, or "oob".
+	// Answered as Twitter answers a callback not approved for the app.
+	if cb := v.req.protocol["oauth_callback"]; cb != "oob" && !registeredCallback(cb) {
+		tr.Verdict = "callback not registered (code 415): " + registeredRedirectsText
+		s.twitterFail(w, r, tr, callbackNotApproved())
+		return
+	}
 	token, secret := "req-"+randomHex(16), randomHex(20)
-	s.tokens.put(token, tokenInfo{
+	now := s.now()
+	s.tokens.put(ClientOf(r).Key, token, tokenInfo{
 		kind: requestToken, secret: secret, consumer: DemoConsumerKey,
 		callback: v.req.protocol["oauth_callback"], verifier: randomPIN(),
-		expires: s.now().Add(requestTokenTTL),
-	})
+	}, 0, now.Add(requestTokenTTL), now)
 	tr.Verdict = "ok: request token issued"
 	add(tr, "issued oauth_token", token)
 	add(tr, "issued token secret length", length(secret))
 	s.finish(w, r, tr, http.StatusOK)
 	writeForm(w, [][2]string{{"oauth_token", token}, {"oauth_token_secret", secret}, {"oauth_callback_confirmed", "true"}})
+}
+
+// registeredCallback reports whether an oauth_callback is a registered
+// redirect URI (registeredRedirect) once its query is set aside: an
+// OAuth 1.0a client may carry its own state there, and the server adds
+// oauth_token and oauth_verifier to it (RFC 5849 §2.2).
+func registeredCallback(cb string) bool {
+	base, _, _ := strings.Cut(cb, "?")
+	return registeredRedirect(base)
 }
 
 // authorizeHTML is the page of /twitter/oauth/authorize.
@@ -74,8 +91,9 @@ const authorizeHTML = `<!doctype html>
 This practice server has no login: the demo user always says yes.</p>
 <p>Your PIN (the <code>oauth_verifier</code>): <b id="pin">{{.PIN}}</b></p>
 <p>Type it into the application, which exchanges it at <code>POST /twitter/oauth/access_token</code>.</p>
-{{if .Continue}}<p><a href="{{.Continue}}">Return to the application</a></p>
-{{end}}{{end}}`
+{{if .Continue}}<p><a href="{{.Continue}}">Return to the application</a> at its registered callback <code>{{.Callback}}</code>.</p>
+{{end}}<p>Callbacks this server allows: {{.Allowed}}</p>
+{{end}}`
 
 // twitterAuthorize is where the user authorizes a request token (RFC 5849
 // §2.2). There is no login: the page shows the PIN; with a callback URL it
@@ -85,10 +103,11 @@ func (s *Server) twitterAuthorize(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("oauth_token")
 	add(tr, "oauth_token", token)
 	data := struct {
-		Error, Consumer, User, PIN, Continue string
-	}{User: DemoUser}
+		Error, Consumer, User, PIN, Continue, Callback, Allowed string
+	}{User: DemoUser, Allowed: registeredRedirectsText}
 	status := http.StatusOK
-	info, ok := s.tokens.get(token, requestToken, s.now())
+	now := s.now()
+	info, ok := s.oauth1Token(token, requestToken, now)
 	switch {
 	case token == "":
 		status, data.Error = http.StatusBadRequest, "No oauth_token: open this page as /twitter/oauth/authorize?oauth_token=… with the request token."
@@ -97,11 +116,14 @@ func (s *Server) twitterAuthorize(w http.ResponseWriter, r *http.Request) {
 		status, data.Error = http.StatusBadRequest, "This request token is unknown or has expired: ask for a new one (POST /twitter/oauth/request_token)."
 		tr.Verdict = "unknown or expired request token"
 	default:
-		s.tokens.markAuthorized(token)
+		s.tokens.update(token, now, func(t *tokenInfo) { t.authorized = true })
 		data.Consumer, data.PIN = info.consumer, info.verifier
 		add(tr, "oauth_callback", info.callback)
-		if info.callback != "oob" {
-			if u, err := url.Parse(info.callback); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		// The callback was checked at request_token time (registeredRedirect);
+		// checked again so this page never links anywhere else.
+		if info.callback != "oob" && registeredCallback(info.callback) {
+			if u, err := url.Parse(info.callback); err == nil {
+				data.Callback = info.callback
 				q := u.Query()
 				q.Set("oauth_token", token)
 				q.Set("oauth_verifier", info.verifier)
@@ -125,13 +147,13 @@ func (s *Server) twitterAccessToken(w http.ResponseWriter, r *http.Request) {
 	if v == nil {
 		return
 	}
-	if !s.tokens.remove(v.token) { // another exchange won the race
+	if _, ok := s.tokens.take(v.token, s.now()); !ok { // another exchange won the race
 		tr.Verdict = "request token already exchanged (code 89)"
 		s.twitterFail(w, r, tr, invalidToken())
 		return
 	}
 	token, secret := "1-"+randomHex(16), randomHex(20)
-	s.tokens.put(token, tokenInfo{kind: accessToken, secret: secret, consumer: DemoConsumerKey})
+	s.tokens.put(ClientOf(r).Key, token, tokenInfo{kind: accessToken, secret: secret, consumer: DemoConsumerKey}, 0, time.Time{}, s.now())
 	tr.Verdict = "ok: access token issued"
 	add(tr, "issued oauth_token", token)
 	add(tr, "issued token secret length", length(secret))

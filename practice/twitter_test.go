@@ -257,10 +257,10 @@ func TestThreeLegged(t *testing.T) {
 func TestAuthorizeCallbackLink(t *testing.T) {
 	ts := startServer(t, Options{})
 	r, _ := oauthCall(t, srvNow, "POST", ts.URL+"/twitter/oauth/request_token", "",
-		map[string]string{"token": "", "token_secret": "", "callback": "http://127.0.0.1:9/cb?state=<x>"})
+		map[string]string{"token": "", "token_secret": "", "callback": "http://127.0.0.1:9/callback?state=<x>"})
 	q, _ := url.ParseQuery(r.body)
 	page := send(t, "GET", ts.URL+"/twitter/oauth/authorize?oauth_token="+q.Get("oauth_token"), "")
-	if !strings.Contains(page.body, `href="http://127.0.0.1:9/cb?oauth_token=`) || strings.Contains(page.body, "<x>") {
+	if !strings.Contains(page.body, `href="http://127.0.0.1:9/callback?oauth_token=`) || strings.Contains(page.body, "<x>") {
 		t.Errorf("authorize page without an escaped callback link:\n%s", page.body)
 	}
 }
