@@ -53,12 +53,12 @@ func statusKB(status []byte, key string) int64 {
 // keeps the maxima, the sample nearest half time and the last one: RSS at
 // half time and at the end tell a bounded footprint from a growing one.
 type Sampler struct {
-	mu                sync.Mutex
-	maxRSS, hwm       int64
-	maxFDs            int
-	half, last        Usage
-	halfTaken         bool
-	err               error // the last failed read (the process ended?)
+	mu          sync.Mutex
+	maxRSS, hwm int64
+	maxFDs      int
+	half, last  Usage
+	halfTaken   bool
+	err         error // the last failed read (the process ended?)
 }
 
 // run samples pid every interval; the sample after halfAt is the half-time one.
