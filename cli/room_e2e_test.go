@@ -56,8 +56,8 @@ func TestServeRoomEndToEnd(t *testing.T) {
 	good, wrongPass := "Authorization: Basic ZGVtbzpkZW1vLXBhc3N3b3Jk", "Authorization: Basic ZGVtbzp3cm9uZw==" // demo:demo-password, demo:wrong
 	for _, st := range []struct {
 		ip, name, path string
-		headers    []string
-		want       int
+		headers        []string
+		want           int
 	}{
 		{"127.0.0.2", "alice", "/github/user", []string{wrongPass}, 401},
 		{"127.0.0.3", "bob", "/github/user", []string{wrongPass}, 401},

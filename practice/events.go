@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,7 +78,7 @@ func (s *Server) emit(e Event) {
 // nil when there is none.
 func observers(o Options) Observer {
 	var fs []Observer
-	if o.Log != nil {
+	if o.Log != nil && o.Log != io.Discard {
 		fs = append(fs, NewConsole(o.Log, ConsoleOptions{Now: o.Now}).Observe)
 	}
 	if o.Observe != nil {

@@ -100,7 +100,6 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
-
 // The summary counts students, not requests, per mistake.
 func TestMistakes(t *testing.T) {
 	m := roomWith(80, 24, append(class(), ev("bob", "127.0.0.3", verify, 401, "signature mismatch (code 32)", "token secret missing", 9)))
