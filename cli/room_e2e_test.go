@@ -69,7 +69,8 @@ func TestServeRoomEndToEnd(t *testing.T) {
 			t.Fatalf("%s GET %s = %d; want %d", st.name, st.path, got, st.want)
 		}
 	}
-	s.waitText("2 students: wrong password")
+	s.waitText("5 students · 5 requests") // every student's event has arrived
+	s.waitText("2 students: wrong password · 1: token expired · 1: wrong API key")
 	screen := s.text()
 	for _, want := range []string{
 		"5 students · 5 requests",
