@@ -77,7 +77,7 @@ type student struct {
 
 // styles of the room, built in New (no package-level styles).
 type styles struct {
-	header, dim, selected, good, bad lipgloss.Style
+	header, dim, selected lipgloss.Style
 }
 
 // Model is the room view.
@@ -110,8 +110,6 @@ func New(feed *Feed, server string) Model {
 			header:   lipgloss.NewStyle().Bold(true),
 			dim:      lipgloss.NewStyle().Faint(true),
 			selected: lipgloss.NewStyle().Reverse(true),
-			good:     lipgloss.NewStyle().Foreground(lipgloss.Color("2")),
-			bad:      lipgloss.NewStyle().Foreground(lipgloss.Color("1")),
 		},
 		students: map[string]*student{},
 	}
