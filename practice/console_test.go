@@ -301,3 +301,24 @@ func TestConsoleRunSweeps(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// The console on Options.Log never shows a device user_code (a projected
+// console let students deny each other's codes). Fails on the console
+// before #17, which printed every user_code.
+func TestConsoleMasksUserCode(t *testing.T) {
+	var log syncBuffer
+	h := New(Options{Now: func() time.Time { return srvNow }, Log: &log}).Handler()
+	r := httptest.NewRequest("POST", "/oauth2/device", strings.NewReader(url.Values{"client_id": {DemoOAuth2PublicClientID}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	var d struct {
+		UserCode string `json:"user_code"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &d); err != nil || d.UserCode == "" {
+		t.Fatalf("POST /oauth2/device = %q (%v); want a user_code", w.Body.String(), err)
+	}
+	if strings.Contains(log.String(), d.UserCode) {
+		t.Errorf("console shows the user_code %q:\n%s", d.UserCode, log.String())
+	}
+}
