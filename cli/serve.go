@@ -8,10 +8,14 @@ import (
 	"log"
 	"math"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/ui/room"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/spf13/cobra"
 )
@@ -20,6 +24,7 @@ func newServe(env Env) *cobra.Command {
 	var addr, tlsDir string
 	var useTLS, autoApprove bool
 	var limits serveLimitFlags
+	var room bool // --room
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice server: offline endpoints that verify every scheme",
@@ -40,11 +45,14 @@ and the commands to try mutual TLS.`,
 			if !useTLS && cmd.Flags().Changed("tls-dir") {
 				return inputErr(errors.New("--tls-dir needs --tls"))
 			}
+			if room && !env.StdoutTTY {
+				return inputErr(errors.New("--room needs a terminal, and stdout is not one: run without --room for the plain log"))
+			}
 			lim, err := limits.resolve()
 			if err != nil {
 				return inputErr(err)
 			}
-			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, lim)
+			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, room, lim)
 		},
 	}
 	limits.register(cmd)
@@ -52,10 +60,12 @@ and the commands to try mutual TLS.`,
 	cmd.Flags().BoolVar(&useTLS, "tls", false, "serve HTTPS with a generated practice CA, server and client certificate (mutual TLS at /mtls)")
 	cmd.Flags().StringVar(&tlsDir, "tls-dir", "", "folder of the practice TLS files (default $XDG_STATE_HOME/authlab/practice-tls, else ~/.local/state/authlab/practice-tls)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve OAuth 2.0 authorization and device requests without the approval page (unattended demos)")
+	// the room view (#17)
+	cmd.Flags().BoolVar(&room, "room", false, "show the room view (a row per student, the most common mistakes, each student's last server trace) in place of the scrolling log; needs a terminal")
 	return cmd
 }
 
-func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove bool, lim practice.Limits) error {
+func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove, roomView bool, lim practice.Limits) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("bad --addr %q: write HOST:PORT, e.g. 127.0.0.1:8089", addr))
@@ -70,9 +80,23 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 		loopback = false
 		fmt.Fprintf(env.Stderr, "authlab: warning: serving on %s, reachable from other machines: the demo credentials are public\n", l.Addr())
 	}
-	// its own logger: main discards the standard one (client side)
-	srv := practice.NewHTTPServer(practice.New(practice.Options{Log: env.Stdout, AutoApprove: autoApprove}).Handler(), lim,
-		log.New(sanitizingWriter{env.Stderr}, "authlab serve: ", 0))
+	// the console or the room view (#17): both observe the server's events
+	popts := practice.Options{AutoApprove: autoApprove}
+	console := practice.NewConsole(env.Stdout, practice.ConsoleOptions{})
+	var feed *room.Feed
+	if roomView {
+		feed = room.NewFeed(4096)
+		popts.Observe = feed.Observe
+	} else {
+		popts.Observe = console.Observe
+	}
+	// its own logger: main discards the standard one (client side); the
+	// room view owns the terminal, so net/http's complaints go nowhere there
+	var errorLog io.Writer = sanitizingWriter{env.Stderr}
+	if roomView {
+		errorLog = io.Discard
+	}
+	srv := practice.NewHTTPServer(practice.New(popts).Handler(), lim, log.New(errorLog, "authlab serve: ", 0))
 	ln := practice.NewListener(l, lim, srv)
 	var files practice.TLSFiles
 	if useTLS {
@@ -85,6 +109,9 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 			fmt.Fprintln(env.Stderr, "authlab: warning: the practice server certificate names only 127.0.0.1, ::1 and localhost: clients on other machines need -k")
 		}
 	}
+	if roomView {
+		return serveRoom(ctx, env, srv, ln, useTLS, feed, base)
+	}
 	fmt.Fprintf(env.Stdout, "authlab practice server on %s  (ctrl+c stops it)\n", base)
 	fmt.Fprintf(env.Stdout, "limits: %s\n\n", limitsText(lim))
 	if useTLS {
@@ -93,23 +120,63 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 	}
 	fmt.Fprint(env.Stdout, practice.Banner(base))
 	fmt.Fprintln(env.Stdout)
-	done := make(chan error, 1)
-	go func() {
-		if useTLS {
-			done <- srv.ServeTLS(ln, "", "")
-			return
-		}
-		done <- srv.Serve(ln)
-	}()
+	cctx, stopConsole := context.WithCancel(context.Background())
+	consoleDone := make(chan struct{})
+	go func() { console.Run(cctx); close(consoleDone) }()
+	defer func() { stopConsole(); <-consoleDone }()
+	done := serveOn(srv, ln, useTLS)
 	select {
 	case err := <-done:
 		return &exitError{code: ExitError, err: err}
 	case <-ctx.Done():
 	}
+	shutdown(srv)
+	stopConsole()
+	<-consoleDone // the last summaries, before "stopped"
+	fmt.Fprintln(env.Stdout, "stopped")
+	return nil
+}
+
+// serveOn serves l in a goroutine; the channel gets Serve's error.
+func serveOn(srv *http.Server, l net.Listener, useTLS bool) chan error {
+	done := make(chan error, 1)
+	go func() {
+		if useTLS {
+			done <- srv.ServeTLS(l, "", "")
+			return
+		}
+		done <- srv.Serve(l)
+	}()
+	return done
+}
+
+// shutdown stops srv, waiting a few seconds for requests in flight.
+func shutdown(srv *http.Server) {
 	shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	srv.Shutdown(shut)
-	fmt.Fprintln(env.Stdout, "stopped")
+}
+
+// serveRoom serves l with the room view on the terminal in place of the
+// console; q (or ctrl+c, or ctx) stops both.
+func serveRoom(ctx context.Context, env Env, srv *http.Server, l net.Listener, useTLS bool, feed *room.Feed, base string) error {
+	done := serveOn(srv, l, useTLS)
+	popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
+	p := tea.NewProgram(room.New(feed, base), popts...)
+	ran := make(chan error, 1)
+	go func() { _, err := p.Run(); ran <- err }()
+	var err error
+	select {
+	case err = <-done:
+		p.Kill()
+		<-ran
+		return &exitError{code: ExitError, err: err}
+	case err = <-ran:
+	}
+	shutdown(srv)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, tea.ErrProgramKilled) {
+		return &exitError{code: ExitError, err: err}
+	}
 	return nil
 }
 

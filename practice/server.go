@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -53,8 +52,9 @@ type Options struct {
 	// Now is the server's clock: OAuth 1.0a timestamps are checked against
 	// it and request tokens expire by it. time.Now when nil.
 	Now func() time.Time
-	// Log is the instructor's console: one readable block per verification,
-	// secrets masked. nil discards.
+	// Log is the instructor's console: a Console (one block per
+	// verification naming the client, codes and tokens masked, repeated
+	// requests summarised per client) writes to it. nil discards.
 	Log io.Writer
 	// RSAPublicKey verifies RSA-SHA1 signatures made for the demo consumer.
 	// When nil, the public half of DemoRSAPrivateKeyPEM.
@@ -62,6 +62,11 @@ type Options struct {
 	// AutoApprove approves OAuth 2.0 authorization and device requests
 	// without a person clicking (tests, unattended demos).
 	AutoApprove bool
+
+	// Observe, when set, receives every verification and every refused
+	// request as an Event (the room view of `authlab serve --room`). It
+	// must not block; see Observer.
+	Observe Observer
 }
 
 // Server is the practice server. Its state (used nonces, issued tokens)
@@ -70,8 +75,7 @@ type Options struct {
 type Server struct {
 	opts      Options // as given to New (registrars read their switches here)
 	now       func() time.Time
-	log       io.Writer
-	logMu     sync.Mutex
+	observe   Observer // the console on Options.Log and Options.Observe; nil: none
 	rsaKey    *rsa.PublicKey
 	mux       *http.ServeMux
 	endpoints []endpoint // filled by New, read-only afterwards
@@ -114,7 +118,6 @@ func New(o Options) *Server {
 	s := &Server{
 		opts:   o,
 		now:    o.Now,
-		log:    o.Log,
 		rsaKey: o.RSAPublicKey,
 		mux:    http.NewServeMux(),
 		nonces: newOAuth1Nonces(),
@@ -123,9 +126,7 @@ func New(o Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.log == nil {
-		s.log = io.Discard
-	}
+	s.observe = observers(o)
 	if s.rsaKey == nil {
 		s.rsaKey = demoPublicKey()
 	}
@@ -233,32 +234,11 @@ func add(t *ServerTrace, label, value string) {
 // length renders a secret's length for a trace ("13").
 func length(s string) string { return strconv.Itoa(utf8.RuneCountInString(s)) }
 
-// finish sets the trace header and logs the trace; call it before writing
-// the status.
+// finish sets the trace header and reports the verification to the
+// console and the observers; call it before writing the status.
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, t *ServerTrace, status int) {
 	w.Header().Set(TraceHeader, EncodeTrace(*t))
-	s.logTrace(r, t, status)
-}
-
-// logTrace writes one block to the instructor's console:
-//
-//	2026-01-02T15:04:05Z GET /github/user → 401
-//	  verdict: wrong password
-//	  scheme: basic
-//	  username: demo
-//
-// Only the path is shown (a query may carry a key or a token); values are
-// single-line, with control characters escaped.
-func (s *Server) logTrace(r *http.Request, t *ServerTrace, status int) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s → %d\n", s.now().UTC().Format(time.RFC3339), oneLine(r.Method), oneLine(r.URL.Path), status)
-	fmt.Fprintf(&b, "  verdict: %s\n  scheme: %s\n", oneLine(t.Verdict), oneLine(t.Scheme))
-	for _, v := range t.Values {
-		fmt.Fprintf(&b, "  %s: %s\n", oneLine(v.Label), oneLine(v.Value))
-	}
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	io.WriteString(s.log, b.String())
+	s.verified(r, t, status)
 }
 
 // oneLine returns v as it is when it is printable on one line, else quoted

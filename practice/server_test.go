@@ -225,8 +225,8 @@ func TestLog(t *testing.T) {
 	send(t, "GET", ts.URL+"/github/user", "", "Authorization: Basic ZGVtbxtbMzFtCmV2aWw6eA==") // "demo\x1b[31m\nevil:x"
 	out := log.String()
 	for _, want := range []string{
-		"2023-11-14T22:13:20Z GET /github/user → 200\n  verdict: ok\n  scheme: basic\n  username: demo\n  password length: 13\n",
-		"GET /apikey → 200\n",
+		"2023-11-14T22:13:20Z 127.0.0.1 GET /github/user → 200\n  verdict: ok\n  scheme: basic\n  username: demo\n  password length: 13\n",
+		"127.0.0.1 GET /apikey → 200\n",
 		`  username: "demo\x1b[31m\nevil"` + "\n",
 	} {
 		if !strings.Contains(out, want) {

@@ -145,6 +145,17 @@ func Compare(res *authn.Result) (c Comparison, ok bool) {
 	return c, true
 }
 
+// ServerSide is a server trace on its own, without a client trace to pair
+// it with (the room view of `authlab serve --room` holds only what the
+// server saw): each row is what the server received ("received X") or a
+// fact of its own. Everything in it came from a client or the server:
+// sanitize before display.
+func ServerSide(st practice.ServerTrace) Comparison {
+	c := Comparison{Server: st}
+	c.Rows = rows(&authn.Result{}, st, c)
+	return c
+}
+
 // rows pairs the server's values with the client's by normalised label
 // (the first client value of a label wins, as in practice.Compare) and
 // names the server's side of each:
