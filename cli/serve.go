@@ -96,7 +96,9 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 	if roomView {
 		errorLog = io.Discard
 	}
-	srv := practice.NewHTTPServer(practice.New(popts).Handler(), lim, log.New(errorLog, "authlab serve: ", 0))
+	ps := practice.New(popts)
+	lim.Refused = ps.Refused // 429s reach the console and the room view
+	srv := practice.NewHTTPServer(ps.Handler(), lim, log.New(errorLog, "authlab serve: ", 0))
 	ln := practice.NewListener(l, lim, srv)
 	var files practice.TLSFiles
 	if useTLS {

@@ -47,6 +47,9 @@ type Limits struct {
 	// MaxClients bounds the per-client rate table: when it is full the
 	// client idle longest is forgotten (its bucket was refilling anyway).
 	MaxClients int
+	// Refused, when set, is told of each request the rate limit answers
+	// 429, so the console and the room view count it (Server.Refused).
+	Refused func(r *http.Request, status int, reason string)
 }
 
 // Defaults of a classroom server, sized for 100 students on one laptop:
@@ -133,6 +136,7 @@ type rateLimiter struct {
 	now     func() time.Time
 	mu      sync.Mutex
 	clients map[string]*bucket
+	refused func(r *http.Request, status int, reason string) // Limits.Refused
 }
 
 // bucket is one client's tokens as of last.
@@ -143,7 +147,7 @@ type bucket struct {
 
 func newRateLimiter(l Limits, now func() time.Time) *rateLimiter {
 	burst := max(l.Burst, 1)
-	return &rateLimiter{rate: l.Rate, burst: float64(burst), max: max(l.MaxClients, 1), now: now, clients: map[string]*bucket{}}
+	return &rateLimiter{rate: l.Rate, burst: float64(burst), max: max(l.MaxClients, 1), now: now, clients: map[string]*bucket{}, refused: l.Refused}
 }
 
 // take spends one token of key's bucket. It reports whether the request may
@@ -217,6 +221,9 @@ func (rl *rateLimiter) wrap(h http.Handler) http.Handler {
 			return
 		}
 		secs := max(int(math.Ceil(wait.Seconds())), 1)
+		if rl.refused != nil {
+			rl.refused(r, http.StatusTooManyRequests, "rate limited")
+		}
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		writeJSON(w, http.StatusTooManyRequests, rateLimited{
 			Message: "You have exceeded a secondary rate limit: " + strconv.FormatFloat(rl.rate, 'f', -1, 64) +
@@ -254,17 +261,17 @@ func bodyCapOf(pattern string) int64 {
 // when Content-Length says so; after limit+1 bytes when the body is chunked.
 // A body within the cap is read here and handed on in memory, so the
 // handler's reads cannot fail on length.
-func capBody(limit int64, h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) capBody(limit int64, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
-			tooLarge(w, r, limit)
+			s.tooLarge(w, r, limit)
 			return
 		}
 		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
 			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 			if err != nil {
 				if over := (*http.MaxBytesError)(nil); errors.As(err, &over) {
-					tooLarge(w, r, limit)
+					s.tooLarge(w, r, limit)
 					return
 				}
 				http.Error(w, "the request body could not be read: "+err.Error(), http.StatusBadRequest)
@@ -289,8 +296,9 @@ func sizeText(n int64) string {
 }
 
 // tooLarge writes the 413 of a body over its cap and closes the connection
-// (the unread body is not drained).
-func tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+// (the unread body is not drained); the console and room view count it.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+	s.Refused(r, http.StatusRequestEntityTooLarge, "body over the "+sizeText(limit)+" cap")
 	w.Header().Set("Connection", "close")
 	writeJSON(w, http.StatusRequestEntityTooLarge, struct {
 		Message string `json:"message"`

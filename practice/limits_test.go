@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -193,6 +195,51 @@ func TestMaxConnsFor(t *testing.T) {
 	for _, tt := range maxConnsForTests {
 		if got := maxConnsFor(tt.nofile); got != tt.want {
 			t.Errorf("maxConnsFor(%d) = %d; want %d", tt.nofile, got, tt.want)
+		}
+	}
+}
+
+// TestRefusalsReachConsole: the rate limit's 429s and a body cap's 413 are
+// events, so the console summarises a rate-limited flood instead of hiding
+// it, as serve wires Limits.Refused to Server.Refused.
+func TestRefusalsReachConsole(t *testing.T) {
+	var out syncBuffer
+	console := NewConsole(&out, ConsoleOptions{})
+	ps := New(Options{Observe: console.Observe})
+	l := EmbeddedLimits()
+	l.Rate, l.Burst, l.Refused = 0.001, 2, ps.Refused
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewHTTPServer(ps.Handler(), l, log.New(io.Discard, "", 0))
+	go srv.Serve(NewListener(inner, l, srv))
+	t.Cleanup(func() { srv.Close() })
+	base := "http://" + inner.Addr().String()
+	flooder := clientFrom(t, "127.0.0.2")
+	statuses := map[int]int{}
+	for range 20 {
+		resp, err := flooder.Get(base + "/apikey?api_key=" + DemoAPIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		statuses[resp.StatusCode]++
+	}
+	big, err := clientFrom(t, "127.0.0.3").Post(base+"/oauth2/token", "application/x-www-form-urlencoded", strings.NewReader(strings.Repeat("a", 20<<10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big.Body.Close()
+	console.Flush()
+	got := out.String()
+	if statuses[http.StatusTooManyRequests] != 18 || big.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("statuses %v, big body %d; want 2×200 18×429 and 413", statuses, big.StatusCode)
+	}
+	for _, want := range []string{"127.0.0.2 GET /apikey → 429", "rate limited", "127.0.0.3 POST /oauth2/token → 413", "body over the 16 KiB cap", "429"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("console lacks %q:\n%s", want, got)
 		}
 	}
 }

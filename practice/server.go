@@ -146,7 +146,7 @@ func New(o Options) *Server {
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.EscapedPath(); p != "/aws" && sigv4NormalizePath(p) == "/aws" {
-			capBody(bodyCapOf("/aws"), s.awsHandler)(w, r)
+			s.capBody(bodyCapOf("/aws"), s.awsHandler)(w, r)
 			return
 		}
 		s.mux.ServeHTTP(w, r)
@@ -157,7 +157,7 @@ func (s *Server) Handler() http.Handler {
 // cap (bodyCapOf: over it, 413) and documents both for GET /.
 func (s *Server) handle(mux *http.ServeMux, pattern, scheme, description string, h http.HandlerFunc) {
 	limit := bodyCapOf(pattern)
-	mux.HandleFunc(pattern, capBody(limit, h))
+	mux.HandleFunc(pattern, s.capBody(limit, h))
 	method, path, ok := strings.Cut(pattern, " ")
 	if !ok {
 		method, path = "", pattern
