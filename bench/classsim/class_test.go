@@ -87,8 +87,10 @@ func TestLimitedCounting(t *testing.T) {
 	if c.SuccessRate() >= 100 {
 		t.Errorf("class SuccessRate() = %v with %d limited; want < 100", c.SuccessRate(), c.Limited)
 	}
-	if f.Actions == 0 || f.Limited != f.Actions {
-		t.Errorf("flooder: %d requests, %d limited (%s); want all limited", f.Actions, f.Limited, f.StatusList())
+	// a request cut off by the end of the run, or a keep-alive connection
+	// lost under the flood, is a transport error: tolerated, 1 in 100 at most
+	if f.Actions == 0 || f.OK != 0 || f.Limited < f.Actions*99/100 {
+		t.Errorf("flooder: %d requests, %d OK, %d limited (%s); want all limited but transport errors", f.Actions, f.OK, f.Limited, f.StatusList())
 	}
 }
 
