@@ -40,8 +40,8 @@ type settingsDoc struct {
 	} `toml:"practice"`
 }
 
-// ReadSettings reads the settings file of the profiles folder dir. A folder
-// (or a folder without the file) gives zero Settings and no error. The file
+// ReadSettings reads the settings file of the profiles folder dir. A missing
+// folder, or a folder without the file, gives zero Settings and no error. The file
 // is read as a profile is (a regular file, at most MaxProfileFile bytes, a
 // FIFO never blocks) and decoded strictly: a key this version does not know
 // is an error naming it, so a misspelt setting is never silently ignored.
@@ -65,15 +65,19 @@ func ReadSettings(dir string) (Settings, error) {
 			return Settings{}, fmt.Errorf("folder settings %s: unknown key %s: the file knows version and [practice] url (see FORMAT.md, \"Folder settings\")", path, strings.Join(keys, ", "))
 		}
 		if v, ok := peekVersion(data); ok && v > SettingsVersion {
-			return Settings{}, fmt.Errorf("folder settings %s: written by a newer authlab (version %d; this one reads %d): upgrade authlab", path, v, SettingsVersion)
+			return Settings{}, newerSettings(path, v)
 		}
 		return Settings{}, fmt.Errorf("folder settings %s", decodeParseError(path, err).Error())
 	}
 	if doc.Version != nil && *doc.Version != SettingsVersion {
 		if *doc.Version > SettingsVersion {
-			return Settings{}, fmt.Errorf("folder settings %s: written by a newer authlab (version %d; this one reads %d): upgrade authlab", path, *doc.Version, SettingsVersion)
+			return Settings{}, newerSettings(path, *doc.Version)
 		}
 		return Settings{}, fmt.Errorf("folder settings %s: version %d is not a settings version: write version = %d", path, *doc.Version, SettingsVersion)
 	}
 	return Settings{Path: path, Practice: doc.Practice.URL}, nil
+}
+
+func newerSettings(path string, v int64) error {
+	return fmt.Errorf("folder settings %s: written by a newer authlab (version %d; this one reads %d): upgrade authlab", path, v, SettingsVersion)
 }
