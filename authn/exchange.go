@@ -190,6 +190,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 		// bounds its polling by Call.Timeout itself.
 		dctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 		defer cancel()
+		addScoped(out, req.Scoped)
 		ex, resp, err := e.roundTrip(dctx, client, out)
 		ex.Role = role
 		res.Exchanges = append(res.Exchanges, ex)
@@ -249,6 +250,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 						Plain("URL", maskQuery(out.URL, out.Added)))
 				}
 			}
+			addScoped(out, req.Scoped)
 			ex, r, err := e.roundTrip(ctx, hopClient, out)
 			ex.Role = call.Role
 			res.Exchanges = append(res.Exchanges, ex)

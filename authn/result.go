@@ -26,6 +26,43 @@ type Request struct {
 	// see while it waits (a device code, a URL to open). It is called from
 	// the exchanging goroutine and must not block.
 	Notify func(Notice)
+	// Scoped are headers sent only on the exchanges whose URL lies under
+	// their Base: every hop, retry and token request to it, none to any
+	// other origin (a redirect elsewhere goes without them). The practice
+	// server's student name (practice.StudentHeader) travels this way.
+	Scoped []ScopedHeader
+}
+
+// ScopedHeader is one header of Request.Scoped.
+type ScopedHeader struct {
+	// Base is an absolute http(s) URL: a request is under it when scheme,
+	// host and port are the same (RFC 6454 §4) and its path is Base's path
+	// or below it.
+	Base        string
+	Name, Value string
+}
+
+// under reports whether u lies under the header's Base.
+func (h ScopedHeader) under(u *url.URL) bool {
+	b, err := url.Parse(h.Base)
+	if err != nil || b.Host == "" || originOf(b) != originOf(u) {
+		return false
+	}
+	p := strings.TrimSuffix(b.EscapedPath(), "/")
+	up := u.EscapedPath()
+	return p == "" || up == p || strings.HasPrefix(up, p+"/")
+}
+
+// addScoped sets on out the scoped headers whose Base out's URL lies under.
+func addScoped(out *Outgoing, scoped []ScopedHeader) {
+	for _, h := range scoped {
+		if h.under(out.URL) {
+			if out.Header == nil {
+				out.Header = http.Header{}
+			}
+			out.Header.Set(h.Name, h.Value)
+		}
+	}
 }
 
 // Result is everything one call of Exchange produced. Front ends only render

@@ -74,19 +74,20 @@ func (e Env) resolver() profiles.Resolver {
 	return profiles.Resolver{LookupEnv: e.LookupEnv, ReadFile: profiles.ReadSecretFile, Prompt: e.Prompt, Keyring: e.Keyring}
 }
 
-// store opens the profiles folder: --profiles, AUTHLAB_PROFILES, then the
-// XDG default.
-func (e Env) store() (*profiles.Store, error) {
-	dir := ""
-	if e.profilesDir != nil {
-		dir = *e.profilesDir
+// profilesFolder is the profiles folder: --profiles, AUTHLAB_PROFILES, then
+// the XDG default.
+func (e Env) profilesFolder() (string, error) {
+	if e.profilesDir != nil && *e.profilesDir != "" {
+		return *e.profilesDir, nil
 	}
-	if dir == "" {
-		d, err := profiles.DefaultDir(e.LookupEnv)
-		if err != nil {
-			return nil, err
-		}
-		dir = d
+	return profiles.DefaultDir(e.LookupEnv)
+}
+
+// store opens the profiles folder (profilesFolder).
+func (e Env) store() (*profiles.Store, error) {
+	dir, err := e.profilesFolder()
+	if err != nil {
+		return nil, err
 	}
 	s := profiles.NewStore(dir)
 	// The user's own folder, or one in the trust file (authlab trust):

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/export"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
@@ -22,10 +21,9 @@ const revealWarning = "warning: --reveal writes the secrets themselves into the 
 // exportFlags are `authlab export`'s own flags; the request flags are the
 // send flags that build a request.
 type exportFlags struct {
-	format      string
-	output      string
-	reveal      bool
-	practiceURL string
+	format string
+	output string
+	reveal bool
 }
 
 // registerRequestFlags registers the send flags that describe the request
@@ -33,7 +31,7 @@ type exportFlags struct {
 func (f *sendFlags) registerRequestFlags(fs *pflag.FlagSet) {
 	var all pflag.FlagSet
 	f.register(&all)
-	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass", "allow-plaintext"} {
+	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass", "allow-plaintext", "practice"} {
 		fs.AddFlag(all.Lookup(name))
 	}
 }
@@ -73,7 +71,9 @@ is valid only for that timestamp and nonce.`,
 	cmd.Flags().StringVarP(&x.format, "format", "f", "curl", "what to write: "+strings.Join(export.Targets(), ", "))
 	cmd.Flags().StringVarP(&x.output, "output", "o", "", "write to FILE instead of stdout (created atomically; 0600 with --reveal)")
 	cmd.Flags().BoolVar(&x.reveal, "reveal", false, "write the secret values into the text instead of environment variables")
-	cmd.Flags().StringVar(&x.practiceURL, "practice-url", practice.DefaultURL, "what {{practice}} becomes: where `authlab serve` runs")
+	// --practice-url is the name --practice had before #17
+	cmd.Flags().StringVar(&f.practice, "practice-url", "", "the same as --practice")
+	cmd.Flags().MarkHidden("practice-url")
 	cmd.Flags().SortFlags = false
 	return cmd
 }
@@ -109,9 +109,15 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}
 	p := profileFrom(f.profile, req, f, base)
-	practiceURL := strings.TrimSuffix(x.practiceURL, "/")
-	if _, err := authn.ParseURL(practiceURL); err != nil {
-		return inputErr(fmt.Errorf("--practice-url: %w", err))
+	pc, err := choosePractice(env, f, changed)
+	if err != nil {
+		return inputErr(err)
+	}
+	// An export cannot start the embedded server: {{practice}} becomes
+	// where `authlab serve` listens unless another server is chosen.
+	practiceURL, note := practice.DefaultURL, "where `authlab serve` listens (--practice changes it)"
+	if pc.target.Remote != "" {
+		practiceURL, note = pc.target.Remote, "from "+pc.from
 	}
 	r := env.resolver()
 	opt := export.Options{
@@ -124,7 +130,7 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 			return s, err
 		},
 		Expand:     func(s string) string { return strings.ReplaceAll(s, practice.Placeholder, practiceURL) },
-		ExpandNote: fmt.Sprintf("the request uses the practice server: the text sends to %s, where `authlab serve` listens (--practice-url changes it)", practiceURL),
+		ExpandNote: fmt.Sprintf("the request uses the practice server: the text sends to %s, %s", practiceURL, note),
 	}
 	if x.reveal {
 		fmt.Fprintln(env.Stderr, "authlab: "+revealWarning)

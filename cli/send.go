@@ -45,6 +45,10 @@ type sendFlags struct {
 	allowPlaintext bool
 	present        bool
 
+	// the classroom (practice.go): where {{practice}} points, who sends
+	practice string
+	student  string
+
 	// send only (see registerSendOnly)
 	repeat int
 	color  string
@@ -73,6 +77,8 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.save, "save", "", "save the request as profile NAME (secret references kept)")
 	fs.BoolVar(&f.allowPlaintext, "allow-plaintext", false, "let --save write a literal secret into the profile file")
 	fs.BoolVar(&f.present, "present", false, "presenter mode: secrets always masked (no --reveal), echoed secrets masked, high contrast")
+	fs.StringVar(&f.practice, "practice", "", "URL of the practice server {{practice}} names, e.g. the instructor's http://192.168.1.20:8089 (default $"+envPractice+", else the profiles folder's setting, else the built-in server)")
+	fs.StringVar(&f.student, "student", "", "your name, sent to the practice server only (header "+practice.StudentHeader+") and shown to the instructor (default $"+envStudent+")")
 	f.proxy.register(fs)
 }
 
@@ -241,6 +247,10 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if err := tlsCheckFlags(f, changed); err != nil {
 		return inputErr(err)
 	}
+	pc, err := choosePractice(env, f, changed)
+	if err != nil {
+		return inputErr(err)
+	}
 	req, literal, err := buildRequest(env, f, changed, base, rawURL)
 	if err != nil {
 		return inputErr(err)
@@ -290,10 +300,13 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if f.insecure {
 		fmt.Fprintln(env.Stderr, "authlab: "+tlsInsecureWarning)
 	}
-	emb := practice.NewEmbedded(practice.Options{})
+	emb := practice.NewTarget(practice.Options{}, pc.target)
 	defer emb.Close()
 	if err := emb.ExpandRequest(&req); err != nil {
 		return inputErr(err)
+	}
+	if usesPractice(req, emb.Remote()) {
+		fmt.Fprintln(env.Stderr, "authlab: "+oneLine(errors.New(pc.notice())))
 	}
 
 	// A flow that waits for the user (the device code to enter, the URL

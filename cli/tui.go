@@ -73,10 +73,18 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	if len(literal) > 0 {
 		notice = append(notice, literalWarning(literal))
 	}
+	pc, err := choosePractice(env, f, changed)
+	if err != nil {
+		return inputErr(err)
+	}
+	if pc.target.Remote != "" && pc.from != "--practice" && pc.from != envPractice {
+		// a folder's setting: the header shows the URL, this says why
+		notice = append(notice, pc.notice())
+	}
 	hist, _ := env.history()
 	eng := authn.New(opts)
 	defer eng.Close()
-	emb := practice.NewEmbedded(practice.Options{})
+	emb := practice.NewTarget(practice.Options{}, pc.target)
 	defer emb.Close()
 	o := tui.Options{
 		Prefill:  profileFrom(f.profile, req, f, base),

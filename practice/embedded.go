@@ -3,10 +3,14 @@ package practice
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,29 +31,56 @@ const (
 	DefaultURL  = "http://" + DefaultAddr
 )
 
-// Embedded is the practice server run inside authlab on demand: it starts on
-// 127.0.0.1 with a free port the first time a URL needs it, so the first
-// run works with no network. It is safe for concurrent use.
+// Embedded is the practice server {{practice}} names: by default the one
+// run inside authlab on demand, which starts on 127.0.0.1 with a free port
+// the first time a URL needs it, so the first run works with no network;
+// or, with a Target's Remote, one run elsewhere (the instructor's `authlab
+// serve` in a workshop), and then nothing starts here. It is safe for
+// concurrent use.
 type Embedded struct {
-	opts Options
-	once sync.Once
-	url  string
-	err  error
-	srv  *http.Server
+	opts    Options
+	remote  string // Target.Remote
+	student string // Target.Student
+	once    sync.Once
+	mu      sync.Mutex // url and err, read by Started while URL may run
+	url     string
+	err     error
+	srv     *http.Server
+}
+
+// Target is the client side of a classroom: which practice server
+// {{practice}} names and the student name sent to it.
+type Target struct {
+	// Remote is the base URL of a practice server run elsewhere, as
+	// ParseBase returns it; "" means the embedded server.
+	Remote string
+	// Student is sent in StudentHeader to the practice server and to no
+	// other host (authn.Request.Scoped); "" sends no header. The server
+	// uses it for display only (ClientOf).
+	Student string
 }
 
 // NewEmbedded returns an embedded server that has not started yet.
-func NewEmbedded(o Options) *Embedded {
+func NewEmbedded(o Options) *Embedded { return NewTarget(o, Target{}) }
+
+// NewTarget returns the practice server t names: a remote one, or an
+// embedded one (with o) that has not started yet.
+func NewTarget(o Options, t Target) *Embedded {
 	if o.Log == nil {
 		o.Log = io.Discard // a TUI owns the terminal: the console block goes nowhere
 	}
-	return &Embedded{opts: o}
+	return &Embedded{opts: o, remote: t.Remote, student: t.Student}
 }
 
-// URL starts the server if needed and returns its base URL.
+// URL returns the base URL, starting the embedded server if needed.
 func (e *Embedded) URL() (string, error) {
+	if e.remote != "" {
+		return e.remote, nil
+	}
 	e.once.Do(func() {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
+		e.mu.Lock()
+		defer e.mu.Unlock()
 		if err != nil {
 			e.err = errors.New("cannot start the practice server on 127.0.0.1: " + err.Error())
 			return
@@ -58,15 +89,43 @@ func (e *Embedded) URL() (string, error) {
 		go e.srv.Serve(NewListener(l, EmbeddedLimits(), e.srv))
 		e.url = "http://" + l.Addr().String()
 	})
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return e.url, e.err
 }
 
-// Started reports the base URL when the server runs ("" before first use).
+// Started reports the base URL in use: a remote server's always, the
+// embedded server's once it runs ("" before first use, and for nil).
 func (e *Embedded) Started() string {
+	switch {
+	case e == nil:
+		return ""
+	case e.remote != "":
+		return e.remote
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.err != nil {
 		return ""
 	}
 	return e.url
+}
+
+// Remote is the base URL of the remote practice server ("" for the
+// embedded one, and for nil).
+func (e *Embedded) Remote() string {
+	if e == nil {
+		return ""
+	}
+	return e.remote
+}
+
+// Student is the name sent in StudentHeader ("" when none, and for nil).
+func (e *Embedded) Student() string {
+	if e == nil {
+		return ""
+	}
+	return e.student
 }
 
 // Expand replaces Placeholder in s with the server's base URL, starting it
@@ -85,7 +144,9 @@ func (e *Embedded) Expand(s string) (string, error) {
 // ExpandRequest expands Placeholder in the request's URL and in every
 // credential field (an OAuth 2.0 token_url, a device_auth_url), starting the
 // server on first use. The field map is replaced, never modified, so the
-// caller's copy keeps its placeholders.
+// caller's copy keeps its placeholders. With a student name, the request
+// carries StudentHeader on its exchanges with the practice server (whether
+// named by the placeholder or by its URL) and on no other.
 func (e *Embedded) ExpandRequest(req *authn.Request) error {
 	u, err := e.Expand(req.URL)
 	if err != nil {
@@ -108,17 +169,27 @@ func (e *Embedded) ExpandRequest(req *authn.Request) error {
 	if fields != nil {
 		req.Fields = fields
 	}
+	if base := e.Started(); base != "" && e.student != "" {
+		// a new slice: the caller's request keeps its own
+		req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: StudentHeader, Value: e.student})
+	}
 	return nil
 }
 
-// Close stops the server if it runs.
+// Close stops the embedded server if it runs.
 func (e *Embedded) Close() error {
-	if e.srv == nil {
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	srv := e.srv
+	e.mu.Unlock()
+	if srv == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return e.srv.Shutdown(ctx)
+	return srv.Shutdown(ctx)
 }
 
 // Banner lists the endpoints and the demo credentials, for the console of
@@ -158,12 +229,63 @@ func Banner(base string) string {
 	return b.String()
 }
 
-// Unexpand puts Placeholder back where base (the embedded server's URL, ""
-// when it did not run) starts u, so history keeps `{{practice}}/…`, which
-// works again in a later run, rather than a port that is gone.
+// Unexpand puts Placeholder back where base (the practice server's URL as
+// Started reports it, "" when none was used) starts u, so history keeps
+// `{{practice}}/…`, which works again in a later run, rather than a port
+// that is gone. base must end there: http://h:8089 does not start
+// http://h:80890/.
 func Unexpand(u, base string) string {
-	if base == "" || !strings.HasPrefix(u, base) {
+	rest, ok := strings.CutPrefix(u, base)
+	if base == "" || !ok || rest != "" && !strings.ContainsRune("/?#", rune(rest[0])) {
 		return u
 	}
-	return Placeholder + u[len(base):]
+	return Placeholder + rest
+}
+
+// maxBase bounds a practice server URL (bytes): it is shown in the TUI's
+// header and on stderr.
+const maxBase = 256
+
+// ParseBase checks s as the base URL of a practice server run elsewhere
+// (--practice, AUTHLAB_PRACTICE, a profiles folder's setting) and returns
+// it without a trailing "/". The URL may come from a folder someone handed
+// out, so it is held to what it needs to be: http or https, a host, no
+// user:password@, query or fragment, printable ASCII only (an IDN host is
+// written in its xn-- form), at most 256 bytes.
+func ParseBase(s string) (string, error) {
+	bad := func(problem string) (string, error) {
+		return "", fmt.Errorf("%q is not a practice server URL (%s): write it like http://192.168.1.20:8089, where `authlab serve` listens", s, problem)
+	}
+	switch {
+	case s == "":
+		return bad("it is empty")
+	case len(s) > maxBase:
+		return bad(fmt.Sprintf("longer than %d bytes", maxBase))
+	case strings.Contains(s, Placeholder):
+		return bad("it names " + Placeholder + " itself")
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return bad("only printable ASCII without spaces")
+		}
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return bad("it does not parse")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return bad("use http:// or https://")
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return bad("no host")
+	case u.User != nil:
+		return bad("no user:password@ in it")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(s, "?#"):
+		return bad("no query or fragment")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return bad("port out of range")
+		}
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }

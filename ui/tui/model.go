@@ -105,7 +105,8 @@ type Model struct {
 	savedFP  string
 	dirty    bool
 	ask      ask
-	// practiceURL is where the embedded practice server runs, once started.
+	// practiceURL is the practice server's base URL: a remote one's from
+	// the start, the embedded one's once started.
 	practiceURL string
 	// src is where the editor's profile came from; trustedDirs are the
 	// folders trusted in this session (asktrust.go).
@@ -140,6 +141,7 @@ func New(opts Options) Model {
 	m.hv = newHistoryView(com)
 	m.exp = newExportView()
 	m.profile = opts.Profile
+	m.practiceURL = opts.Practice.Remote()
 	m.src = opts.Source
 	m.savedFP = fingerprint(m.ed.draftProfile(m.profile, nil))
 	m.ed, _ = m.ed.setFocus(1) // the URL field
@@ -805,29 +807,67 @@ func (m Model) render() string {
 		msg := fmt.Sprintf("terminal too small: %d×%d\nauthlab needs at least %d×%d\n\nenlarge the window, or ctrl+c to quit", w, h, MinWidth, MinHeight)
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
 	}
-	header := st.Title.Render("authlab")
-	if m.com.present {
-		// first after the name, so a narrow window keeps it
-		header += "  " + st.TabActive.Render(" PRESENTING ") + st.Muted.Render("  secrets masked")
-	} else {
-		header += st.Muted.Render("  credential tester")
-	}
-	if m.profile != "" {
-		header += "  " + st.Label.Render(sanitize.Line(m.profile))
-	}
-	if m.dirty {
-		header += st.Warn.Render(" ● unsaved")
-	}
-	if m.practiceURL != "" {
-		header += st.Muted.Render("  practice server " + strings.TrimPrefix(m.practiceURL, "http://"))
-	}
-	header = ansi.Truncate(header, w, "…")
+	header := m.headerLine(w)
 	f := m.frame()
 	body := m.bodyLines(f)
 	if b := m.bannerView(); b != "" {
 		header += "\n" + b
 	}
 	return header + "\n" + strings.Join(m.statusLines(), "\n") + "\n" + strings.Join(body, "\n") + "\n" + m.helpView()
+}
+
+// headerLine is the first line: the name, presenter mode, the profile and
+// whether it is saved, and the practice server in use with the student
+// name. When the line is too wide the tagline goes first, then the profile
+// name is shortened, so the practice server stays visible at 80 columns.
+func (m Model) headerLine(w int) string {
+	st := m.st()
+	head, tag := st.Title.Render("authlab"), ""
+	if m.com.present {
+		// first after the name, so a narrow window keeps it
+		head += "  " + st.TabActive.Render(" PRESENTING ") + st.Muted.Render("  secrets masked")
+	} else {
+		tag = st.Muted.Render("  credential tester")
+	}
+	prof := ""
+	if m.profile != "" {
+		prof = "  " + st.Label.Render(sanitize.Line(m.profile))
+	}
+	if m.dirty {
+		prof += st.Warn.Render(" ● unsaved")
+	}
+	prac := ""
+	if l := m.practiceLabel(); l != "" {
+		prac = st.Muted.Render("  " + l)
+	}
+	if prac != "" && ansi.StringWidth(head+tag+prof+prac) > w {
+		tag = ""
+		if room := w - ansi.StringWidth(head+prac); ansi.StringWidth(prof) > room {
+			prof = ansi.Truncate(prof, max(room, 0), "…")
+		}
+	}
+	return ansi.Truncate(head+tag+prof+prac, w, "…")
+}
+
+// practiceLabel says which practice server {{practice}} names: "practice:
+// built-in 127.0.0.1:PORT" once the embedded one runs, or the remote URL,
+// and the student name sent to it ("" when neither applies yet).
+func (m Model) practiceLabel() string {
+	var s string
+	switch {
+	case m.opts.Practice.Remote() != "":
+		s = "practice: " + m.opts.Practice.Remote()
+	case m.practiceURL != "":
+		s = "practice: built-in " + strings.TrimPrefix(m.practiceURL, "http://")
+	}
+	if name := m.opts.Practice.Student(); name != "" {
+		if s == "" {
+			s = "student " + name
+		} else {
+			s += " as " + name
+		}
+	}
+	return sanitize.Line(s)
 }
 
 // bodyLines renders the area between the status and the help line.

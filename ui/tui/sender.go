@@ -96,7 +96,7 @@ func (s sender) Current(seq int) bool { return seq == s.seq && s.Busy() }
 // resultMsg carries the outcome of one send back to Update.
 type resultMsg struct {
 	seq      int
-	practice string // base URL of the embedded practice server, when used
+	practice string // base URL of the practice server in use ("" before the embedded one starts)
 	resolved profiles.Resolved
 	res      *authn.Result
 	err      error
@@ -126,18 +126,13 @@ func send(ctx context.Context, eng *authn.Engine, asked askedSecrets, base profi
 		}
 		req := rs.Request
 		req.Notify = feed.notify
-		unexpanded := req.URL
 		if err := pr.ExpandRequest(&req); err != nil {
 			return resultMsg{seq: seq, err: err}
-		}
-		var practiceURL string
-		if req.URL != unexpanded {
-			practiceURL = pr.Started()
 		}
 		res, err := eng.Exchange(ctx, req)
 		if present {
 			res.Redact(rs.Secrets.Merge(authn.SecretsOf(req, res))) // the server may echo a secret
 		}
-		return resultMsg{seq: seq, resolved: rs, res: res, err: err, docs: prepareDocs(res, present), practice: practiceURL}
+		return resultMsg{seq: seq, resolved: rs, res: res, err: err, docs: prepareDocs(res, present), practice: pr.Started()}
 	}
 }
