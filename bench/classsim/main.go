@@ -98,8 +98,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return bad("bad -first %q: give an IPv4 loopback address, e.g. 127.0.0.2", *first)
 	case *floodOnly && *flood < 1:
 		return bad("-flood-only needs -flood N")
-	case *floodOnly:
-		*clients = 0
 	case *clients < 1 || *clients > 250:
 		return bad("-clients %d: give 1 to 250 (one loopback address each)", *clients)
 	case *duration <= 0 || *think <= 0 || *timeout <= 0:
@@ -120,6 +118,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *floodOnly {
+		// the parent runs the class; the child only floods, from the
+		// address after the class's (not the first student's)
+		cfg.Clients = 0
 		res := Run(cfg)
 		if err := json.NewEncoder(stdout).Encode(res.Flood); err != nil {
 			fmt.Fprintf(stderr, "classsim: %v\n", err)
