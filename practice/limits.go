@@ -47,6 +47,12 @@ type Limits struct {
 	// MaxClients bounds the per-client rate table: when it is full the
 	// client idle longest is forgotten (its bucket was refilling anyway).
 	MaxClients int
+	// Tarpit holds a request over the rate limit back this long, then tries
+	// the client's bucket once more (200 if a token came, else 429): a client that ignores Retry-After over N
+	// connections is slowed to about N requests per Tarpit, its requests
+	// parked on timers instead of taking CPU from the rest of the room.
+	// A client within its rate never waits. 0: answer at once.
+	Tarpit time.Duration
 	// Refused, when set, is told of each request the rate limit answers
 	// 429, so the console and the room view count it (Server.Refused).
 	Refused func(r *http.Request, status int, reason string)
@@ -61,6 +67,8 @@ const (
 	DefaultBurst          = 40
 	defaultMaxClients     = 4096
 	retryAfterSeconds     = 1 // Retry-After of a connection refused at the limit
+	// DefaultTarpit: a flooder over 32 connections gets ~64 answers/s.
+	DefaultTarpit = 500 * time.Millisecond
 )
 
 // ServeLimits are the limits of `authlab serve`: timeouts, MaxConns from
@@ -69,6 +77,7 @@ func ServeLimits() Limits {
 	l := EmbeddedLimits()
 	l.PerClientConns = DefaultPerClientConns
 	l.Rate, l.Burst = DefaultRate, DefaultBurst
+	l.Tarpit = DefaultTarpit
 	return l
 }
 
@@ -137,6 +146,7 @@ type rateLimiter struct {
 	mu      sync.Mutex
 	clients map[string]*bucket
 	refused func(r *http.Request, status int, reason string) // Limits.Refused
+	tarpit  time.Duration                                    // Limits.Tarpit
 }
 
 // bucket is one client's tokens as of last.
@@ -147,7 +157,7 @@ type bucket struct {
 
 func newRateLimiter(l Limits, now func() time.Time) *rateLimiter {
 	burst := max(l.Burst, 1)
-	return &rateLimiter{rate: l.Rate, burst: float64(burst), max: max(l.MaxClients, 1), now: now, clients: map[string]*bucket{}, refused: l.Refused}
+	return &rateLimiter{rate: l.Rate, burst: float64(burst), max: max(l.MaxClients, 1), now: now, clients: map[string]*bucket{}, refused: l.Refused, tarpit: l.Tarpit}
 }
 
 // take spends one token of key's bucket. It reports whether the request may
@@ -219,6 +229,21 @@ func (rl *rateLimiter) wrap(h http.Handler) http.Handler {
 		if ok {
 			h.ServeHTTP(w, r)
 			return
+		}
+		if hold := rl.tarpit; hold > 0 {
+			t := time.NewTimer(hold)
+			select {
+			case <-t.C:
+			case <-r.Context().Done(): // the client gave up: nothing to answer
+				t.Stop()
+				return
+			}
+			ok, remaining, wait = rl.take(c.Key) // a token may have come meanwhile
+			if ok {
+				w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+				h.ServeHTTP(w, r)
+				return
+			}
 		}
 		secs := max(int(math.Ceil(wait.Seconds())), 1)
 		if rl.refused != nil {

@@ -243,3 +243,36 @@ func TestRefusalsReachConsole(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitTarpit: a request over the rate is held Tarpit before its
+// 429 (a flooder ignoring Retry-After is slowed, its requests parked on
+// timers), while another client is answered throughout.
+func TestRateLimitTarpit(t *testing.T) {
+	l := EmbeddedLimits()
+	l.Rate, l.Burst, l.Tarpit = 0.001, 1, 300*time.Millisecond
+	addr, _ := limited(t, l)
+	flooder, student := clientFrom(t, "127.0.0.2"), clientFrom(t, "127.0.0.3")
+	get := func(c *http.Client) int {
+		t.Helper()
+		resp, err := c.Get("http://" + addr + "/apikey?api_key=" + DemoAPIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := get(flooder); st != http.StatusOK {
+		t.Fatalf("first request = %d; want 200 (the burst)", st)
+	}
+	start := time.Now()
+	if st := get(flooder); st != http.StatusTooManyRequests {
+		t.Fatalf("second request = %d; want 429", st)
+	}
+	if held := time.Since(start); held < l.Tarpit {
+		t.Errorf("429 after %s; want it held at least the tarpit %s", held, l.Tarpit)
+	}
+	if st := get(student); st != http.StatusOK {
+		t.Errorf("another client = %d; want 200", st)
+	}
+}
