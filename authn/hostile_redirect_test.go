@@ -105,6 +105,35 @@ func newWireServer(t *testing.T, wl *wireLog, name, addr string, cfg *tls.Config
 	if err != nil {
 		t.Fatalf("listen %s: %v", addr, err)
 	}
+	return wireServerOn(t, wl, name, ln, cfg, h)
+}
+
+// wirePair listens on 127.0.0.1 and on 127.0.0.2 with the same port (two
+// origins that differ only in host). The kernel picks the first port; the
+// same port on 127.0.0.2 can be taken by another test's socket, so the
+// pair is tried again on a fresh port, up to 20 times.
+func wirePair(t *testing.T, wl *wireLog, h http.HandlerFunc) (b, b2 *wireServer) {
+	t.Helper()
+	var last error
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("listen 127.0.0.1:0: %v", err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln2, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(port))
+		if err != nil {
+			ln.Close()
+			last = err
+			continue
+		}
+		return wireServerOn(t, wl, "B", ln, nil, h), wireServerOn(t, wl, "B2", ln2, nil, h)
+	}
+	t.Fatalf("no port free on both 127.0.0.1 and 127.0.0.2 in 20 tries: %v", last)
+	return nil, nil
+}
+
+func wireServerOn(t *testing.T, wl *wireLog, name string, ln net.Listener, cfg *tls.Config, h http.HandlerFunc) *wireServer {
 	ta := ln.Addr().(*net.TCPAddr)
 	ws := &wireServer{name: name, host: ta.IP.String(), port: ta.Port}
 	srv := &http.Server{
@@ -374,9 +403,8 @@ func hostileRedirectCase(t *testing.T, cfg *tls.Config, pool *x509.CertPool, row
 		acfg = cfg
 	}
 	a = newWireServer(t, wl, "A", "127.0.0.1:0", acfg, handler)
-	b = newWireServer(t, wl, "B", "127.0.0.1:0", nil, handler)
 	// B2 listens on 127.0.0.2 with B's port.
-	b2 := newWireServer(t, wl, "B2", "127.0.0.2:"+strconv.Itoa(b.port), nil, handler)
+	b, b2 := wirePair(t, wl, handler)
 	tok := newWireServer(t, wl, "T", "127.0.0.1:0", nil, handler)
 	wireStart(a, b, b2, tok)
 

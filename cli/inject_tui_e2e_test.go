@@ -203,7 +203,7 @@ func TestInjectTUIEndToEnd(t *testing.T) {
 	s := startTUI(t, srv.URL+"/start")
 	s.waitFor("the editor", func(txt string) bool { return strings.Contains(txt, "No authentication") })
 	s.key("\x12") // ctrl+r: the first send moves the focus to the result pane
-	s.waitFor("the first answer", func(txt string) bool { return strings.Contains(txt, "404") })
+	s.waitFor("the first answer", func(txt string) bool { return strings.Contains(txt, "404 Not Found") })
 
 	type sendCase struct {
 		name, url, marker, want string

@@ -161,7 +161,7 @@ func TestTUIItem14TraceNeverTicksTheUncompared(t *testing.T) {
 	defer cancel()
 	s.waitText("HTTP Basic")
 	s.key(ctrlR)
-	s.waitText("401")
+	s.waitText("401 Unauthorized")
 	s.key("4")
 	txt := s.term.WaitText("HTTP Basic (RFC 7617)")
 	if strings.Contains(txt, "✓ client and server computed the same values") {
@@ -180,7 +180,7 @@ func TestTUIItem17PracticeTraceHeaderCollapsed(t *testing.T) {
 	defer cancel()
 	s.waitText("HTTP Basic")
 	s.key(ctrlR)
-	s.waitText("401")
+	s.waitText("401 Unauthorized")
 	s.key("3")
 	txt := s.term.WaitText("of the practice server's trace")
 	for _, l := range strings.Split(txt, "\n") {

@@ -260,7 +260,7 @@ func quote(s string) string { return `"` + s + `"` }
 // "\x03"), straight into the emulator's input pipe: SafeEmulator.SendKey
 // holds the emulator's lock while the pipe blocks, and the renderer needs
 // that lock to draw, so the two would deadlock. A lone ESC is told from
-// the start of a sequence only by time: after one, Key pauses 100 ms so
+// the start of a sequence only by time: after one, Key pauses escGap so
 // the next key is not read as Alt+key.
 func (term *Term) Key(seq string) {
 	term.t.Helper()
@@ -286,7 +286,7 @@ func (term *Term) Key(seq string) {
 		term.t.Fatalf("sending %q: %v", seq, err)
 	}
 	if seq == "\x1b" {
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(escGap)
 	}
 }
 
@@ -321,3 +321,9 @@ func (term *Term) Wait() int {
 
 // Stop cancels the program's context (it should return; Wait tells).
 func (term *Term) Stop() { term.cancel() }
+
+// escGap is how long Key pauses after a lone ESC: five times the input
+// reader's 50 ms escape timeout (ultraviolet.DefaultEscTimeout), because
+// under -race on a loaded machine the reader's timer can fire late, and a
+// key that arrives before it is read as Alt+key.
+const escGap = 250 * time.Millisecond
