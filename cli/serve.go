@@ -241,6 +241,9 @@ func limitsText(l practice.Limits) string {
 	rate := "no request-rate limit"
 	if l.Rate > 0 {
 		rate = fmt.Sprintf("%g requests/s per client (burst %d)", l.Rate, l.Burst)
+		if l.Tarpit > 0 {
+			rate += fmt.Sprintf(", a 429 held %s", l.Tarpit)
+		}
 	}
 	return part(l.MaxConns, "open connections") + ", " + perClient + ", " + rate +
 		fmt.Sprintf("; idle connections closed after %s", l.IdleTimeout)

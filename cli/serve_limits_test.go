@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authlab/authlab/practice"
 )
@@ -33,6 +34,28 @@ func TestServeLimitFlags(t *testing.T) {
 			t.Errorf("resolve(%+v) = %+v; want the flags' values", tt.flags, l)
 		case err == nil && l.IdleTimeout != practice.ServeLimits().IdleTimeout:
 			t.Errorf("resolve(%+v).IdleTimeout = %s; want the default %s", tt.flags, l.IdleTimeout, practice.ServeLimits().IdleTimeout)
+		}
+	}
+}
+
+// The start-up line names every limit in force, the tarpit included, and
+// says which are off.
+func TestLimitsText(t *testing.T) {
+	for _, tt := range []struct {
+		l    practice.Limits
+		want []string
+	}{
+		{practice.Limits{MaxConns: 768, PerClientConns: 32, Rate: 20, Burst: 40, Tarpit: practice.DefaultTarpit, IdleTimeout: 30 * time.Second},
+			[]string{"768 open connections", "32 connections per client", "20 requests/s per client (burst 40), a 429 held 500ms", "idle connections closed after 30s"}},
+		{practice.Limits{Rate: 5, Burst: 10, IdleTimeout: 30 * time.Second},
+			[]string{"no limit on open connections", "no limit on connections per client", "5 requests/s per client (burst 10);"}},
+		{practice.Limits{IdleTimeout: 30 * time.Second}, []string{"no request-rate limit"}},
+	} {
+		got := limitsText(tt.l)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("limitsText(%+v) = %q; want it to contain %q", tt.l, got, w)
+			}
 		}
 	}
 }
