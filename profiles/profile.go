@@ -36,6 +36,9 @@ type Profile struct {
 	TLS      TLS
 	Timeout  time.Duration // 0: the default
 	Follow   bool
+	// Vars are the profile's defaults for {{name}} variables, used when
+	// the chosen environment does not set them (see Environment).
+	Vars []Var
 
 	// Source is where the profile was loaded from and whether that folder
 	// is trusted, with its references as loaded (see Source and

@@ -1,0 +1,28 @@
+package profiles
+
+// Environment is a named set of variables for {{name}} in a profile's URL,
+// headers, body and scheme fields: one TOML file per environment under
+// the profiles folder's environments/ folder (dev, staging, prod), chosen
+// with --env NAME. Values may be references (env:, file:, keyring:,
+// prompt, command:), so an environment holds no secret by default.
+// FORMAT.md ("Environments") documents the file.
+type Environment struct {
+	// Name is the environment's name, its file name without .toml.
+	Name string
+	// Vars are the variables in file order.
+	Vars []Var
+	// Source is where the file was loaded from and whether that folder is
+	// trusted; nil for one built in memory (an import before it is saved).
+	Source *Source
+}
+
+// Var is one variable of an environment or of a profile's defaults.
+type Var struct {
+	Name string
+	// Value is a literal or a reference. A value an importer knows to be
+	// secret is always a reference (env:NAME or prompt), never a literal.
+	Value string
+	// Secret marks a value to be masked wherever it could show, even when
+	// it is a literal the user chose to store.
+	Secret bool
+}
