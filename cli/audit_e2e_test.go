@@ -799,14 +799,13 @@ func (s *auditScreen) key(seq string) {
 func (s *auditScreen) press(seq, until, label string, allow auditAllow) {
 	s.t.Helper()
 	s.key(seq)
-	cond := func(txt string) bool { return strings.Contains(txt, until) }
-	what := fmt.Sprintf("%s: %q", label, until)
+	var txt string
 	if until == "" {
 		tab := resultTabs[seq]
-		cond = func(string) bool { return strings.Contains(s.tt.TextWhere(termtest.Bold), tab) }
-		what = label + ": tab " + tab
+		txt = s.tt.WaitWhere(label+": tab "+tab, termtest.Bold, func(bold string) bool { return strings.Contains(bold, tab) }, s.capture)
+	} else {
+		txt = s.tt.WaitForEach(fmt.Sprintf("%s: %q", label, until), func(txt string) bool { return strings.Contains(txt, until) }, s.capture)
 	}
-	txt := s.tt.WaitForEach(what, cond, s.capture)
 	s.label, s.allow = label, allow
 	s.capture(txt)
 }

@@ -97,7 +97,7 @@ func (s *tuiSession) tab(key string) string {
 func waitTab(tt *termtest.Term, key string) string {
 	label := resultTabs[key]
 	tt.Key(key)
-	return tt.WaitFor("tab "+label, func(string) bool { return strings.Contains(tt.TextWhere(termtest.Bold), label) })
+	return tt.WaitWhere("tab "+label, termtest.Bold, func(bold string) bool { return strings.Contains(bold, label) }, nil)
 }
 
 // tabs visits the five result tabs (the hints are on the first) and returns

@@ -176,6 +176,11 @@ func Text(emu *vt.SafeEmulator) string {
 func (term *Term) TextWhere(keep func(c *uv.Cell) bool) string {
 	term.screenMu.Lock()
 	defer term.screenMu.Unlock()
+	return term.textWhere(keep)
+}
+
+// textWhere is TextWhere with screenMu held.
+func (term *Term) textWhere(keep func(c *uv.Cell) bool) string {
 	w, h := term.emu.Width(), term.emu.Height()
 	lines := make([]string, h)
 	for y := range h {
@@ -220,6 +225,29 @@ func (term *Term) WaitFor(what string, cond func(screen string) bool) string {
 // not satisfy cond (a test that audits every screen the program showed).
 func (term *Term) WaitForEach(what string, cond func(screen string) bool, seen func(screen string)) string {
 	term.t.Helper()
+	return term.wait(what, func() (string, bool) { txt := term.Text(); return txt, cond(txt) }, seen)
+}
+
+// WaitWhere returns the first screen on which cond holds for the text of
+// the cells keep keeps (TextWhere), such as the bold label of the active
+// tab. The screen returned and the cells cond saw are read together,
+// between two writes of the program: a frame that lands between two
+// separate reads (Text, then TextWhere) would otherwise pair the new tab's
+// label with the old tab's content.
+func (term *Term) WaitWhere(what string, keep func(c *uv.Cell) bool, cond func(styled string) bool, seen func(screen string)) string {
+	term.t.Helper()
+	return term.wait(what, func() (string, bool) {
+		term.screenMu.Lock()
+		defer term.screenMu.Unlock()
+		return term.Text(), cond(term.textWhere(keep))
+	}, seen)
+}
+
+// wait reads the screen after every write of the program until read says
+// it is the one wanted; at the deadline, or when the program ends first,
+// it fails the test naming what and showing the screen.
+func (term *Term) wait(what string, read func() (screen string, ok bool), seen func(screen string)) string {
+	term.t.Helper()
 	timer := time.NewTimer(time.Until(term.deadline))
 	defer timer.Stop()
 	// A write can land between a read of the screen and the wait; the
@@ -227,8 +255,8 @@ func (term *Term) WaitForEach(what string, cond func(screen string) bool, seen f
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		txt := term.Text()
-		if cond(txt) {
+		txt, ok := read()
+		if ok {
 			return txt
 		}
 		if seen != nil {
@@ -238,7 +266,7 @@ func (term *Term) WaitForEach(what string, cond func(screen string) bool, seen f
 		case <-term.changed:
 		case <-tick.C:
 		case <-term.done:
-			if txt = term.Text(); cond(txt) {
+			if txt, ok = read(); ok {
 				return txt
 			}
 			term.t.Fatalf("the program ended (exit %d) while waiting for %s; screen:\n%s", term.code, what, txt)
