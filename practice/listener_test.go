@@ -235,11 +235,15 @@ func TestPerClientConns(t *testing.T) {
 	if resp := roundTrip(t, other, bufio.NewReader(other), getIndex); resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET / from 127.0.0.3 = %d; want 200", resp.StatusCode)
 	}
-	// The three busy connections become idle: a 4th closes the oldest.
-	for _, b := range busy {
+	// The three busy connections become idle, one after the other (the
+	// server marks a connection idle after its answer is written, so the
+	// next round trip waits for that: the order of the idle list is then
+	// the order of busy): a 4th closes the oldest.
+	waitStats(t, ln, func(s ListenerStats) bool { return s.Idle == 1 })
+	for i, b := range busy {
 		roundTrip(t, b, bufio.NewReader(b), getIndex)
+		waitStats(t, ln, func(s ListenerStats) bool { return s.Idle == 2+i })
 	}
-	waitStats(t, ln, func(s ListenerStats) bool { return s.Idle == 4 })
 	c = dialFrom(t, "127.0.0.2", addr)
 	if resp := roundTrip(t, c, bufio.NewReader(c), getIndex); resp.StatusCode != http.StatusOK {
 		t.Fatalf("4th connection of one client, 3 idle: %d; want 200", resp.StatusCode)
