@@ -3,6 +3,7 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,6 +122,17 @@ type Resolver struct {
 	// keyring references are refused with a RefError naming the
 	// alternatives.
 	Keyring Keyring
+
+	// Env is the chosen environment (--env NAME), whose variables fill
+	// {{name}} (see Resolve); nil: none.
+	Env *Environment
+	// Vars are variables given on the command line (--var NAME=VALUE):
+	// the user's own, looked up before the environment.
+	Vars []Var
+	// Now and Random are the seams of the dynamic variables ($timestamp,
+	// $guid, $randomInt); nil: the clock and crypto/rand.
+	Now    func() time.Time
+	Random io.Reader
 }
 
 // OSResolver resolves from the process environment, file system and OS
