@@ -41,8 +41,12 @@ type Resolved struct {
 	Request authn.Request
 	// Secrets are the secret values of Request (authn.SecretsOf: resolved
 	// fields, credential headers, secret query and form values, the key
-	// passphrase), masked wherever they could show.
+	// passphrase, the values of secret or reference variables), masked
+	// wherever they could show.
 	Secrets authn.Secrets
+	// Env is the name of the environment the variables were looked up in
+	// (Resolver.Env), "" for none: history records it.
+	Env string
 }
 
 // keyPassLabel is the label the TLS key passphrase is read under.
@@ -182,7 +186,11 @@ func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, 
 		}
 		req.TLS = o
 	}
-	return Resolved{Profile: p, Request: req, Secrets: authn.SecretsOf(req, nil).With(x.secrets...)}, nil
+	rs := Resolved{Profile: p, Request: req, Secrets: authn.SecretsOf(req, nil).With(x.secrets...)}
+	if r.Env != nil {
+		rs.Env = r.Env.Name
+	}
+	return rs, nil
 }
 
 // fieldOrder lists p's field names in the scheme's form order, unknown
