@@ -23,7 +23,7 @@ func TestTUISwitchEnvironment(t *testing.T) {
 	}
 	own := filepath.Join(home, "config", "authlab", "profiles")
 	files := map[string]string{
-		"api/user.toml": "url = \"{{base}}/github/user\"\nscheme = \"basic\"\n[fields]\nusername = \"{{user}}\"\npassword = \"{{pass}}\"\n[vars]\nuser = \"" + practice.DemoUser + "\"\n",
+		"api/user.toml":             "url = \"{{base}}/github/user\"\nscheme = \"basic\"\n[fields]\nusername = \"{{user}}\"\npassword = \"{{pass}}\"\n[vars]\nuser = \"" + practice.DemoUser + "\"\n",
 		"environments/dev.toml":     "[vars]\nbase = \"" + srv.URL + "\"\npass = \"env:DEMO_PASS\"\n",
 		"environments/staging.toml": "[vars]\nbase = \"" + srv.URL + "\"\npass = { value = \"wrong-password\", secret = true }\n",
 	}
