@@ -210,10 +210,11 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 	root.PersistentFlags().StringVar(&profilesDir, "profiles", "", "profiles folder (default $AUTHLAB_PROFILES, else $XDG_CONFIG_HOME/authlab/profiles)")
 	root.MarkPersistentFlagDirname("profiles")
 	registerSendCompletions(root, env)
+	registerEnvCompletion(root, env)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env), newTrust(env))
+	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env), newTrust(env), newEnvs(env))
 	initCompletionCmd(root, env)
 	return root
 }

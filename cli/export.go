@@ -31,7 +31,7 @@ type exportFlags struct {
 func (f *sendFlags) registerRequestFlags(fs *pflag.FlagSet) {
 	var all pflag.FlagSet
 	f.register(&all)
-	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass", "allow-plaintext", "practice"} {
+	for _, name := range []string{"profile", "method", "header", "data", "auth", "user", "cred", "timeout", "follow", "insecure", "cacert", "cert", "key", "key-pass", "allow-plaintext", "practice", "env", "var", "env-file"} {
 		fs.AddFlag(all.Lookup(name))
 	}
 }

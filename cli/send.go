@@ -39,6 +39,7 @@ type sendFlags struct {
 	reveal   bool
 	json     bool
 	proxy    proxyFlags // -x, --noproxy, --proxy-user (proxy.go)
+	vars     varFlags   // --env, --var, --env-file (envs.go)
 
 	profile        string
 	save           string
@@ -80,6 +81,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.practice, "practice", "", "URL of the practice server {{practice}} names, e.g. the instructor's http://192.168.1.20:8089 (default $"+envPractice+", else the profiles folder's setting, else the built-in server)")
 	fs.StringVar(&f.student, "student", "", "your name, sent to the practice server only (header "+practice.StudentHeader+") and shown to the instructor (default $"+envStudent+")")
 	f.proxy.register(fs)
+	f.vars.register(fs)
 }
 
 // registerSendOnly adds the flags that only `authlab send` takes (the TUI
@@ -136,6 +138,7 @@ same either way: 0 2xx, 1 error, 2 timeout, 3 3xx not followed, 4 4xx,
 	f.register(cmd.Flags())
 	f.registerSendOnly(cmd.Flags())
 	registerSendCompletions(cmd, env)
+	registerEnvCompletion(cmd, env)
 	cmd.Flags().SortFlags = false
 	return cmd
 }
@@ -209,13 +212,9 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
 	var base *profiles.Profile
 	var stamp *profiles.Stamp // of the --profile file as read
-	var store *profiles.Store
-	if f.profile != "" || f.save != "" {
-		s, err := env.store()
-		if err != nil {
-			return inputErr(err)
-		}
-		store = s
+	store, err := storeFor(env, f)
+	if err != nil {
+		return inputErr(err)
 	}
 	if f.profile != "" {
 		e, err := store.Load(f.profile)
@@ -230,6 +229,10 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		return inputErr(errors.New("no URL given: add the URL to send to, e.g. authlab send https://api.github.com/user"))
 	}
 	opts, err := engineOptions(env, f)
+	if err != nil {
+		return inputErr(err)
+	}
+	resolver, err := f.vars.sendResolver(env, f, store)
 	if err != nil {
 		return inputErr(err)
 	}
@@ -289,7 +292,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		}
 		fmt.Fprintf(env.Stderr, "authlab: saved profile %s\n", f.save)
 	}
-	rs, err := profiles.Resolve(ctx, desc, env.resolver(), profiles.Policy{Prompt: true})
+	rs, err := profiles.Resolve(ctx, desc, resolver, profiles.Policy{Prompt: true})
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C at a prompt
 			return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
@@ -402,6 +405,7 @@ func profileFrom(name string, req authn.Request, f *sendFlags, base *profiles.Pr
 	if base != nil {
 		p.Description = base.Description
 		p.Source = base.Source // where its references came from (trust)
+		p.Vars = base.Vars     // its defaults for {{variables}}
 	}
 	p.Headers = orderedHeaders(req.Header, base, f.headers)
 	switch {

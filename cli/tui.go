@@ -81,6 +81,10 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		// a folder's setting: the header shows the URL, this says why
 		notice = append(notice, pc.notice())
 	}
+	resolver, err := f.vars.sendResolver(env, f, store)
+	if err != nil {
+		return inputErr(err)
+	}
 	hist, _ := env.history()
 	eng := authn.New(opts)
 	defer eng.Close()
@@ -90,7 +94,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		Prefill:  profileFrom(f.profile, req, f, base),
 		Insecure: f.insecure, // -k or the profile's insecure = true: a red banner
 		Engine:   eng,
-		Resolver: env.resolver(),
+		Resolver: resolver,
 		Store:    store,
 		History:  hist,
 		Profile:  f.profile,

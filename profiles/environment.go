@@ -14,6 +14,13 @@ type Environment struct {
 	// Source is where the file was loaded from and whether that folder is
 	// trusted; nil for one built in memory (an import before it is saved).
 	Source *Source
+	// Stamp is the version of the file that was loaded (LoadEnvironment),
+	// for SaveOptions.Expect; zero for one built in memory.
+	Stamp Stamp
+
+	// unknown holds the top-level keys of the file this version does not
+	// know; SaveEnvironment writes them back.
+	unknown map[string]any
 }
 
 // Var is one variable of an environment or of a profile's defaults.
@@ -25,4 +32,8 @@ type Var struct {
 	// Secret marks a value to be masked wherever it could show, even when
 	// it is a literal the user chose to store.
 	Secret bool
+
+	// extra holds keys of the variable's table this version does not know
+	// (written back on save).
+	extra map[string]any
 }

@@ -32,6 +32,7 @@ type fileDoc struct {
 	Header      []fileHeader      `toml:"header"`
 	Fields      map[string]string `toml:"fields"`
 	TLS         fileTLS           `toml:"tls"`
+	Vars        map[string]any    `toml:"vars"`
 }
 
 type fileHeader struct {
@@ -67,7 +68,7 @@ func (d *duration) UnmarshalText(b []byte) error {
 
 // The keys this version knows, per table.
 var (
-	knownTop    = map[string]bool{"version": true, "description": true, "method": true, "url": true, "scheme": true, "body": true, "body_file": true, "timeout": true, "follow": true, "header": true, "fields": true, "tls": true}
+	knownTop    = map[string]bool{"version": true, "description": true, "method": true, "url": true, "scheme": true, "body": true, "body_file": true, "timeout": true, "follow": true, "header": true, "fields": true, "tls": true, "vars": true}
 	knownHeader = map[string]bool{"name": true, "value": true}
 	knownTLS    = map[string]bool{"insecure": true, "cacert": true, "cert": true, "key": true, "key_password": true}
 )
@@ -142,6 +143,11 @@ func decodeProfile(path string, data []byte) (*Profile, *ParseError) {
 		}
 		p.Fields[k] = v
 	}
+	vars, perr := decodeVars(path, data, doc.Vars)
+	if perr != nil {
+		return nil, perr
+	}
+	p.Vars = vars
 	if perr := checkRefs(path, data, p); perr != nil {
 		return nil, perr
 	}
@@ -380,6 +386,9 @@ func encodeProfile(p Profile) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if err := encodeVars(&b, p.Vars); err != nil {
+		return nil, err
+	}
 	if len(tables) > 0 {
 		b.WriteString("\n")
 		if err := marshalTo(&b, tables, false); err != nil {
@@ -411,6 +420,9 @@ func normalized(p Profile) Profile {
 	p.Fields = f
 	if len(p.Headers) == 0 {
 		p.Headers = nil
+	}
+	if len(p.Vars) == 0 {
+		p.Vars = nil
 	}
 	return p
 }

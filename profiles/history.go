@@ -40,6 +40,9 @@ type Record struct {
 	Hints      []string  `json:"hints,omitempty"`
 	Error      string    `json:"error,omitempty"`
 	Scheme     string    `json:"scheme,omitempty"`
+	// Env is the environment the request's {{variables}} came from
+	// (--env), "" when none was chosen.
+	Env string `json:"env,omitempty"`
 
 	// The request as the user wrote it, for reopening it (issue 15, item
 	// 16), without its secrets. Records written before these fields existed
@@ -353,7 +356,7 @@ func NewRecord(res *authn.Result, err error, rs Resolved, now time.Time) Record 
 	if method == "" {
 		method = p.Method
 	}
-	r := Record{Time: now, Profile: p.Name, Method: method, URL: p.URL, Scheme: req.Scheme}
+	r := Record{Time: now, Profile: p.Name, Method: method, URL: p.URL, Scheme: req.Scheme, Env: rs.Env}
 	if r.Scheme == "" {
 		r.Scheme = p.Scheme
 	}

@@ -35,10 +35,14 @@ func ValidateName(name string) error {
 	if name == "" {
 		return &NameError{Name: name, Problem: "it is empty"}
 	}
-	for _, part := range strings.Split(name, "/") {
+	parts := strings.Split(name, "/")
+	for _, part := range parts {
 		if err := validateSegment(name, part); err != nil {
 			return err
 		}
+	}
+	if len(parts) > 1 && parts[0] == EnvironmentsDir {
+		return &NameError{Name: name, Problem: "the folder environments/ holds environments (see `authlab envs list`), not profiles: choose another group"}
 	}
 	return nil
 }

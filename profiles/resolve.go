@@ -41,8 +41,12 @@ type Resolved struct {
 	Request authn.Request
 	// Secrets are the secret values of Request (authn.SecretsOf: resolved
 	// fields, credential headers, secret query and form values, the key
-	// passphrase), masked wherever they could show.
+	// passphrase, the values of secret or reference variables), masked
+	// wherever they could show.
 	Secrets authn.Secrets
+	// Env is the name of the environment the variables were looked up in
+	// (Resolver.Env), "" for none: history records it.
+	Env string
 }
 
 // keyPassLabel is the label the TLS key passphrase is read under.
@@ -70,7 +74,9 @@ func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, 
 	}
 	fail := func(err error) (Resolved, error) {
 		var re *RefError
-		if p.Name != "" && errors.As(err, &re) {
+		var ue *UndefinedVarError
+		var ve *VarError
+		if p.Name != "" && (errors.As(err, &re) || errors.As(err, &ue) || errors.As(err, &ve)) {
 			err = fmt.Errorf("profile %q: %w", p.Name, err)
 		}
 		return Resolved{Profile: p}, err
@@ -87,31 +93,58 @@ func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, 
 		s, _, err := r.Resolve(label, v)
 		return s, err
 	}
+	x := newExpander(p, r, read)
 	fields := make(map[string]string, len(p.Fields))
 	for _, k := range fieldOrder(p) {
-		v, err := read(k, p.Fields[k]) // the field name: -c's, and the TUI's form
+		v := p.Fields[k]
+		var err error
+		if IsRef(v) {
+			v, err = read(k, v) // the field name: -c's, and the TUI's form
+		} else {
+			v, err = x.expand("field "+k, v)
+		}
 		if err != nil {
 			return fail(err)
 		}
 		fields[k] = v
 	}
-	req := authn.Request{Method: p.Method, URL: p.URL, Header: http.Header{}, Body: []byte(p.Body), Scheme: p.Scheme, Fields: fields, Timeout: p.Timeout}
+	u, err := x.expand("URL", p.URL)
+	if err != nil {
+		return fail(err)
+	}
+	body, err := x.expand("body", p.Body)
+	if err != nil {
+		return fail(err)
+	}
+	req := authn.Request{Method: p.Method, URL: u, Header: http.Header{}, Body: []byte(body), Scheme: p.Scheme, Fields: fields, Timeout: p.Timeout}
 	if req.Scheme == "" {
 		req.Scheme = "none"
 	}
-	if p.Body == "" {
+	if body == "" {
 		req.Body = nil
 	}
 	for _, h := range p.Headers {
-		req.Header.Add(h.Name, h.Value)
+		name, err := x.expand("header name "+h.Name, h.Name)
+		if err != nil {
+			return fail(err)
+		}
+		val, err := x.expand("header "+h.Name, h.Value)
+		if err != nil {
+			return fail(err)
+		}
+		req.Header.Add(name, val)
 	}
 	if p.BodyFile != "" && p.Body == "" {
+		path, err := x.expand("body_file", p.BodyFile)
+		if err != nil {
+			return fail(err)
+		}
 		d := p.Timeout
 		if d <= 0 {
 			d = authn.DefaultTimeout
 		}
 		rctx, cancel := context.WithTimeout(ctx, d)
-		b, err := ReadBodyFile(rctx, p.BodyFile, MaxBodyFile)
+		b, err := ReadBodyFile(rctx, path, MaxBodyFile)
 		cancel()
 		if err != nil {
 			return Resolved{Profile: p}, err
@@ -126,9 +159,26 @@ func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, 
 		req.Follow = &follow
 	}
 	if t := p.TLS; t != (TLS{}) {
-		o := &authn.TLSOptions{Cert: t.Cert, Key: strings.TrimPrefix(t.Key, PrefixFile), CACert: t.CACert, Insecure: t.Insecure}
+		o := &authn.TLSOptions{Insecure: t.Insecure}
+		for _, f := range []struct {
+			where string
+			in    string
+			out   *string
+		}{{"tls.cert", t.Cert, &o.Cert}, {"tls.key", strings.TrimPrefix(t.Key, PrefixFile), &o.Key}, {"tls.cacert", t.CACert, &o.CACert}} {
+			v, err := x.expand(f.where, f.in)
+			if err != nil {
+				return fail(err)
+			}
+			*f.out = v
+		}
 		if t.KeyPassword != "" {
-			pass, err := read(keyPassLabel, t.KeyPassword)
+			var pass string
+			var err error
+			if IsRef(t.KeyPassword) {
+				pass, err = read(keyPassLabel, t.KeyPassword)
+			} else {
+				pass, err = x.expand("tls.key_password", t.KeyPassword)
+			}
 			if err != nil {
 				return fail(err)
 			}
@@ -136,7 +186,11 @@ func Resolve(ctx context.Context, p Profile, r Resolver, pol Policy) (Resolved, 
 		}
 		req.TLS = o
 	}
-	return Resolved{Profile: p, Request: req, Secrets: authn.SecretsOf(req, nil)}, nil
+	rs := Resolved{Profile: p, Request: req, Secrets: authn.SecretsOf(req, nil).With(x.secrets...)}
+	if r.Env != nil {
+		rs.Env = r.Env.Name
+	}
+	return rs, nil
 }
 
 // fieldOrder lists p's field names in the scheme's form order, unknown

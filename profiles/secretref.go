@@ -3,6 +3,7 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,14 +28,15 @@ const (
 
 // IsRef reports whether v is a secret reference rather than a literal.
 func IsRef(v string) bool {
-	return v == Prompt || strings.HasPrefix(v, PrefixEnv) || strings.HasPrefix(v, PrefixFile) || strings.HasPrefix(v, PrefixKeyring)
+	return v == Prompt || strings.HasPrefix(v, PrefixEnv) || strings.HasPrefix(v, PrefixFile) || strings.HasPrefix(v, PrefixKeyring) || strings.HasPrefix(v, PrefixCommand)
 }
 
 // readsLocal reports whether resolving v reads something of this machine
-// (a variable, a file, a keyring entry) rather than asking the user: the
-// references a profile from an untrusted folder may not resolve.
+// (a variable, a file, a keyring entry, a program's output) rather than
+// asking the user: the references a profile from an untrusted folder may
+// not resolve.
 func readsLocal(v string) bool {
-	return strings.HasPrefix(v, PrefixEnv) || strings.HasPrefix(v, PrefixFile) || strings.HasPrefix(v, PrefixKeyring)
+	return strings.HasPrefix(v, PrefixEnv) || strings.HasPrefix(v, PrefixFile) || strings.HasPrefix(v, PrefixKeyring) || strings.HasPrefix(v, PrefixCommand)
 }
 
 // ValidEnvName reports whether name is a portable environment variable
@@ -82,6 +84,10 @@ func CheckRef(v string) error {
 		if strings.TrimPrefix(v, PrefixKeyring) == "" {
 			return fmt.Errorf("%q names no keyring entry: write keyring:NAME", v)
 		}
+	case strings.HasPrefix(v, PrefixCommand):
+		if _, err := SplitCommand(strings.TrimPrefix(v, PrefixCommand)); err != nil {
+			return fmt.Errorf("%q %v", v, err)
+		}
 	}
 	return nil
 }
@@ -121,6 +127,21 @@ type Resolver struct {
 	// keyring references are refused with a RefError naming the
 	// alternatives.
 	Keyring Keyring
+
+	// Env is the chosen environment (--env NAME), whose variables fill
+	// {{name}} (see Resolve); nil: none.
+	Env *Environment
+	// Vars are variables given on the command line (--var NAME=VALUE):
+	// the user's own, looked up before the environment.
+	Vars []Var
+	// Now and Random are the seams of the dynamic variables ($timestamp,
+	// $guid, $randomInt); nil: the clock and crypto/rand.
+	Now    func() time.Time
+	Random io.Reader
+	// Commands runs command: references (with its time limit, caching
+	// each command's output for the session); nil refuses them, which is
+	// what export and `profiles show` want: only a send runs a program.
+	Commands *CommandRunner
 }
 
 // OSResolver resolves from the process environment, file system and OS
@@ -192,6 +213,12 @@ func (r Resolver) Resolve(label, v string) (value string, isRef bool, err error)
 		return s, true, nil
 	case strings.HasPrefix(v, PrefixKeyring):
 		s, err := r.resolveKeyring(label, v)
+		return s, true, err
+	case strings.HasPrefix(v, PrefixCommand):
+		if r.Commands == nil {
+			return "", true, &RefError{Ref: v, Label: label, Problem: "command: references run only when a request is sent", Fix: "send it (authlab send, the TUI), or use env:NAME here"}
+		}
+		s, err := r.Commands.output(label, v)
 		return s, true, err
 	}
 	return v, false, nil

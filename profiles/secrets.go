@@ -32,7 +32,7 @@ func literalSecrets(p Profile) []string {
 	info, known := schemeInfo(p)
 	var out []string
 	for k, v := range p.Fields {
-		if v == "" || IsRef(v) {
+		if v == "" || IsRef(v) || onlyVarRefs(v) {
 			continue
 		}
 		if f, ok := info.Field(k); !known || !ok || f.Secret {
@@ -45,15 +45,19 @@ func literalSecrets(p Profile) []string {
 	// A credential header typed by hand cannot be a reference: it is a
 	// literal secret (the secrets audit, TestAuditSecrets/run/raw-credentials).
 	for _, h := range p.Headers {
-		if authn.CredentialHeader(h.Name) && h.Value != "" {
+		if authn.CredentialHeader(h.Name) && h.Value != "" && !HasVars(h.Value) {
 			out = append(out, "header "+http.CanonicalHeaderKey(h.Name))
 		}
 	}
 	// So is a secret in the URL's query (?api_key=, ?access_token=): a URL
 	// cannot hold a reference (the apikey scheme, in=query, can).
 	for _, name := range authn.SecretQuery(p.URL) {
+		if queryFromVars(p.URL, name) {
+			continue // ?api_key={{key}}: the secret is the variable's
+		}
 		out = append(out, "query "+name)
 	}
+	out = append(out, literalVars(p.Vars)...)
 	sort.Strings(out)
 	return out
 }
@@ -86,6 +90,9 @@ func checkFields(p Profile) error {
 	if err := CheckRef(p.TLS.KeyPassword); err != nil {
 		return fmt.Errorf("profile %q, tls.key_password: %w", p.Name, err)
 	}
+	if err := checkVars(fmt.Sprintf("profile %q", p.Name), p.Vars); err != nil {
+		return err
+	}
 	if p.Scheme == "" {
 		if len(nonEmpty) > 0 {
 			return fmt.Errorf("profile %q has fields (%s) but no scheme: set scheme (see `authlab schemes`)", p.Name, strings.Join(nonEmpty, ", "))
@@ -102,9 +109,25 @@ func checkFields(p Profile) error {
 		if !ok {
 			return fmt.Errorf("profile %q: scheme %q has no field %q: its fields are %s", p.Name, p.Scheme, k, strings.Join(info.FieldNames(), ", "))
 		}
-		if v := p.Fields[k]; len(f.Allowed) > 0 && !IsRef(v) && !slices.Contains(f.Allowed, v) {
+		if v := p.Fields[k]; len(f.Allowed) > 0 && !IsRef(v) && !HasVars(v) && !slices.Contains(f.Allowed, v) {
 			return fmt.Errorf("profile %q: field %q cannot be %q: use one of %s", p.Name, k, v, strings.Join(f.Allowed, ", "))
 		}
 	}
 	return nil
+}
+
+// queryFromVars reports whether every value of the query parameter name in
+// rawURL is made of {{variable}} references only.
+func queryFromVars(rawURL, name string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	vals := u.Query()[name]
+	for _, v := range vals {
+		if !onlyVarRefs(v) {
+			return false
+		}
+	}
+	return len(vals) > 0
 }

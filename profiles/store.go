@@ -94,10 +94,21 @@ var (
 
 // ExistsError is returned when creating, renaming or copying onto a profile
 // that exists.
-type ExistsError struct{ Name, Path string }
+type ExistsError struct {
+	Name, Path string
+	Kind       string // "environment"; "" is a profile
+}
 
 func (e *ExistsError) Error() string {
-	return fmt.Sprintf("profile %q already exists (%s): choose another name, or remove it first", e.Name, e.Path)
+	return fmt.Sprintf("%s %q already exists (%s): choose another name, or remove it first", kindOr(e.Kind), e.Name, e.Path)
+}
+
+// kindOr is what an error names: kind, or "profile".
+func kindOr(kind string) string {
+	if kind == "" {
+		return "profile"
+	}
+	return kind
 }
 
 // Is makes errors.Is(err, ErrExists) true.
@@ -294,6 +305,9 @@ func (s *Store) List() ([]Entry, error) {
 			}
 			return nil
 		}
+		if d.IsDir() && filepath.Dir(filepath.Clean(path)) == filepath.Clean(walkRoot) && d.Name() == EnvironmentsDir {
+			return fs.SkipDir // environments, not profiles (LoadEnvironment)
+		}
 		if d.IsDir() || !strings.HasSuffix(d.Name(), ".toml") {
 			return nil
 		}
@@ -409,6 +423,7 @@ type SaveOptions struct {
 type PlaintextError struct {
 	Name   string
 	Fields []string
+	Kind   string // "environment"; "" is a profile
 }
 
 func (e *PlaintextError) Error() string {
@@ -420,8 +435,8 @@ func (e *PlaintextError) Error() string {
 			break
 		}
 	}
-	return fmt.Sprintf("profile %q would store %s in plain text: %s, or pass --allow-plaintext (confirm in the TUI) to store it anyway",
-		e.Name, strings.Join(e.Fields, ", "), instead)
+	return fmt.Sprintf("%s %q would store %s in plain text: %s, or pass --allow-plaintext (confirm in the TUI) to store it anyway",
+		kindOr(e.Kind), e.Name, strings.Join(e.Fields, ", "), instead)
 }
 
 // Save writes p to its file and returns the new stamp. It validates the name

@@ -240,6 +240,11 @@ func sourceOf(dir string, trusted bool, p *Profile) *Source {
 	if v := p.TLS.KeyPassword; readsLocal(v) {
 		src.Refs["tls.key_password"] = v
 	}
+	for _, v := range p.Vars {
+		if readsLocal(v.Value) {
+			src.Refs["var:"+v.Name] = v.Value
+		}
+	}
 	return src
 }
 
@@ -329,6 +334,9 @@ type UntrustedError struct {
 	Refs    []UntrustedRef
 	Host    string
 	Shared  string // why the folder cannot be trusted as it is (SharedWritable), or ""
+	// What names the file when it is not the profile: `environment "dev"`
+	// (a variable's value read from it).
+	What string
 }
 
 func (e *UntrustedError) Error() string {
@@ -340,6 +348,10 @@ func (e *UntrustedError) Error() string {
 	if e.Shared != "" {
 		fix = "it cannot be trusted as it is: " + e.Shared
 	}
-	return fmt.Sprintf("profile %q is in the untrusted folder %s and would send %s to %s: nothing was read or sent; %s",
-		e.Profile, e.Dir, strings.Join(refs, ", "), e.Host, fix)
+	what := fmt.Sprintf("profile %q", e.Profile)
+	if e.What != "" {
+		what = e.What
+	}
+	return fmt.Sprintf("%s is in the untrusted folder %s and would send %s to %s: nothing was read or sent; %s",
+		what, e.Dir, strings.Join(refs, ", "), e.Host, fix)
 }

@@ -471,7 +471,9 @@ func (e editor) request() (editor, profiles.Profile, string) {
 		TLS:    e.tls,
 	}
 	var reasons []string
-	if _, err := authn.ParseURL(strings.ReplaceAll(p.URL, practice.Placeholder, "http://127.0.0.1")); err != nil {
+	// a URL with {{variables}} is checked when they are filled (profiles.Resolve)
+	u := strings.ReplaceAll(p.URL, practice.Placeholder, "http://127.0.0.1")
+	if _, err := authn.ParseURL(u); err != nil && !profiles.HasVars(u) {
 		e.errs[slot{kind: slotURL}] = err.Error()
 		reasons = append(reasons, err.Error())
 	}

@@ -25,6 +25,7 @@ type KeyMap struct {
 	Profiles key.Binding
 	History  key.Binding
 	Export   key.Binding // the request as curl, HTTPie, Python or Go
+	Env      key.Binding // choose the environment of {{variables}} (envs.go)
 }
 
 // DefaultKeyMap returns the default keys.
@@ -43,6 +44,8 @@ func DefaultKeyMap() KeyMap {
 		Profiles: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "profiles")),
 		History:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "history")),
 		Export:   key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "export as code")),
+		// ctrl+e is also a text field's end-of-line (end still is)
+		Env: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "environment")),
 	}
 }
 

@@ -114,8 +114,10 @@ type Model struct {
 	trustedDirs []string
 
 	snd      sender
-	tickSeq  int    // the send whose notice countdown is ticking (0: none)
-	status   string // message under the header, wrapped to the width
+	envList  []profiles.Environment // the chooser's environments (envs.go)
+	envPick  int                    // the chooser's pick: 0 none, i the i-th of envList
+	tickSeq  int                    // the send whose notice countdown is ticking (0: none)
+	status   string                 // message under the header, wrapped to the width
 	statusSt lipgloss.Style
 }
 
@@ -143,6 +145,9 @@ func New(opts Options) Model {
 	m.profile = opts.Profile
 	m.practiceURL = opts.Practice.Remote()
 	m.src = opts.Source
+	if len(opts.Prefill.Vars) > 0 {
+		m.base = &profiles.Profile{Vars: opts.Prefill.Vars} // until the profile's entry is read
+	}
 	m.savedFP = fingerprint(m.ed.draftProfile(m.profile, nil))
 	m.ed, _ = m.ed.setFocus(1) // the URL field
 	if opts.Prefill.URL != "" {
@@ -255,6 +260,9 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case trustedMsg:
 		m, cmd := m.gotTrusted(msg)
+		return m, cmd, true
+	case envsMsg:
+		m, cmd := m.gotEnvs(msg)
 		return m, cmd, true
 	case exportMsg:
 		m.exp = m.exp.gotExport(msg)
@@ -371,6 +379,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.quit()
 	case key.Matches(msg, k.Export):
 		return m.toggleExport()
+	case key.Matches(msg, k.Env):
+		return m.startEnvChooser()
 	case key.Matches(msg, k.Profiles):
 		return m.togglePanel(focusProfiles)
 	case key.Matches(msg, k.History):
@@ -604,6 +614,7 @@ func (m Model) startSend() (tea.Model, tea.Cmd) {
 		// the opened profile's (or imported command's) own description,
 		// redirects and time limit; the engine's come from the command line
 		req.Description, req.Follow, req.Timeout = b.Description, b.Follow, b.Timeout
+		req.Vars = b.Vars // its defaults for {{variables}}
 	}
 	var cmd, wait tea.Cmd
 	m.snd, cmd, wait = m.snd.Start(req, m.opts.Now())
@@ -836,6 +847,9 @@ func (m Model) headerLine(w int) string {
 	if m.dirty {
 		prof += st.Warn.Render(" ● unsaved")
 	}
+	if l := m.envLabel(); l != "" {
+		prof += "  " + st.Key.Render(l)
+	}
 	prac := ""
 	if l := m.practiceLabel(); l != "" {
 		prac = st.Muted.Render("  " + l)
@@ -954,7 +968,7 @@ func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 // short list for the help line and every key for ? (full help).
 func (m Model) contextKeys() helpKeys {
 	k := m.keys
-	global := []key.Binding{k.Send, k.Cancel, k.Switch, k.Save, k.Profiles, k.History, k.Export, k.Help, k.QuitQ, k.Quit}
+	global := []key.Binding{k.Send, k.Cancel, k.Switch, k.Save, k.Profiles, k.History, k.Export, k.Env, k.Help, k.QuitQ, k.Quit}
 	focus := m.focus
 	if focus == focusHelp || focus == focusConfirm {
 		focus = m.back

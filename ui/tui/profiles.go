@@ -88,6 +88,7 @@ func (e editor) draftProfile(name string, base *profiles.Profile) profiles.Profi
 	}
 	if base != nil {
 		p.Description, p.Timeout, p.Follow = base.Description, base.Timeout, base.Follow
+		p.Vars = base.Vars
 	}
 	p.TLS = e.tls // the editor's own: the profile's, the imported command's or the flags
 	for _, h := range e.headers {
@@ -172,6 +173,7 @@ const (
 	askDiscard           // unsaved edits would be lost: y discard, n keep
 	askSecret            // a reference's value, masked, for this session (enter sends, esc cancels)
 	askTrust             // trust the untrusted folder the references come from? (asktrust.go)
+	askEnv               // which environment? (envs.go)
 )
 
 func (m Model) startSave() (Model, tea.Cmd) {
@@ -260,6 +262,8 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.secretKey(msg)
 	case askTrust:
 		return m.trustKey(msg)
+	case askEnv:
+		return m.envKey(msg)
 	case askName:
 		switch {
 		case key.Matches(msg, k.Cancel):
