@@ -1,0 +1,173 @@
+package postman
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/collection"
+	"github.com/authlab/authlab/convert/internal/envname"
+	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
+)
+
+// envFile is a Postman environment (or globals) file as read.
+type envFile struct {
+	name   string
+	values []pmVariable
+}
+
+type pmEnvironment struct {
+	Name   json.RawMessage `json:"name"`
+	Values *[]pmVariable   `json:"values"`
+	Info   json.RawMessage `json:"info"`
+}
+
+func decodeEnvironment(b []byte) (envFile, []collection.Unmapped, error) {
+	if len(b) > MaxDocument {
+		return envFile{}, nil, fmt.Errorf("the environment is %d bytes, more than the %d MiB authlab reads", len(b), MaxDocument>>20)
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	var e pmEnvironment
+	if err := json.Unmarshal(b, &e); err != nil {
+		return envFile{}, nil, fmt.Errorf("not a Postman environment: %s: export it from Postman (Environments → Export)", jsonProblem(err))
+	}
+	if e.Values == nil {
+		if !absent(e.Info) {
+			return envFile{}, nil, errors.New("this is a Postman collection, not an environment: pass it first")
+		}
+		return envFile{}, nil, errors.New("not a Postman environment: it has no \"values\" member: export it from Postman (Environments → Export)")
+	}
+	if len(*e.Values) > MaxVariables {
+		return envFile{}, nil, fmt.Errorf("the environment has %d variables, more than the %d authlab reads", len(*e.Values), MaxVariables)
+	}
+	return envFile{name: strings.TrimSpace(str(e.Name)), values: *e.Values}, nil, nil
+}
+
+// ImportEnvironment reads a Postman environment file on its own. A value
+// of type "secret", or whose name says it is one (authn.SecretName:
+// token, password, client_secret, api_key…), becomes an env:NAME
+// reference and is not kept; other values stay literal. Import reads the
+// same files and also makes secret every variable the collection uses in
+// a secret place.
+func ImportEnvironment(b []byte) (profiles.Environment, []collection.Unmapped, error) {
+	f, _, err := decodeEnvironment(b)
+	if err != nil {
+		return profiles.Environment{}, nil, err
+	}
+	im := newImporter()
+	env := im.environment(slug(f.name, "default"), "environment "+f.name, f.values)
+	return env, im.res.Unmapped, nil
+}
+
+// environment turns Postman variables into an authlab Environment.
+func (im *importer) environment(name, where string, vs []pmVariable) profiles.Environment {
+	env := profiles.Environment{Name: name}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		key := strings.TrimSpace(str(v.Key))
+		if key == "" {
+			key = strings.TrimSpace(str(v.ID))
+		}
+		if key == "" {
+			continue
+		}
+		if isTrue(v.Disabled) || str(v.Enabled) == "false" {
+			im.note("%s: disabled variable %s was left out", where, clip(key))
+			continue
+		}
+		if key == strings.Trim(practice.Placeholder, "{}") {
+			im.unmapped("", where, "variable %s: {{practice}} is authlab's built-in practice-server URL; the file's value was not imported", key)
+			continue
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		val := str(v.Value)
+		envVar, secret := im.secretVars[key]
+		if !secret && (str(v.Type) == "secret" || authn.SecretName(key)) {
+			secret, envVar = true, envname.Word(key)
+		}
+		if secret {
+			if envVar == "" {
+				envVar = "SECRET"
+			}
+			env.Vars = append(env.Vars, profiles.Var{Name: key, Value: profiles.PrefixEnv + envVar, Secret: true})
+			continue
+		}
+		if looksLikeRef(val) {
+			im.unmapped("", where, "variable %s = %q looks like an authlab reference; it was not imported so that a file from elsewhere cannot read this machine's secrets: set it by hand", key, clip(val))
+			val = profiles.Prompt
+		}
+		env.Vars = append(env.Vars, profiles.Var{Name: key, Value: val})
+	}
+	return env
+}
+
+// finish builds the environments once every request is read, so that
+// each variable used in a secret place is a reference in all of them.
+func (im *importer) finish() {
+	coll := im.environment(im.envName, "collection variables", im.collVars)
+	coll.Vars = append(coll.Vars, im.made...)
+	var envs []profiles.Environment
+	taken := map[string]bool{coll.Name: true}
+	defined := map[string]bool{}
+	for _, v := range coll.Vars {
+		defined[v.Name] = true
+	}
+	for _, p := range im.res.Profiles {
+		for _, v := range p.Vars {
+			defined[v.Name] = true
+		}
+	}
+	for _, f := range im.envFiles {
+		name := slug(f.name, "environment")
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s-%d", slug(f.name, "environment"), i)
+		}
+		taken[name] = true
+		e := im.environment(name, "environment "+f.name, f.values)
+		for _, v := range e.Vars {
+			defined[v.Name] = true
+		}
+		envs = append(envs, e)
+	}
+	// variables used but defined nowhere: a secret one is read from the
+	// environment, another asked for when sent
+	var asked []string
+	for _, v := range im.used {
+		if defined[v] {
+			continue
+		}
+		if env, ok := im.secretVars[v]; ok {
+			coll.Vars = append(coll.Vars, profiles.Var{Name: v, Value: profiles.PrefixEnv + env, Secret: true})
+			continue
+		}
+		coll.Vars = append(coll.Vars, profiles.Var{Name: v, Value: profiles.Prompt})
+		asked = append(asked, v)
+	}
+	if len(asked) > 0 {
+		im.note("variables used but defined nowhere in the file are asked for when sent (prompt) in environment %q: %s", coll.Name, strings.Join(asked, ", "))
+	}
+	if len(coll.Vars) > 0 {
+		envs = append([]profiles.Environment{coll}, envs...)
+	}
+	var set []string
+	seen := map[string]bool{}
+	for _, e := range envs {
+		for _, v := range e.Vars {
+			if env, ok := strings.CutPrefix(v.Value, profiles.PrefixEnv); ok && v.Secret && !seen[env] {
+				seen[env] = true
+				set = append(set, env)
+			}
+		}
+	}
+	if len(set) > 0 {
+		im.note("secrets are read from environment variables: set %s before sending (or edit the environment to use prompt or keyring:)", strings.Join(set, ", "))
+	}
+	im.res.Environments = envs
+}
