@@ -152,6 +152,9 @@ func mapAuth(a *pmAuth, method string) mapped {
 		m.lost("auth type %q: authlab does not know it; the request is imported without credentials", a.typ)
 		return m
 	}
+	if m.scheme == "none" {
+		return m
+	}
 	for _, k := range a.keys {
 		if used[k] || uiOnly[k] || a.attrs[k] == "" || a.attrs[k] == "false" {
 			continue

@@ -26,25 +26,25 @@ type pmEnvironment struct {
 	Info   json.RawMessage `json:"info"`
 }
 
-func decodeEnvironment(b []byte) (envFile, []collection.Unmapped, error) {
+func decodeEnvironment(b []byte) (envFile, error) {
 	if len(b) > MaxDocument {
-		return envFile{}, nil, fmt.Errorf("the environment is %d bytes, more than the %d MiB authlab reads", len(b), MaxDocument>>20)
+		return envFile{}, fmt.Errorf("the environment is %d bytes, more than the %d MiB authlab reads", len(b), MaxDocument>>20)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	var e pmEnvironment
 	if err := json.Unmarshal(b, &e); err != nil {
-		return envFile{}, nil, fmt.Errorf("not a Postman environment: %s: export it from Postman (Environments → Export)", jsonProblem(err))
+		return envFile{}, fmt.Errorf("not a Postman environment: %s: export it from Postman (Environments → Export)", jsonProblem(err))
 	}
 	if e.Values == nil {
 		if !absent(e.Info) {
-			return envFile{}, nil, errors.New("this is a Postman collection, not an environment: pass it first")
+			return envFile{}, errors.New("this is a Postman collection, not an environment: pass it first")
 		}
-		return envFile{}, nil, errors.New("not a Postman environment: it has no \"values\" member: export it from Postman (Environments → Export)")
+		return envFile{}, errors.New("not a Postman environment: it has no \"values\" member: export it from Postman (Environments → Export)")
 	}
 	if len(*e.Values) > MaxVariables {
-		return envFile{}, nil, fmt.Errorf("the environment has %d variables, more than the %d authlab reads", len(*e.Values), MaxVariables)
+		return envFile{}, fmt.Errorf("the environment has %d variables, more than the %d authlab reads", len(*e.Values), MaxVariables)
 	}
-	return envFile{name: strings.TrimSpace(str(e.Name)), values: *e.Values}, nil, nil
+	return envFile{name: strings.TrimSpace(str(e.Name)), values: *e.Values}, nil
 }
 
 // ImportEnvironment reads a Postman environment file on its own. A value
@@ -54,7 +54,7 @@ func decodeEnvironment(b []byte) (envFile, []collection.Unmapped, error) {
 // same files and also makes secret every variable the collection uses in
 // a secret place.
 func ImportEnvironment(b []byte) (profiles.Environment, []collection.Unmapped, error) {
-	f, _, err := decodeEnvironment(b)
+	f, err := decodeEnvironment(b)
 	if err != nil {
 		return profiles.Environment{}, nil, err
 	}
@@ -100,7 +100,7 @@ func (im *importer) environment(name, where string, vs []pmVariable) profiles.En
 			continue
 		}
 		if looksLikeRef(val) {
-			im.unmapped("", where, "variable %s = %q looks like an authlab reference; it was not imported so that a file from elsewhere cannot read this machine's secrets: set it by hand", key, clip(val))
+			im.unmapped("", where, "variable %s looks like an authlab reference (%s…); it was not imported so that a file from elsewhere cannot read this machine's secrets: set it by hand", key, refKind(val))
 			val = profiles.Prompt
 		}
 		env.Vars = append(env.Vars, profiles.Var{Name: key, Value: val})
@@ -170,4 +170,25 @@ func (im *importer) finish() {
 		im.note("secrets are read from environment variables: set %s before sending (or edit the environment to use prompt or keyring:)", strings.Join(set, ", "))
 	}
 	im.res.Environments = envs
+}
+
+// refKind names the kind of a reference without its target.
+func refKind(v string) string {
+	if k, _, ok := strings.Cut(v, ":"); ok {
+		return k + ":"
+	}
+	return v
+}
+
+// plainVars records the non-secret values of variables, to name APIs by.
+func (im *importer) plainVars(vs []pmVariable) {
+	for _, v := range vs {
+		k := strings.TrimSpace(str(v.Key))
+		if k == "" || str(v.Type) == "secret" || authn.SecretName(k) {
+			continue
+		}
+		if _, ok := im.plain[k]; !ok {
+			im.plain[k] = str(v.Value)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 type importer struct {
 	res      collection.Result
 	names    map[string]bool
+	next     map[string]int // the last suffix unique gave a name
 	requests int
 	// secretVars are the variables used where a secret goes (a secret
 	// field, a credential header, a secret query or form parameter):
@@ -33,10 +34,13 @@ type importer struct {
 	envName  string
 	collVars []pmVariable
 	envFiles []envFile
+	// plain are the variables with a non-secret value in the collection
+	// or an environment file (the first one wins), to name APIs by.
+	plain map[string]string
 }
 
 func newImporter() *importer {
-	return &importer{names: map[string]bool{}, secretVars: map[string]string{}, usedSet: map[string]bool{}}
+	return &importer{names: map[string]bool{}, next: map[string]int{}, secretVars: map[string]string{}, usedSet: map[string]bool{}, plain: map[string]string{}}
 }
 
 func (im *importer) unmapped(profile, where, format string, args ...any) {
@@ -60,6 +64,7 @@ func (im *importer) collection(c *pmCollection) error {
 		return fmt.Errorf("the collection has %d variables, more than the %d authlab reads", len(c.Variable), MaxVariables)
 	}
 	im.collVars = c.Variable
+	im.plainVars(c.Variable)
 	return im.items(c.Item, "", "", auth, 0)
 }
 
@@ -115,8 +120,9 @@ func (im *importer) folderVars(where string, vs []pmVariable) {
 // unique returns name, or name-2, name-3… when the result has it already.
 func (im *importer) unique(name string) string {
 	n := name
-	for i := 2; im.names[n]; i++ {
-		n = fmt.Sprintf("%s-%d", name, i)
+	for im.names[n] {
+		im.next[name]++
+		n = fmt.Sprintf("%s-%d", name, im.next[name]+1)
 	}
 	im.names[n] = true
 	return n
@@ -187,6 +193,19 @@ func (im *importer) useVars(profile, where, s string) {
 			im.used = append(im.used, v)
 		}
 	}
+}
+
+// api names the API of a URL for env var names (envname.API), with the
+// variables the file gives a plain value put in first: {{baseUrl}}/users
+// with baseUrl = https://api.shop.example names SHOP.
+func (im *importer) api(raw string) string {
+	expanded := varRef.ReplaceAllStringFunc(raw, func(m string) string {
+		if v, ok := im.plain[strings.TrimSpace(m[2:len(m)-2])]; ok && !strings.Contains(v, "{{") {
+			return v
+		}
+		return m
+	})
+	return envname.API(expanded)
 }
 
 // wholeVar reports whether s is exactly one {{name}}.
@@ -315,7 +334,7 @@ func (im *importer) secretFields(p *profiles.Profile, where string) {
 		return
 	}
 	info := s.Info()
-	api := envname.API(p.URL)
+	api := im.api(p.URL)
 	keys := make([]string, 0, len(p.Fields))
 	for k := range p.Fields {
 		keys = append(keys, k)
@@ -327,7 +346,7 @@ func (im *importer) secretFields(p *profiles.Profile, where string) {
 		if !f.Secret {
 			if looksLikeRef(v) {
 				delete(p.Fields, k)
-				im.unmapped(p.Name, where, "%s %q looks like an authlab reference; it was not imported so that a file from elsewhere cannot read this machine's secrets", k, clip(v))
+				im.unmapped(p.Name, where, "%s looks like an authlab reference (%s…); it was not imported so that a file from elsewhere cannot read this machine's secrets", k, refKind(v))
 			}
 			continue
 		}

@@ -68,16 +68,16 @@ func Import(doc []byte, environments ...[]byte) (collection.Result, error) {
 	}
 	im := newImporter()
 	im.res.Format = detectFormat(c, doc)
-	if err := im.collection(c); err != nil {
-		return collection.Result{}, err
-	}
 	for i, e := range environments {
-		env, un, err := decodeEnvironment(e)
+		env, err := decodeEnvironment(e)
 		if err != nil {
 			return collection.Result{}, fmt.Errorf("environment file %d: %w", i+1, err)
 		}
 		im.envFiles = append(im.envFiles, env)
-		im.res.Unmapped = append(im.res.Unmapped, un...)
+		im.plainVars(env.values) // an environment's value wins over the collection's, as in Postman
+	}
+	if err := im.collection(c); err != nil {
+		return collection.Result{}, err
 	}
 	im.finish()
 	return im.res, nil

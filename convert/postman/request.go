@@ -110,7 +110,7 @@ func (im *importer) secretQuery(p *profiles.Profile, where, raw string) string {
 		query, frag = query[:j], query[j:]
 	}
 	parts := strings.Split(query, "&")
-	api := envname.API(raw)
+	api := im.api(raw)
 	for k, part := range parts {
 		name, value, ok := strings.Cut(part, "=")
 		if !ok || value == "" {
@@ -170,7 +170,7 @@ func (im *importer) headers(p *profiles.Profile, where string, r json.RawMessage
 // Authorization: Bearer/Basic header into the scheme, and any other
 // credential header with a typed value into a variable.
 func (im *importer) credentialHeaders(p *profiles.Profile, where string) {
-	api := envname.API(p.URL)
+	api := im.api(p.URL)
 	kept := p.Headers[:0]
 	for _, h := range p.Headers {
 		if !authn.CredentialHeader(h.Name) {
@@ -198,22 +198,38 @@ func (im *importer) credentialHeaders(p *profiles.Profile, where string) {
 				}
 			}
 		}
-		env := envname.For(api, "none", "header "+h.Name)
-		h.Value = im.makeVar(env)
-		im.note("%s: the %s header typed into the file is now {{%s}}, read from env:%s (its value was not imported)", where, h.Name, env, env)
-		kept = append(kept, h)
+		kept = append(kept, im.headerVar(p, where, h))
 	}
 	p.Headers = kept
+	if len(kept) == 0 {
+		p.Headers = nil
+	}
+}
+
+// headerVar replaces a credential header's typed value by a variable.
+func (im *importer) headerVar(p *profiles.Profile, where string, h profiles.Header) profiles.Header {
+	env := envname.For(im.api(p.URL), "none", "header "+h.Name)
+	h.Value = im.makeVar(env)
+	im.note("%s: the %s header typed into the file is now {{%s}}, read from env:%s (its value was not imported)", where, h.Name, env, env)
+	return h
 }
 
 // dropCredentialHeaders: with auth set, an Authorization header typed as
-// well would be replaced by the scheme's.
+// well would be replaced by the scheme's; another credential header with
+// a typed value becomes a variable.
 func (im *importer) dropCredentialHeaders(p *profiles.Profile, where string) {
 	kept := p.Headers[:0]
 	for _, h := range p.Headers {
 		if strings.EqualFold(h.Name, "Authorization") {
 			im.note("%s: the Authorization header was left out: the request's %s auth sets it", where, p.Scheme)
 			continue
+		}
+		if authn.CredentialHeader(h.Name) {
+			if v, ok := wholeVar(h.Value); ok {
+				im.markSecret(v, envname.For(im.api(p.URL), "none", "header "+h.Name))
+			} else if h.Value != "" {
+				h = im.headerVar(p, where, h)
+			}
 		}
 		kept = append(kept, h)
 	}
@@ -332,7 +348,7 @@ func (im *importer) secretForm(p *profiles.Profile, where, key, value string) st
 	if value == "" || !authn.SecretParam(key) {
 		return value
 	}
-	api := envname.API(p.URL)
+	api := im.api(p.URL)
 	if v, ok := wholeVar(value); ok {
 		im.markSecret(v, envname.For(api, "none", "query "+key))
 		return value
