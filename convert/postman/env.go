@@ -90,7 +90,7 @@ func (im *importer) environment(name, where string, vs []pmVariable) profiles.En
 		val := str(v.Value)
 		envVar, secret := im.secretVars[key]
 		if !secret && (str(v.Type) == "secret" || authn.SecretName(key)) {
-			secret, envVar = true, envname.Word(key)
+			secret, envVar = true, envWord(key)
 		}
 		if secret {
 			if envVar == "" {
@@ -191,4 +191,20 @@ func (im *importer) plainVars(vs []pmVariable) {
 			im.plain[k] = str(v.Value)
 		}
 	}
+}
+
+// envWord names the env var a variable's secret is read from: the
+// variable's name as an env var word, camelCase split (clientSecret →
+// CLIENT_SECRET), as envname.Word writes it.
+func envWord(name string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range name {
+		if r >= 'A' && r <= 'Z' && (prev >= 'a' && prev <= 'z' || prev >= '0' && prev <= '9') {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return envname.Word(b.String())
 }

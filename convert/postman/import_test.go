@@ -373,14 +373,14 @@ func TestImportSecretsNeverLiteral(t *testing.T) {
 		}
 	}
 	want := map[string]profiles.Var{
-		"shop-api.baseUrl":          {Name: "baseUrl", Value: "https://api.shop.example"},
-		"shop-api.apiToken":         {Name: "apiToken", Value: "env:APITOKEN", Secret: true},
-		"shop-api.plain":            {Name: "plain", Value: "hello"},
+		"shop-api.baseUrl":           {Name: "baseUrl", Value: "https://api.shop.example"},
+		"shop-api.apiToken":          {Name: "apiToken", Value: "env:API_TOKEN", Secret: true},
+		"shop-api.plain":             {Name: "plain", Value: "hello"},
 		"shop-api.SHOP_ACCESS_TOKEN": {Name: "SHOP_ACCESS_TOKEN", Value: "env:SHOP_ACCESS_TOKEN", Secret: true},
-		"shop-prod.cs":              {Name: "cs", Value: "env:CS", Secret: true},
-		"shop-prod.db_password":     {Name: "db_password", Value: "env:DB_PASSWORD", Secret: true},
-		"shop-prod.opaque":          {Name: "opaque", Value: "env:OPAQUE", Secret: true},
-		"shop-prod.region":          {Name: "region", Value: "eu"},
+		"shop-prod.cs":               {Name: "cs", Value: "env:CS", Secret: true},
+		"shop-prod.db_password":      {Name: "db_password", Value: "env:DB_PASSWORD", Secret: true},
+		"shop-prod.opaque":           {Name: "opaque", Value: "env:OPAQUE", Secret: true},
+		"shop-prod.region":           {Name: "region", Value: "eu"},
 	}
 	for k, w := range want {
 		if got := vars[k]; got != w {

@@ -367,7 +367,7 @@ func (im *importer) markSecret(name, fallback string) {
 	if _, ok := im.secretVars[name]; ok {
 		return
 	}
-	env := envname.Word(name)
+	env := envWord(name)
 	if env == "" {
 		env = fallback
 	}
