@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/authlab/authlab/authn"
@@ -80,7 +82,11 @@ func (im *importer) environment(name, where string, vs []pmVariable) profiles.En
 			continue
 		}
 		if key == strings.Trim(practice.Placeholder, "{}") {
-			im.unmapped("", where, "variable %s: {{practice}} is authlab's built-in practice-server URL; the file's value was not imported", key)
+			if loopback(str(v.Value)) {
+				im.note("%s: variable practice was left out: {{practice}} is authlab's built-in practice server", where)
+			} else {
+				im.unmapped("", where, "variable %s: {{practice}} is authlab's built-in practice-server URL; the file's value was not imported", key)
+			}
 			continue
 		}
 		if seen[key] {
@@ -207,4 +213,18 @@ func envWord(name string) string {
 		prev = r
 	}
 	return envname.Word(b.String())
+}
+
+// loopback reports whether raw is an http(s) URL of this machine.
+func loopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
