@@ -508,3 +508,24 @@ func TestImportEnvironment(t *testing.T) {
 		t.Errorf("ImportEnvironment(collection) error = %v", err)
 	}
 }
+
+func TestImportOddItems(t *testing.T) {
+	r, err := Import([]byte(`{"info": {"name": "x"}, "item": [
+  {"name": "empty"},
+  {"name": "both", "request": "https://example.com/", "item": [{"name": "lost", "request": "https://example.com/l"}]},
+  {"name": "no url", "request": {"method": "GET"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []collection.Unmapped{
+		{Where: "item empty", What: "an item with neither a request nor items: nothing to import"},
+		{Where: "item both", What: "an item with both a request and items: the request was imported, its 1 items were not"},
+		{Profile: "no-url", Where: "request no url", What: "the request has no URL: set one before sending"},
+	}
+	if !reflect.DeepEqual(r.Unmapped, want) {
+		t.Errorf("Unmapped = %q; want %q", r.Unmapped, want)
+	}
+	if len(r.Profiles) != 2 || r.Profiles[0].Name != "both" {
+		t.Errorf("Profiles = %v; want both and no-url", r.Profiles)
+	}
+}

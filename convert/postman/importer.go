@@ -81,6 +81,13 @@ func (im *importer) items(items []pmItem, group, path string, inherited *pmAuth,
 			name = fmt.Sprintf("item %d", i+1)
 		}
 		where := strings.TrimPrefix(path+"/"+name, "/")
+		if it.Item == nil && absent(it.Request) {
+			im.unmapped("", "item "+where, "an item with neither a request nor items: nothing to import")
+			continue
+		}
+		if it.Item != nil && !absent(it.Request) && len(*it.Item) > 0 {
+			im.unmapped("", "item "+where, "an item with both a request and items: the request was imported, its %d items were not", len(*it.Item))
+		}
 		if it.Item != nil && absent(it.Request) {
 			auth, err := parseAuth(it.Auth, "folder "+where)
 			if err != nil {
@@ -93,7 +100,7 @@ func (im *importer) items(items []pmItem, group, path string, inherited *pmAuth,
 			if len(it.Variable) > 0 {
 				im.folderVars(where, it.Variable)
 			}
-			folder := im.uniqueGroup(group + slug(name, "folder"))
+			folder := group + slug(name, "folder")
 			if err := im.items(*it.Item, folder+"/", where, auth, depth+1); err != nil {
 				return err
 			}
@@ -125,16 +132,6 @@ func (im *importer) unique(name string) string {
 		n = fmt.Sprintf("%s-%d", name, im.next[name]+1)
 	}
 	im.names[n] = true
-	return n
-}
-
-// uniqueGroup keeps a folder from sharing its name with a request at the
-// same level (a profile "a" and a group "a/" would both be "a").
-func (im *importer) uniqueGroup(name string) string {
-	n := name
-	for i := 2; im.names[n]; i++ {
-		n = fmt.Sprintf("%s-%d", name, i)
-	}
 	return n
 }
 
@@ -238,6 +235,9 @@ func (im *importer) request(it *pmItem, name, where string, inherited *pmAuth) e
 		p.Description = d
 	}
 	p.URL = im.url(&p, rw, r.URL)
+	if p.URL == "" {
+		im.unmapped(name, rw, "the request has no URL: set one before sending")
+	}
 	im.headers(&p, rw, r.Header)
 	im.body(&p, rw, r.Body)
 	im.events(name, rw, append(it.Event, it.Events...))
