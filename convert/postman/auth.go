@@ -94,8 +94,8 @@ func (m *mapped) lost(format string, args ...any) {
 	m.unmapped = append(m.unmapped, fmt.Sprintf(format, args...))
 }
 
-// uiOnly are attributes that only change Postman's own editor.
-var uiOnly = map[string]bool{"showPassword": true, "saveHelperData": true}
+// uiOnly reports whether an attribute only changes Postman's own editor.
+func uiOnly(k string) bool { return k == "showPassword" || k == "saveHelperData" }
 
 // mapAuth maps an auth object onto one of authlab's schemes (see `authlab
 // schemes`). method is the request's, for OAuth 1.0a's parameter placement.
@@ -156,7 +156,7 @@ func mapAuth(a *pmAuth, method string) mapped {
 		return m
 	}
 	for _, k := range a.keys {
-		if used[k] || uiOnly[k] || a.attrs[k] == "" || a.attrs[k] == "false" {
+		if used[k] || uiOnly(k) || a.attrs[k] == "" || a.attrs[k] == "false" {
 			continue
 		}
 		m.lost("%s attribute %s: authlab's %s scheme has no such setting", a.typ, k, m.scheme)
@@ -180,11 +180,15 @@ func schemeTitle(t string) string {
 
 func isTrueStr(s string) bool { return s == "true" }
 
-// digestAlgorithms are the algorithm names Postman offers that authlab's
-// digest scheme answers (RFC 7616 §3.3); an empty one is "auto".
-var digestAlgorithms = map[string]string{
-	"md5": "MD5", "md5-sess": "MD5-sess", "sha-256": "SHA-256", "sha-256-sess": "SHA-256-sess",
-	"sha-512-256": "SHA-512-256", "sha-512-256-sess": "SHA-512-256-sess",
+// digestAlgorithm names, as authlab's digest scheme spells it, an
+// algorithm Postman offers that the scheme answers (RFC 7616 §3.3).
+func digestAlgorithm(name string) (string, bool) {
+	for _, a := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"} {
+		if strings.EqualFold(a, name) {
+			return a, true
+		}
+	}
+	return "", false
 }
 
 func mapDigest(a *pmAuth, m *mapped, take func(string) string) {
@@ -192,7 +196,7 @@ func mapDigest(a *pmAuth, m *mapped, take func(string) string) {
 	m.field("username", take("username"))
 	m.field("password", take("password"))
 	if alg := take("algorithm"); alg != "" {
-		if v, ok := digestAlgorithms[strings.ToLower(alg)]; ok {
+		if v, ok := digestAlgorithm(alg); ok {
 			m.fields["algorithm"] = v
 		} else {
 			m.lost("digest algorithm %q: authlab answers MD5, SHA-256 and SHA-512-256 (and their -sess forms)", alg)
@@ -220,9 +224,12 @@ func mapDigest(a *pmAuth, m *mapped, take func(string) string) {
 	take("disableRetryRequest")
 }
 
-// oauth1Methods are the signature methods authlab's oauth1 scheme signs
-// with (RFC 5849 §3.4); Postman's others are listed as unmapped.
-var oauth1Methods = map[string]bool{"HMAC-SHA1": true, "HMAC-SHA256": true, "PLAINTEXT": true, "RSA-SHA1": true}
+// oauth1Method reports whether authlab's oauth1 scheme signs with a
+// signature method (RFC 5849 §3.4); Postman's others are listed as
+// unmapped.
+func oauth1Method(m string) bool {
+	return m == "HMAC-SHA1" || m == "HMAC-SHA256" || m == "PLAINTEXT" || m == "RSA-SHA1"
+}
 
 func mapOAuth1(a *pmAuth, m *mapped, take func(string) string, method string) {
 	m.scheme = "oauth1"
@@ -240,7 +247,7 @@ func mapOAuth1(a *pmAuth, m *mapped, take func(string) string, method string) {
 		m.notes = append(m.notes, "oauth1 nonce/timestamp pinned in the file are kept pinned: a server accepts each nonce once and a timestamp only near now (RFC 5849 §3.3); clear them to get fresh ones")
 	}
 	if sm := strings.ToUpper(take("signatureMethod")); sm != "" {
-		if oauth1Methods[sm] {
+		if oauth1Method(sm) {
 			if sm != "HMAC-SHA1" {
 				m.fields["signature_method"] = sm
 			}
@@ -278,12 +285,17 @@ func mapOAuth1(a *pmAuth, m *mapped, take func(string) string, method string) {
 	take("autoAddParam")
 }
 
-// oauth2Grants maps Postman's grant_type onto authlab's grant.
-var oauth2Grants = map[string]string{
-	"client_credentials":           "client_credentials",
-	"password_credentials":         "password",
-	"authorization_code":           "authorization_code",
-	"authorization_code_with_pkce": "authorization_code",
+// oauth2Grant maps Postman's grant_type onto authlab's grant.
+func oauth2Grant(g string) (string, bool) {
+	switch g {
+	case "client_credentials":
+		return g, true
+	case "password_credentials":
+		return "password", true
+	case "authorization_code", "authorization_code_with_pkce":
+		return "authorization_code", true
+	}
+	return "", false
 }
 
 func mapOAuth2(a *pmAuth, m *mapped, take func(string) string) {
@@ -309,7 +321,7 @@ func mapOAuth2(a *pmAuth, m *mapped, take func(string) string) {
 		}
 		return
 	}
-	g, ok := oauth2Grants[grant]
+	g, ok := oauth2Grant(grant)
 	if !ok && grant == "" {
 		g, ok = "authorization_code", true // Postman's default grant
 	}
@@ -385,13 +397,19 @@ func mapOAuth2Params(m *mapped, k, v string) {
 	}
 }
 
-// jwtAlgorithms are the algorithms authlab's jwt scheme signs with.
-var jwtAlgorithms = map[string]bool{"HS256": true, "HS384": true, "HS512": true, "RS256": true, "ES256": true, "EdDSA": true}
+// jwtAlgorithm reports whether authlab's jwt scheme signs with alg.
+func jwtAlgorithm(alg string) bool {
+	switch alg {
+	case "HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA":
+		return true
+	}
+	return false
+}
 
 func mapJWT(a *pmAuth, m *mapped, take func(string) string) {
 	m.scheme = "jwt"
 	if alg := take("algorithm"); alg != "" {
-		if jwtAlgorithms[alg] {
+		if jwtAlgorithm(alg) {
 			m.fields["alg"] = alg
 		} else {
 			m.lost("jwt algorithm %s: authlab signs with HS256, HS384, HS512, RS256, ES256 or EdDSA", alg)

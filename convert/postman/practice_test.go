@@ -77,7 +77,8 @@ func expandVars(t *testing.T, p profiles.Profile, vars map[string]string) profil
 // TestPracticeServer imports the practice fixture, points its base URL at
 // an in-process practice server, fills the demo credentials in through
 // the environment variables the import named, and sends every request
-// whose scheme the practice server verifies: each must get a 2xx.
+// whose scheme the practice server verifies: each must get a 2xx. Then
+// the same again with what Export wrote of the import, imported anew.
 func TestPracticeServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends to a practice server")
@@ -88,6 +89,19 @@ func TestPracticeServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Run("import", func(t *testing.T) { sendAll(t, srv.URL, doc) })
+	r, err := Import(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Export("authlab practice", r.Profiles, r.Environments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("export then import", func(t *testing.T) { sendAll(t, srv.URL, again) })
+}
+
+func sendAll(t *testing.T, base string, doc []byte) {
 	r, err := Import(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +113,7 @@ func TestPracticeServer(t *testing.T) {
 	for _, v := range r.Environments[0].Vars {
 		vars[v.Name] = v.Value
 	}
-	vars["baseUrl"] = srv.URL
+	vars["baseUrl"] = base
 	want := map[string]string{
 		"basic-from-the-collection":     "basic",
 		"tokens/bearer-from-the-folder": "bearer",
