@@ -12,7 +12,6 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/collection"
 	"github.com/authlab/authlab/convert/internal/envname"
-	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -81,7 +80,7 @@ func (im *importer) environment(name, where string, vs []pmVariable) profiles.En
 			im.note("%s: disabled variable %s was left out", where, clip(key))
 			continue
 		}
-		if key == strings.Trim(practice.Placeholder, "{}") {
+		if key == practiceVar {
 			if loopback(str(v.Value)) {
 				im.note("%s: variable practice was left out: {{practice}} is authlab's built-in practice server", where)
 			} else {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/internal/envname"
-	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -104,7 +103,7 @@ func Export(name string, ps []profiles.Profile, envs []profiles.Environment) ([]
 			folder = folder.child(g)
 		}
 		folder.Item = append(folder.Item, &exItem{Name: parts[len(parts)-1], Request: req, Behavior: behavior})
-		usesPractice = usesPractice || strings.Contains(p.URL, practice.Placeholder)
+		usesPractice = usesPractice || strings.Contains(p.URL, "{{"+practiceVar+"}}")
 	}
 	c.Item = append(c.Item, root.Item...)
 	for _, e := range envs {

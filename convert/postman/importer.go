@@ -11,7 +11,6 @@ import (
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/collection"
 	"github.com/authlab/authlab/convert/internal/envname"
-	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 )
 
@@ -182,7 +181,7 @@ func (im *importer) useVars(profile, where, s string) {
 			im.unmapped(profile, where, "{{%s}} is a Postman dynamic variable, which authlab does not have: replace it with a value", v)
 			continue
 		}
-		if v == strings.Trim(practice.Placeholder, "{}") {
+		if v == practiceVar {
 			continue
 		}
 		if !im.usedSet[v] {

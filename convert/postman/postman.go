@@ -46,6 +46,11 @@ const (
 	MaxVariables = 10000
 )
 
+// practiceVar is authlab's built-in variable for the practice server's
+// base URL ({{practice}}, practice.Placeholder; convert does not import
+// practice): never defined by an import.
+const practiceVar = "practice"
+
 // Versions as Result.Format names them.
 const (
 	FormatV20 = "Postman collection v2.0"

@@ -168,3 +168,9 @@ func sendAll(t *testing.T, base string, doc []byte) {
 		t.Errorf("sent %d requests; want %d", sent, len(want)-1)
 	}
 }
+
+func TestPracticePlaceholder(t *testing.T) {
+	if got := "{{" + practiceVar + "}}"; got != practice.Placeholder {
+		t.Errorf("{{practiceVar}} = %q; want practice.Placeholder %q", got, practice.Placeholder)
+	}
+}
