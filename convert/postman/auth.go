@@ -299,6 +299,13 @@ func oauth2Grant(g string) (string, bool) {
 }
 
 func mapOAuth2(a *pmAuth, m *mapped, take func(string) string) {
+	// older exports (v2.0) spell two attributes otherwise
+	for v21, v20 := range map[string]string{"grant_type": "grantType", "redirect_uri": "callBackUrl"} {
+		if old := take(v20); a.get(v21) == "" && old != "" {
+			a.set(v21, old)
+		}
+	}
+	take("requestAccessTokenLocally")
 	token := take("accessToken")
 	tokenURL := take("accessTokenUrl")
 	grant := take("grant_type")

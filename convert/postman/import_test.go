@@ -93,6 +93,8 @@ var authTests = []struct {
 	{"oauth2 audience param", "oauth2", []attr{{"grant_type", "client_credentials"}, {"accessTokenUrl", "https://id.example.com/token"}, {"clientId", "app"},
 		{"tokenRequestParams", []map[string]any{{"key": "audience", "value": "https://api.example.com"}, {"key": "foo", "value": "bar"}}}}, "GET",
 		"oauth2", map[string]string{"token_url": "https://id.example.com/token", "client_id": "app", "audience": "https://api.example.com"}, []string{"parameter foo"}},
+	{"oauth2 v2.0 spelling", "oauth2", []attr{{"grantType", "client_credentials"}, {"accessTokenUrl", "https://id.example.com/token"}, {"clientId", "app"}, {"requestAccessTokenLocally", true}}, "GET",
+		"oauth2", map[string]string{"token_url": "https://id.example.com/token", "client_id": "app"}, nil},
 	{"oauth2 implicit", "oauth2", []attr{{"grant_type", "implicit"}, {"authUrl", "https://id.example.com/auth"}}, "GET",
 		"none", nil, []string{`grant_type "implicit"`}},
 	{"oauth2 bare token", "oauth2", []attr{{"accessToken", "{{access}}"}, {"tokenType", "Bearer"}, {"addTokenTo", "header"}}, "GET",
