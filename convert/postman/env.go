@@ -102,6 +102,9 @@ func (im *importer) environment(name, where string, vs []pmVariable) profiles.En
 				envVar = "SECRET"
 			}
 			env.Vars = append(env.Vars, profiles.Var{Name: key, Value: profiles.PrefixEnv + envVar, Secret: true})
+			if val != "" {
+				im.note("%s: the value of secret variable %s was not imported; it is read from env:%s", where, key, envVar)
+			}
 			continue
 		}
 		if looksLikeRef(val) {
