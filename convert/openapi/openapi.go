@@ -366,6 +366,8 @@ func (im *importer) operation(path, method string, item, op *node) {
 // turned into {{param}} variables.
 func (im *importer) urlFor(path string) string {
 	return "{{" + baseVar + "}}" + serverVar.ReplaceAllStringFunc(path, func(m string) string {
-		return "{{" + varName(m[1:len(m)-1]) + "}}"
+		v := varName(m[1 : len(m)-1])
+		im.missing = append(im.missing, v) // unless a parameter gives an example
+		return "{{" + v + "}}"
 	})
 }
