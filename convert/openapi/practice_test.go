@@ -128,6 +128,14 @@ func TestPracticeServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			last := result.Exchanges[len(result.Exchanges)-1]
+			for _, h := range x.Headers { // API keys beside the scheme went out too
+				if got := last.Request.Header.Get(h.Name); got != h.Value {
+					t.Errorf("header %s sent = %q; want %q", h.Name, got, h.Value)
+				}
+			}
+			if p.Name == "bearer/with-key" && last.Request.Header.Get("X-API-Key") != practice.DemoAPIKey {
+				t.Errorf("bearer/with-key sent no X-API-Key header")
+			}
 			if last.Response == nil || last.Response.Status/100 != 2 {
 				t.Errorf("%s %s: status %v; want 2xx", p.Method, x.URL, statusOf(last))
 			}

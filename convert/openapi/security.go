@@ -297,6 +297,9 @@ func (im *importer) apiKey(m *part, s *node) {
 		m.label = "apiKey in " + m.keyIn + " " + m.keyName
 		m.scheme = "apikey"
 		m.fields = map[string]string{"name": m.keyName, "in": m.keyIn, "value": ref}
+		if strings.EqualFold(m.keyName, "authorization") {
+			m.desc = append(m.desc, "the key is the whole Authorization value, its prefix included (Bot …, Bearer …)")
+		}
 		// as an extra key beside another scheme it is read from a variable
 		im.setVar(profiles.Var{Name: m.keyVar, Value: ref, Secret: true})
 	case "cookie":
