@@ -104,7 +104,7 @@ func parse(doc []byte) (*node, error) {
 	if len(trimmed) == 0 {
 		return nil, errors.New("the document is empty: give an OpenAPI 3 document in JSON or YAML")
 	}
-	if trimmed[0] == '{' {
+	if trimmed[0] == '{' || trimmed[0] == '[' {
 		return parseJSON(trimmed)
 	}
 	return parseYAML(doc)
