@@ -167,32 +167,10 @@ func (im *importer) servers() {
 				im.note(fmt.Sprintf("servers: %d more servers not imported", len(list.items)-i))
 				break
 			}
-			raw := s.text("url")
-			if raw == "" {
+			if s.text("url") == "" {
 				continue
 			}
-			vars := s.get("variables")
-			u := serverVar.ReplaceAllStringFunc(raw, func(m string) string {
-				name := m[1 : len(m)-1]
-				vv := vars.get(name)
-				def := vv.text("default")
-				if en := vv.get("enum"); en != nil && en.kind == kSeq && len(en.items) > 1 {
-					var alts []string
-					for _, e := range en.items {
-						if e.kind == kScalar && e.str != def {
-							alts = append(alts, e.str)
-						}
-					}
-					if len(alts) > 0 {
-						im.note(fmt.Sprintf("servers[%d] variable %s: %q used; the document also allows %s (edit base_url)", i, clean(name, 40), def, clean(strings.Join(alts, ", "), 200)))
-					}
-				}
-				if vv == nil {
-					im.note(fmt.Sprintf("servers[%d].url %s: variable %s has no default: edit base_url", i, clean(raw, 200), clean(name, 40)))
-					return m
-				}
-				return def
-			})
+			u := im.serverURL(fmt.Sprintf("servers[%d]", i), s)
 			urls = append(urls, strings.TrimRight(u, "/"))
 			descs = append(descs, s.text("description"))
 		}
@@ -222,6 +200,53 @@ func (im *importer) servers() {
 	if len(im.envs) > 1 {
 		im.note(fmt.Sprintf("%d servers: one environment each (%s first); choose one with --env", len(im.envs), im.envs[0].Name))
 	}
+}
+
+// serverURL is a Server Object's url with each {variable} replaced by its
+// default (§4.8.6); the variable's other allowed values are noted.
+func (im *importer) serverURL(where string, s *node) string {
+	raw := s.text("url")
+	vars := s.get("variables")
+	return serverVar.ReplaceAllStringFunc(raw, func(m string) string {
+		name := m[1 : len(m)-1]
+		vv := vars.get(name)
+		def := vv.text("default")
+		if en := vv.get("enum"); en != nil && en.kind == kSeq && len(en.items) > 1 {
+			var alts []string
+			for _, e := range en.items {
+				if e.kind == kScalar && e.str != def {
+					alts = append(alts, e.str)
+				}
+			}
+			if len(alts) > 0 {
+				im.note(fmt.Sprintf("%s variable %s: %q used; the document also allows %s (edit base_url)", where, clean(name, 40), def, clean(strings.Join(alts, ", "), 200)))
+			}
+		}
+		if vv == nil {
+			im.note(fmt.Sprintf("%s.url %s: variable %s has no default: edit base_url", where, clean(raw, 200), clean(name, 40)))
+			return m
+		}
+		return def
+	})
+}
+
+// ownServer is the first server an operation or its path item names
+// (§4.8.9, §4.8.10: they replace the document's servers there), "" when
+// none or when it is not an absolute URL.
+func (im *importer) ownServer(where string, item, op *node) string {
+	for _, n := range []*node{op, item} {
+		list := n.get("servers")
+		if list == nil || list.kind != kSeq || len(list.items) == 0 {
+			continue
+		}
+		u := strings.TrimRight(im.serverURL(where+" servers[0]", list.items[0]), "/")
+		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() || strings.Contains(u, "{") {
+			im.note(fmt.Sprintf("%s names its own server %s, which is not an absolute URL: its profile uses base_url", where, clean(u, 200)))
+			return ""
+		}
+		return u
+	}
+	return ""
 }
 
 // apiPrefix names the API for env-var names: from the server's host
@@ -332,6 +357,11 @@ func (im *importer) operation(path, method string, item, op *node) {
 	}
 
 	u := im.urlFor(path)
+	if own := im.ownServer(where, item, op); own != "" {
+		// the operation's own server, which no environment holds
+		u = own + strings.TrimPrefix(u, "{{"+baseVar+"}}")
+		desc = append(desc, "its own server "+clean(own, 200))
+	}
 	query, headers, cookies := im.parameters(name, where, item, op)
 	if len(query) > 0 {
 		u += "?" + strings.Join(query, "&")

@@ -89,8 +89,8 @@ func checkInvariants(t *testing.T, r collection.Result) {
 				t.Errorf("profile %s: secret field %s = %q; want a reference", p.Name, k, v)
 			}
 		}
-		if !strings.HasPrefix(p.URL, "{{base_url}}") {
-			t.Errorf("profile %s: URL %q does not start with {{base_url}}", p.Name, p.URL)
+		if !strings.HasPrefix(p.URL, "{{base_url}}") && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://") {
+			t.Errorf("profile %s: URL %q starts with neither {{base_url}} nor its own server", p.Name, p.URL)
 		}
 	}
 	for _, u := range r.Unmapped {
@@ -456,5 +456,42 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %q is more than one line", err)
 			}
 		})
+	}
+}
+
+// TestOwnServers: an operation's or path item's servers replace the
+// document's for it (§4.8.10); a relative one is noted and base_url kept.
+func TestOwnServers(t *testing.T) {
+	doc := `openapi: 3.0.3
+info: {title: T, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /upload:
+    servers: [{url: "https://{zone}.uploads.example.com/", variables: {zone: {default: eu}}}]
+    post: {operationId: upload}
+    put:
+      operationId: replace
+      servers: [{url: "https://put.example.com"}]
+  /rel:
+    get:
+      operationId: rel
+      servers: [{url: /other}]
+  /plain:
+    get: {operationId: plain}
+`
+	r := mustImport(t, doc, Options{})
+	want := map[string]string{
+		"upload/upload":  "https://eu.uploads.example.com/upload",
+		"upload/replace": "https://put.example.com/upload",
+		"rel/rel":        "{{base_url}}/rel",
+		"plain/plain":    "{{base_url}}/plain",
+	}
+	for _, p := range r.Profiles {
+		if p.URL != want[p.Name] {
+			t.Errorf("%s: URL = %q; want %q", p.Name, p.URL, want[p.Name])
+		}
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "/other, which is not an absolute URL") {
+		t.Errorf("Notes = %q; want the relative server noted", r.Notes)
 	}
 }

@@ -28,6 +28,7 @@ type part struct {
 	keyIn   string // apiKey: header, query or cookie
 	keyName string
 	keyVar  string // apiKey: the {{variable}} holding it when not the scheme
+	keyRef  string // apiKey: the env: reference of its value
 	bad     string // why it cannot be expressed ("" when it can)
 	pending string // why the mapping is incomplete ("" when complete)
 	mtls    bool
@@ -197,8 +198,16 @@ func (im *importer) alternative(r *node) alternative {
 		case p.keyIn == "cookie":
 			a.cookies = append(a.cookies, p.keyName+"={{"+p.keyVar+"}}")
 		}
+		if p.keyIn != "" {
+			// beside the scheme, a key is read from a variable
+			im.setVar(profiles.Var{Name: p.keyVar, Value: p.keyRef, Secret: true})
+		}
 		if p.keyIn != "" || p.mtls {
-			a.desc = append(a.desc, "with "+p.label)
+			word := "with "
+			if primary < 0 && !strings.Contains(strings.Join(a.desc, " "), "auth: ") {
+				word = "auth: "
+			}
+			a.desc = append(a.desc, word+p.label)
 			a.desc = append(a.desc, p.desc...)
 		}
 	}
@@ -297,14 +306,13 @@ func (im *importer) apiKey(m *part, s *node) {
 		m.label = "apiKey in " + m.keyIn + " " + m.keyName
 		m.scheme = "apikey"
 		m.fields = map[string]string{"name": m.keyName, "in": m.keyIn, "value": ref}
+		m.keyRef = ref
 		if strings.EqualFold(m.keyName, "authorization") {
 			m.desc = append(m.desc, "the key is the whole Authorization value, its prefix included (Bot …, Bearer …)")
 		}
-		// as an extra key beside another scheme it is read from a variable
-		im.setVar(profiles.Var{Name: m.keyVar, Value: ref, Secret: true})
 	case "cookie":
 		m.label = "apiKey in cookie " + m.keyName
-		im.setVar(profiles.Var{Name: m.keyVar, Value: ref, Secret: true})
+		m.keyRef = ref
 		im.note(fmt.Sprintf("apiKey %s is a cookie: authlab's apikey scheme sends headers and query parameters only, so the key goes in a Cookie header from the variable %s (%s)", m.key, m.keyVar, ref))
 	default:
 		m.bad = fmt.Sprintf("apiKey %s: in %q is not header, query or cookie", m.key, clean(m.keyIn, 20))
