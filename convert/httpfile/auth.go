@@ -32,21 +32,28 @@ func (r *req) authorization(value string) bool {
 		switch {
 		case len(args) == 2:
 			user, pass = args[0], args[1]
-		case len(args) == 1 && strings.Contains(args[0], "=") && scheme == "digest":
-			r.unmapped("a computed Digest response: it answers one nonce and cannot be sent again; write Digest USER PASSWORD instead")
-			return false
-		case len(args) == 1 && strings.Contains(strings.ReplaceAll(args[0], "{{", ""), ":"):
-			user, pass, _ = cutOutside(args[0])
-		case len(args) == 1 && scheme == "basic":
-			u, p, ok := decodeBasic(args[0])
-			if !ok {
-				if _, isVar := onlyVar(args[0]); isVar {
-					return false // the credentials are in a variable: kept as a header
+		case len(args) == 1:
+			a := args[0]
+			if u, p, ok := cutOutside(a); ok && !strings.Contains(a, "=") {
+				user, pass = u, p
+				break
+			}
+			if u, p, ok := decodeBasic(a); ok && scheme == "basic" {
+				user, pass = u, p
+				break
+			}
+			if _, isVar := onlyVar(a); isVar {
+				for _, n := range varNames(a) {
+					r.im.secretVars[n] = true
 				}
-				r.unmapped("the Basic credentials are neither user:password nor its base64: kept as a header")
+				return false // the credentials are in a variable: kept as a header
+			}
+			if scheme == "digest" && strings.Contains(a, "=") {
+				r.unmapped("a computed Digest response: it answers one nonce and cannot be sent again; write Digest USER PASSWORD instead")
 				return false
 			}
-			user, pass = u, p
+			r.unmapped("the %s credentials are neither USER PASSWORD nor USER:PASSWORD: kept as a header", f[0])
+			return false
 		case len(args) > 2 && scheme == "digest" && strings.Contains(value, "="):
 			r.unmapped("a computed Digest response: it answers one nonce and cannot be sent again; write Digest USER PASSWORD instead")
 			return false

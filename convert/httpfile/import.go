@@ -45,7 +45,6 @@ type importer struct {
 	names     map[string]bool
 	notes     map[string]bool
 	jet, vsc  bool
-	envsUsed  map[string]string // literal env var name → what it holds, for one note each
 	noteOrder []string
 }
 
@@ -84,7 +83,7 @@ func Import(name string, file []byte, envs Envs) (collection.Result, error) {
 		return collection.Result{}, fmt.Errorf("%s holds no request: a request starts with a line like GET https://example.com/", name)
 	}
 	im := &importer{file: name, fileVars: fvars, ef: ef, secretVars: map[string]bool{},
-		authVars: map[string][]profiles.Var{}, names: map[string]bool{}, notes: map[string]bool{}, envsUsed: map[string]string{}}
+		authVars: map[string][]profiles.Var{}, names: map[string]bool{}, notes: map[string]bool{}}
 	if envs.Public != nil || envs.Private != nil {
 		im.jet = true
 	}
@@ -214,6 +213,8 @@ func (im *importer) request(rr rawRequest) *req {
 			im.note("<> previous-response references were skipped: they point at the IDE's response history")
 		case strings.HasPrefix(h, ">>"):
 			r.unmapped("%s: authlab does not write responses to files", clip(firstLine(h)))
+		case strings.HasPrefix(strings.TrimSpace(h), "{{"):
+			r.unmapped("a script block ({{ … }}, httpYac): authlab runs no scripts")
 		case strings.Contains(h, "{%"):
 			r.unmapped("a response handler script (> {%% … %%}): authlab runs no scripts")
 		default:
@@ -379,6 +380,7 @@ func (im *importer) uniqueName(rr rawRequest) string {
 			}
 		}
 		t, _, _ = strings.Cut(t, "?")
+		t = varRe.ReplaceAllString(t, " ")
 		n = rr.method + " " + strings.ReplaceAll(t, "/", " ")
 	}
 	base := slug(n)
@@ -409,12 +411,16 @@ func slug(s string) string {
 			default:
 				dash = true
 			}
-			if b.Len() >= 64 {
-				break
+		}
+		p := b.String()
+		if len(p) > 64 {
+			p = p[:64]
+			if i := strings.LastIndexByte(p, '-'); i > 32 {
+				p = p[:i]
 			}
 		}
-		if b.Len() > 0 {
-			parts = append(parts, b.String())
+		if p = strings.Trim(p, "-"); p != "" {
+			parts = append(parts, p)
 		}
 	}
 	if len(parts) == 0 {
@@ -436,7 +442,7 @@ func clip(s string) string {
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 
-// isDemoPlaceholder keeps {{practice}}, the practice server's built-in
+// isBuiltin keeps {{practice}}, the practice server's built-in
 // variable, out of every environment.
 func isBuiltin(name string) bool { return "{{"+name+"}}" == practice.Placeholder }
 

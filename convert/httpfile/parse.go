@@ -76,10 +76,17 @@ func parseFile(text string) (reqs []rawRequest, vars []fileVar, tooMany bool) {
 			tooMany = true
 			return
 		}
-		r, vs := parseBlock(lines[start:end], start, name)
-		vars = append(vars, vs...)
-		if !r.noRequest {
-			reqs = append(reqs, r)
+		block, off, sep := lines[start:end], start, name
+		for {
+			r, vs, rest := parseBlock(block, off, sep)
+			vars = append(vars, vs...)
+			if !r.noRequest {
+				reqs = append(reqs, r)
+			}
+			if rest == len(block) || len(reqs) > MaxRequests {
+				break
+			}
+			block, off, sep = block[rest:], off+rest, ""
 		}
 	}
 	for i, l := range lines {
@@ -94,9 +101,13 @@ func parseFile(text string) (reqs []rawRequest, vars []fileVar, tooMany bool) {
 
 // parseBlock reads the lines between two separators (offset is the index
 // of the first line in the file).
-func parseBlock(lines []string, offset int, sepName string) (rawRequest, []fileVar) {
-	r := rawRequest{sepName: sepName}
-	var vars []fileVar
+//
+// A block may hold several requests without ### between them, as httpYac
+// writes them: a request line after a blank line in the body starts the
+// next request; rest is the index of its first line (len(lines) when the
+// block ends with this request).
+func parseBlock(lines []string, offset int, sepName string) (r rawRequest, vars []fileVar, rest int) {
+	r = rawRequest{sepName: sepName}
 	i := 0
 	// Before the request line: blank lines, comments (with metadata) and
 	// file variables.
@@ -124,7 +135,7 @@ func parseBlock(lines []string, offset int, sepName string) (rawRequest, []fileV
 	}
 	if i == len(lines) {
 		r.noRequest = true
-		return r, vars
+		return r, vars, len(lines)
 	}
 	r.line = offset + i + 1
 	reqLine := strings.TrimSpace(lines[i])
@@ -171,8 +182,26 @@ func parseBlock(lines []string, offset int, sepName string) (rawRequest, []fileV
 		r.headers = append(r.headers, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
 	}
 	// The body, then response handlers and references (§3.2.4, §3.2.5).
+	rest = len(lines)
 	for ; i < len(lines); i++ {
 		l := lines[i]
+		if (len(r.body) == 0 || blank(r.body[len(r.body)-1]) || len(r.handlers) > 0) && startsRequest(l) {
+			rest = i
+			break
+		}
+		if strings.TrimSpace(l) == "{{" {
+			// an httpYac script block, {{ … }} on lines of their own
+			h := l
+			for i+1 < len(lines) {
+				i++
+				h += "\n" + lines[i]
+				if strings.TrimSpace(lines[i]) == "}}" {
+					break
+				}
+			}
+			r.handlers = append(r.handlers, h)
+			continue
+		}
 		if isHandler(l) {
 			h := strings.TrimSpace(l)
 			if strings.HasPrefix(h, ">") && strings.Contains(h, "{%") && !strings.Contains(h, "%}") {
@@ -202,7 +231,19 @@ func parseBlock(lines []string, offset int, sepName string) (rawRequest, []fileV
 	for len(r.body) > 0 && blank(r.body[len(r.body)-1]) {
 		r.body = r.body[:len(r.body)-1]
 	}
-	return r, vars
+	return r, vars, rest
+}
+
+// startsRequest reports a line that starts another request when httpYac
+// reads a block: a method and an absolute, origin-form or {{variable}}
+// target.
+func startsRequest(l string) bool {
+	m := methodRe.FindStringSubmatch(l)
+	if m == nil {
+		return false
+	}
+	t := l[len(m[0]):]
+	return strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "/") || strings.HasPrefix(t, "{{")
 }
 
 // isHandler reports a response handler (> script or > file), an output
