@@ -216,7 +216,8 @@ func (im *importer) literalNote(env, what string) {
 // hideHeader returns the value of a credential header with its literal
 // credential replaced by a variable: "token abc" → "token {{NAME}}".
 func (r *req) hideHeader(name, value string) string {
-	if !authn.CredentialHeader(name) || value == "" || strings.Contains(value, "{{") {
+	computed := strings.HasPrefix(strings.ToLower(value), "digest ") // one nonce's answer, useless again
+	if !authn.CredentialHeader(name) || value == "" || strings.Contains(value, "{{") || computed {
 		for _, n := range varNames(value) {
 			if authn.CredentialHeader(name) {
 				r.im.secretVars[n] = true

@@ -373,13 +373,14 @@ func (im *importer) uniqueName(rr rawRequest) string {
 	}
 	if n == "" {
 		t := rr.url
+		t, _, _ = strings.Cut(t, "#")
+		t, _, _ = strings.Cut(t, "?")
 		if i := strings.Index(t, "://"); i >= 0 {
 			t = t[i+3:]
-			if j := strings.IndexByte(t, '/'); j >= 0 {
-				t = t[j:]
+			if j := strings.IndexByte(t, '/'); j >= 0 && strings.Trim(t[j:], "/") != "" {
+				t = t[j:] // the path names the request; the host only when there is none
 			}
 		}
-		t, _, _ = strings.Cut(t, "?")
 		t = varRe.ReplaceAllString(t, " ")
 		n = rr.method + " " + strings.ReplaceAll(t, "/", " ")
 	}
