@@ -56,9 +56,34 @@ func Export(ps []profiles.Profile, envs []profiles.Environment) ([]byte, error) 
 			}
 		}
 	}
+	defined := map[string]bool{}
+	for _, e := range envs {
+		for _, v := range e.Vars {
+			defined[v.Name] = true
+		}
+	}
 	for _, p := range ps {
 		if err := exportOne(&out, p, need); err != nil {
 			return nil, err
+		}
+		texts := []string{p.URL, p.Body}
+		for _, h := range p.Headers {
+			texts = append(texts, h.Value)
+		}
+		for _, v := range p.Fields {
+			texts = append(texts, v)
+		}
+		for _, t := range texts {
+			for _, n := range varNames(t) {
+				switch _, isFile := fileVars[n]; {
+				case isBuiltin(n) && !isFile:
+					// {{practice}}: authlab serve's default address.
+					fileVars[n] = "http://127.0.0.1:8089"
+					fileVarOrder = append([]string{n}, fileVarOrder...)
+				case !isFile && !defined[n]:
+					need(n, "a variable of "+p.Name+" that no environment given to the export sets")
+				}
+			}
 		}
 	}
 	if len(setOrder) > 0 {
@@ -69,6 +94,9 @@ func Export(ps []profiles.Profile, envs []profiles.Environment) ([]byte, error) 
 		}
 	}
 	if len(fileVarOrder) > 0 {
+		if _, ok := fileVars["practice"]; ok {
+			head.WriteString("# practice is authlab's practice server (authlab serve; change the address if you chose another)\n")
+		}
 		head.WriteString("\n")
 		for _, n := range fileVarOrder {
 			fmt.Fprintf(&head, "@%s = %s\n", n, fileVars[n])
