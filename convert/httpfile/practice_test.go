@@ -1,0 +1,121 @@
+package httpfile
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
+)
+
+// expand does what environment expansion will do at send time (helper V's
+// {{name}} expansion is not in main yet): {{practice}} is the server's
+// URL; a field that is exactly {{name}} takes the variable's value, a
+// reference included, so that profiles.Resolve reads it; other text takes
+// literal values. The profile's defaults apply where env does not set a
+// variable.
+func expand(t *testing.T, p profiles.Profile, env profiles.Environment, base string) profiles.Profile {
+	t.Helper()
+	vals := map[string]string{}
+	for _, v := range p.Vars {
+		vals[v.Name] = v.Value
+	}
+	for _, v := range env.Vars {
+		vals[v.Name] = v.Value
+	}
+	text := func(s string) string {
+		s = strings.ReplaceAll(s, practice.Placeholder, base)
+		return varRe.ReplaceAllStringFunc(s, func(m string) string {
+			name := varRe.FindStringSubmatch(m)[1]
+			v, ok := vals[name]
+			if !ok || profiles.IsRef(v) {
+				t.Fatalf("profile %s: {{%s}} in text has no literal value (%q)", p.Name, name, v)
+			}
+			return strings.ReplaceAll(v, practice.Placeholder, base)
+		})
+	}
+	p.URL = text(p.URL)
+	fields := map[string]string{}
+	for k, v := range p.Fields {
+		if n, ok := onlyVar(v); ok && n != "practice" {
+			if val, ok := vals[n]; ok {
+				fields[k] = val
+				continue
+			}
+		}
+		fields[k] = text(v)
+	}
+	p.Fields = fields
+	for i, h := range p.Headers {
+		p.Headers[i].Value = text(h.Value)
+	}
+	p.Vars = nil
+	return p
+}
+
+// TestPractice imports a request file written for the practice server and
+// sends each request with the demo credentials, which the import turned
+// into env: references: every one must get a 2xx.
+func TestPractice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends requests to a loopback practice server")
+	}
+	srv := httptest.NewServer(practice.New(practice.Options{}).Handler())
+	t.Cleanup(srv.Close)
+	r, err := Import("practice.http", readTestdata(t, "practice/practice.http"), Envs{
+		Public: readTestdata(t, "practice/http-client.env.json"), Private: readTestdata(t, "practice/http-client.private.env.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Environments) != 1 || r.Environments[0].Name != "practice" {
+		t.Fatalf("Import made environments %+v; want one named practice", r.Environments)
+	}
+	if full, total := r.Full(); full != total || total != 8 {
+		t.Errorf("Full() = %d, %d; want 8, 8\n%s", full, total, unmappedText(r))
+	}
+	for _, s := range []string{"demo-password", "demo-token", "demo-api-key", "demo-client-secret"} {
+		if strings.Contains(valuesOf(r), s) {
+			t.Errorf("the import kept the demo secret %q", s)
+		}
+	}
+	// The references the import chose, and the demo secrets they hold.
+	envVars := map[string]string{
+		"PASSWORD": practice.DemoPassword, "TOKEN": practice.DemoToken, "API_KEY": practice.DemoAPIKey,
+		"DEMO_PASSWORD": practice.DemoPassword, "PRACTICE_CLIENT_SECRET": practice.DemoOAuth2ClientSecret,
+		"PRACTICE_PASSWORD_CLIENT_SECRET": practice.DemoOAuth2ClientSecret, "PRACTICE_PASSWORD_PASSWORD": practice.DemoPassword,
+	}
+	used := map[string]bool{}
+	res := profiles.Resolver{LookupEnv: func(name string) (string, bool) {
+		v, ok := envVars[name]
+		used[name] = ok
+		return v, ok
+	}}
+	eng := authn.New(authn.Options{})
+	wantSchemes := []string{"basic", "basic", "digest", "bearer", "apikey", "digest", "oauth2", "oauth2"}
+	for i, p := range r.Profiles {
+		t.Run(p.Name, func(t *testing.T) {
+			if p.Scheme != wantSchemes[i] {
+				t.Errorf("profile %s scheme = %q; want %q", p.Name, p.Scheme, wantSchemes[i])
+			}
+			rs, err := profiles.Resolve(context.Background(), expand(t, p, r.Environments[0], srv.URL), res, profiles.Policy{})
+			if err != nil {
+				t.Fatalf("Resolve(%s): %v", p.Name, err)
+			}
+			out, err := eng.Exchange(context.Background(), rs.Request)
+			if err != nil {
+				t.Fatalf("Exchange(%s): %v", p.Name, err)
+			}
+			if f := out.Final(); f == nil || f.Response == nil || f.Response.Status < 200 || f.Response.Status > 299 {
+				t.Errorf("%s %s got %+v; want a 2xx", p.Method, p.URL, f)
+			}
+		})
+	}
+	for name := range envVars {
+		if !used[name] {
+			t.Errorf("no profile read env:%s", name)
+		}
+	}
+}
