@@ -37,9 +37,12 @@ const (
 func newImport(env Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Turn a command from another tool into an authlab request",
+		Short: "Turn a curl command, a Postman collection, an OpenAPI document or a .http file into authlab requests",
 	}
 	cmd.AddCommand(newImportCurl(env))
+	for _, f := range importFormats() {
+		cmd.AddCommand(newImportFile(env, f))
+	}
 	return cmd
 }
 

@@ -1,0 +1,291 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/authlab/authlab/convert/collection"
+	"github.com/authlab/authlab/convert/httpfile"
+	"github.com/authlab/authlab/convert/openapi"
+	"github.com/authlab/authlab/convert/postman"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/spf13/cobra"
+)
+
+// maxImportFile bounds a file `authlab import` reads (a collection, a
+// document, a .http file, an environment): real ones are far smaller.
+const maxImportFile = 20 << 20
+
+// fileImportFlags are the flags every file format's import takes.
+type fileImportFlags struct {
+	saveTo       string
+	dryRun       bool
+	environments []string // postman: environment files
+}
+
+// importFormat is one file format `authlab import` reads. read only
+// parses (the file's bytes, and any companion files it names); saving,
+// printing and --dry-run are runImportFile's.
+type importFormat struct {
+	name, use, short, long, example string
+	read                           func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error)
+}
+
+// importFormats lists the file formats, one row each: a new format is a
+// package under convert/ and a row here.
+func importFormats() []importFormat {
+	return []importFormat{
+		{
+			name: "postman", use: "postman COLLECTION.json [--environment ENV.json]...",
+			short: "Read a Postman collection (v2.0 or v2.1) and its environments into profiles",
+			long: `import postman reads a Postman collection exported as v2.0 or v2.1 JSON.
+Folders become groups and requests become profiles below --save-to; auth
+set on the collection or a folder is inherited as in Postman (absent auth
+inherits, "No Auth" opts out). Collection variables and each --environment
+file become authlab environments; {{variables}} stay variables. Secret
+values are never copied: they become env: references you set before
+sending. Auth types authlab lacks, scripts and file parts are listed, not
+dropped.`,
+			example: `  authlab import postman Twilio.postman_collection.json --environment prod.postman_environment.json
+  authlab import postman api.json --dry-run`,
+			read: func(_ context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
+				var envs [][]byte
+				for _, e := range x.environments {
+					b, err := readImportFile(e)
+					if err != nil {
+						return collection.Result{}, err
+					}
+					envs = append(envs, b)
+				}
+				return postman.Import(data, envs...)
+			},
+		},
+		{
+			name: "openapi", use: "openapi DOCUMENT.{json,yaml}",
+			short: "Read an OpenAPI 3.0/3.1 document's security schemes into profile skeletons",
+			long: `import openapi reads an OpenAPI 3.0 or 3.1 document (JSON or YAML) and
+makes a profile per operation, grouped by tag, with the scheme its
+security requirement names (apiKey, http basic/bearer/digest, oauth2
+flows with their URLs and scopes) and prompt placeholders for the
+credentials. servers[0] becomes the base_url variable of an environment.`,
+			example: `  authlab import openapi petstore.yaml --save-to petstore
+  authlab import openapi openapi.json --dry-run`,
+			read: func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
+				return openapi.Import(data, openapi.Options{})
+			},
+		},
+		{
+			name: "http", use: "http FILE.http",
+			short: "Read a .http / .rest file (JetBrains HTTP Client, VS Code REST Client) into profiles",
+			long: `import http reads a .http or .rest file in the JetBrains HTTP Client or
+VS Code REST Client dialect: its requests, @var = value lines, {{var}},
+and the Authorization: Basic/Digest user pass shorthands. The JetBrains
+environment files beside it (http-client.env.json and
+http-client.private.env.json) become authlab environments; the private
+file's values become env: references, never copied.`,
+			example: `  authlab import http requests.http --save-to api
+  authlab import http api.rest --dry-run`,
+			read: func(_ context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
+				var envs httpfile.Envs
+				dir := filepath.Dir(path)
+				for _, c := range []struct {
+					name string
+					to   *[]byte
+				}{{"http-client.env.json", &envs.Public}, {"http-client.private.env.json", &envs.Private}} {
+					p := filepath.Join(dir, c.name)
+					if _, err := os.Lstat(p); err != nil {
+						continue
+					}
+					b, err := readImportFile(p)
+					if err != nil {
+						return collection.Result{}, err
+					}
+					*c.to = b
+				}
+				return httpfile.Import(filepath.Base(path), data, envs)
+			},
+		},
+	}
+}
+
+func newImportFile(env Env, f importFormat) *cobra.Command {
+	var x fileImportFlags
+	cmd := &cobra.Command{
+		Use: f.use, Short: f.short, Long: f.long + `
+
+Nothing is written with --dry-run: the report says what would be. Without
+it, every profile and environment is checked first, and nothing is
+written when one of them exists already.`,
+		Example: f.example,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return inputErr(fmt.Errorf("one file expected, got %d: authlab import %s FILE", len(args), f.name))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImportFile(cmd.Context(), env, f, &x, args[0])
+		},
+	}
+	cmd.Flags().StringVar(&x.saveTo, "save-to", "", "the group the profiles are saved under (default: named after the file)")
+	cmd.Flags().BoolVar(&x.dryRun, "dry-run", false, "print what would be imported; write nothing")
+	if f.name == "postman" {
+		cmd.Flags().StringArrayVar(&x.environments, "environment", nil, "a Postman environment file to import with the collection (repeat)")
+	}
+	return cmd
+}
+
+// readImportFile reads a file named on the command line: a regular file,
+// at most maxImportFile bytes.
+func readImportFile(path string) ([]byte, error) {
+	b, err := profiles.ReadBodyFile(context.Background(), path, maxImportFile)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	return b, nil
+}
+
+var nonGroup = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// defaultGroup names the group of an import after its file:
+// "Twilio API.postman_collection.json" → "twilio-api".
+func defaultGroup(path string) string {
+	base := strings.ToLower(filepath.Base(path))
+	for _, ext := range []string{".postman_collection.json", ".json", ".yaml", ".yml", ".http", ".rest"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	g := strings.Trim(nonGroup.ReplaceAllString(base, "-"), "-._")
+	if g == "" {
+		g = "imported"
+	}
+	return g
+}
+
+func runImportFile(ctx context.Context, env Env, f importFormat, x *fileImportFlags, path string) error {
+	data, err := readImportFile(path)
+	if err != nil {
+		return inputErr(err)
+	}
+	res, err := f.read(ctx, path, data, x)
+	if err != nil {
+		return inputErr(fmt.Errorf("%s: %s", path, sanitize.Line(err.Error())))
+	}
+	group := x.saveTo
+	if group == "" {
+		group = defaultGroup(path)
+	}
+	group = strings.Trim(group, "/")
+	for i := range res.Profiles {
+		res.Profiles[i].Name = group + "/" + res.Profiles[i].Name
+	}
+	for i := range res.Unmapped {
+		if res.Unmapped[i].Profile != "" {
+			res.Unmapped[i].Profile = group + "/" + res.Unmapped[i].Profile
+		}
+	}
+	if len(res.Profiles) == 0 {
+		return inputErr(fmt.Errorf("%s: no requests found in this %s", path, res.Format))
+	}
+	if !x.dryRun {
+		store, err := env.store()
+		if err != nil {
+			return inputErr(err)
+		}
+		if err := saveImport(store, res); err != nil {
+			return inputErr(err)
+		}
+	}
+	writeImportReport(env.Stdout, res, group, x.dryRun)
+	return nil
+}
+
+// saveImport writes res's profiles and environments, after checking that
+// none exists: an import never replaces a profile or an environment, and
+// a refused one writes nothing.
+func saveImport(store *profiles.Store, res collection.Result) error {
+	for _, p := range res.Profiles {
+		if err := profiles.ValidateName(p.Name); err != nil {
+			return err
+		}
+		if _, err := store.Load(p.Name); err == nil || !errors.Is(err, os.ErrNotExist) {
+			if err == nil {
+				return fmt.Errorf("profile %s exists: import under another group with --save-to, or remove it first (authlab profiles rm %s)", p.Name, p.Name)
+			}
+		}
+	}
+	for _, e := range res.Environments {
+		if _, err := store.LoadEnvironment(e.Name); err == nil {
+			return fmt.Errorf("environment %s exists: rename or remove %s first", e.Name, filepath.Join(store.Dir, "environments", e.Name+".toml"))
+		}
+	}
+	for _, p := range res.Profiles {
+		if _, err := store.Save(p, profiles.SaveOptions{}); err != nil {
+			return fmt.Errorf("saving %s: %w", p.Name, err)
+		}
+	}
+	for _, e := range res.Environments {
+		if err := store.SaveEnvironment(e, profiles.SaveOptions{}); err != nil {
+			return fmt.Errorf("saving environment %s: %w", e.Name, err)
+		}
+	}
+	return nil
+}
+
+// writeImportReport prints what an import made: every profile, every
+// environment, what could not be mapped and the notes. Everything that
+// came from the file goes through the sanitizer: it is somebody else's text.
+func writeImportReport(w io.Writer, res collection.Result, group string, dry bool) {
+	full, total := res.Full()
+	verb := "saved"
+	if dry {
+		verb = "would save (--dry-run: nothing written)"
+	}
+	fmt.Fprintf(w, "%s: %d requests, %d mapped fully; %s under %s/\n", sanitize.Line(res.Format), total, full, verb, sanitize.Line(group))
+	width := 0
+	for _, p := range res.Profiles {
+		width = max(width, len(p.Name))
+	}
+	for _, p := range res.Profiles {
+		scheme := p.Scheme
+		if scheme == "" {
+			scheme = "none"
+		}
+		fmt.Fprintf(w, "  %-*s  %-7s %-6s %s\n", width, sanitize.Line(p.Name), sanitize.Line(p.Method), scheme, sanitize.Line(p.URL))
+	}
+	for _, e := range res.Environments {
+		secret := 0
+		for _, v := range e.Vars {
+			if v.Secret || profiles.IsRef(v.Value) {
+				secret++
+			}
+		}
+		fmt.Fprintf(w, "environment %s: %d variables, %d of them references (set them before sending)\n", sanitize.Line(e.Name), len(e.Vars), secret)
+	}
+	if len(res.Unmapped) > 0 {
+		fmt.Fprintf(w, "not mapped (%d):\n", len(res.Unmapped))
+		for _, u := range res.Unmapped {
+			where := u.Where
+			if u.Profile != "" && where == "" {
+				where = u.Profile
+			}
+			fmt.Fprintf(w, "  %s: %s\n", sanitize.Line(where), sanitize.Line(u.What))
+		}
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(w, "note: "+sanitize.Line(n))
+	}
+	if len(res.Profiles) > 0 && !dry {
+		env := ""
+		if len(res.Environments) > 0 {
+			env = " --env " + res.Environments[0].Name
+		}
+		fmt.Fprintf(w, "next: authlab send --profile %s%s\n", sanitize.Line(res.Profiles[0].Name), sanitize.Line(env))
+	}
+}
