@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
+	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/collection"
 	"github.com/authlab/authlab/convert/httpfile"
 	"github.com/authlab/authlab/convert/openapi"
@@ -28,6 +30,26 @@ type fileImportFlags struct {
 	saveTo       string
 	dryRun       bool
 	environments []string // postman: environment files
+	discover     bool     // openapi: fetch openIdConnect discovery documents
+}
+
+// discoverFetcher fetches an OpenID Connect discovery document for the
+// OpenAPI importer through the engine (the one HTTP client), without
+// credentials, its body capped at openapi.MaxDiscovery.
+func discoverFetcher() func(context.Context, string) ([]byte, error) {
+	return func(ctx context.Context, url string) ([]byte, error) {
+		e := authn.New(authn.Options{MaxBody: openapi.MaxDiscovery + 1, Follow: true})
+		defer e.Close()
+		res, err := e.Exchange(ctx, authn.Request{Method: "GET", URL: url, Scheme: "none", Header: http.Header{"Accept": {"application/json"}}})
+		if err != nil {
+			return nil, err
+		}
+		r := res.Final().Response
+		if r.Status/100 != 2 {
+			return nil, fmt.Errorf("%s answered %d", url, r.Status)
+		}
+		return r.Body, nil
+	}
 }
 
 // importFormat is one file format `authlab import` reads. read only
@@ -78,7 +100,11 @@ credentials. servers[0] becomes the base_url variable of an environment.`,
 			example: `  authlab import openapi petstore.yaml --save-to petstore
   authlab import openapi openapi.json --dry-run`,
 			read: func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
-				return openapi.Import(data, openapi.Options{})
+				o := openapi.Options{}
+				if x.discover {
+					o.Discover = discoverFetcher()
+				}
+				return openapi.Import(data, o)
 			},
 		},
 		{
@@ -136,6 +162,9 @@ written when one of them exists already.`,
 	}
 	cmd.Flags().StringVar(&x.saveTo, "save-to", "", "the group the profiles are saved under (default: named after the file)")
 	cmd.Flags().BoolVar(&x.dryRun, "dry-run", false, "print what would be imported; write nothing")
+	if f.name == "openapi" {
+		cmd.Flags().BoolVar(&x.discover, "discover", false, "fetch each openIdConnect scheme's discovery document (.well-known/openid-configuration) to fill its URLs")
+	}
 	if f.name == "postman" {
 		cmd.Flags().StringArrayVar(&x.environments, "environment", nil, "a Postman environment file to import with the collection (repeat)")
 	}

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/authlab/authlab/practice"
@@ -129,4 +132,46 @@ func countFiles(t *testing.T, dir string) int {
 		return nil
 	})
 	return n
+}
+
+// import openapi --discover fetches an openIdConnect scheme's discovery
+// document through the engine and fills the token URL from it; without
+// the flag nothing is fetched and a note names the URL.
+func TestImportOpenAPIDiscover(t *testing.T) {
+	var fetched atomic.Int32
+	disco := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetched.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":"http://%s","token_endpoint":"http://%s/oauth2/token","authorization_endpoint":"http://%s/oauth2/authorize","grant_types_supported":["client_credentials"]}`, r.Host, r.Host, r.Host)
+	}))
+	defer disco.Close()
+	doc := filepath.Join(t.TempDir(), "oidc.yaml")
+	os.WriteFile(doc, []byte(`openapi: 3.1.0
+info: {title: OIDC API, version: "1"}
+servers: [{url: "https://api.example.com"}]
+components:
+  securitySchemes:
+    oidc: {type: openIdConnect, openIdConnectUrl: "`+disco.URL+`/.well-known/openid-configuration"}
+security: [{oidc: []}]
+paths:
+  /me:
+    get: {operationId: me, responses: {"200": {description: ok}}}
+`), 0o600)
+	lookup := homeLookup(t, nil)
+	out, stderr, code := runIn(t, lookup, "import", "openapi", doc, "--dry-run")
+	if code != ExitOK || fetched.Load() != 0 {
+		t.Fatalf("import without --discover: exit %d, %d fetches; want 0, 0\n%s%s", code, fetched.Load(), out, stderr)
+	}
+	out, stderr, code = runIn(t, lookup, "import", "openapi", doc, "--discover", "--save-to", "oidc")
+	if code != ExitOK || fetched.Load() != 1 {
+		t.Fatalf("import --discover: exit %d, %d fetches; want 0, 1\n%s%s", code, fetched.Load(), out, stderr)
+	}
+	config, _ := lookup("XDG_CONFIG_HOME")
+	e, err := profiles.NewStore(filepath.Join(config, "authlab", "profiles")).Load("oidc/me/me") // the group is the path segment without a tag
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got, want := e.Profile.Fields["token_url"], disco.URL+"/oauth2/token"; e.Profile.Scheme != "oauth2" || got != want {
+		t.Errorf("imported scheme %q, token_url %q; want oauth2, %q\n%s", e.Profile.Scheme, got, want, out)
+	}
 }
