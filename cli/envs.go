@@ -226,3 +226,10 @@ func registerEnvCompletion(cmd *cobra.Command, env Env) {
 		return envCompletions(env, toComplete), cobra.ShellCompDirectiveNoFileComp
 	})
 }
+
+// exportStore is the profiles folder an export reads environments from
+// (nil when there is none and none is needed).
+func exportStore(env Env, f *sendFlags) *profiles.Store {
+	s, _ := storeFor(env, f)
+	return s
+}
