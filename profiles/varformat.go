@@ -63,7 +63,11 @@ func decodeVars(path string, data []byte, raw map[string]any) ([]Var, *ParseErro
 	}
 	// file order: by the line each is set on; keys written in an inline
 	// table (line 0) keep their names' order
-	line := func(k string) int { return lineIn(data, "vars", k) }
+	lines := make(map[string]int, len(names))
+	for _, k := range names {
+		lines[k] = lineIn(data, "vars", k)
+	}
+	line := func(k string) int { return lines[k] }
 	slices.SortFunc(names, func(a, b string) int {
 		if d := line(a) - line(b); d != 0 {
 			return d
