@@ -86,6 +86,10 @@ pass = { value = "env:DEMO_PASS", secret = true }
 base = "{{practice}}"
 pass = "env:DEMO_PASS"
 `)
+	w.write(filepath.Join(w.own, "environments", "cmd.toml"), `[vars]
+base = "`+srv.URL+`"
+pass = "command:echo `+practice.DemoPassword+`"
+`)
 	envFile := filepath.Join(t.TempDir(), "secrets.env")
 	w.write(envFile, "# the demo password\nexport DEMO_PASS='"+practice.DemoPassword+"'\n")
 
@@ -96,6 +100,7 @@ pass = "env:DEMO_PASS"
 	}{
 		{"--env dev", []string{"send", "--profile", "gh/user", "--env", "dev", "--env-file", envFile, "-v"}, nil},
 		{"AUTHLAB_ENV=local ({{practice}})", []string{"send", "--profile", "gh/user", "--env-file", envFile}, map[string]string{"AUTHLAB_ENV": "local"}},
+		{"command: from the environment", []string{"send", "--profile", "gh/user", "--env", "cmd"}, nil},
 		{"--var over the environment", []string{"send", "--profile", "gh/user", "--env", "local", "--var", "base=" + srv.URL, "--env-file", envFile}, nil},
 	} {
 		for k, v := range tt.env {
