@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/spf13/cobra"
@@ -60,7 +61,7 @@ func (v *varFlags) parseVars() ([]profiles.Var, error) {
 // env.resolver() with the chosen environment, the --var values, the .env
 // files (the trusted profiles folder's .env, then --env-file in order,
 // all after the process environment) and a command runner whose time
-// limit is --timeout. store may be nil when no profiles folder is known.
+// limit is --timeout when given (else 10 s). store may be nil when no profiles folder is known.
 func (v *varFlags) sendResolver(env Env, f *sendFlags, store *profiles.Store) (profiles.Resolver, error) {
 	r := env.resolver()
 	vars, err := v.parseVars()
@@ -98,7 +99,11 @@ func (v *varFlags) sendResolver(env Env, f *sendFlags, store *profiles.Store) (p
 		}
 		r.Env = &e
 	}
-	r.Commands = profiles.NewCommandRunner(f.timeout)
+	d := f.timeout
+	if d == authn.DefaultTimeout {
+		d = 0 // not set: a command gets profiles.DefaultCommandTimeout (10 s)
+	}
+	r.Commands = profiles.NewCommandRunner(d)
 	return r, nil
 }
 
@@ -225,4 +230,11 @@ func registerEnvCompletion(cmd *cobra.Command, env Env) {
 	cmd.RegisterFlagCompletionFunc("env", func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return envCompletions(env, toComplete), cobra.ShellCompDirectiveNoFileComp
 	})
+}
+
+// exportStore is the profiles folder an export reads environments from
+// (nil when there is none and none is needed).
+func exportStore(env Env, f *sendFlags) *profiles.Store {
+	s, _ := storeFor(env, f)
+	return s
 }

@@ -86,6 +86,10 @@ pass = { value = "env:DEMO_PASS", secret = true }
 base = "{{practice}}"
 pass = "env:DEMO_PASS"
 `)
+	w.write(filepath.Join(w.own, "environments", "cmd.toml"), `[vars]
+base = "`+srv.URL+`"
+pass = "command:echo `+practice.DemoPassword+`"
+`)
 	envFile := filepath.Join(t.TempDir(), "secrets.env")
 	w.write(envFile, "# the demo password\nexport DEMO_PASS='"+practice.DemoPassword+"'\n")
 
@@ -96,6 +100,7 @@ pass = "env:DEMO_PASS"
 	}{
 		{"--env dev", []string{"send", "--profile", "gh/user", "--env", "dev", "--env-file", envFile, "-v"}, nil},
 		{"AUTHLAB_ENV=local ({{practice}})", []string{"send", "--profile", "gh/user", "--env-file", envFile}, map[string]string{"AUTHLAB_ENV": "local"}},
+		{"command: from the environment", []string{"send", "--profile", "gh/user", "--env", "cmd"}, nil},
 		{"--var over the environment", []string{"send", "--profile", "gh/user", "--env", "local", "--var", "base=" + srv.URL, "--env-file", envFile}, nil},
 	} {
 		for k, v := range tt.env {
@@ -124,9 +129,14 @@ pass = "env:DEMO_PASS"
 			t.Errorf("history lacks %s:\n%s", want, hist)
 		}
 	}
+	// export fills the variables and keeps the reference a variable of the script
+	stdout, stderr, code := w.run("export", "--profile", "gh/user", "--env", "dev", "--format", "curl")
+	if code != 0 || !strings.Contains(stdout, srv.URL+"/github/user") || !strings.Contains(stdout, "DEMO_PASS") || strings.Contains(stdout, "{{") {
+		t.Errorf("export --env dev = exit %d\n%s%s; want the URL filled and $DEMO_PASS read by the script", code, stdout, stderr)
+	}
 	// the process environment wins over the .env file
 	w.vars["DEMO_PASS"] = "not-the-password"
-	stdout, _, code := w.run("send", "--profile", "gh/user", "--env", "dev", "--env-file", envFile)
+	stdout, _, code = w.run("send", "--profile", "gh/user", "--env", "dev", "--env-file", envFile)
 	delete(w.vars, "DEMO_PASS")
 	if code != 4 || !strings.Contains(stdout, "Bad credentials") {
 		t.Errorf("with DEMO_PASS exported: exit %d, %s; want 4 and Bad credentials (the shell's value wins)", code, stdout)

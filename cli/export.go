@@ -109,6 +109,15 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 		fmt.Fprintln(env.Stderr, "authlab: "+literalWarning(literal))
 	}
 	p := profileFrom(f.profile, req, f, base)
+	// {{variables}} from --var, --env and the profile, references kept (nothing runs)
+	r, err := f.vars.sendResolver(env, f, exportStore(env, f))
+	if err != nil {
+		return inputErr(err)
+	}
+	r.Commands = nil
+	if p, err = profiles.ExpandForExport(p, r); err != nil {
+		return inputErr(err)
+	}
 	pc, err := choosePractice(env, f, changed)
 	if err != nil {
 		return inputErr(err)
@@ -119,7 +128,6 @@ func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool,
 	if pc.target.Remote != "" {
 		practiceURL, note = pc.target.Remote, "from "+pc.from
 	}
-	r := env.resolver()
 	opt := export.Options{
 		Reveal: x.reveal,
 		Resolve: func(label, v string) (string, error) {

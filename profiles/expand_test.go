@@ -187,3 +187,30 @@ func TestDynamicVariables(t *testing.T) {
 		t.Errorf("dynamic URL = %q; want it to match %s", rs.Request.URL, re)
 	}
 }
+
+func TestExpandForExport(t *testing.T) {
+	r := Resolver{Env: &Environment{Name: "dev", Vars: []Var{
+		{Name: "base", Value: "https://dev.example"}, {Name: "token", Value: "env:DEV_TOKEN"},
+		{Name: "cmd", Value: "command:gh auth token"}, {Name: "user", Value: "ann"},
+	}}}
+	p := Profile{Name: "x", URL: "{{base}}/u/{{user}}", Scheme: "bearer", Fields: map[string]string{"token": "{{token}}"},
+		Headers: []Header{{Name: "X-User", Value: "{{user}}"}}, Body: "{{practice}}"}
+	got, err := ExpandForExport(p, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.URL != "https://dev.example/u/ann" || got.Fields["token"] != "env:DEV_TOKEN" || got.Headers[0].Value != "ann" || got.Body != "{{practice}}" {
+		t.Errorf("ExpandForExport = %+v", got)
+	}
+	if p.Fields["token"] != "{{token}}" || p.Headers[0].Value != "{{user}}" {
+		t.Errorf("ExpandForExport changed its argument: %+v", p)
+	}
+	for _, bad := range []Profile{
+		{URL: "https://h/?t={{token}}"},
+		{URL: "https://h/", Scheme: "bearer", Fields: map[string]string{"token": "Bearer {{cmd}}"}},
+	} {
+		if _, err := ExpandForExport(bad, r); err == nil || !strings.Contains(err.Error(), "an export cannot keep there") {
+			t.Errorf("ExpandForExport(%+v) = %v; want the reference refused", bad, err)
+		}
+	}
+}

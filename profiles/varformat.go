@@ -63,7 +63,8 @@ func decodeVars(path string, data []byte, raw map[string]any) ([]Var, *ParseErro
 	}
 	// file order: by the line each is set on; keys written in an inline
 	// table (line 0) keep their names' order
-	line := func(k string) int { return lineIn(data, "vars", k) }
+	lines := keyLines(data, "vars")
+	line := func(k string) int { return lines[k] }
 	slices.SortFunc(names, func(a, b string) int {
 		if d := line(a) - line(b); d != 0 {
 			return d
@@ -183,6 +184,40 @@ func literalVars(vs []Var) []string {
 			continue
 		}
 		out = append(out, "var "+v.Name)
+	}
+	return out
+}
+
+// keyLines maps each key set in table (as "[table]" then "key = …", or
+// "table.key = …") to the 1-based line it is first set on, in one pass
+// (lineIn's rules for every key at once).
+func keyLines(data []byte, table string) map[string]int {
+	out := map[string]int{}
+	cur := ""
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") {
+			cur = strings.Trim(strings.TrimSpace(strings.Trim(t, "[]")), `"`)
+			continue
+		}
+		k, _, ok := strings.Cut(t, "=")
+		if !ok {
+			continue
+		}
+		k = strings.TrimSpace(k)
+		switch {
+		case cur == table:
+		case cur == "" && strings.HasPrefix(k, table+"."):
+			k = k[len(table)+1:]
+		default:
+			continue
+		}
+		if len(k) >= 2 && (k[0] == '"' && k[len(k)-1] == '"' || k[0] == '\'' && k[len(k)-1] == '\'') {
+			k = k[1 : len(k)-1]
+		}
+		if _, seen := out[k]; !seen {
+			out[k] = i + 1
+		}
 	}
 	return out
 }

@@ -80,7 +80,13 @@ func defaultExportKeys() exportKeys {
 // are signed now, which reads secrets (env:, file:, keyring:). It copies
 // what it needs before it runs.
 func exportCmd(seq int, p profiles.Profile, format string, r profiles.Resolver, practiceURL string, present bool) tea.Cmd {
+	r.Commands = nil // an export never runs a command: reference
 	return func() tea.Msg {
+		// the environment's variables, references kept as references
+		p, err := profiles.ExpandForExport(p, r)
+		if err != nil {
+			return exportMsg{seq: seq, err: err}
+		}
 		opt := export.Options{
 			Resolve: func(label, v string) (string, error) {
 				if err := p.CheckTrust(); err != nil {
