@@ -291,6 +291,7 @@ func (im *importer) body(p *profiles.Profile, where string, b *pmBody) {
 		if p.Body != "" && b.Options != nil && b.Options.Raw != nil {
 			im.setType(p, rawType(str(b.Options.Raw.Language)))
 		}
+		im.secretJSON(p, where)
 	case "urlencoded":
 		var parts []string
 		for _, kv := range b.URLEncoded {
