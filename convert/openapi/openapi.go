@@ -171,6 +171,10 @@ func (im *importer) servers() {
 				continue
 			}
 			u := im.serverURL(fmt.Sprintf("servers[%d]", i), s)
+			if hasVarSyntax(u) {
+				im.note(fmt.Sprintf("servers[%d].url holds {{ or }}, which authlab would read as a variable: not imported", i))
+				continue
+			}
 			urls = append(urls, strings.TrimRight(u, "/"))
 			descs = append(descs, s.text("description"))
 		}
@@ -240,7 +244,7 @@ func (im *importer) ownServer(where string, item, op *node) string {
 			continue
 		}
 		u := strings.TrimRight(im.serverURL(where+" servers[0]", list.items[0]), "/")
-		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() || strings.Contains(u, "{") {
+		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() || strings.ContainsAny(u, "{}") {
 			im.note(fmt.Sprintf("%s names its own server %s, which is not an absolute URL: its profile uses base_url", where, clean(u, 200)))
 			return ""
 		}
@@ -298,6 +302,13 @@ func (im *importer) paths() {
 	}
 	for i, path := range ps.keys {
 		where := "paths." + clean(path, 200)
+		if !strings.HasPrefix(path, "/") {
+			continue // an extension (x-…), not a path (§4.8.8)
+		}
+		if hasVarSyntax(path) {
+			im.unmapped("", where, "the path holds {{ or }}, which authlab would read as a variable of the user's environment: not imported")
+			continue
+		}
 		item, err := deref(im.root, ps.vals[i])
 		if err != nil {
 			im.unmapped("", where, err.Error())
@@ -400,4 +411,12 @@ func (im *importer) urlFor(path string) string {
 		im.missing = append(im.missing, v) // unless a parameter gives an example
 		return "{{" + v + "}}"
 	})
+}
+
+// hasVarSyntax reports whether document text holds {{ or }}: put into a
+// profile it would be read as a {{variable}}, and a hostile document could
+// make a request carry a variable of the user's environment (a token) to
+// its own server.
+func hasVarSyntax(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "}}")
 }

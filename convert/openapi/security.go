@@ -383,6 +383,10 @@ func (im *importer) oauth2(m *part, s *node) {
 	m.fields = map[string]string{"grant": grant, "client_id": im.userVar(m.key, "client_id")}
 	need := func(field, key string) {
 		raw := f.text(key)
+		if hasVarSyntax(raw) {
+			m.bad = fmt.Sprintf("oauth2 %s %s holds {{ or }}, which authlab would read as a variable", m.key, key)
+			return
+		}
 		if raw == "" {
 			m.bad = fmt.Sprintf("oauth2 %s flow %s has no %s", m.key, flowName, key)
 			return
