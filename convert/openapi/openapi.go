@@ -379,6 +379,10 @@ func (im *importer) operation(path, method string, item, op *node) {
 	}
 	p.URL = u
 	p.Headers = headers
+	if body, h := im.body(op); body != "" {
+		p.Body = body
+		p.Headers = append(p.Headers, h...)
+	}
 
 	a := im.security(name, where, op)
 	p.Scheme = a.scheme

@@ -532,3 +532,46 @@ components:
 		t.Errorf("ok/get-ok mapped fully; want Unmapped (bad header, bad token URL)")
 	}
 }
+
+var bodyTests = []struct {
+	name, requestBody, want, contentType string
+}{
+	{"media example, YAML types kept", `{content: {application/json: {example: {name: Rex, age: 3, good: true, tag: "7", none: null, list: [1, "a"]}}}}`,
+		`{"name":"Rex","age":3,"good":true,"tag":"7","none":null,"list":[1,"a"]}`, "application/json"},
+	{"first of examples", `{content: {application/problem+json: {examples: {a: {value: {x: 1}}, b: {value: {x: 2}}}}}}`, `{"x":1}`, "application/problem+json"},
+	{"schema example by $ref", `{content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}`, `{"name":"Tom"}`, "application/json"},
+	{"no example: no body", `{content: {application/json: {schema: {type: object}}}}`, "", ""},
+	{"form only: no body", `{content: {application/x-www-form-urlencoded: {example: {a: b}}}}`, "", ""},
+}
+
+func TestBodies(t *testing.T) {
+	for _, tt := range bodyTests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `openapi: 3.0.3
+info: {title: T, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /pets:
+    post:
+      requestBody: ` + tt.requestBody + `
+components:
+  schemas:
+    Pet: {type: object, example: {name: Tom}}
+`
+			r := mustImport(t, doc, Options{})
+			p := r.Profiles[0]
+			if p.Body != tt.want {
+				t.Errorf("Body = %q; want %q", p.Body, tt.want)
+			}
+			var ct string
+			for _, h := range p.Headers {
+				if h.Name == "Content-Type" {
+					ct = h.Value
+				}
+			}
+			if ct != tt.contentType {
+				t.Errorf("Content-Type = %q; want %q", ct, tt.contentType)
+			}
+		})
+	}
+}
