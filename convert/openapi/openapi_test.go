@@ -188,6 +188,8 @@ var schemeTests = []struct {
 		scheme: "none", unmapped: `"missing" is not defined`},
 	{name: "scheme by $ref", security: "[{key: []}]", schemes: "    key: {$ref: '#/components/securitySchemes/real'}\n    real: {type: apiKey, in: header, name: X-Key}\n",
 		scheme: "apikey", fields: map[string]string{"name": "X-Key", "in": "header", "value": "env:EXAMPLE_API_KEY"}, full: true},
+	{name: "scheme by $ref with 3.1 siblings", security: "[{key: []}]", schemes: "    key: {$ref: '#/components/securitySchemes/real', description: the key, summary: k}\n    real: {type: apiKey, in: query, name: k}\n",
+		scheme: "apikey", fields: map[string]string{"name": "k", "in": "query", "value": "env:EXAMPLE_API_KEY"}, full: true},
 	{name: "scheme $ref loop", security: "[{a: []}]", schemes: "    a: {$ref: '#/components/securitySchemes/b'}\n    b: {$ref: '#/components/securitySchemes/a'}\n",
 		scheme: "none", unmapped: "$ref loop"},
 	{name: "scheme external $ref", security: "[{a: []}]", schemes: "    a: {$ref: 'schemes.yaml#/a'}\n",
