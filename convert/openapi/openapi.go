@@ -18,10 +18,22 @@
 //   - mutualTLS → a note: the profile's tls.cert and tls.key are for the
 //     user to fill.
 //
+// A requirement naming several schemes at once maps when at most one of
+// them is not an API key: the others ride as headers, query parameters or
+// cookies from {{variables}}. Alternatives: the first that maps fully is
+// the profile's, the others are named in its description.
+//
 // Credentials the document cannot know are references, never literals:
 // secrets (passwords, tokens, API keys, client secrets) are env:NAME named
-// after the API and the field (env:PETSTORE_API_KEY); the user's name and
-// client id are {{variables}} whose environment value is prompt.
+// after the API and the field (api.ably.io's basic password is
+// env:ABLY_PASSWORD); the user's name and client id are {{variables}} whose
+// environment value is prompt. Path parameters and required query, header
+// and cookie parameters are {{variables}} too, with the document's example
+// or default in the environments; a JSON example becomes the body.
+//
+// Document text holding {{ or }} is never put into a profile: a hostile
+// document could otherwise make a request carry a variable of the user's
+// environment to its own server.
 //
 // An import only parses: it writes no file and, without Options.Discover,
 // opens no connection.
