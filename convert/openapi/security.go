@@ -65,6 +65,7 @@ func (im *importer) security(profile, where string, op *node) auth {
 	var alts []alternative
 	for i, r := range reqs.items {
 		if i >= 20 {
+			im.note(fmt.Sprintf("%s: only the first 20 security alternatives read", src))
 			break
 		}
 		alts = append(alts, im.alternative(r))
@@ -137,6 +138,7 @@ func (im *importer) alternative(r *node) alternative {
 	var names []string
 	for i, key := range r.keys {
 		if i >= 10 {
+			al.bad = append(al.bad, "a requirement naming more than 10 schemes at once")
 			break
 		}
 		var scopes []string
