@@ -36,6 +36,10 @@ const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 // (OpenID Connect Core 1.0 §3.1.2.1).
 func (im *importer) openIDConnect(m *part, s *node) {
 	raw := s.text("openIdConnectUrl")
+	if hasVarSyntax(raw) {
+		m.bad = fmt.Sprintf("openIdConnect %s: openIdConnectUrl holds {{ or }}, which authlab would read as a variable", m.key)
+		return
+	}
 	if raw == "" {
 		m.bad = fmt.Sprintf("openIdConnect %s has no openIdConnectUrl", m.key)
 		return
@@ -111,6 +115,10 @@ func (im *importer) discover(u string) *discovery {
 				d.err = fmt.Sprintf("%s %q is not an absolute http(s) URL", name, clean(*e, 100))
 				return d
 			}
+		}
+		if hasVarSyntax(d.Token + d.Authorize + d.Device) {
+			d.err = "an endpoint holds {{ or }}, which authlab would read as a variable"
+			return d
 		}
 		if d.Token == "" {
 			d.err = "it names no token_endpoint"

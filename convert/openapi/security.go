@@ -65,6 +65,7 @@ func (im *importer) security(profile, where string, op *node) auth {
 	var alts []alternative
 	for i, r := range reqs.items {
 		if i >= 20 {
+			im.note(fmt.Sprintf("%s: only the first 20 security alternatives read", src))
 			break
 		}
 		alts = append(alts, im.alternative(r))
@@ -137,6 +138,7 @@ func (im *importer) alternative(r *node) alternative {
 	var names []string
 	for i, key := range r.keys {
 		if i >= 10 {
+			al.bad = append(al.bad, "a requirement naming more than 10 schemes at once")
 			break
 		}
 		var scopes []string
@@ -383,6 +385,10 @@ func (im *importer) oauth2(m *part, s *node) {
 	m.fields = map[string]string{"grant": grant, "client_id": im.userVar(m.key, "client_id")}
 	need := func(field, key string) {
 		raw := f.text(key)
+		if hasVarSyntax(raw) {
+			m.bad = fmt.Sprintf("oauth2 %s %s holds {{ or }}, which authlab would read as a variable", m.key, key)
+			return
+		}
 		if raw == "" {
 			m.bad = fmt.Sprintf("oauth2 %s flow %s has no %s", m.key, flowName, key)
 			return

@@ -47,6 +47,7 @@ const (
 type node struct {
 	kind  kind
 	str   string   // a scalar's text
+	isStr bool     // a scalar is a string (not a number or boolean)
 	keys  []string // a mapping's keys, in order
 	vals  []*node  // a mapping's values, parallel to keys
 	items []*node  // a sequence's items
@@ -168,7 +169,7 @@ func parseJSON(doc []byte) (*node, error) {
 		case nil:
 			return &node{kind: kNull}, nil
 		case string:
-			return &node{kind: kScalar, str: t}, nil
+			return &node{kind: kScalar, str: t, isStr: true}, nil
 		case json.Number:
 			return &node{kind: kScalar, str: t.String()}, nil
 		case bool:
@@ -284,7 +285,7 @@ func (c *yamlConv) conv(n *yaml.Node) *node {
 		if n.Tag == "!!null" {
 			out = &node{kind: kNull}
 		} else {
-			out = &node{kind: kScalar, str: n.Value}
+			out = &node{kind: kScalar, str: n.Value, isStr: n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!bool"}
 		}
 	case yaml.SequenceNode:
 		out = &node{kind: kSeq}
