@@ -293,10 +293,8 @@ func (r *req) fileVarsUsed() {
 				continue
 			}
 			used[n] = true
-			for _, fv := range r.im.fileVars {
-				if fv.name == n {
-					walk(fv.value)
-				}
+			if v, ok := r.im.fileVarValue[n]; ok {
+				walk(v)
 			}
 		}
 	}
@@ -311,24 +309,20 @@ func (r *req) fileVarsUsed() {
 	for _, v := range r.vars {
 		walk(v.Value)
 	}
-	seen := map[string]bool{}
-	for i := len(r.im.fileVars) - 1; i >= 0; i-- { // the last definition wins
-		fv := r.im.fileVars[i]
-		if !used[fv.name] || seen[fv.name] {
-			continue
+	var names []string
+	for n := range used {
+		if _, ok := r.im.fileVarAt[n]; ok {
+			names = append(names, n)
 		}
-		seen[fv.name] = true
 	}
-	for _, fv := range r.im.fileVars {
-		if !used[fv.name] || !seen[fv.name] {
-			continue
-		}
-		delete(seen, fv.name)
+	slices.SortFunc(names, func(a, b string) int { return r.im.fileVarAt[a] - r.im.fileVarAt[b] })
+	for _, n := range names {
+		fv := fileVar{n, r.im.fileVarValue[n]}
 		if isBuiltin(fv.name) {
 			r.im.note("@%s was not imported: {{%s}} is authlab's built-in practice server URL", fv.name, fv.name)
 			continue
 		}
-		value := lastValue(r.im.fileVars, fv.name)
+		value := fv.value
 		secret := r.im.secretVars[fv.name] || authn.SecretName(fv.name)
 		if n, ok := envRef(value); ok {
 			value = "env:" + n
@@ -341,16 +335,6 @@ func (r *req) fileVarsUsed() {
 		}
 		r.addVar(profiles.Var{Name: fv.name, Value: value, Secret: secret})
 	}
-}
-
-func lastValue(vs []fileVar, name string) string {
-	v := ""
-	for _, fv := range vs {
-		if fv.name == name {
-			v = fv.value
-		}
-	}
-	return v
 }
 
 // environments turns the environment files into Environments: a secret

@@ -136,7 +136,7 @@ type entry struct{ where, what string }
 // rest-client.environmentVariables has it).
 func readEnvs(e Envs) (*envFile, error) {
 	ef := &envFile{vars: map[string][]envVar{}, auth: map[string]map[string]jval{}, authIDs: map[string][]string{}}
-	shared := map[bool][]envVar{}
+	byFile := map[bool][]envVar{}
 	for _, f := range []struct {
 		b       []byte
 		name    string
@@ -192,7 +192,7 @@ func readEnvs(e Envs) (*envFile, error) {
 				}
 			}
 			if env.key == "$shared" {
-				shared[f.private] = append(shared[f.private], vs...)
+				byFile[f.private] = append(byFile[f.private], vs...)
 				continue
 			}
 			if _, ok := ef.vars[env.key]; !ok {
@@ -204,7 +204,7 @@ func readEnvs(e Envs) (*envFile, error) {
 	}
 	// $shared fills what an environment does not set (REST Client
 	// README, "Environments"); private overrides public at each level.
-	sh := mergeVars(shared[false], shared[true])
+	sh := mergeVars(byFile[false], byFile[true])
 	for _, n := range ef.names {
 		ef.vars[n] = mergeVars(sh, ef.vars[n])
 	}
@@ -213,19 +213,21 @@ func readEnvs(e Envs) (*envFile, error) {
 		ef.vars["shared"] = sh
 	}
 	// {{$shared name}} in a value reads the shared value.
+	shared := map[string]envVar{}
+	for _, s := range sh {
+		shared[s.name] = s
+	}
 	for _, n := range ef.names {
 		for i, v := range ef.vars[n] {
 			ef.vars[n][i].value = sharedRe.ReplaceAllStringFunc(v.value, func(m string) string {
-				name := sharedRe.FindStringSubmatch(m)[1]
-				for _, s := range sh {
-					if s.name == name {
-						if s.private {
-							ef.vars[n][i].private = true
-						}
-						return s.value
-					}
+				s, ok := shared[sharedRe.FindStringSubmatch(m)[1]]
+				if !ok {
+					return m
 				}
-				return m
+				if s.private {
+					ef.vars[n][i].private = true
+				}
+				return s.value
 			})
 		}
 	}
@@ -236,17 +238,17 @@ func readEnvs(e Envs) (*envFile, error) {
 // same name, new ones appended in order.
 func mergeVars(base, over []envVar) []envVar {
 	out := append([]envVar(nil), base...)
+	at := make(map[string]int, len(out))
+	for i, v := range out {
+		at[v.name] = i
+	}
 	for _, v := range over {
-		found := false
-		for i := range out {
-			if out[i].name == v.name {
-				out[i], found = v, true
-				break
-			}
+		if i, ok := at[v.name]; ok {
+			out[i] = v
+			continue
 		}
-		if !found {
-			out = append(out, v)
-		}
+		at[v.name] = len(out)
+		out = append(out, v)
 	}
 	return out
 }

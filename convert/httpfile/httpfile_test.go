@@ -245,6 +245,9 @@ func TestBadInput(t *testing.T) {
 		{"too large", make([]byte, MaxFile+1), Envs{}, "larger than 20 MiB"},
 		{"bad env json", []byte("GET http://x.test/\n"), Envs{Public: []byte("{")}, "http-client.env.json is not valid JSON"},
 		{"env json not an object", []byte("GET http://x.test/\n"), Envs{Private: []byte("[1]")}, "http-client.private.env.json is not a JSON object"},
+		{"too many variable uses", []byte("@a = 1{{b}}\n@b = 2{{c}}\n@c = 3{{d}}\n@d = 4{{e}}\n@e = 5{{f}}\n@f = 6{{g}}\n@g = 7{{h}}\n@h = 8{{i}}\n@i = 9{{j}}\n@j = 10{{k}}\n@k = 11{{l}}\n@l = 12\n" +
+			strings.Repeat("###\nGET http://x.test/{{a}}\n", MaxVarUses/12+1)), Envs{}, "use more than 100000 variables"},
+		{"too many requests", []byte(strings.Repeat("###\nGET http://x.test/\n", MaxRequests+2)), Envs{}, "more than 10000 requests"},
 		{"env json too deep", []byte("GET http://x.test/\n"), Envs{Public: []byte(strings.Repeat("[", 100) + strings.Repeat("]", 100))}, "nested deeper than 64"},
 	} {
 		_, err := Import("api.http", tt.file, tt.envs)

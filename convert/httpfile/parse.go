@@ -7,12 +7,15 @@ import (
 
 // Caps on hostile input: a request file or an environment file larger than
 // MaxFile is refused, and so is one with more than MaxRequests requests or
-// MaxVars variables. JSON deeper than maxDepth is refused by the
+// MaxVars variables, or whose requests use more than MaxVarUses
+// variables in all (each profile gets its own copy of the file variables
+// it uses). JSON deeper than maxDepth is refused by the
 // environment reader.
 const (
 	MaxFile     = 20 << 20
 	MaxRequests = 10000
 	MaxVars     = 10000
+	MaxVarUses  = 100000
 	maxDepth    = 64
 )
 
