@@ -152,6 +152,9 @@ func readEnvs(e Envs) (*envFile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s is not valid JSON (%v): fix it, or import without it", f.name, err)
 		}
+		if vs, ok := root.get("rest-client.environmentVariables"); ok && root.kind == 'o' {
+			root = vs // a VS Code settings.json: REST Client's environments
+		}
 		if root.kind != 'o' {
 			return nil, fmt.Errorf("%s is not a JSON object of environments ({\"dev\": {...}}): fix it, or import without it", f.name)
 		}

@@ -18,8 +18,10 @@ import (
 
 // Envs are the JetBrains HTTP Client environment files beside a request
 // file: http-client.env.json (Public) and http-client.private.env.json
-// (Private). Either may be nil. The private file's values are secrets:
-// they become references, never literals.
+// (Private); Public may also be a VS Code settings.json, whose
+// rest-client.environmentVariables object has the same shape. Either may
+// be nil. The private file's values are secrets: they become references,
+// never literals.
 type Envs struct{ Public, Private []byte }
 
 // The formats Import names in Result.Format.
