@@ -1,6 +1,7 @@
 package httpfile
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"regexp"
 	"slices"
@@ -11,7 +12,16 @@ import (
 	"github.com/authlab/authlab/profiles"
 )
 
-var jsonPairRe = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*"([^"\\]*)"`)
+var (
+	jsonPairRe = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*"([^"\\]*)"`)
+	// A value that is an Authorization header or its credentials:
+	// "Basic dXNl…", "Authorization: Bearer …".
+	credentialRe = regexp.MustCompile(`(?i)^(authorization:\s*)?(basic|bearer|digest|token)\s+\S`)
+)
+
+// credentialValue reports a variable whose value is a credential, whatever
+// its name.
+func credentialValue(v string) bool { return credentialRe.MatchString(v) && !strings.Contains(v, "{{") }
 
 // authorization maps the Authorization header to a scheme, as REST Client
 // and the JetBrains HTTP Client read their shorthands: Basic user pass,
@@ -194,16 +204,36 @@ func (r *req) secretAs(scheme, field, raw string) string {
 	if raw == "" {
 		return ""
 	}
-	env := envname.For(r.api, scheme, field)
+	env := r.im.envFor(envname.For(r.api, scheme, field), raw)
 	r.im.literalNote(env, "the "+field+" of "+r.p.Name)
 	return "env:" + env
+}
+
+// envFor returns base as the environment variable for the literal secret
+// value, or base_2, base_3… when base already stands for another value:
+// two passwords typed into one file stay two variables. Only a hash of
+// each value is kept.
+func (im *importer) envFor(base, value string) string {
+	h := sha256.Sum256([]byte(value))
+	name := base
+	for k := 2; ; k++ {
+		old, ok := im.literals[name]
+		if !ok {
+			im.literals[name] = h
+			return name
+		}
+		if old == h {
+			return name
+		}
+		name = fmt.Sprintf("%s_%d", base, k)
+	}
 }
 
 // literalVar returns {{NAME}} for a literal secret in a header, a form or
 // a query (which hold no references), and gives the profile the variable
 // NAME = env:NAME.
-func (r *req) literalVar(field, what string) string {
-	env := envname.For(r.api, "none", field)
+func (r *req) literalVar(field, what, value string) string {
+	env := r.im.envFor(envname.For(r.api, "none", field), value)
 	r.addVar(profiles.Var{Name: env, Value: "env:" + env, Secret: true})
 	r.im.literalNote(env, "the "+what+" of "+r.p.Name)
 	return "{{" + env + "}}"
@@ -226,9 +256,9 @@ func (r *req) hideHeader(name, value string) string {
 		return value
 	}
 	if f := fields(value); len(f) == 2 && authn.IsToken(f[0]) {
-		return f[0] + " " + r.literalVar("header "+name, name+" header")
+		return f[0] + " " + r.literalVar("header "+name, name+" header", f[1])
 	}
-	return r.literalVar("header "+name, name+" header")
+	return r.literalVar("header "+name, name+" header", value)
 }
 
 // rewrite turns the {{…}} references of s into authlab's: a variable stays
@@ -323,7 +353,7 @@ func (r *req) fileVarsUsed() {
 			continue
 		}
 		value := fv.value
-		secret := r.im.secretVars[fv.name] || authn.SecretName(fv.name)
+		secret := r.im.secretVars[fv.name] || authn.SecretName(fv.name) || credentialValue(fv.value)
 		if n, ok := envRef(value); ok {
 			value = "env:" + n
 		} else if secret && value != "" && !strings.Contains(value, "{{") {
@@ -341,6 +371,17 @@ func (r *req) fileVarsUsed() {
 // value (from the private file, with a secret name, or used where a secret
 // goes) becomes env:NAME, never a literal.
 func (im *importer) environments() {
+	// A secret set to different values in different environments (a dev
+	// and a prod token) gets one variable per environment: DEV_TOKEN.
+	values := map[string]map[string]bool{}
+	for _, n := range im.ef.names {
+		for _, v := range im.ef.vars[n] {
+			if values[v.name] == nil {
+				values[v.name] = map[string]bool{}
+			}
+			values[v.name][v.value] = true
+		}
+	}
 	for _, n := range im.ef.names {
 		e := profiles.Environment{Name: envName(n)}
 		for _, v := range im.ef.vars[n] {
@@ -348,12 +389,15 @@ func (im *importer) environments() {
 				im.note("the %s variable %s was not imported: {{%s}} is authlab's built-in practice server URL", n, v.name, v.name)
 				continue
 			}
-			secret := v.private || im.secretVars[v.name] || authn.SecretName(v.name)
+			secret := v.private || im.secretVars[v.name] || authn.SecretName(v.name) || credentialValue(v.value)
 			value := v.value
 			if ref, ok := envRef(value); ok {
 				value = "env:" + ref
 			} else if secret && value != "" && !strings.Contains(value, "{{") {
 				env := envname.Word(v.name)
+				if len(values[v.name]) > 1 {
+					env = envname.Word(n + "_" + v.name)
+				}
 				from := "http-client.env.json"
 				if v.private {
 					from = "http-client.private.env.json"

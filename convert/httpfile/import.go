@@ -49,7 +49,8 @@ type importer struct {
 	// configurations whose values differ between environments.
 	authVars  map[string][]profiles.Var
 	names     map[string]bool
-	next      map[string]int // the next number to try after a name
+	literals  map[string][32]byte // env var made for a literal secret → SHA-256 of the value
+	next      map[string]int      // the next number to try after a name
 	notes     map[string]bool
 	jet, vsc  bool
 	noteOrder []string
@@ -93,7 +94,7 @@ func Import(name string, file []byte, envs Envs) (collection.Result, error) {
 		return collection.Result{}, fmt.Errorf("%s holds no request: a request starts with a line like GET https://example.com/", name)
 	}
 	im := &importer{file: name, fileVars: fvars, ef: ef, secretVars: map[string]bool{},
-		authVars: map[string][]profiles.Var{}, names: map[string]bool{}, next: map[string]int{}, notes: map[string]bool{}}
+		authVars: map[string][]profiles.Var{}, names: map[string]bool{}, literals: map[string][32]byte{}, next: map[string]int{}, notes: map[string]bool{}}
 	im.fileVarValue, im.fileVarAt = map[string]string{}, map[string]int{}
 	for i, fv := range fvars {
 		im.fileVarValue[fv.name] = fv.value
@@ -181,6 +182,7 @@ func (im *importer) request(rr rawRequest) *req {
 	}
 	r.p.URL = r.rewrite(im.target(r, rr), "the URL")
 	r.api = envname.API(r.p.URL)
+	r.p.URL = r.hideQuery(r.p.URL)
 	for _, m := range rr.meta {
 		key, val, _ := strings.Cut(m, " ")
 		switch key {
@@ -374,9 +376,28 @@ func (r *req) hideForm(body string) string {
 		if !ok || v == "" || strings.Contains(v, "{{") || !(authn.SecretParam(k) || authn.SecretName(k)) {
 			continue
 		}
-		pairs[i] = k + "=" + r.literalVar("form "+k, strings.TrimSpace(k))
+		pairs[i] = k + "=" + r.literalVar("query "+k, "form parameter "+strings.TrimSpace(k), v)
 	}
 	return strings.Join(pairs, "&")
+}
+
+// hideQuery replaces literal secret values in the URL's query
+// (authn.SecretParam: api_key=, access_token=, key=…) with variables whose
+// values are env: references.
+func (r *req) hideQuery(u string) string {
+	base, q, ok := strings.Cut(u, "?")
+	if !ok || len(authn.SecretQuery(u)) == 0 {
+		return u
+	}
+	pairs := strings.Split(q, "&")
+	for i, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || v == "" || strings.Contains(v, "{{") || !authn.SecretParam(k) {
+			continue
+		}
+		pairs[i] = k + "=" + r.literalVar("query "+k, "query parameter "+k, v)
+	}
+	return base + "?" + strings.Join(pairs, "&")
 }
 
 // secretJSONKeys returns the keys of a JSON-looking body whose string
