@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/collection"
 	"github.com/authlab/authlab/convert/internal/envname"
 	"github.com/authlab/authlab/profiles"
 )
@@ -292,6 +293,10 @@ func (r *req) rewrite(s, where string) string {
 				r.unmapped("%s in %s names the variable through another one: set it by hand", clip(m), where)
 				return m
 			}
+			if !profiles.ValidEnvName(name) {
+				r.unmapped("%s in %s: %s is not a portable environment variable name (letters, digits, _)", clip(m), where, clip(name))
+				return m
+			}
 			r.addVar(profiles.Var{Name: name, Value: "env:" + name, Secret: authn.SecretName(name)})
 			return "{{" + name + "}}"
 		}
@@ -357,7 +362,7 @@ func (r *req) fileVarsUsed() {
 		if n, ok := envRef(value); ok {
 			value = "env:" + n
 		} else if secret && value != "" && !strings.Contains(value, "{{") {
-			env := envname.Word(fv.name)
+			env := wordOr(fv.name)
 			r.im.literalNote(env, "the file variable @"+fv.name)
 			value = "env:" + env
 		} else {
@@ -385,6 +390,10 @@ func (im *importer) environments() {
 	for _, n := range im.ef.names {
 		e := profiles.Environment{Name: envName(n)}
 		for _, v := range im.ef.vars[n] {
+			if !nameRe.MatchString(v.name) {
+				im.res.Unmapped = append(im.res.Unmapped, collection.Unmapped{Where: "environment " + n, What: fmt.Sprintf("the variable name %q cannot be written as {{name}} (letters, digits, - _ .)", clip(v.name))})
+				continue
+			}
 			if isBuiltin(v.name) {
 				im.note("the %s variable %s was not imported: {{%s}} is authlab's built-in practice server URL", n, v.name, v.name)
 				continue
@@ -394,9 +403,9 @@ func (im *importer) environments() {
 			if ref, ok := envRef(value); ok {
 				value = "env:" + ref
 			} else if secret && value != "" && !strings.Contains(value, "{{") {
-				env := envname.Word(v.name)
+				env := wordOr(v.name)
 				if len(values[v.name]) > 1 {
-					env = envname.Word(n + "_" + v.name)
+					env = wordOr(n + "_" + v.name)
 				}
 				from := "http-client.env.json"
 				if v.private {
@@ -482,7 +491,7 @@ func (r *req) oauth2(fn, id string) bool {
 				fs[field] = r.rewrite(v, "auth configuration "+id)
 			}
 		default:
-			name := envname.Word(id + "_" + field)
+			name := wordOr(id + "_" + field)
 			fs[field] = "{{" + name + "}}"
 			for _, n := range envs {
 				av, _ := r.im.ef.auth[n][id].get(key)
@@ -583,4 +592,13 @@ func (im *importer) addAuthVar(env string, v profiles.Var) {
 	if !slices.ContainsFunc(im.authVars[env], func(o profiles.Var) bool { return o.Name == v.Name }) {
 		im.authVars[env] = append(im.authVars[env], v)
 	}
+}
+
+// wordOr names an environment variable after s (envname.Word), or SECRET
+// when s has no letter or digit.
+func wordOr(s string) string {
+	if w := envname.Word(s); w != "" {
+		return w
+	}
+	return "SECRET"
 }

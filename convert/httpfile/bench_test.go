@@ -49,3 +49,15 @@ func BenchmarkImportManyVars(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkImportLongTarget is one request whose target goes on over the
+// most indented lines the size cap allows.
+func BenchmarkImportLongTarget(b *testing.B) {
+	file := []byte("GET http://x.test/" + strings.Repeat("\n a", (MaxFile-32)/3))
+	b.SetBytes(int64(len(file)))
+	for b.Loop() {
+		if _, err := Import("long.http", file, Envs{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

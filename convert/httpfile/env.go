@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -199,6 +200,9 @@ func readEnvs(e Envs) (*envFile, error) {
 				continue
 			}
 			if _, ok := ef.vars[env.key]; !ok {
+				if len(ef.names) == MaxEnvironments {
+					return nil, fmt.Errorf("%s has more than %d environments: keep the ones you use", f.name, MaxEnvironments)
+				}
 				ef.names = append(ef.names, env.key)
 				ef.vars[env.key] = nil
 			}
@@ -263,6 +267,10 @@ func (ef *envFile) addAuth(env, id string, cfg jval) {
 	if cfg.kind != 'o' {
 		return
 	}
+	if len(cfg.obj) > maxAuthKeys {
+		ef.unmapped = append(ef.unmapped, entry{"auth configuration " + id, fmt.Sprintf("more than %d settings: skipped", maxAuthKeys)})
+		return
+	}
 	m := ef.auth[env]
 	if m == nil {
 		m = map[string]jval{}
@@ -285,6 +293,12 @@ func (ef *envFile) addAuth(env, id string, cfg jval) {
 		if !replaced {
 			merged.obj = append(merged.obj, kv)
 		}
+	}
+	if len(merged.obj) > maxAuthKeys {
+		ef.unmapped = append(ef.unmapped, entry{"auth configuration " + id, fmt.Sprintf("more than %d settings: skipped", maxAuthKeys)})
+		delete(m, id)
+		ef.authIDs[env] = slices.DeleteFunc(ef.authIDs[env], func(s string) bool { return s == id })
+		return
 	}
 	m[id] = merged
 }

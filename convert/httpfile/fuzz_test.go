@@ -26,6 +26,7 @@ func FuzzImport(f *testing.F) {
 		f.Add(b, env, []byte(nil))
 	}
 	f.Add([]byte("GET {{practice}}/x\nAuthorization: Bearer {{$auth.token(\"a\")}}\n"), []byte(`{"dev":{"Security":{"Auth":{"a":{"Type":"OAuth2","Grant Type":"Password","Password":"p"}}}}}`), []byte(`{"dev":{"x":"y"}}`))
+	f.Add([]byte("GET http://x.test/{{$processEnv A.B}}\nAuthorization: Bearer {{$env.T-1}}\n"), []byte(`{"d":{"x":"{{$processEnv 1X}}"}}`), []byte(nil))
 	f.Add([]byte("@a = {{b}}\n@b = {{a}}\nGET http://x.test/{{a}}\nAuthorization: Basic {{a}}:{{b}}\n\n{{\n"), []byte(nil), []byte(nil))
 	f.Fuzz(func(t *testing.T, file, public, private []byte) {
 		r, err := Import("fuzz.http", file, Envs{Public: public, Private: private})
@@ -35,8 +36,24 @@ func FuzzImport(f *testing.F) {
 			}
 			return
 		}
+		check := func(where, v string) {
+			if err := profiles.CheckRef(v); err != nil {
+				t.Errorf("Import made the malformed reference %q in %s: %v", v, where, err)
+			}
+		}
+		for _, e := range r.Environments {
+			for _, v := range e.Vars {
+				check("environment "+e.Name, v.Value)
+			}
+		}
 		seen := map[string]bool{}
 		for _, p := range r.Profiles {
+			for k, v := range p.Fields {
+				check(p.Name+" "+k, v)
+			}
+			for _, v := range p.Vars {
+				check(p.Name+" var "+v.Name, v.Value)
+			}
 			if err := profiles.ValidateName(p.Name); err != nil {
 				t.Errorf("Import made the profile name %q: %v", p.Name, err)
 			}

@@ -138,6 +138,7 @@ var authTests = []struct {
 	{name: "file variable using others", in: "@hostname = api.example.com\n@port = 8080\n@host = {{hostname}}:{{port}}\n\nGET https://{{host}}/authors\n",
 		scheme: "none", vars: "hostname=api.example.com port=8080 host={{hostname}}:{{port}}"},
 	{name: "$processEnv in the URL", in: "GET https://x.test/values?user={{$processEnv USERNAME}}\n", scheme: "none", vars: "USERNAME=env:USERNAME"},
+	{name: "$processEnv with a name a shell cannot hold", in: "GET https://x.test/?u={{$processEnv my.user}}\n", scheme: "none", unmapped: "not a portable environment variable name"},
 	{name: "$guid is listed", in: "GET https://x.test/?id={{$guid}}\n", scheme: "none", unmapped: "{{$guid}} in the URL is made by the editor"},
 	{name: "$uuid is listed", in: "GET https://x.test/?id={{$uuid}}\n", scheme: "none", unmapped: "{{$uuid}} in the URL"},
 	{name: "request variable is listed", in: "GET https://x.test/c/{{createComment.response.body.$.id}}\n", scheme: "none", unmapped: "request variable"},
@@ -252,6 +253,7 @@ func TestBadInput(t *testing.T) {
 		{"too many variable uses", []byte("@a = 1{{b}}\n@b = 2{{c}}\n@c = 3{{d}}\n@d = 4{{e}}\n@e = 5{{f}}\n@f = 6{{g}}\n@g = 7{{h}}\n@h = 8{{i}}\n@i = 9{{j}}\n@j = 10{{k}}\n@k = 11{{l}}\n@l = 12\n" +
 			strings.Repeat("###\nGET http://x.test/{{a}}\n", MaxVarUses/12+1)), Envs{}, "use more than 100000 variables"},
 		{"too many requests", []byte(strings.Repeat("###\nGET http://x.test/\n", MaxRequests+2)), Envs{}, "more than 10000 requests"},
+		{"too many environments", []byte("GET http://x.test/\n"), Envs{Public: []byte(`{"e":{}` + manyEnvs(MaxEnvironments) + "}")}, "more than 100 environments"},
 		{"env json too deep", []byte("GET http://x.test/\n"), Envs{Public: []byte(strings.Repeat("[", 100) + strings.Repeat("]", 100))}, "nested deeper than 64"},
 	} {
 		_, err := Import("api.http", tt.file, tt.envs)
@@ -259,4 +261,12 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("Import(%s) error = %v; want one line with %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+func manyEnvs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `,"env%d":{}`, i)
+	}
+	return b.String()
 }
