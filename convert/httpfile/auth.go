@@ -1,17 +1,28 @@
 package httpfile
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/convert/collection"
 	"github.com/authlab/authlab/convert/internal/envname"
 	"github.com/authlab/authlab/profiles"
 )
 
-var jsonPairRe = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*"([^"\\]*)"`)
+var (
+	jsonPairRe = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*"([^"\\]*)"`)
+	// A value that is an Authorization header or its credentials:
+	// "Basic dXNl…", "Authorization: Bearer …".
+	credentialRe = regexp.MustCompile(`(?i)^(authorization:\s*)?(basic|bearer|digest|token)\s+\S`)
+)
+
+// credentialValue reports a variable whose value is a credential, whatever
+// its name.
+func credentialValue(v string) bool { return credentialRe.MatchString(v) && !strings.Contains(v, "{{") }
 
 // authorization maps the Authorization header to a scheme, as REST Client
 // and the JetBrains HTTP Client read their shorthands: Basic user pass,
@@ -194,16 +205,36 @@ func (r *req) secretAs(scheme, field, raw string) string {
 	if raw == "" {
 		return ""
 	}
-	env := envname.For(r.api, scheme, field)
+	env := r.im.envFor(envname.For(r.api, scheme, field), raw)
 	r.im.literalNote(env, "the "+field+" of "+r.p.Name)
 	return "env:" + env
+}
+
+// envFor returns base as the environment variable for the literal secret
+// value, or base_2, base_3… when base already stands for another value:
+// two passwords typed into one file stay two variables. Only a hash of
+// each value is kept.
+func (im *importer) envFor(base, value string) string {
+	h := sha256.Sum256([]byte(value))
+	name := base
+	for k := 2; ; k++ {
+		old, ok := im.literals[name]
+		if !ok {
+			im.literals[name] = h
+			return name
+		}
+		if old == h {
+			return name
+		}
+		name = fmt.Sprintf("%s_%d", base, k)
+	}
 }
 
 // literalVar returns {{NAME}} for a literal secret in a header, a form or
 // a query (which hold no references), and gives the profile the variable
 // NAME = env:NAME.
-func (r *req) literalVar(field, what string) string {
-	env := envname.For(r.api, "none", field)
+func (r *req) literalVar(field, what, value string) string {
+	env := r.im.envFor(envname.For(r.api, "none", field), value)
 	r.addVar(profiles.Var{Name: env, Value: "env:" + env, Secret: true})
 	r.im.literalNote(env, "the "+what+" of "+r.p.Name)
 	return "{{" + env + "}}"
@@ -226,9 +257,9 @@ func (r *req) hideHeader(name, value string) string {
 		return value
 	}
 	if f := fields(value); len(f) == 2 && authn.IsToken(f[0]) {
-		return f[0] + " " + r.literalVar("header "+name, name+" header")
+		return f[0] + " " + r.literalVar("header "+name, name+" header", f[1])
 	}
-	return r.literalVar("header "+name, name+" header")
+	return r.literalVar("header "+name, name+" header", value)
 }
 
 // rewrite turns the {{…}} references of s into authlab's: a variable stays
@@ -262,6 +293,10 @@ func (r *req) rewrite(s, where string) string {
 				r.unmapped("%s in %s names the variable through another one: set it by hand", clip(m), where)
 				return m
 			}
+			if !profiles.ValidEnvName(name) {
+				r.unmapped("%s in %s: %s is not a portable environment variable name (letters, digits, _)", clip(m), where, clip(name))
+				return m
+			}
 			r.addVar(profiles.Var{Name: name, Value: "env:" + name, Secret: authn.SecretName(name)})
 			return "{{" + name + "}}"
 		}
@@ -293,10 +328,8 @@ func (r *req) fileVarsUsed() {
 				continue
 			}
 			used[n] = true
-			for _, fv := range r.im.fileVars {
-				if fv.name == n {
-					walk(fv.value)
-				}
+			if v, ok := r.im.fileVarValue[n]; ok {
+				walk(v)
 			}
 		}
 	}
@@ -311,29 +344,25 @@ func (r *req) fileVarsUsed() {
 	for _, v := range r.vars {
 		walk(v.Value)
 	}
-	seen := map[string]bool{}
-	for i := len(r.im.fileVars) - 1; i >= 0; i-- { // the last definition wins
-		fv := r.im.fileVars[i]
-		if !used[fv.name] || seen[fv.name] {
-			continue
+	var names []string
+	for n := range used {
+		if _, ok := r.im.fileVarAt[n]; ok {
+			names = append(names, n)
 		}
-		seen[fv.name] = true
 	}
-	for _, fv := range r.im.fileVars {
-		if !used[fv.name] || !seen[fv.name] {
-			continue
-		}
-		delete(seen, fv.name)
+	slices.SortFunc(names, func(a, b string) int { return r.im.fileVarAt[a] - r.im.fileVarAt[b] })
+	for _, n := range names {
+		fv := fileVar{n, r.im.fileVarValue[n]}
 		if isBuiltin(fv.name) {
 			r.im.note("@%s was not imported: {{%s}} is authlab's built-in practice server URL", fv.name, fv.name)
 			continue
 		}
-		value := lastValue(r.im.fileVars, fv.name)
-		secret := r.im.secretVars[fv.name] || authn.SecretName(fv.name)
+		value := fv.value
+		secret := r.im.secretVars[fv.name] || authn.SecretName(fv.name) || credentialValue(fv.value)
 		if n, ok := envRef(value); ok {
 			value = "env:" + n
 		} else if secret && value != "" && !strings.Contains(value, "{{") {
-			env := envname.Word(fv.name)
+			env := wordOr(fv.name)
 			r.im.literalNote(env, "the file variable @"+fv.name)
 			value = "env:" + env
 		} else {
@@ -343,33 +372,41 @@ func (r *req) fileVarsUsed() {
 	}
 }
 
-func lastValue(vs []fileVar, name string) string {
-	v := ""
-	for _, fv := range vs {
-		if fv.name == name {
-			v = fv.value
-		}
-	}
-	return v
-}
-
 // environments turns the environment files into Environments: a secret
 // value (from the private file, with a secret name, or used where a secret
 // goes) becomes env:NAME, never a literal.
 func (im *importer) environments() {
+	// A secret set to different values in different environments (a dev
+	// and a prod token) gets one variable per environment: DEV_TOKEN.
+	values := map[string]map[string]bool{}
+	for _, n := range im.ef.names {
+		for _, v := range im.ef.vars[n] {
+			if values[v.name] == nil {
+				values[v.name] = map[string]bool{}
+			}
+			values[v.name][v.value] = true
+		}
+	}
 	for _, n := range im.ef.names {
 		e := profiles.Environment{Name: envName(n)}
 		for _, v := range im.ef.vars[n] {
+			if !nameRe.MatchString(v.name) {
+				im.res.Unmapped = append(im.res.Unmapped, collection.Unmapped{Where: "environment " + n, What: fmt.Sprintf("the variable name %q cannot be written as {{name}} (letters, digits, - _ .)", clip(v.name))})
+				continue
+			}
 			if isBuiltin(v.name) {
 				im.note("the %s variable %s was not imported: {{%s}} is authlab's built-in practice server URL", n, v.name, v.name)
 				continue
 			}
-			secret := v.private || im.secretVars[v.name] || authn.SecretName(v.name)
+			secret := v.private || im.secretVars[v.name] || authn.SecretName(v.name) || credentialValue(v.value)
 			value := v.value
 			if ref, ok := envRef(value); ok {
 				value = "env:" + ref
 			} else if secret && value != "" && !strings.Contains(value, "{{") {
-				env := envname.Word(v.name)
+				env := wordOr(v.name)
+				if len(values[v.name]) > 1 {
+					env = wordOr(n + "_" + v.name)
+				}
 				from := "http-client.env.json"
 				if v.private {
 					from = "http-client.private.env.json"
@@ -454,7 +491,7 @@ func (r *req) oauth2(fn, id string) bool {
 				fs[field] = r.rewrite(v, "auth configuration "+id)
 			}
 		default:
-			name := envname.Word(id + "_" + field)
+			name := wordOr(id + "_" + field)
 			fs[field] = "{{" + name + "}}"
 			for _, n := range envs {
 				av, _ := r.im.ef.auth[n][id].get(key)
@@ -555,4 +592,13 @@ func (im *importer) addAuthVar(env string, v profiles.Var) {
 	if !slices.ContainsFunc(im.authVars[env], func(o profiles.Var) bool { return o.Name == v.Name }) {
 		im.authVars[env] = append(im.authVars[env], v)
 	}
+}
+
+// wordOr names an environment variable after s (envname.Word), or SECRET
+// when s has no letter or digit.
+func wordOr(s string) string {
+	if w := envname.Word(s); w != "" {
+		return w
+	}
+	return "SECRET"
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -136,7 +137,7 @@ type entry struct{ where, what string }
 // rest-client.environmentVariables has it).
 func readEnvs(e Envs) (*envFile, error) {
 	ef := &envFile{vars: map[string][]envVar{}, auth: map[string]map[string]jval{}, authIDs: map[string][]string{}}
-	shared := map[bool][]envVar{}
+	byFile := map[bool][]envVar{}
 	for _, f := range []struct {
 		b       []byte
 		name    string
@@ -151,6 +152,9 @@ func readEnvs(e Envs) (*envFile, error) {
 		root, err := parseJSON(f.b)
 		if err != nil {
 			return nil, fmt.Errorf("%s is not valid JSON (%v): fix it, or import without it", f.name, err)
+		}
+		if vs, ok := root.get("rest-client.environmentVariables"); ok && root.kind == 'o' {
+			root = vs // a VS Code settings.json: REST Client's environments
 		}
 		if root.kind != 'o' {
 			return nil, fmt.Errorf("%s is not a JSON object of environments ({\"dev\": {...}}): fix it, or import without it", f.name)
@@ -192,10 +196,13 @@ func readEnvs(e Envs) (*envFile, error) {
 				}
 			}
 			if env.key == "$shared" {
-				shared[f.private] = append(shared[f.private], vs...)
+				byFile[f.private] = append(byFile[f.private], vs...)
 				continue
 			}
 			if _, ok := ef.vars[env.key]; !ok {
+				if len(ef.names) == MaxEnvironments {
+					return nil, fmt.Errorf("%s has more than %d environments: keep the ones you use", f.name, MaxEnvironments)
+				}
 				ef.names = append(ef.names, env.key)
 				ef.vars[env.key] = nil
 			}
@@ -204,7 +211,7 @@ func readEnvs(e Envs) (*envFile, error) {
 	}
 	// $shared fills what an environment does not set (REST Client
 	// README, "Environments"); private overrides public at each level.
-	sh := mergeVars(shared[false], shared[true])
+	sh := mergeVars(byFile[false], byFile[true])
 	for _, n := range ef.names {
 		ef.vars[n] = mergeVars(sh, ef.vars[n])
 	}
@@ -213,19 +220,21 @@ func readEnvs(e Envs) (*envFile, error) {
 		ef.vars["shared"] = sh
 	}
 	// {{$shared name}} in a value reads the shared value.
+	shared := map[string]envVar{}
+	for _, s := range sh {
+		shared[s.name] = s
+	}
 	for _, n := range ef.names {
 		for i, v := range ef.vars[n] {
 			ef.vars[n][i].value = sharedRe.ReplaceAllStringFunc(v.value, func(m string) string {
-				name := sharedRe.FindStringSubmatch(m)[1]
-				for _, s := range sh {
-					if s.name == name {
-						if s.private {
-							ef.vars[n][i].private = true
-						}
-						return s.value
-					}
+				s, ok := shared[sharedRe.FindStringSubmatch(m)[1]]
+				if !ok {
+					return m
 				}
-				return m
+				if s.private {
+					ef.vars[n][i].private = true
+				}
+				return s.value
 			})
 		}
 	}
@@ -236,17 +245,17 @@ func readEnvs(e Envs) (*envFile, error) {
 // same name, new ones appended in order.
 func mergeVars(base, over []envVar) []envVar {
 	out := append([]envVar(nil), base...)
+	at := make(map[string]int, len(out))
+	for i, v := range out {
+		at[v.name] = i
+	}
 	for _, v := range over {
-		found := false
-		for i := range out {
-			if out[i].name == v.name {
-				out[i], found = v, true
-				break
-			}
+		if i, ok := at[v.name]; ok {
+			out[i] = v
+			continue
 		}
-		if !found {
-			out = append(out, v)
-		}
+		at[v.name] = len(out)
+		out = append(out, v)
 	}
 	return out
 }
@@ -256,6 +265,10 @@ func mergeVars(base, over []envVar) []envVar {
 // there).
 func (ef *envFile) addAuth(env, id string, cfg jval) {
 	if cfg.kind != 'o' {
+		return
+	}
+	if len(cfg.obj) > maxAuthKeys {
+		ef.unmapped = append(ef.unmapped, entry{"auth configuration " + id, fmt.Sprintf("more than %d settings: skipped", maxAuthKeys)})
 		return
 	}
 	m := ef.auth[env]
@@ -280,6 +293,12 @@ func (ef *envFile) addAuth(env, id string, cfg jval) {
 		if !replaced {
 			merged.obj = append(merged.obj, kv)
 		}
+	}
+	if len(merged.obj) > maxAuthKeys {
+		ef.unmapped = append(ef.unmapped, entry{"auth configuration " + id, fmt.Sprintf("more than %d settings: skipped", maxAuthKeys)})
+		delete(m, id)
+		ef.authIDs[env] = slices.DeleteFunc(ef.authIDs[env], func(s string) bool { return s == id })
+		return
 	}
 	m[id] = merged
 }

@@ -41,7 +41,7 @@ var envTests = []struct {
 		file:       "GET https://{{host}}/x\nAuthorization: Bearer {{token}}\n",
 		public:     `{"dev": {"host": "dev.test", "token": "public-placeholder"}}`,
 		secret:     `{"dev": {"token": "s3cret-dev"}, "prod": {"host": "prod.test"}}`,
-		want:       "dev: host=dev.test token=env:TOKEN!\nprod: host=env:HOST!",
+		want:       "dev: host=dev.test token=env:TOKEN!\nprod: host=env:PROD_HOST!",
 		fields:     "token={{token}}",
 		notPresent: []string{"s3cret-dev", "public-placeholder", "prod.test"}},
 	{name: "a public value used as a secret becomes a reference",
@@ -55,6 +55,15 @@ var envTests = []struct {
 		public:     `{"$shared": {"prodToken": "foo"}, "production": {"host": "example.com", "token": "{{$shared prodToken}}", "key": "{{$processEnv PRODSECRET}}"}}`,
 		want:       "production: prodToken=env:PRODTOKEN! host=example.com token=env:TOKEN! key=env:PRODSECRET!",
 		notPresent: []string{"foo"}},
+	{name: "a secret per environment",
+		file:       "GET https://x.test/\nAuthorization: Bearer {{token}}\n",
+		secret:     `{"dev": {"token": "dev-tok"}, "prod": {"token": "prod-tok"}, "test": {"token": "dev-tok"}}`,
+		want:       "dev: token=env:DEV_TOKEN!\nprod: token=env:PROD_TOKEN!\ntest: token=env:TEST_TOKEN!",
+		notPresent: []string{"dev-tok", "prod-tok"}},
+	{name: "a VS Code settings file",
+		file:   "GET https://{{host}}/\n",
+		public: `{"editor.tabSize": 2, "rest-client.environmentVariables": {"$shared": {"version": "v1"}, "local": {"host": "localhost"}}}`,
+		want:   "local: version=v1 host=localhost"},
 	{name: "only $shared: one environment",
 		file:   "GET https://{{host}}/\n",
 		public: `{"$shared": {"host": "example.com"}}`,
@@ -120,8 +129,8 @@ func readTestdata(t testing.TB, name string) []byte {
 func TestKulalaEnvFiles(t *testing.T) {
 	e := Envs{Public: readTestdata(t, "kulala/http-client.env.json"), Private: readTestdata(t, "kulala/http-client.private.env.json")}
 	r := mustImport(t, "### GAPI\nGET https://api.example.com/me\nAuthorization: Bearer {{$auth.token(\"GAPI\")}}\n", e)
-	wantEnvs := "dev: DEFAULT_TIMEOUT=1 PASSWORD=env:PASSWORD! USERNAME=gorillamoe auth_header=Authorization: Basic Base64encodedstring== pokemon=ditto\n" +
-		"prod: DEFAULT_TIMEOUT=1 PASSWORD=env:PASSWORD! USERNAME=marco auth_header=Authorization: Basic Base64encodedstring== pokemon=pikachu"
+	wantEnvs := "dev: DEFAULT_TIMEOUT=1 PASSWORD=env:DEV_PASSWORD! USERNAME=gorillamoe auth_header=env:AUTH_HEADER! pokemon=ditto\n" +
+		"prod: DEFAULT_TIMEOUT=1 PASSWORD=env:PROD_PASSWORD! USERNAME=marco auth_header=env:AUTH_HEADER! pokemon=pikachu"
 	if got := envsText(r); got != wantEnvs {
 		t.Errorf("environments =\n%s\nwant\n%s", got, wantEnvs)
 	}
@@ -129,7 +138,7 @@ func TestKulalaEnvFiles(t *testing.T) {
 	if got := viewOf(r.Profiles[0]).Fields; got != wantFields {
 		t.Errorf("fields = %q; want %q", got, wantFields)
 	}
-	for _, s := range []string{"bananas", "polo", "client_password"} {
+	for _, s := range []string{"bananas", "polo", "client_password", "Base64encodedstring"} {
 		if strings.Contains(valuesOf(r), s) {
 			t.Errorf("the import kept the secret %q", s)
 		}

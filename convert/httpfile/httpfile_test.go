@@ -138,13 +138,18 @@ var authTests = []struct {
 	{name: "file variable using others", in: "@hostname = api.example.com\n@port = 8080\n@host = {{hostname}}:{{port}}\n\nGET https://{{host}}/authors\n",
 		scheme: "none", vars: "hostname=api.example.com port=8080 host={{hostname}}:{{port}}"},
 	{name: "$processEnv in the URL", in: "GET https://x.test/values?user={{$processEnv USERNAME}}\n", scheme: "none", vars: "USERNAME=env:USERNAME"},
+	{name: "$processEnv with a name a shell cannot hold", in: "GET https://x.test/?u={{$processEnv my.user}}\n", scheme: "none", unmapped: "not a portable environment variable name"},
 	{name: "$guid is listed", in: "GET https://x.test/?id={{$guid}}\n", scheme: "none", unmapped: "{{$guid}} in the URL is made by the editor"},
 	{name: "$uuid is listed", in: "GET https://x.test/?id={{$uuid}}\n", scheme: "none", unmapped: "{{$uuid}} in the URL"},
 	{name: "request variable is listed", in: "GET https://x.test/c/{{createComment.response.body.$.id}}\n", scheme: "none", unmapped: "request variable"},
 	{name: "# @prompt", in: "# @prompt password\n# @prompt refCode Your reference code\nPOST https://x.test/verify/{{refCode}}\n\n{\"p\": \"{{password}}\"}\n",
 		scheme: "none", vars: "password=prompt refCode=prompt"},
 	{name: "form secret", in: "POST http://localhost:8080/token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&client_id=w&client_secret=writer-secret\n",
-		scheme: "none", headers: "Content-Type: application/x-www-form-urlencoded", vars: "FORM_CLIENT_SECRET=env:FORM_CLIENT_SECRET", notPresent: "writer-secret"},
+		scheme: "none", headers: "Content-Type: application/x-www-form-urlencoded", vars: "CLIENT_SECRET=env:CLIENT_SECRET", notPresent: "writer-secret"},
+	{name: "query secret", in: "GET https://api.openweathermap.org/data/2.5/weather?q=Oslo&appid=abc123\n", scheme: "none",
+		vars: "OPENWEATHERMAP_APPID=env:OPENWEATHERMAP_APPID", notPresent: "abc123"},
+	{name: "two passwords stay two variables", in: "@a = 1\n\nPOST https://api.example.com/login\nContent-Type: application/x-www-form-urlencoded\n\nuser=a&password=one&password=two&password=one\n",
+		scheme: "none", headers: "Content-Type: application/x-www-form-urlencoded", vars: "EXAMPLE_PASSWORD=env:EXAMPLE_PASSWORD EXAMPLE_PASSWORD_2=env:EXAMPLE_PASSWORD_2", notPresent: "one&"},
 	{name: "JSON secret is listed", in: "POST https://x.test/login\nContent-Type: application/json\n\n{\"email\": \"a@b\", \"password\": \"passpass\"}\n",
 		scheme: "none", headers: "Content-Type: application/json", unmapped: `"password" value typed into the file`},
 	{name: "script is listed", in: "GET https://x.test/\n\n> {% client.global.set(\"t\", response.body.token); %}\n", scheme: "none", unmapped: "authlab runs no scripts"},
@@ -245,6 +250,10 @@ func TestBadInput(t *testing.T) {
 		{"too large", make([]byte, MaxFile+1), Envs{}, "larger than 20 MiB"},
 		{"bad env json", []byte("GET http://x.test/\n"), Envs{Public: []byte("{")}, "http-client.env.json is not valid JSON"},
 		{"env json not an object", []byte("GET http://x.test/\n"), Envs{Private: []byte("[1]")}, "http-client.private.env.json is not a JSON object"},
+		{"too many variable uses", []byte("@a = 1{{b}}\n@b = 2{{c}}\n@c = 3{{d}}\n@d = 4{{e}}\n@e = 5{{f}}\n@f = 6{{g}}\n@g = 7{{h}}\n@h = 8{{i}}\n@i = 9{{j}}\n@j = 10{{k}}\n@k = 11{{l}}\n@l = 12\n" +
+			strings.Repeat("###\nGET http://x.test/{{a}}\n", MaxVarUses/12+1)), Envs{}, "use more than 100000 variables"},
+		{"too many requests", []byte(strings.Repeat("###\nGET http://x.test/\n", MaxRequests+2)), Envs{}, "more than 10000 requests"},
+		{"too many environments", []byte("GET http://x.test/\n"), Envs{Public: []byte(`{"e":{}` + manyEnvs(MaxEnvironments) + "}")}, "more than 100 environments"},
 		{"env json too deep", []byte("GET http://x.test/\n"), Envs{Public: []byte(strings.Repeat("[", 100) + strings.Repeat("]", 100))}, "nested deeper than 64"},
 	} {
 		_, err := Import("api.http", tt.file, tt.envs)
@@ -252,4 +261,12 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("Import(%s) error = %v; want one line with %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+func manyEnvs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `,"env%d":{}`, i)
+	}
+	return b.String()
 }

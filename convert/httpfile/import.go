@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,8 +18,10 @@ import (
 
 // Envs are the JetBrains HTTP Client environment files beside a request
 // file: http-client.env.json (Public) and http-client.private.env.json
-// (Private). Either may be nil. The private file's values are secrets:
-// they become references, never literals.
+// (Private); Public may also be a VS Code settings.json, whose
+// rest-client.environmentVariables object has the same shape. Either may
+// be nil. The private file's values are secrets: they become references,
+// never literals.
 type Envs struct{ Public, Private []byte }
 
 // The formats Import names in Result.Format.
@@ -35,7 +36,12 @@ type importer struct {
 	file     string
 	res      collection.Result
 	fileVars []fileVar
-	ef       *envFile
+	// fileVarValue is each file variable's last value (the last
+	// definition wins), fileVarAt the index of its first definition.
+	fileVarValue map[string]string
+	fileVarAt    map[string]int
+	envVarNames  map[string]bool // every environment's variables, made when first asked
+	ef           *envFile
 	// secretVars are the variables used where a secret goes (a password,
 	// a token, a credential header): their values become references.
 	secretVars map[string]bool
@@ -43,6 +49,8 @@ type importer struct {
 	// configurations whose values differ between environments.
 	authVars  map[string][]profiles.Var
 	names     map[string]bool
+	literals  map[string][32]byte // env var made for a literal secret → SHA-256 of the value
+	next      map[string]int      // the next number to try after a name
 	notes     map[string]bool
 	jet, vsc  bool
 	noteOrder []string
@@ -54,6 +62,9 @@ type req struct {
 	p    profiles.Profile
 	vars []profiles.Var
 	api  string // envname.API of the URL
+	// listed is what was already listed in Unmapped for this profile.
+	listed map[string]bool
+	varAt  map[string]int // index in vars by name
 }
 
 // Import reads a .http or .rest file (name is its file name, for messages)
@@ -83,7 +94,14 @@ func Import(name string, file []byte, envs Envs) (collection.Result, error) {
 		return collection.Result{}, fmt.Errorf("%s holds no request: a request starts with a line like GET https://example.com/", name)
 	}
 	im := &importer{file: name, fileVars: fvars, ef: ef, secretVars: map[string]bool{},
-		authVars: map[string][]profiles.Var{}, names: map[string]bool{}, notes: map[string]bool{}}
+		authVars: map[string][]profiles.Var{}, names: map[string]bool{}, literals: map[string][32]byte{}, next: map[string]int{}, notes: map[string]bool{}}
+	im.fileVarValue, im.fileVarAt = map[string]string{}, map[string]int{}
+	for i, fv := range fvars {
+		im.fileVarValue[fv.name] = fv.value
+		if _, ok := im.fileVarAt[fv.name]; !ok {
+			im.fileVarAt[fv.name] = i
+		}
+	}
 	if envs.Public != nil || envs.Private != nil {
 		im.jet = true
 	}
@@ -99,8 +117,12 @@ func Import(name string, file []byte, envs Envs) (collection.Result, error) {
 	}
 	// File variables each profile uses, directly or through another
 	// file variable, become its defaults.
+	uses := 0
 	for _, r := range rs {
 		r.fileVarsUsed()
+		if uses += len(r.vars); uses > MaxVarUses {
+			return collection.Result{}, fmt.Errorf("the requests of %s use more than %d variables in all: split it into several files", name, MaxVarUses)
+		}
 		r.p.Vars = r.vars
 		im.res.Profiles = append(im.res.Profiles, r.p)
 	}
@@ -128,19 +150,26 @@ func (im *importer) note(format string, args ...any) {
 }
 
 func (r *req) unmapped(format string, args ...any) {
-	u := collection.Unmapped{Profile: r.p.Name, Where: "request " + r.p.Name, What: fmt.Sprintf(format, args...)}
-	if !slices.Contains(r.im.res.Unmapped, u) {
-		r.im.res.Unmapped = append(r.im.res.Unmapped, u)
+	what := fmt.Sprintf(format, args...)
+	if r.listed[what] {
+		return
 	}
+	if r.listed == nil {
+		r.listed = map[string]bool{}
+	}
+	r.listed[what] = true
+	r.im.res.Unmapped = append(r.im.res.Unmapped, collection.Unmapped{Profile: r.p.Name, Where: "request " + r.p.Name, What: what})
 }
 
 func (r *req) addVar(v profiles.Var) {
-	for i, o := range r.vars {
-		if o.Name == v.Name {
-			r.vars[i].Secret = o.Secret || v.Secret
-			return
-		}
+	if i, ok := r.varAt[v.Name]; ok {
+		r.vars[i].Secret = r.vars[i].Secret || v.Secret
+		return
 	}
+	if r.varAt == nil {
+		r.varAt = map[string]int{}
+	}
+	r.varAt[v.Name] = len(r.vars)
 	r.vars = append(r.vars, v)
 }
 
@@ -153,6 +182,7 @@ func (im *importer) request(rr rawRequest) *req {
 	}
 	r.p.URL = r.rewrite(im.target(r, rr), "the URL")
 	r.api = envname.API(r.p.URL)
+	r.p.URL = r.hideQuery(r.p.URL)
 	for _, m := range rr.meta {
 		key, val, _ := strings.Cut(m, " ")
 		switch key {
@@ -271,19 +301,18 @@ func (im *importer) target(r *req, rr rawRequest) string {
 
 // hasVar reports whether a file or environment variable name is defined.
 func (im *importer) hasVar(name string) bool {
-	for _, v := range im.fileVars {
-		if v.name == name {
-			return true
-		}
+	if _, ok := im.fileVarValue[name]; ok {
+		return true
 	}
-	for _, vs := range im.ef.vars {
-		for _, v := range vs {
-			if v.name == name {
-				return true
+	if im.envVarNames == nil {
+		im.envVarNames = map[string]bool{}
+		for _, vs := range im.ef.vars {
+			for _, v := range vs {
+				im.envVarNames[v.name] = true
 			}
 		}
 	}
-	return false
+	return im.envVarNames[name]
 }
 
 // body maps the message body: in place, or from a file (< path, spec
@@ -347,9 +376,28 @@ func (r *req) hideForm(body string) string {
 		if !ok || v == "" || strings.Contains(v, "{{") || !(authn.SecretParam(k) || authn.SecretName(k)) {
 			continue
 		}
-		pairs[i] = k + "=" + r.literalVar("form "+k, strings.TrimSpace(k))
+		pairs[i] = k + "=" + r.literalVar("query "+k, "form parameter "+strings.TrimSpace(k), v)
 	}
 	return strings.Join(pairs, "&")
+}
+
+// hideQuery replaces literal secret values in the URL's query
+// (authn.SecretParam: api_key=, access_token=, key=…) with variables whose
+// values are env: references.
+func (r *req) hideQuery(u string) string {
+	base, q, ok := strings.Cut(u, "?")
+	if !ok || len(authn.SecretQuery(u)) == 0 {
+		return u
+	}
+	pairs := strings.Split(q, "&")
+	for i, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || v == "" || strings.Contains(v, "{{") || !authn.SecretParam(k) {
+			continue
+		}
+		pairs[i] = k + "=" + r.literalVar("query "+k, "query parameter "+k, v)
+	}
+	return base + "?" + strings.Join(pairs, "&")
 }
 
 // secretJSONKeys returns the keys of a JSON-looking body whose string
@@ -386,8 +434,12 @@ func (im *importer) uniqueName(rr rawRequest) string {
 	}
 	base := slug(n)
 	name := base
-	for k := 2; im.names[name]; k++ {
+	for k := im.next[base]; im.names[name]; k++ {
+		if k < 2 {
+			k = 2
+		}
 		name = fmt.Sprintf("%s-%d", base, k)
+		im.next[base] = k + 1
 	}
 	im.names[name] = true
 	return name

@@ -7,13 +7,21 @@ import (
 
 // Caps on hostile input: a request file or an environment file larger than
 // MaxFile is refused, and so is one with more than MaxRequests requests or
-// MaxVars variables. JSON deeper than maxDepth is refused by the
+// MaxVars variables, or whose requests use more than MaxVarUses
+// variables in all (each profile gets its own copy of the file variables
+// it uses). JSON deeper than maxDepth is refused by the
 // environment reader.
 const (
 	MaxFile     = 20 << 20
 	MaxRequests = 10000
 	MaxVars     = 10000
-	maxDepth    = 64
+	MaxVarUses  = 100000
+	// MaxEnvironments and maxAuthKeys bound the environment files: real
+	// ones hold a few environments and auth configurations of a dozen
+	// settings.
+	MaxEnvironments = 100
+	maxAuthKeys     = 64
+	maxDepth        = 64
 )
 
 // rawRequest is one request of a .http file as written, before mapping.
@@ -138,7 +146,8 @@ func parseBlock(lines []string, offset int, sepName string) (r rawRequest, vars 
 		return r, vars, len(lines)
 	}
 	r.line = offset + i + 1
-	reqLine := strings.TrimSpace(lines[i])
+	var target strings.Builder
+	target.WriteString(strings.TrimSpace(lines[i]))
 	i++
 	// The target may go on over indented lines (JetBrains, spec §3.2.1.3)
 	// or lines starting with ? or & (VS Code).
@@ -150,11 +159,12 @@ func parseBlock(lines []string, offset int, sepName string) (r rawRequest, vars 
 		}
 		indented := l != strings.TrimLeft(l, " \t\f")
 		if indented || strings.HasPrefix(t, "?") || strings.HasPrefix(t, "&") {
-			reqLine += t
+			target.WriteString(t)
 			continue
 		}
 		break
 	}
+	reqLine := target.String()
 	if m := methodRe.FindStringSubmatch(reqLine); m != nil {
 		r.method, r.url = strings.ToUpper(m[1]), reqLine[len(m[0]):]
 	} else {
@@ -191,27 +201,31 @@ func parseBlock(lines []string, offset int, sepName string) (r rawRequest, vars 
 		}
 		if strings.TrimSpace(l) == "{{" {
 			// an httpYac script block, {{ … }} on lines of their own
-			h := l
+			var b strings.Builder
+			b.WriteString(l)
 			for i+1 < len(lines) {
 				i++
-				h += "\n" + lines[i]
+				b.WriteString("\n" + lines[i])
 				if strings.TrimSpace(lines[i]) == "}}" {
 					break
 				}
 			}
-			r.handlers = append(r.handlers, h)
+			r.handlers = append(r.handlers, b.String())
 			continue
 		}
 		if isHandler(l) {
 			h := strings.TrimSpace(l)
 			if strings.HasPrefix(h, ">") && strings.Contains(h, "{%") && !strings.Contains(h, "%}") {
+				var b strings.Builder
+				b.WriteString(h)
 				for i+1 < len(lines) {
 					i++
-					h += "\n" + lines[i]
+					b.WriteString("\n" + lines[i])
 					if strings.Contains(lines[i], "%}") {
 						break
 					}
 				}
+				h = b.String()
 			}
 			r.handlers = append(r.handlers, h)
 			continue

@@ -3,6 +3,8 @@ package httpfile
 import (
 	"regexp"
 	"strings"
+
+	"github.com/authlab/authlab/profiles"
 )
 
 var (
@@ -42,10 +44,8 @@ func envRef(s string) (string, bool) {
 	if p == nil || p[2] == "%" {
 		return "", false
 	}
-	if p[4] != "" {
-		return p[4], true
-	}
-	return p[3], true
+	name := p[3] + p[4]
+	return name, profiles.ValidEnvName(name)
 }
 
 // varNames returns the plain variables s uses.
