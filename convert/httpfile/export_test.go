@@ -55,7 +55,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("Import(Export(%s)) =\n%+v\nwant\n%+v", rt.p.Name, got, rt.want)
 		}
 	}
-	if got := r.Profiles[4].Vars; len(got) != 1 || got[0] != (profiles.Var{Name: "host", Value: "example.com"}) {
+	if got := r.Profiles[4].Vars; len(got) != 1 || got[0].Name != "host" || got[0].Value != "example.com" || got[0].Secret {
 		t.Errorf("Import(Export(post)).Vars = %+v; want host=example.com", got)
 	}
 	for _, want := range []string{"@practice = http://127.0.0.1:8089\n@host = example.com\n", "#   user: a variable of users/get-user that no environment", "#   PASSWORD: authlab asked for it (digest password)", "#   GH_PASS: authlab read it from the environment variable GH_PASS", "#   EXAMPLE_API_KEY: authlab read it from keyring:example", "# @no-redirect\nGET https://api.example.com/me\n"} {

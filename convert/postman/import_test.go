@@ -388,7 +388,7 @@ func TestImportSecretsNeverLiteral(t *testing.T) {
 		"shop-prod.region":           {Name: "region", Value: "eu"},
 	}
 	for k, w := range want {
-		if got := vars[k]; got != w {
+		if got := vars[k]; got.Name != w.Name || got.Value != w.Value || got.Secret != w.Secret {
 			t.Errorf("%s = %+v; want %+v", k, got, w)
 		}
 	}
