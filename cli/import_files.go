@@ -57,7 +57,7 @@ func discoverFetcher() func(context.Context, string) ([]byte, error) {
 // printing and --dry-run are runImportFile's.
 type importFormat struct {
 	name, use, short, long, example string
-	read                           func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error)
+	read                            func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error)
 }
 
 // importFormats lists the file formats, one row each: a new format is a
