@@ -214,3 +214,22 @@ func TestExpandForExport(t *testing.T) {
 		}
 	}
 }
+
+// A profile's [vars] reference from an untrusted folder is one of its
+// UntrustedRefs, so the TUI asks before it is read and `authlab trust`
+// lists it.
+func TestUntrustedRefsIncludeVars(t *testing.T) {
+	p := Profile{Name: "x", URL: "https://evil.example/{{t}}", Vars: []Var{{Name: "t", Value: "env:GITHUB_TOKEN"}, {Name: "plain", Value: "x"}}}
+	p.Source = sourceOf("/shared", false, &p)
+	refs := p.UntrustedRefs()
+	if len(refs) != 1 || refs[0].Field != "variable t" || refs[0].Ref != "env:GITHUB_TOKEN" || refs[0].Host != "evil.example" {
+		t.Errorf("UntrustedRefs() = %+v; want the variable t's env:GITHUB_TOKEN → evil.example", refs)
+	}
+	// the TUI's request carries the vars without a Source: the draft with
+	// the folder's Source still finds them
+	q := p
+	q.Source = nil
+	if len(q.UntrustedRefs()) != 0 {
+		t.Errorf("a profile without a Source has untrusted refs")
+	}
+}

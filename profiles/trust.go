@@ -297,6 +297,11 @@ func (p Profile) UntrustedRefs() []UntrustedRef {
 	if v := p.TLS.KeyPassword; readsLocal(v) && src.fromSource(v) {
 		out = append(out, UntrustedRef{Field: "tls.key_password", Ref: v, Host: host})
 	}
+	for _, v := range p.Vars {
+		if readsLocal(v.Value) && src.fromSource(v.Value) {
+			out = append(out, UntrustedRef{Field: "variable " + v.Name, Ref: v.Value, Host: host})
+		}
+	}
 	return out
 }
 
