@@ -65,24 +65,9 @@ var knownEnvTop = map[string]bool{"version": true, "vars": true}
 // decodeEnvironment parses an environment file; the result has no Name.
 func decodeEnvironment(path string, data []byte) (*Environment, *ParseError) {
 	var doc envDoc
-	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&doc)
-	var strictErr *toml.StrictMissingError
-	hasUnknown := errors.As(err, &strictErr)
-	if err != nil && !hasUnknown {
-		if v, ok := peekVersion(data); ok && v > FormatVersion {
-			return nil, newerError(path, v)
-		}
-		return nil, decodeParseError(path, err)
-	}
-	version := int64(FormatVersion)
-	if doc.Version != nil {
-		version = *doc.Version
-	}
-	switch {
-	case version > FormatVersion:
-		return nil, newerError(path, version)
-	case version < 1:
-		return nil, &ParseError{Path: path, Line: lineOf(data, "version"), Column: 1, Msg: fmt.Sprintf("version %d is not an environment format version (this authlab writes %d)", version, FormatVersion)}
+	hasUnknown, perr := decodeStrict(path, data, &doc, func() *int64 { return doc.Version }, "an environment")
+	if perr != nil {
+		return nil, perr
 	}
 	vars, perr := decodeVars(path, data, doc.Vars)
 	if perr != nil {

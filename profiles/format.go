@@ -96,26 +96,9 @@ func (u *unknownKeys) empty() bool {
 // decodeProfile parses a profile file. The returned profile has no Name.
 func decodeProfile(path string, data []byte) (*Profile, *ParseError) {
 	var doc fileDoc
-	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&doc)
-	var strictErr *toml.StrictMissingError
-	hasUnknown := errors.As(err, &strictErr)
-	if err != nil && !hasUnknown {
-		// A newer authlab may have changed what a key holds; say that
-		// rather than the type error it causes here.
-		if v, ok := peekVersion(data); ok && v > FormatVersion {
-			return nil, newerError(path, v)
-		}
-		return nil, decodeParseError(path, err)
-	}
-	version := int64(FormatVersion)
-	if doc.Version != nil {
-		version = *doc.Version
-	}
-	switch {
-	case version > FormatVersion:
-		return nil, newerError(path, version)
-	case version < 1:
-		return nil, &ParseError{Path: path, Line: lineOf(data, "version"), Column: 1, Msg: fmt.Sprintf("version %d is not a profile format version (this authlab writes %d)", version, FormatVersion)}
+	hasUnknown, perr := decodeStrict(path, data, &doc, func() *int64 { return doc.Version }, "a profile")
+	if perr != nil {
+		return nil, perr
 	}
 	if doc.Body != "" && doc.BodyFile != "" {
 		return nil, &ParseError{Path: path, Line: lineOf(data, "body_file"), Column: 1, Msg: "body and body_file are both set: keep the one to send (body_file is read when the request is sent)"}
@@ -183,26 +166,35 @@ func checkRefs(path string, data []byte, p *Profile) *ParseError {
 
 // lineIn returns the 1-based line on which key of table is set (as
 // "[table]" then "key = …", or "table.key = …"), or 0.
-func lineIn(data []byte, table, key string) int {
-	cur := ""
-	for i, line := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "[") {
-			cur = strings.Trim(strings.TrimSpace(strings.Trim(t, "[]")), `"`)
-			continue
+func lineIn(data []byte, table, key string) int { return keyLines(data, table)[key] }
+
+// decodeStrict decodes a versioned file (a profile, an environment) into
+// doc, reports whether it held keys this version does not know, and checks
+// its format version (version reads doc's after decoding; what names the
+// kind of file in the message).
+func decodeStrict(path string, data []byte, doc any, version func() *int64, what string) (hasUnknown bool, perr *ParseError) {
+	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(doc)
+	var strictErr *toml.StrictMissingError
+	hasUnknown = errors.As(err, &strictErr)
+	if err != nil && !hasUnknown {
+		// A newer authlab may have changed what a key holds; say that
+		// rather than the type error it causes here.
+		if v, ok := peekVersion(data); ok && v > FormatVersion {
+			return false, newerError(path, v)
 		}
-		k, _, ok := strings.Cut(t, "=")
-		if !ok {
-			continue
-		}
-		k = strings.TrimSpace(k)
-		for _, want := range []string{key, `"` + key + `"`, "'" + key + "'"} {
-			if (cur == table && k == want) || (cur == "" && k == table+"."+want) {
-				return i + 1
-			}
-		}
+		return false, decodeParseError(path, err)
 	}
-	return 0
+	v := int64(FormatVersion)
+	if p := version(); p != nil {
+		v = *p
+	}
+	switch {
+	case v > FormatVersion:
+		return false, newerError(path, v)
+	case v < 1:
+		return false, &ParseError{Path: path, Line: lineOf(data, "version"), Column: 1, Msg: fmt.Sprintf("version %d is not %s format version (this authlab writes %d)", v, what, FormatVersion)}
+	}
+	return hasUnknown, nil
 }
 
 func newerError(path string, v int64) *ParseError {
