@@ -243,15 +243,19 @@ func saveImport(store *profiles.Store, res collection.Result) error {
 		if err := profiles.ValidateName(p.Name); err != nil {
 			return err
 		}
-		if _, err := store.Load(p.Name); err == nil || !errors.Is(err, os.ErrNotExist) {
-			if err == nil {
-				return fmt.Errorf("profile %s exists: import under another group with --save-to, or remove it first (authlab profiles rm %s)", p.Name, p.Name)
-			}
+		switch _, err := store.Load(p.Name); {
+		case err == nil:
+			return fmt.Errorf("profile %s exists: import under another group with --save-to, or remove it first (authlab profiles rm %s)", p.Name, p.Name)
+		case !errors.Is(err, os.ErrNotExist): // a broken or unreadable file is not replaced either
+			return fmt.Errorf("profile %s: %w", p.Name, err)
 		}
 	}
 	for _, e := range res.Environments {
-		if _, err := store.LoadEnvironment(e.Name); err == nil {
-			return fmt.Errorf("environment %s exists: rename or remove %s first", e.Name, filepath.Join(store.Dir, "environments", e.Name+".toml"))
+		switch _, err := store.LoadEnvironment(e.Name); {
+		case err == nil:
+			return fmt.Errorf("environment %s exists: rename or remove %s first", e.Name, filepath.Join(store.Dir, profiles.EnvironmentsDir, e.Name+".toml"))
+		case !errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("environment %s: %w", e.Name, err)
 		}
 	}
 	for _, p := range res.Profiles {
