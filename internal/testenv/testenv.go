@@ -9,6 +9,7 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -134,6 +135,64 @@ func Full(t testing.TB, what string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skipf("skipped under -short: %s runs in the full tier", what)
+	}
+}
+
+// NodeModulesEnv names the node_modules folder Node interop tests load
+// their peers from; unset, it is .ci/node/node_modules of this module,
+// where .ci/run installs .ci/node/package.json with npm ci.
+const NodeModulesEnv = "AUTHLAB_NODE_MODULES"
+
+// Node returns the node command and the node_modules folder that holds
+// every one of the npm packages named (for example "@hapi/hawk"), for a
+// test that runs an independent implementation written in JavaScript.
+// Node interop runs are the full tier: under -short they skip. A missing
+// node or package skips (fails under AUTHLAB_REQUIRE_INTEROP=1) with one
+// line saying how to install it. Run the script with NODE_PATH set to the
+// returned folder.
+func Node(t testing.TB, packages ...string) (node, modules string) {
+	t.Helper()
+	Full(t, "Node interop")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing(t, "node is not installed", "nodejs npm")
+	}
+	modules = os.Getenv(NodeModulesEnv)
+	if modules == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+		modules = filepath.Join(root, ".ci", "node", "node_modules")
+	}
+	for _, p := range packages {
+		if _, err := os.Stat(filepath.Join(modules, filepath.FromSlash(p), "package.json")); err != nil {
+			msg := "npm package " + p + " is not in " + modules + ": run `npm ci --prefix .ci/node`"
+			if Required() {
+				t.Fatalf("%s (%s=1: a missing interop peer fails)", msg, RequireEnv)
+			}
+			t.Skipf("skipped: %s (or set %s=1 to make this a failure)", msg, RequireEnv)
+		}
+	}
+	return node, modules
+}
+
+// moduleRoot is the folder of the go.mod above the test's working
+// directory (go test runs a test in its package's folder).
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", os.ErrNotExist
+		}
+		dir = up
 	}
 }
 
