@@ -24,6 +24,8 @@ type exportFlags struct {
 	format string
 	output string
 	reveal bool
+	group  string // postman, http: export this group
+	name   string // postman: the collection's name
 }
 
 // registerRequestFlags registers the send flags that describe the request
@@ -40,8 +42,8 @@ func newExport(env Env) *cobra.Command {
 	var f sendFlags
 	var x exportFlags
 	cmd := &cobra.Command{
-		Use:   "export [--profile NAME] [request flags] [URL] --format curl|httpie|python|go",
-		Short: "Write a request as a curl or HTTPie command, a Python script or a Go program",
+		Use:   "export [--profile NAME | --group GROUP] [request flags] [URL] --format curl|httpie|python|go|postman|http",
+		Short: "Write a request as a curl or HTTPie command, a Python script or a Go program; profiles as a Postman collection or a .http file",
 		Long: `export writes a saved profile (or the request the flags describe) as code
 for another tool. Secrets never appear in the text: each one becomes an
 environment variable the code reads, named after the field, listed in a
@@ -49,10 +51,20 @@ comment at the top. --reveal writes the values themselves instead.
 
 Schemes a target cannot compute itself (OAuth 1.0a in curl, SigV4 in
 HTTPie) are written as a request signed now, with a comment saying that it
-is valid only for that timestamp and nonce.`,
+is valid only for that timestamp and nonce.
+
+--format postman and --format http write saved profiles for a colleague
+who uses Postman, the JetBrains HTTP Client or the VS Code REST Client:
+one profile (--profile), a group (--group) or every profile, with the
+folder's environments (or only --env's) as variables. Secrets and
+references become variables to fill in there; --reveal is refused. With
+--output, .http also writes the environments' non-secret variables to
+http-client.env.json beside the file (refused if one is there).`,
 		Example: `  authlab export --profile github/user --format python > github_user.py
   authlab export --profile demo/github-basic --format curl
-  authlab export --format go -u octocat:env:GITHUB_PASSWORD https://api.github.com/user`,
+  authlab export --format go -u octocat:env:GITHUB_PASSWORD https://api.github.com/user
+  authlab export --format postman --group demo -o demo.postman_collection.json
+  authlab export --format http --group github -o api/github.http`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return inputErr(fmt.Errorf("one URL expected, got %d arguments (%s): quote values that contain spaces", len(args), strings.Join(args, " ")))
@@ -68,7 +80,9 @@ is valid only for that timestamp and nonce.`,
 		},
 	}
 	f.registerRequestFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&x.format, "format", "f", "curl", "what to write: "+strings.Join(export.Targets(), ", "))
+	cmd.Flags().StringVarP(&x.format, "format", "f", "curl", "what to write: "+strings.Join(exportTargets(), ", "))
+	cmd.Flags().StringVar(&x.group, "group", "", "with --format postman or http: export every profile of GROUP (default: every profile)")
+	cmd.Flags().StringVar(&x.name, "name", "", "with --format postman: the collection's name (default: the group's)")
 	cmd.Flags().StringVarP(&x.output, "output", "o", "", "write to FILE instead of stdout (created atomically; 0600 with --reveal)")
 	cmd.Flags().BoolVar(&x.reveal, "reveal", false, "write the secret values into the text instead of environment variables")
 	// --practice-url is the name --practice had before #17
@@ -78,7 +92,23 @@ is valid only for that timestamp and nonce.`,
 	return cmd
 }
 
+// exportTargets lists every --format: the one-request targets, then the
+// collection formats.
+func exportTargets() []string {
+	out := export.Targets()
+	for _, c := range collectionFormats() {
+		out = append(out, c.name)
+	}
+	return out
+}
+
 func runExport(env Env, f *sendFlags, x *exportFlags, changed func(string) bool, rawURL string) error {
+	if cf, ok := lookupCollectionFormat(x.format); ok {
+		return runExportCollection(env, f, x, changed, cf, rawURL)
+	}
+	if x.group != "" || x.name != "" {
+		return inputErr(fmt.Errorf("--group and --name export a collection: use them with --format postman or --format http (--format %s writes one request)", x.format))
+	}
 	var base *profiles.Profile
 	if f.profile != "" {
 		store, err := env.store()

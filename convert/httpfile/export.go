@@ -21,6 +21,13 @@ import (
 // the top says where to set VAR. envs are used for that list only; write
 // them with ExportEnv.
 func Export(ps []profiles.Profile, envs []profiles.Environment) ([]byte, error) {
+	return ExportFor(ps, envs, "http://127.0.0.1:8089")
+}
+
+// ExportFor is Export with {{practice}} standing for practice (the
+// server the user chose with --practice) instead of `authlab serve`'s
+// default address.
+func ExportFor(ps []profiles.Profile, envs []profiles.Environment, practice string) ([]byte, error) {
 	var head, out bytes.Buffer
 	head.WriteString("# Exported by authlab: the JetBrains HTTP Client and the VS Code REST Client both read this file.\n")
 	set := map[string]string{} // variable → where to set it
@@ -77,8 +84,8 @@ func Export(ps []profiles.Profile, envs []profiles.Environment) ([]byte, error) 
 			for _, n := range varNames(t) {
 				switch _, isFile := fileVars[n]; {
 				case isBuiltin(n) && !isFile:
-					// {{practice}}: authlab serve's default address.
-					fileVars[n] = "http://127.0.0.1:8089"
+					// {{practice}}: the practice server's address.
+					fileVars[n] = practice
 					fileVarOrder = append([]string{n}, fileVarOrder...)
 				case !isFile && !defined[n]:
 					need(n, "a variable of "+p.Name+" that no environment given to the export sets")
@@ -229,6 +236,30 @@ func exportOne(out *bytes.Buffer, p profiles.Profile, need func(name, why string
 	}
 	out.WriteString("\n")
 	return nil
+}
+
+// Lost lists what of p a .http file cannot carry, for the command to
+// report: a scheme neither client computes (Export writes the request
+// without credentials and says so in a comment), an OAuth 2.0 grant (the
+// file takes a token instead), a timeout, TLS options.
+func Lost(p profiles.Profile) []string {
+	var lost []string
+	switch p.Scheme {
+	case "", "none", "basic", "digest", "bearer", "apikey":
+	case "sigv4":
+		lost = append(lost, "AWS SigV4 (only the VS Code REST Client reads the shorthand written)")
+	case "oauth2":
+		lost = append(lost, "the OAuth 2.0 "+p.Fields["grant"]+" grant (the file sends a token set by hand)")
+	default:
+		lost = append(lost, "the "+p.Scheme+" scheme (neither client can compute it: written without credentials)")
+	}
+	if p.Timeout > 0 {
+		lost = append(lost, "timeout "+p.Timeout.String())
+	}
+	if p.TLS != (profiles.TLS{}) {
+		lost = append(lost, "TLS options")
+	}
+	return lost
 }
 
 func isVarName(s string) bool { return s != "" && nameRe.MatchString(s) }

@@ -48,8 +48,69 @@ type exRequest struct {
 	Description string         `json:"description,omitempty"`
 }
 
+// exURL is a request's URL as the Postman app writes it: raw and its
+// parts. Runners built on the postman-collection library (newman, the
+// app's collection runner) send what the parts say and ignore raw, so an
+// object with raw alone is sent as an empty URL.
 type exURL struct {
-	Raw string `json:"raw"`
+	Raw      string   `json:"raw"`
+	Protocol string   `json:"protocol,omitempty"`
+	Host     []string `json:"host,omitempty"`
+	Port     string   `json:"port,omitempty"`
+	Path     []string `json:"path,omitempty"`
+	Query    []exKV   `json:"query,omitempty"`
+	Hash     string   `json:"hash,omitempty"`
+}
+
+// splitURL fills the parts of raw the way Postman splits it: the text
+// as written, {{variables}} and percent-escapes kept, a host split at
+// dots, a port only when it is all digits.
+func splitURL(raw string) exURL {
+	u := exURL{Raw: raw}
+	rest := raw
+	if i := strings.Index(rest, "://"); i > 0 && !strings.Contains(rest[:i], "{{") && !strings.Contains(rest[:i], "/") {
+		u.Protocol, rest = rest[:i], rest[i+3:]
+	}
+	rest, u.Hash, _ = strings.Cut(rest, "#")
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	hostport, path, hasPath := strings.Cut(rest, "/")
+	if i := strings.LastIndexByte(hostport, ':'); i >= 0 && i < len(hostport)-1 && strings.Trim(hostport[i+1:], "0123456789") == "" {
+		hostport, u.Port = hostport[:i], hostport[i+1:]
+	}
+	if hostport != "" {
+		u.Host = splitHost(hostport)
+	}
+	if hasPath {
+		u.Path = strings.Split(path, "/")
+	}
+	if hasQuery && query != "" {
+		for _, part := range strings.Split(query, "&") {
+			k, v, _ := strings.Cut(part, "=")
+			u.Query = append(u.Query, exKV{Key: k, Value: v})
+		}
+	}
+	return u
+}
+
+// splitHost splits a host at its dots, leaving the dots inside a
+// {{variable}} alone.
+func splitHost(h string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(h); i++ {
+		switch {
+		case strings.HasPrefix(h[i:], "{{"):
+			depth++
+			i++
+		case strings.HasPrefix(h[i:], "}}") && depth > 0:
+			depth--
+			i++
+		case h[i] == '.' && depth == 0:
+			out = append(out, h[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, h[start:])
 }
 
 type exKV struct {
@@ -85,6 +146,13 @@ type exporter struct {
 // colleague to fill in a Postman environment. A secret variable of an
 // environment is exported the same way.
 func Export(name string, ps []profiles.Profile, envs []profiles.Environment) ([]byte, error) {
+	return ExportFor(name, ps, envs, practiceURL)
+}
+
+// ExportFor is Export with {{practice}} standing for practice (the
+// server the user chose with --practice) instead of `authlab serve`'s
+// default address.
+func ExportFor(name string, ps []profiles.Profile, envs []profiles.Environment, practice string) ([]byte, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, errors.New("the collection needs a name: pass one, e.g. the group's")
 	}
@@ -117,7 +185,7 @@ func Export(name string, ps []profiles.Profile, envs []profiles.Environment) ([]
 		}
 	}
 	if usesPractice {
-		x.add(exVar{Key: "practice", Value: practiceURL, Type: "string", Description: "authlab's practice server: run `authlab serve` (the built-in {{practice}} variable)"})
+		x.add(exVar{Key: "practice", Value: practice, Type: "string", Description: "authlab's practice server: run `authlab serve` (the built-in {{practice}} variable)"})
 	}
 	c.Variable = x.vars
 	var buf bytes.Buffer
@@ -195,7 +263,7 @@ func (x *exporter) request(p profiles.Profile) (*exRequest, map[string]bool) {
 		method = "GET"
 	}
 	r := &exRequest{Method: method, Header: []exKV{}, Description: p.Description}
-	r.URL.Raw = x.exportQuery(p)
+	r.URL = splitURL(x.exportQuery(p))
 	ct := ""
 	for _, h := range p.Headers {
 		v := h.Value
@@ -391,4 +459,19 @@ func (x *exporter) auth(p profiles.Profile) (map[string]any, []string) {
 		return map[string]any{"type": "noauth"}, []string{"the " + p.Scheme + " scheme (Postman has no equal)"}
 	}
 	return map[string]any{"type": typ, typ: attrs}, lost
+}
+
+// Lost lists what of p a Postman collection cannot carry and Export
+// therefore writes into the request's description instead ("the sigv4
+// field session_token", "timeout 30s"), for the command to report.
+func Lost(p profiles.Profile) []string {
+	x := &exporter{index: map[string]int{}}
+	_, lost := x.auth(p)
+	if p.Timeout > 0 {
+		lost = append(lost, "timeout "+p.Timeout.String())
+	}
+	if p.TLS != (profiles.TLS{}) {
+		lost = append(lost, "TLS options")
+	}
+	return lost
 }
