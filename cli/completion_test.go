@@ -71,6 +71,8 @@ func TestCompletion(t *testing.T) {
 		{[]string{"send", "-a", "o"}, "oauth1 oauth2", noFile},
 		{[]string{"-a", "b"}, "basic bearer", noFile},
 		{[]string{"schemes", "s"}, "sigv4", noFile},
+		{[]string{"export", "--format", "p"}, "python postman", noFile},
+		{[]string{"--profiles", dir, "export", "--profile", "te"}, "team/api", noFile},
 		{[]string{"send", "-a", "oauth1", "-c", ""}, oauth1Fields, noSpace},
 		{[]string{"send", "--auth=oauth1", "-c", "t"}, "token= token_secret= timestamp=", noSpace},
 		{[]string{"send", "-u", "bob", "-c", ""}, "username= password=", noSpace},

@@ -191,3 +191,22 @@ func TestUntrustedEnvironment(t *testing.T) {
 		t.Errorf("the untrusted environment's command: ran")
 	}
 }
+
+// profiles show lists a profile's [vars] defaults: references as written
+// (nothing is read), secret literals masked.
+func TestProfilesShowVars(t *testing.T) {
+	w := newVarsWorld(t)
+	w.write(filepath.Join(w.own, "y.toml"), "url = '{{base}}/a'\n[vars]\nbase = 'https://api.example'\ntoken = 'env:Y_TOKEN'\nkey = { value = 'lit-secret-value', secret = true }\n")
+	stdout, stderr, code := w.run("profiles", "show", "y")
+	if code != 0 {
+		t.Fatalf("profiles show y: exit %d %s", code, stderr)
+	}
+	for _, want := range []string{"var base", "https://api.example", "var token", "env:Y_TOKEN", "var key"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("profiles show y lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "lit-secret-value") {
+		t.Errorf("profiles show y printed the secret variable:\n%s", stdout)
+	}
+}

@@ -89,6 +89,17 @@ http-client.env.json beside the file (refused if one is there).`,
 	cmd.Flags().StringVar(&f.practice, "practice-url", "", "the same as --practice")
 	cmd.Flags().MarkHidden("practice-url")
 	cmd.Flags().SortFlags = false
+	registerSendCompletions(cmd, env)
+	registerEnvCompletion(cmd, env)
+	cmd.RegisterFlagCompletionFunc("format", func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var out []cobra.Completion
+		for _, t := range exportTargets() {
+			if strings.HasPrefix(t, toComplete) {
+				out = append(out, t)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 

@@ -177,6 +177,9 @@ func printProfile(env Env, e profiles.Entry) {
 		}
 		row("field "+k, v)
 	}
+	for _, v := range p.Vars {
+		row("var "+v.Name, shownVar(v)) // defaults for {{name}}: references as written, secrets masked
+	}
 	if p.Timeout > 0 {
 		row("timeout", p.Timeout.String())
 	}

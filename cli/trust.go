@@ -125,9 +125,24 @@ func trustDir(env Env, tr profiles.Trust, dir string) error {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", sanitize.Line(e.Name), sanitize.Line(r.Field), sanitize.Line(r.Ref), sanitize.Line(r.Host))
 		}
 	}
+	// Environments are read as references too: a request that names
+	// their variables reads them, whatever its host.
+	envs, envErr := profiles.NewStore(dir).Environments()
+	for _, e := range envs {
+		for _, r := range e.UntrustedRefs() {
+			if n == 0 {
+				fmt.Fprintln(w, "PROFILE\tFIELD\tREFERENCE\tSENT TO")
+			}
+			n++
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", sanitize.Line("environment "+e.Name), sanitize.Line(r.Field), sanitize.Line(r.Ref), "any request using it")
+		}
+	}
 	w.Flush()
+	if envErr != nil {
+		fmt.Fprintf(env.Stdout, "note: %s\n", sanitize.Line(envErr.Error()))
+	}
 	if n == 0 {
-		fmt.Fprintln(env.Stdout, "its profiles hold no env:, file: or keyring: references")
+		fmt.Fprintln(env.Stdout, "its profiles and environments hold no env:, file:, keyring: or command: references")
 	}
 	if err := tr.Allow(dir); err != nil {
 		return inputErr(err)

@@ -191,3 +191,29 @@ func TestEnvNameRefusedEverywhere(t *testing.T) {
 		t.Errorf("the server got %q; want nothing sent", got)
 	}
 }
+
+// An environment of a shared folder is read by any request that names
+// its variables: `authlab trust` lists its references before trusting,
+// as it lists the profiles'.
+func TestTrustListsEnvironmentRefs(t *testing.T) {
+	dir, env := workshop(t, map[string]string{"api": "url = 'https://api.example/{{path}}'\n"})
+	if err := os.MkdirAll(filepath.Join(dir, "environments"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	text := "version = 1\n[vars]\npath = 'me'\ntoken = { value = 'env:CLASS_TOKEN', secret = true }\nkey = 'file:/home/student/.ssh/id_ed25519'\n"
+	if err := os.WriteFile(filepath.Join(dir, "environments", "class.toml"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := authlab(t, env, "trust")
+	if r.code != 0 {
+		t.Fatalf("trust = %d %q", r.code, r.stderr)
+	}
+	for _, want := range []string{"environment class", "variable token", "env:CLASS_TOKEN", "variable key", "file:/home/student/.ssh/id_ed25519", "any request using it", "trusted: " + dir} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("trust output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "variable path") {
+		t.Errorf("trust listed a literal variable as a reference:\n%s", r.stdout)
+	}
+}

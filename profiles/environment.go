@@ -37,3 +37,22 @@ type Var struct {
 	// (written back on save).
 	extra map[string]any
 }
+
+// UntrustedRefs lists the env:, file:, keyring: and command: references
+// of e's variables that came from an untrusted folder and are still in e,
+// in file order, for `authlab trust` to show before trusting the folder.
+// Host is empty: an environment is used by whichever request names its
+// variables.
+func (e Environment) UntrustedRefs() []UntrustedRef {
+	src := e.Source
+	if src == nil || src.Trusted {
+		return nil
+	}
+	var out []UntrustedRef
+	for _, v := range e.Vars {
+		if readsLocal(v.Value) && src.fromSource(v.Value) {
+			out = append(out, UntrustedRef{Field: "variable " + v.Name, Ref: v.Value})
+		}
+	}
+	return out
+}
