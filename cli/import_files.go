@@ -6,24 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/convert/collection"
-	"github.com/authlab/authlab/convert/httpfile"
+	"github.com/authlab/authlab/convert/importfile"
 	"github.com/authlab/authlab/convert/openapi"
-	"github.com/authlab/authlab/convert/postman"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/spf13/cobra"
 )
-
-// maxImportFile bounds a file `authlab import` reads (a collection, a
-// document, a .http file, an environment): real ones are far smaller.
-const maxImportFile = 20 << 20
 
 // fileImportFlags are the flags every file format's import takes.
 type fileImportFlags struct {
@@ -52,16 +43,14 @@ func discoverFetcher() func(context.Context, string) ([]byte, error) {
 	}
 }
 
-// importFormat is one file format `authlab import` reads. read only
-// parses (the file's bytes, and any companion files it names); saving,
-// printing and --dry-run are runImportFile's.
+// importFormat is one file format `authlab import` reads: its command's
+// texts; the reading is convert/importfile's (shared with the TUI).
 type importFormat struct {
 	name, use, short, long, example string
-	read                            func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error)
 }
 
 // importFormats lists the file formats, one row each: a new format is a
-// package under convert/ and a row here.
+// package under convert/, a row in importfile.Formats and a row here.
 func importFormats() []importFormat {
 	return []importFormat{
 		{
@@ -77,17 +66,6 @@ sending. Auth types authlab lacks, scripts and file parts are listed, not
 dropped.`,
 			example: `  authlab import postman Twilio.postman_collection.json --environment prod.postman_environment.json
   authlab import postman api.json --dry-run`,
-			read: func(_ context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
-				var envs [][]byte
-				for _, e := range x.environments {
-					b, err := readImportFile(e)
-					if err != nil {
-						return collection.Result{}, err
-					}
-					envs = append(envs, b)
-				}
-				return postman.Import(data, envs...)
-			},
 		},
 		{
 			name: "openapi", use: "openapi DOCUMENT.{json,yaml}",
@@ -99,13 +77,6 @@ flows with their URLs and scopes) and prompt placeholders for the
 credentials. servers[0] becomes the base_url variable of an environment.`,
 			example: `  authlab import openapi petstore.yaml --save-to petstore
   authlab import openapi openapi.json --dry-run`,
-			read: func(ctx context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
-				o := openapi.Options{}
-				if x.discover {
-					o.Discover = discoverFetcher()
-				}
-				return openapi.Import(data, o)
-			},
 		},
 		{
 			name: "http", use: "http FILE.http",
@@ -118,25 +89,6 @@ http-client.private.env.json) become authlab environments; the private
 file's values become env: references, never copied.`,
 			example: `  authlab import http requests.http --save-to api
   authlab import http api.rest --dry-run`,
-			read: func(_ context.Context, path string, data []byte, x *fileImportFlags) (collection.Result, error) {
-				var envs httpfile.Envs
-				dir := filepath.Dir(path)
-				for _, c := range []struct {
-					name string
-					to   *[]byte
-				}{{"http-client.env.json", &envs.Public}, {"http-client.private.env.json", &envs.Private}} {
-					p := filepath.Join(dir, c.name)
-					if _, err := os.Lstat(p); err != nil {
-						continue
-					}
-					b, err := readImportFile(p)
-					if err != nil {
-						return collection.Result{}, err
-					}
-					*c.to = b
-				}
-				return httpfile.Import(filepath.Base(path), data, envs)
-			},
 		},
 	}
 }
@@ -171,103 +123,26 @@ written when one of them exists already.`,
 	return cmd
 }
 
-// readImportFile reads a file named on the command line: a regular file,
-// at most maxImportFile bytes.
-func readImportFile(path string) ([]byte, error) {
-	b, err := profiles.ReadBodyFile(context.Background(), path, maxImportFile)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	return b, nil
-}
-
-var nonGroup = regexp.MustCompile(`[^a-z0-9._-]+`)
-
-// defaultGroup names the group of an import after its file:
-// "Twilio API.postman_collection.json" → "twilio-api".
-func defaultGroup(path string) string {
-	base := strings.ToLower(filepath.Base(path))
-	for _, ext := range []string{".postman_collection.json", ".json", ".yaml", ".yml", ".http", ".rest"} {
-		base = strings.TrimSuffix(base, ext)
-	}
-	g := strings.Trim(nonGroup.ReplaceAllString(base, "-"), "-._")
-	if g == "" {
-		g = "imported"
-	}
-	return g
-}
-
 func runImportFile(ctx context.Context, env Env, f importFormat, x *fileImportFlags, path string) error {
-	data, err := readImportFile(path)
+	format, _ := importfile.Lookup(f.name)
+	o := importfile.Options{Environments: x.environments}
+	if x.discover {
+		o.Discover = discoverFetcher()
+	}
+	res, group, err := importfile.Load(ctx, path, format, o, x.saveTo)
 	if err != nil {
-		return inputErr(err)
-	}
-	res, err := f.read(ctx, path, data, x)
-	if err != nil {
-		return inputErr(fmt.Errorf("%s: %s", path, sanitize.Line(err.Error())))
-	}
-	group := x.saveTo
-	if group == "" {
-		group = defaultGroup(path)
-	}
-	group = strings.Trim(group, "/")
-	for i := range res.Profiles {
-		res.Profiles[i].Name = group + "/" + res.Profiles[i].Name
-	}
-	for i := range res.Unmapped {
-		if res.Unmapped[i].Profile != "" {
-			res.Unmapped[i].Profile = group + "/" + res.Unmapped[i].Profile
-		}
-	}
-	if len(res.Profiles) == 0 {
-		return inputErr(fmt.Errorf("%s: no requests found in this %s", path, res.Format))
+		return inputErr(errors.New(sanitize.Line(err.Error())))
 	}
 	if !x.dryRun {
 		store, err := env.store()
 		if err != nil {
 			return inputErr(err)
 		}
-		if err := saveImport(store, res); err != nil {
+		if err := importfile.Save(store, res); err != nil {
 			return inputErr(err)
 		}
 	}
 	writeImportReport(env.Stdout, res, group, x.dryRun)
-	return nil
-}
-
-// saveImport writes res's profiles and environments, after checking that
-// none exists: an import never replaces a profile or an environment, and
-// a refused one writes nothing.
-func saveImport(store *profiles.Store, res collection.Result) error {
-	for _, p := range res.Profiles {
-		if err := profiles.ValidateName(p.Name); err != nil {
-			return err
-		}
-		switch _, err := store.Load(p.Name); {
-		case err == nil:
-			return fmt.Errorf("profile %s exists: import under another group with --save-to, or remove it first (authlab profiles rm %s)", p.Name, p.Name)
-		case !errors.Is(err, os.ErrNotExist): // a broken or unreadable file is not replaced either
-			return fmt.Errorf("profile %s: %w", p.Name, err)
-		}
-	}
-	for _, e := range res.Environments {
-		switch _, err := store.LoadEnvironment(e.Name); {
-		case err == nil:
-			return fmt.Errorf("environment %s exists: rename or remove %s first", e.Name, filepath.Join(store.Dir, profiles.EnvironmentsDir, e.Name+".toml"))
-		case !errors.Is(err, os.ErrNotExist):
-			return fmt.Errorf("environment %s: %w", e.Name, err)
-		}
-	}
-	for _, p := range res.Profiles {
-		if _, err := store.Save(p, profiles.SaveOptions{}); err != nil {
-			return fmt.Errorf("saving %s: %w", p.Name, err)
-		}
-	}
-	for _, e := range res.Environments {
-		if err := store.SaveEnvironment(e, profiles.SaveOptions{}); err != nil {
-			return fmt.Errorf("saving environment %s: %w", e.Name, err)
-		}
-	}
 	return nil
 }
 
