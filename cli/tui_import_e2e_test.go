@@ -2,6 +2,7 @@ package cli
 
 import (
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,4 +67,51 @@ func TestTUIImportOpen(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the TUI did not quit")
 	}
+}
+
+// Issue #18: "in the TUI, open a file from the profile browser". In the
+// real program: ctrl+o, i, the path of a .http file; the question says
+// what it holds; y saves it; the imported profile, with the environment
+// the import made chosen with ctrl+e, gets 200 from the built-in
+// practice server ({{practice}}), its password read from $PASSWORD as
+// the import's note says.
+func TestTUIImportFileFromBrowser(t *testing.T) {
+	file, err := filepath.Abs("../convert/httpfile/testdata/practice/practice.http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := homeLookup(t, map[string]string{"PASSWORD": practice.DemoPassword, "TOKEN": practice.DemoToken, "API_KEY": practice.DemoAPIKey})
+	s, code, cancel := startTUI(t, nil, lookup, 140, 40)
+	defer cancel()
+	s.waitText("No authentication")
+	s.key(ctrlO)
+	s.waitText("Profiles")
+	s.key("i")
+	s.waitText("import a file")
+	s.key(file)
+	s.key("\r")
+	s.waitText("mapped fully")
+	if !strings.Contains(s.text(), "under practice/") {
+		t.Fatalf("the question does not name the group:\n%s", s.text())
+	}
+	s.key("y")
+	s.waitText("imported 8 profiles under practice/")
+	s.key("/")
+	s.key("basic-user-password")
+	s.key("\r")
+	s.key("\r")
+	s.waitText("opened practice/basic-user-password")
+	s.key("\x05") // ctrl+e
+	s.waitText("environment: [none] · practice")
+	s.key(keyRight)
+	s.waitText("environment: none · [practice]")
+	s.key("\r")
+	s.waitText("environment practice")
+	s.key(ctrlR)
+	s.waitText("200 OK")
+	if strings.Contains(s.text(), practice.DemoPassword) {
+		t.Errorf("the password shows on screen:\n%s", s.text())
+	}
+	s.key(ctrlC)
+	s.waitExit(code, 0)
 }

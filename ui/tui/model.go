@@ -292,6 +292,14 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 			m.profile, m.hasStamp = msg.New, false
 		}
 		return m, fileOp("renamed "+msg.Old+" to "+msg.New, func() error { return s.Rename(msg.Old, msg.New) }), true
+	case browser.ImportMsg:
+		return m.setStatus("reading "+sanitize.Line(msg.Path)+"…", m.st().Muted), readImport(msg.Path), true
+	case fileImportMsg:
+		m, cmd := m.gotFileImport(msg)
+		return m, cmd, true
+	case fileImportedMsg:
+		m, cmd := m.gotFileImported(msg)
+		return m, cmd, true
 	case browser.DeleteMsg:
 		s := m.opts.Store
 		if msg.Name == m.profile {

@@ -160,6 +160,7 @@ type ask struct {
 	draft   profiles.Profile
 	then    func(Model) (Model, tea.Cmd) // askDiscard: what to do once discarding is fine
 	keys    confirmKeys
+	imp     *pendingImport // askImport: what the file holds
 }
 
 type askKind int
@@ -174,6 +175,7 @@ const (
 	askSecret            // a reference's value, masked, for this session (enter sends, esc cancels)
 	askTrust             // trust the untrusted folder the references come from? (asktrust.go)
 	askEnv               // which environment? (envs.go)
+	askImport            // save what a file holds? y/n (importfile.go)
 )
 
 func (m Model) startSave() (Model, tea.Cmd) {
@@ -264,6 +266,8 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.trustKey(msg)
 	case askEnv:
 		return m.envKey(msg)
+	case askImport:
+		return m.importKey(msg)
 	case askName:
 		switch {
 		case key.Matches(msg, k.Cancel):

@@ -60,6 +60,11 @@ type RenameMsg struct{ Old, New string }
 // DeleteMsg asks the parent to delete profile Name; the user confirmed it.
 type DeleteMsg struct{ Name string }
 
+// ImportMsg asks the parent to import the file at Path (a Postman
+// collection, an OpenAPI document or a .http file, told by its contents):
+// the parent shows what it holds and asks before saving anything.
+type ImportMsg struct{ Path string }
+
 // mode is what has the keys.
 type mode int
 
@@ -76,6 +81,7 @@ type nameOp int
 const (
 	opDuplicate nameOp = iota
 	opRename
+	opImport // the input holds a file path, not a profile name
 )
 
 // Texts the browser shows.
@@ -305,6 +311,7 @@ func (m Model) KeyMap() KeyMap {
 	k.Duplicate.SetEnabled(list && usable)
 	k.Rename.SetEnabled(list && usable)
 	k.Delete.SetEnabled(list && usable)
+	k.Import.SetEnabled(list)
 	k.Confirm.SetEnabled(m.mode == modeConfirm)
 	k.Cancel.SetEnabled(m.mode == modeConfirm || m.mode == modeName)
 	switch m.mode {
@@ -312,6 +319,9 @@ func (m Model) KeyMap() KeyMap {
 		k.Open.SetHelp(keyHelp(k.Open), "keep filter")
 	case modeName:
 		k.Open.SetHelp(keyHelp(k.Open), "save name")
+		if m.op == opImport {
+			k.Open.SetHelp(keyHelp(k.Open), "import")
+		}
 		k.Cancel.SetHelp("esc", "cancel")
 	}
 	return k

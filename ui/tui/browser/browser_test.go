@@ -783,7 +783,7 @@ func TestKeyMapEnabled(t *testing.T) {
 		return names
 	}
 	m := loaded(60, 30)
-	want := []string{"up", "down", "page up", "page down", "first", "last", "filter", "open", "new", "duplicate", "rename", "delete"}
+	want := []string{"up", "down", "page up", "page down", "first", "last", "filter", "open", "new", "duplicate", "rename", "delete", "import a file"}
 	if got := on(m.KeyMap()); !reflect.DeepEqual(got, want) {
 		t.Errorf("list keys = %q; want %q", got, want)
 	}
@@ -1134,5 +1134,38 @@ func TestStaleState(t *testing.T) {
 				t.Errorf("mode = %d after Open; want no question or name input", m.mode)
 			}
 		})
+	}
+}
+
+// i asks for a file path; enter hands it to the parent as ImportMsg (no
+// file is read here), an empty path is refused under the input, esc
+// leaves without a message.
+func TestImportAsksForAPath(t *testing.T) {
+	m := loaded(60, 30)
+	m, _ = press(m, "i")
+	if !m.Typing() || !strings.Contains(m.View(), "import a file") {
+		t.Fatalf("after i: typing=%v\n%s", m.Typing(), m.View())
+	}
+	m, cmd := press(m, "enter")
+	if cmd != nil || !strings.Contains(m.View(), "type the path") {
+		t.Fatalf("enter on an empty path: cmd=%v\n%s", cmd != nil, m.View())
+	}
+	for _, r := range "api/petstore.yaml" {
+		m, _ = press(m, string(r))
+	}
+	m, cmd = press(m, "enter")
+	if cmd == nil {
+		t.Fatal("enter with a path: no message")
+	}
+	if msg, ok := cmd().(ImportMsg); !ok || msg.Path != "api/petstore.yaml" {
+		t.Fatalf("enter with a path: %#v; want ImportMsg{api/petstore.yaml}", cmd())
+	}
+	if m.Typing() {
+		t.Error("the input is still open after the import was asked for")
+	}
+	m, _ = press(m, "i")
+	m, cmd = press(m, "esc")
+	if m.Typing() || cmd != nil {
+		t.Errorf("esc: typing=%v cmd=%v; want the input closed and nothing asked", m.Typing(), cmd != nil)
 	}
 }

@@ -26,6 +26,9 @@ type KeyMap struct {
 	// Duplicate, Rename and Delete act on the selected profile: the first two
 	// ask for a name inline, Delete asks for a confirmation.
 	Duplicate, Rename, Delete key.Binding
+	// Import asks for a file to import (ImportMsg): a Postman collection,
+	// an OpenAPI document or a .http file.
+	Import key.Binding
 	// Confirm and Cancel answer the delete confirmation; Cancel (its esc)
 	// also leaves a name input.
 	Confirm, Cancel key.Binding
@@ -33,7 +36,8 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the default bindings: ↑/k ↓/j, pgup/pgdown,
 // home/g end/G, / filter, esc clears the filter, enter open, n new,
-// d duplicate, r rename, x delete, and y or n/esc in a confirmation.
+// d duplicate, r rename, x delete, i import a file, and y or n/esc in a
+// confirmation.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -49,6 +53,7 @@ func DefaultKeyMap() KeyMap {
 		Duplicate:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "duplicate")),
 		Rename:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename")),
 		Delete:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete")),
+		Import:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a file")),
 		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
 		Cancel:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
 	}
@@ -56,7 +61,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp returns the bindings for the short help view (help.KeyMap).
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Filter, k.ClearFilter, k.Open, k.New, k.Duplicate, k.Rename, k.Delete, k.Confirm, k.Cancel}
+	return []key.Binding{k.Up, k.Down, k.Filter, k.ClearFilter, k.Open, k.New, k.Duplicate, k.Rename, k.Delete, k.Import, k.Confirm, k.Cancel}
 }
 
 // FullHelp returns the bindings for the full help view, grouped in columns
@@ -65,7 +70,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Filter, k.ClearFilter, k.Open},
-		{k.New, k.Duplicate, k.Rename, k.Delete},
+		{k.New, k.Duplicate, k.Rename, k.Delete, k.Import},
 		{k.Confirm, k.Cancel},
 	}
 }

@@ -82,6 +82,13 @@ func (m Model) listKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.startName(opDuplicate)
 	case key.Matches(k, m.km.Rename):
 		return m.startName(opRename)
+	case key.Matches(k, m.km.Import):
+		m.mode, m.op, m.target, m.nameErr = modeName, opImport, "", ""
+		m.name.SetValue("")
+		cmd := m.name.Focus()
+		m.layoutInputs()
+		m.scroll()
+		return m, cmd
 	case key.Matches(k, m.km.Delete):
 		it, ok := m.selectedItem()
 		if !ok {
@@ -350,6 +357,16 @@ func (m Model) updateNameInput(msg tea.Msg) (Model, tea.Cmd) {
 
 func (m Model) submitName() (Model, tea.Cmd) {
 	v := strings.TrimSpace(m.name.Value())
+	if m.op == opImport {
+		if v == "" {
+			m.nameErr = "type the path of a Postman collection, an OpenAPI document or a .http file"
+			m.scroll()
+			return m, nil
+		}
+		m = m.endInput()
+		m.scroll()
+		return m, emit(ImportMsg{Path: v})
+	}
 	if m.op == opRename && v == m.target {
 		m = m.endInput()
 		m.scroll()
@@ -437,7 +454,7 @@ func (m Model) Consumes(k tea.KeyPressMsg) bool {
 	if key.Matches(k, m.km.ClearFilter) {
 		return m.query != ""
 	}
-	for _, b := range []key.Binding{m.km.Up, m.km.Down, m.km.PageUp, m.km.PageDown, m.km.Top, m.km.Bottom, m.km.Filter, m.km.Open, m.km.New, m.km.Duplicate, m.km.Rename, m.km.Delete} {
+	for _, b := range []key.Binding{m.km.Up, m.km.Down, m.km.PageUp, m.km.PageDown, m.km.Top, m.km.Bottom, m.km.Filter, m.km.Open, m.km.New, m.km.Duplicate, m.km.Rename, m.km.Delete, m.km.Import} {
 		if key.Matches(k, b) {
 			return true
 		}

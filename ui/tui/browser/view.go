@@ -303,8 +303,11 @@ func (m Model) status(w int) []statusLine {
 		return out
 	case modeName:
 		what := "copy %s as:"
-		if m.op == opRename {
+		switch m.op {
+		case opRename:
 			what = "rename %s to:"
+		case opImport:
+			what = "import a file (Postman collection, OpenAPI document, .http):%s"
 		}
 		out := []statusLine{{text: fmt.Sprintf(what, sanitize.Line(m.target)), style: m.st.Label}, {input: true}}
 		for _, s := range wrap(m.nameErr, w) {
