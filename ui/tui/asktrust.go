@@ -62,24 +62,31 @@ func (m Model) untrustedRefs() []profiles.UntrustedRef {
 	return p.UntrustedRefs()
 }
 
-// askTrust asks whether to trust the folder refs come from. The text is
-// the profile's (someone else's): every part goes through sanitize.
+// askTrust asks whether to trust the folder refs come from (the opened
+// profile's). The text is the profile's (someone else's): every part goes
+// through sanitize.
 func (m Model) askTrust(refs []profiles.UntrustedRef) Model {
-	parts := make([]string, len(refs))
-	for i, r := range refs {
-		parts[i] = fmt.Sprintf("%s (%s) → %s", sanitize.Line(r.Ref), sanitize.Line(r.Field), sanitize.Line(r.Host))
-	}
-	dir := sanitize.Line(m.src.Dir)
 	name := "this profile"
 	if m.profile != "" {
 		name = "profile " + sanitize.Line(m.profile)
 	}
-	text := fmt.Sprintf("%s is in the untrusted folder %s. Sending reads %s. Nothing was read or sent.", name, dir, strings.Join(parts, "; "))
+	return m.askTrustDir(refs, m.src.Dir, name)
+}
+
+// askTrustDir asks whether to trust dir, which holds what (a profile, an
+// environment) whose refs a send would read.
+func (m Model) askTrustDir(refs []profiles.UntrustedRef, dir, what string) Model {
+	parts := make([]string, len(refs))
+	for i, r := range refs {
+		parts[i] = fmt.Sprintf("%s (%s) → %s", sanitize.Line(r.Ref), sanitize.Line(r.Field), sanitize.Line(r.Host))
+	}
+	shown := sanitize.Line(dir)
+	text := fmt.Sprintf("%s is in the untrusted folder %s. Sending reads %s. Nothing was read or sent.", what, shown, strings.Join(parts, "; "))
 	choices := "t trusts this folder and sends · esc cancels"
 	if m.opts.Trust == nil {
-		choices = "esc cancels · trust it with: authlab trust " + shell.Quote(dir)
+		choices = "esc cancels · trust it with: authlab trust " + shell.Quote(shown)
 	}
-	return m.openAsk(ask{kind: askTrust, text: text, choices: choices})
+	return m.openAsk(ask{kind: askTrust, text: text, choices: choices, dir: dir})
 }
 
 // trustKey answers the trust question.
@@ -88,9 +95,10 @@ func (m Model) trustKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Cancel):
 		return m.closeAsk().setStatus("not sent: the folder is not trusted; nothing was read", m.st().Warn), nil
-	case key.Matches(msg, k.Trust) && m.opts.Trust != nil && m.src != nil:
-		m = m.closeAsk().setStatus("trusting "+sanitize.Line(m.src.Dir)+"…", m.st().Muted)
-		return m, allowFolder(*m.opts.Trust, m.src.Dir)
+	case key.Matches(msg, k.Trust) && m.opts.Trust != nil && m.ask.dir != "":
+		dir := m.ask.dir
+		m = m.closeAsk().setStatus("trusting "+sanitize.Line(dir)+"…", m.st().Muted)
+		return m, allowFolder(*m.opts.Trust, dir)
 	}
 	return m, nil
 }
@@ -107,6 +115,13 @@ func (m Model) gotTrusted(msg trustedMsg) (Model, tea.Cmd) {
 		return m.setStatus("not trusted: "+sanitize.Line(msg.err.Error()), m.st().Error), nil
 	}
 	m.trustedDirs = append(slices.Clone(m.trustedDirs), msg.dir)
+	if e := m.snd.resolver.Env; e != nil && e.Source != nil && e.Source.Dir == msg.dir && !e.Source.Trusted {
+		// the chosen environment is from the folder just trusted
+		env, src := *e, *e.Source
+		src.Trusted = true
+		env.Source = &src
+		m.snd.resolver.Env = &env
+	}
 	mm, cmd := m.startSend()
 	m = mm.(Model)
 	if m.snd.Busy() {

@@ -642,6 +642,17 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 		m.rp = m.rp.setState(paneEmpty)
 		return m.askForSecret(need)
 	}
+	if ue, ok := errors.AsType[*profiles.UntrustedError](msg.err); ok && ue.Dir != "" && ue.Shared == "" {
+		// a reference of the chosen environment (or another file of an
+		// untrusted folder): ask, as for the opened profile's own
+		m.snd = m.snd.Stop()
+		m.rp = m.rp.setState(paneEmpty)
+		what := "a variable"
+		if ue.What != "" {
+			what = sanitize.Line(ue.What)
+		}
+		return m.askTrustDir(ue.Refs, ue.Dir, what), nil
+	}
 	var cmd tea.Cmd
 	var ie *authn.InputError
 	var re *profiles.RefError

@@ -161,6 +161,7 @@ type ask struct {
 	then    func(Model) (Model, tea.Cmd) // askDiscard: what to do once discarding is fine
 	keys    confirmKeys
 	imp     *pendingImport // askImport: what the file holds
+	dir     string         // askTrust: the folder to trust
 }
 
 type askKind int
