@@ -11,51 +11,6 @@ import (
 	"github.com/authlab/authlab/profiles"
 )
 
-// expand does what environment expansion will do at send time (helper V's
-// {{name}} expansion is not in main yet): {{practice}} is the server's
-// URL; a field that is exactly {{name}} takes the variable's value, a
-// reference included, so that profiles.Resolve reads it; other text takes
-// literal values. The profile's defaults apply where env does not set a
-// variable.
-func expand(t *testing.T, p profiles.Profile, env profiles.Environment, base string) profiles.Profile {
-	t.Helper()
-	vals := map[string]string{}
-	for _, v := range p.Vars {
-		vals[v.Name] = v.Value
-	}
-	for _, v := range env.Vars {
-		vals[v.Name] = v.Value
-	}
-	text := func(s string) string {
-		s = strings.ReplaceAll(s, practice.Placeholder, base)
-		return varRe.ReplaceAllStringFunc(s, func(m string) string {
-			name := varRe.FindStringSubmatch(m)[1]
-			v, ok := vals[name]
-			if !ok || profiles.IsRef(v) {
-				t.Fatalf("profile %s: {{%s}} in text has no literal value (%q)", p.Name, name, v)
-			}
-			return strings.ReplaceAll(v, practice.Placeholder, base)
-		})
-	}
-	p.URL = text(p.URL)
-	fields := map[string]string{}
-	for k, v := range p.Fields {
-		if n, ok := onlyVar(v); ok && n != "practice" {
-			if val, ok := vals[n]; ok {
-				fields[k] = val
-				continue
-			}
-		}
-		fields[k] = text(v)
-	}
-	p.Fields = fields
-	for i, h := range p.Headers {
-		p.Headers[i].Value = text(h.Value)
-	}
-	p.Vars = nil
-	return p
-}
-
 // TestPractice imports a request file written for the practice server and
 // sends each request with the demo credentials, which the import turned
 // into env: references: every one must get a 2xx.
@@ -88,11 +43,14 @@ func TestPractice(t *testing.T) {
 		"PRACTICE_PASSWORD_CLIENT_SECRET": practice.DemoOAuth2ClientSecret, "PRACTICE_PASSWORD_PASSWORD": practice.DemoPassword,
 	}
 	used := map[string]bool{}
+	// the import's environment, {{practice}} pointed at the server as
+	// --var practice=… does: Resolve expands every {{name}}
+	env := r.Environments[0]
 	res := profiles.Resolver{LookupEnv: func(name string) (string, bool) {
 		v, ok := envVars[name]
 		used[name] = ok
 		return v, ok
-	}}
+	}, Env: &env, Vars: []profiles.Var{{Name: "practice", Value: srv.URL}}}
 	eng := authn.New(authn.Options{})
 	wantSchemes := []string{"basic", "basic", "digest", "bearer", "apikey", "digest", "oauth2", "oauth2"}
 	for i, p := range r.Profiles {
@@ -100,7 +58,7 @@ func TestPractice(t *testing.T) {
 			if p.Scheme != wantSchemes[i] {
 				t.Errorf("profile %s scheme = %q; want %q", p.Name, p.Scheme, wantSchemes[i])
 			}
-			rs, err := profiles.Resolve(context.Background(), expand(t, p, r.Environments[0], srv.URL), res, profiles.Policy{})
+			rs, err := profiles.Resolve(context.Background(), p, res, profiles.Policy{})
 			if err != nil {
 				t.Fatalf("Resolve(%s): %v", p.Name, err)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,54 +23,6 @@ var demoEnv = map[string]string{
 	"TOKEN_SECRET":    practice.DemoTokenSecret,
 	"AWS_SECRET_KEY":  practice.DemoAWSSecretKey,
 	"JWT_SECRET":      practice.DemoJWTSecret,
-}
-
-// expandVars stands in for the {{name}} expansion of profiles.Resolve
-// (#18's environments, not in main yet): a field that is one {{name}}
-// takes the variable's value as it is, a reference included, for Resolve
-// to read; everywhere else a reference is read here.
-func expandVars(t *testing.T, p profiles.Profile, vars map[string]string) profiles.Profile {
-	t.Helper()
-	value := func(name string) string {
-		v, ok := vars[name]
-		if !ok {
-			for _, d := range p.Vars {
-				if d.Name == name {
-					v, ok = d.Value, true
-				}
-			}
-		}
-		if !ok {
-			t.Fatalf("profile %s: variable %s is defined nowhere", p.Name, name)
-		}
-		return v
-	}
-	text := func(s string) string {
-		return varRef.ReplaceAllStringFunc(s, func(m string) string {
-			v := value(strings.TrimSpace(m[2 : len(m)-2]))
-			if env, ok := strings.CutPrefix(v, profiles.PrefixEnv); ok {
-				return demoEnv[env]
-			}
-			return v
-		})
-	}
-	p.URL = text(p.URL)
-	p.Body = text(p.Body)
-	hs := make([]profiles.Header, len(p.Headers))
-	for i, h := range p.Headers {
-		hs[i] = profiles.Header{Name: h.Name, Value: text(h.Value)}
-	}
-	p.Headers = hs
-	fields := map[string]string{}
-	for k, v := range p.Fields {
-		if name, ok := wholeVar(v); ok {
-			fields[k] = value(name)
-			continue
-		}
-		fields[k] = text(v)
-	}
-	p.Fields = fields
-	return p
 }
 
 // TestPracticeServer imports the practice fixture, points its base URL at
@@ -109,11 +60,10 @@ func sendAll(t *testing.T, base string, doc []byte) {
 	if len(r.Environments) != 1 {
 		t.Fatalf("got %d environments; want the collection's", len(r.Environments))
 	}
-	vars := map[string]string{}
-	for _, v := range r.Environments[0].Vars {
-		vars[v.Name] = v.Value
-	}
-	vars["baseUrl"] = base
+	// the import's environment, its baseUrl pointed at the server as
+	// --var baseUrl=… does: Resolve expands every {{name}}
+	env := r.Environments[0]
+	over := []profiles.Var{{Name: "baseUrl", Value: base}}
 	want := map[string]string{
 		"basic-from-the-collection":     "basic",
 		"tokens/bearer-from-the-folder": "bearer",
@@ -142,7 +92,7 @@ func sendAll(t *testing.T, base string, doc []byte) {
 			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		res, err := profiles.Resolve(ctx, expandVars(t, p, vars), profiles.Resolver{LookupEnv: lookup}, profiles.Policy{})
+		res, err := profiles.Resolve(ctx, p, profiles.Resolver{LookupEnv: lookup, Env: &env, Vars: over}, profiles.Policy{})
 		if err != nil {
 			cancel()
 			t.Errorf("%s: Resolve: %v", p.Name, err)
