@@ -466,3 +466,16 @@ func isTable(v any) bool {
 	}
 	return false
 }
+
+// Parse reads the text of a profile file written somewhere else than the
+// profiles folder (a lesson's request, FORMAT.md's syntax): the same
+// strict decoding as Load, with errors naming path and line. The profile
+// has no Name and no Source; a caller whose text is someone else's sets
+// Source so its references stay unread until trusted.
+func Parse(path string, data []byte) (*Profile, error) {
+	p, perr := decodeProfile(path, data)
+	if perr != nil {
+		return nil, perr
+	}
+	return p, nil
+}

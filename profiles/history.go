@@ -539,3 +539,14 @@ func maskJSON(body string) string {
 	b.WriteString(body[last:])
 	return b.String()
 }
+
+// StateDir is $XDG_STATE_HOME/authlab (default
+// $HOME/.local/state/authlab): history, and a student's course progress
+// under learn/.
+func StateDir(lookupEnv func(string) (string, bool)) (string, error) {
+	base, err := xdgDir(lookupEnv, "XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return "", fmt.Errorf("cannot find the state folder: %w", err)
+	}
+	return filepath.Join(base, "authlab"), nil
+}

@@ -360,3 +360,8 @@ func (e *UntrustedError) Error() string {
 	return fmt.Sprintf("%s is in the untrusted folder %s and would send %s to %s: nothing was read or sent; %s",
 		what, e.Dir, strings.Join(refs, ", "), e.Host, fix)
 }
+
+// SourceOf is the Source of a profile read from a file in dir (a lesson's
+// request), trusted or not: the references it holds are the file's, and
+// stay unread until dir is trusted (Profile.CheckTrust).
+func SourceOf(dir string, trusted bool, p *Profile) *Source { return sourceOf(dir, trusted, p) }

@@ -1,0 +1,350 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/learn"
+	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/spf13/cobra"
+)
+
+// learnFlags are the flags of `authlab learn` and its subcommands.
+type learnFlags struct {
+	dir      string // --dir: an instructor's lessons instead of the built-in course
+	practice string // --practice URL
+	student  string // --student NAME
+}
+
+func (lf *learnFlags) register(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&lf.dir, "dir", "", "a folder of lessons (*.md, see learn/FORMAT.md) instead of the built-in course; an untrusted folder's references are not read")
+	cmd.PersistentFlags().StringVar(&lf.practice, "practice", "", "the practice server to check against (default: the one built in; or $"+envPractice+")")
+	cmd.PersistentFlags().StringVar(&lf.student, "student", "", "your name: progress is kept per student, and a remote practice server shows it (default $"+envStudent+")")
+}
+
+// learnSolutionGroup is the profiles group a student's lesson requests
+// are saved under: lesson basic-ok is the profile learn/basic-ok.
+const learnSolutionGroup = "learn"
+
+func newLearn(env Env) *cobra.Command {
+	var lf learnFlags
+	cmd := &cobra.Command{
+		Use:   "learn",
+		Short: "Lessons checked by the practice server: list them, grade your requests",
+		Long: `learn is a course on HTTP authentication, checked by the practice server:
+each lesson explains a scheme (with its RFC section), gives a task ("make
+the server answer code 32") and starts you from a request; the practice
+server's own verdict decides whether your request did it. Hints unlock one
+at a time after failed tries.
+
+Your request for lesson ID is the profile learn/ID: edit and send it in the
+TUI (authlab --profile learn/ID, ctrl+s saves), or with send --save.
+authlab learn check sends each one to the practice server and grades it, with
+an exit code, so a class can be graded in CI. Progress is kept per student
+under $XDG_STATE_HOME/authlab/learn/.
+
+--dir PATH loads an instructor's lessons (learn/FORMAT.md): the built-in
+course is written in the same format.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runLearnList(env, &lf) },
+	}
+	lf.register(cmd)
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the lessons and your progress",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runLearnList(env, &lf) },
+	}
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Print a lesson: its explanation, task, hints unlocked and the request it starts from",
+		Args:  exactArgs(1, "ID"),
+		RunE:  func(cmd *cobra.Command, args []string) error { return runLearnShow(env, &lf, args[0]) },
+	}
+	start := &cobra.Command{
+		Use:   "start ID",
+		Short: "Save the lesson's starting request as your profile learn/ID (refused if you have one)",
+		Args:  exactArgs(1, "ID"),
+		RunE:  func(cmd *cobra.Command, args []string) error { return runLearnStart(env, &lf, args[0]) },
+	}
+	check := &cobra.Command{
+		Use:   "check [ID...]",
+		Short: "Send your request of each lesson (profile learn/ID) to the practice server and grade it",
+		Long: `check sends your request of each lesson named (all of them by default),
+the profile learn/ID, to the practice server, and prints for each whether
+the server's answer is what the lesson asks and, if not, what it answered.
+Exit status: 0 when every lesson checked passed, 1 otherwise (or on bad
+input). Nothing is asked for: a prompt reference fails its lesson.`,
+		Example: `  authlab learn check
+  authlab learn check basic-ok oauth1-32 --student alice --practice http://10.0.0.1:8089`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runLearnCheck(cmd.Context(), env, &lf, args) },
+	}
+	cmd.AddCommand(list, show, start, check)
+	return cmd
+}
+
+// loadCourse is the built-in course, or --dir's lessons (trusted as its
+// folder is).
+func loadCourse(env Env, lf *learnFlags) (learn.Course, error) {
+	if lf.dir == "" {
+		return learn.Builtin(), nil
+	}
+	trusted := false
+	if tr, err := profiles.DefaultTrust(env.LookupEnv); err == nil {
+		abs, _ := filepath.Abs(lf.dir)
+		trusted, _ = tr.Trusted(abs)
+	}
+	return learn.LoadDir(lf.dir, trusted)
+}
+
+// learnStudent is --student, else $AUTHLAB_STUDENT.
+func learnStudent(env Env, lf *learnFlags) (string, error) {
+	name := strings.TrimSpace(lf.student)
+	from := "--student"
+	if name == "" {
+		name, from = strings.TrimSpace(env.getenv(envStudent)), envStudent
+	}
+	if err := checkStudent(name); err != nil {
+		return "", fmt.Errorf("bad %s %q: %w", from, name, err)
+	}
+	return name, nil
+}
+
+func progressStore(env Env) (learn.ProgressStore, error) {
+	dir, err := profiles.StateDir(env.LookupEnv)
+	if err != nil {
+		return learn.ProgressStore{}, err
+	}
+	return learn.ProgressStore{Dir: filepath.Join(dir, "learn")}, nil
+}
+
+func runLearnList(env Env, lf *learnFlags) error {
+	c, err := loadCourse(env, lf)
+	if err != nil {
+		return inputErr(errors.New(sanitize.Line(err.Error())))
+	}
+	student, err := learnStudent(env, lf)
+	if err != nil {
+		return inputErr(err)
+	}
+	ps, err := progressStore(env)
+	if err != nil {
+		return inputErr(err)
+	}
+	p, err := ps.Load(student)
+	if err != nil {
+		return inputErr(err)
+	}
+	fmt.Fprintf(env.Stdout, "%s course: %d lessons, %d passed\n", sanitize.Line(c.Name), len(c.Lessons), p.Done(c))
+	for i, l := range c.Lessons {
+		mark := " "
+		if r := p.Record(l.ID); r.Passed {
+			mark = "✓"
+		} else if r.Tries > 0 {
+			mark = "·"
+		}
+		fmt.Fprintf(env.Stdout, "%s %2d  %-26s %s  (%s)\n", mark, i+1, sanitize.Line(l.ID), sanitize.Line(l.Title), sanitize.Line(l.Ref))
+	}
+	fmt.Fprintln(env.Stdout, "next: authlab learn show ID, then authlab learn start ID and authlab --profile learn/ID")
+	return nil
+}
+
+func findLesson(c learn.Course, id string) (*learn.Lesson, error) {
+	l, ok := c.Lesson(id)
+	if !ok {
+		fix := "see `authlab learn list`"
+		if dym := authn.DidYouMean(authn.Suggest(id, c.IDs())); dym != "" {
+			fix = dym
+		}
+		return nil, fmt.Errorf("no lesson %q in the %s course: %s", sanitize.Line(id), sanitize.Line(c.Name), fix)
+	}
+	return l, nil
+}
+
+func runLearnShow(env Env, lf *learnFlags, id string) error {
+	c, err := loadCourse(env, lf)
+	if err != nil {
+		return inputErr(errors.New(sanitize.Line(err.Error())))
+	}
+	l, err := findLesson(c, id)
+	if err != nil {
+		return inputErr(err)
+	}
+	student, err := learnStudent(env, lf)
+	if err != nil {
+		return inputErr(err)
+	}
+	ps, err := progressStore(env)
+	if err != nil {
+		return inputErr(err)
+	}
+	p, err := ps.Load(student)
+	if err != nil {
+		return inputErr(err)
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "%s  (%s)\n\n", sanitize.String(l.Title), sanitize.Line(l.Ref))
+	fmt.Fprintln(w, sanitize.String(l.Explanation))
+	fmt.Fprintf(w, "\nTask\n%s\n", sanitize.String(l.Task))
+	r := p.Record(l.ID)
+	for i := 0; i < r.Hints && i < len(l.Hints); i++ {
+		fmt.Fprintf(w, "\nHint %d: %s\n", i+1, sanitize.String(l.Hints[i]))
+	}
+	if locked := len(l.Hints) - r.Hints; locked > 0 {
+		fmt.Fprintf(w, "\n(%d more hints unlock after failed checks)\n", locked)
+	}
+	status := "not passed yet"
+	if r.Passed {
+		status = "passed"
+	}
+	fmt.Fprintf(w, "\nYour request: the profile %s/%s (%s, %d tries)\n", learnSolutionGroup, sanitize.Line(l.ID), status, r.Tries)
+	return nil
+}
+
+func runLearnStart(env Env, lf *learnFlags, id string) error {
+	c, err := loadCourse(env, lf)
+	if err != nil {
+		return inputErr(errors.New(sanitize.Line(err.Error())))
+	}
+	l, err := findLesson(c, id)
+	if err != nil {
+		return inputErr(err)
+	}
+	store, err := env.store()
+	if err != nil {
+		return inputErr(err)
+	}
+	// A lesson of an untrusted folder does not get its references into
+	// the student's own folder, where they would be read.
+	if err := l.Request.CheckTrust(); err != nil {
+		return inputErr(err)
+	}
+	p := l.Request
+	p.Source = nil
+	p.Name = learnSolutionGroup + "/" + l.ID
+	p.Description = "lesson " + l.ID + ": " + l.Title
+	// The lesson's values are the practice server's public demo ones,
+	// written in the lesson for everyone: not secrets of the student's.
+	if _, err := store.Save(p, profiles.SaveOptions{AllowPlaintext: true}); err != nil {
+		if errors.Is(err, profiles.ErrExists) {
+			return inputErr(fmt.Errorf("you have a request for this lesson already (profile %s): edit it with authlab --profile %s, or remove it to start over (authlab profiles rm %s)", p.Name, p.Name, p.Name))
+		}
+		return inputErr(err)
+	}
+	fmt.Fprintf(env.Stderr, "authlab: saved profile %s: open it with authlab --profile %s, then authlab learn check %s\n", p.Name, p.Name, sanitize.Line(l.ID))
+	return nil
+}
+
+func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) error {
+	c, err := loadCourse(env, lf)
+	if err != nil {
+		return inputErr(errors.New(sanitize.Line(err.Error())))
+	}
+	lessons := c.Lessons
+	if len(ids) > 0 {
+		lessons = nil
+		for _, id := range ids {
+			l, err := findLesson(c, id)
+			if err != nil {
+				return inputErr(err)
+			}
+			lessons = append(lessons, l)
+		}
+	}
+	student, err := learnStudent(env, lf)
+	if err != nil {
+		return inputErr(err)
+	}
+	target := practice.Target{Student: student}
+	raw := lf.practice
+	if raw == "" {
+		raw = env.getenv(envPractice)
+	}
+	if raw != "" {
+		base, err := practice.ParseBase(raw)
+		if err != nil {
+			return inputErr(fmt.Errorf("bad practice server %q: %w", raw, err))
+		}
+		target.Remote = base
+	}
+	store, err := env.store()
+	if err != nil {
+		return inputErr(err)
+	}
+	ps, err := progressStore(env)
+	if err != nil {
+		return inputErr(err)
+	}
+	prog, err := ps.Load(student)
+	if err != nil {
+		return inputErr(err)
+	}
+	emb := practice.NewTarget(practice.Options{}, target)
+	defer emb.Close()
+	eng := authn.New(authn.Options{Timeout: 20 * time.Second})
+	defer eng.Close()
+	resolver := env.resolver()
+	resolver.Prompt = nil // grading asks nothing
+	passed := 0
+	for _, l := range lessons {
+		o, tried := checkLesson(ctx, store, resolver, emb, eng, l)
+		mark := "✗"
+		if o.Pass {
+			mark = "✓"
+			passed++
+		}
+		if tried {
+			prog.Tried(l.ID, o, len(l.Hints), env.now())
+		}
+		fmt.Fprintf(env.Stdout, "%s %-26s %s\n", mark, sanitize.Line(l.ID), sanitize.Line(o.Why))
+	}
+	if err := ps.Save(prog); err != nil {
+		fmt.Fprintln(env.Stderr, "authlab: warning: progress not saved: "+oneLine(err))
+	}
+	fmt.Fprintf(env.Stdout, "%d of %d lessons passed\n", passed, len(lessons))
+	if passed < len(lessons) {
+		return &exitError{code: ExitError}
+	}
+	return nil
+}
+
+// checkLesson sends the student's request of lesson l (the profile
+// learn/ID) and judges the practice server's answer. tried is false when
+// there was nothing to send (no such profile yet).
+func checkLesson(ctx context.Context, store *profiles.Store, r profiles.Resolver, emb *practice.Embedded, eng *authn.Engine, l *learn.Lesson) (learn.Outcome, bool) {
+	name := learnSolutionGroup + "/" + l.ID
+	e, err := store.Load(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return learn.Outcome{Why: fmt.Sprintf("not attempted: no profile %s (authlab learn start %s)", name, l.ID)}, false
+		}
+		return learn.Outcome{Why: err.Error()}, false
+	}
+	if err := e.Profile.CheckTrust(); err != nil {
+		return learn.Outcome{Why: err.Error()}, true
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	rs, err := profiles.Resolve(ctx, *e.Profile, r, profiles.Policy{})
+	if err != nil {
+		return learn.Outcome{Why: "not sent: " + err.Error()}, true
+	}
+	req := rs.Request
+	if err := emb.ExpandRequest(&req); err != nil {
+		return learn.Outcome{Why: "not sent: " + err.Error()}, true
+	}
+	res, err := eng.Exchange(ctx, req)
+	o := l.Check.Judge(learn.Attempts(res))
+	if !o.Pass && err != nil && len(learn.Attempts(res)) == 0 {
+		o.Why = "not answered: " + err.Error()
+	}
+	return o, true
+}

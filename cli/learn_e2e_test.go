@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authlab/authlab/learn"
+	"github.com/authlab/authlab/practice"
+)
+
+// learnSolutions is what the scripted student does in each built-in
+// lesson, as send flags over the lesson's starting request (send
+// --profile learn/ID FLAGS --save learn/ID: edit, send, save).
+var learnSolutions = map[string][]string{
+	"basic-ok":                  {"-c", "password=" + practice.DemoPassword},
+	"basic-401":                 {"-c", "password=demo-passwore"},
+	"oauth1-215":                {"-a", "none"},
+	"oauth1-ok":                 {"-c", "consumer_secret=" + practice.DemoConsumerSecret, "-c", "token_secret=" + practice.DemoTokenSecret},
+	"oauth1-32":                 {"-c", "token_secret=not-the-token-secret"},
+	"oauth1-135":                {"-c", "timestamp=1318622958"},
+	"digest":                    {"-c", "password=" + practice.DemoPassword},
+	"bearer-expired":            {"-c", "token=" + practice.DemoExpiredToken},
+	"oauth2-client-credentials": {"-c", "client_secret=" + practice.DemoOAuth2ClientSecret},
+	"jwt-hs256":                 {"-c", "secret=" + practice.DemoJWTSecret},
+	"jwt-expired":               {"-c", `claims={"sub":"demo","iat":"-2h","exp":"-1h"}`},
+	"sigv4":                     {"-c", "secret_key=" + practice.DemoAWSSecretKey},
+	"sigv4-wrong-region":        {"-c", "region=eu-west-1"},
+}
+
+// Issue #20: the built-in course completed end to end by a scripted
+// student with the real program and the built-in practice server: learn
+// start saves each lesson's request, check fails them all (exit 1), the
+// student's edits (sent and saved with send --save) make check pass every
+// one (exit 0), and progress says so.
+func TestLearnScriptedStudent(t *testing.T) {
+	lookup := homeLookup(t, nil)
+	c := learn.Builtin()
+	started := time.Now()
+	for _, l := range c.Lessons {
+		if _, stderr, code := runIn(t, lookup, "learn", "start", l.ID); code != ExitOK {
+			t.Fatalf("learn start %s: exit %d %s", l.ID, code, stderr)
+		}
+	}
+	out, _, code := runIn(t, lookup, "learn", "check")
+	if code != ExitError || !strings.Contains(out, "0 of 13 lessons passed") {
+		t.Fatalf("check before any work: exit %d\n%s; want 1 and none passed", code, out)
+	}
+	if !strings.Contains(out, "✗ basic-ok") || !strings.Contains(out, "this lesson wants 200 OK") {
+		t.Errorf("check does not say what the server answered and what the lesson wants:\n%s", out)
+	}
+	for _, l := range c.Lessons {
+		sol, ok := learnSolutions[l.ID]
+		if !ok {
+			t.Fatalf("no scripted solution for %s", l.ID)
+		}
+		args := append([]string{"send", "--profile", "learn/" + l.ID, "--allow-plaintext"}, sol...)
+		args = append(args, "--save", "learn/"+l.ID)
+		if _, stderr, code := runIn(t, lookup, args...); code == ExitError {
+			t.Fatalf("%v: exit %d %s", args, code, stderr)
+		}
+	}
+	out, stderr, code := runIn(t, lookup, "learn", "check")
+	if code != ExitOK || !strings.Contains(out, "13 of 13 lessons passed") {
+		t.Fatalf("check after the work: exit %d\n%s%s", code, out, stderr)
+	}
+	t.Logf("the built-in course, as a scripted student: %d lessons in %v", len(c.Lessons), time.Since(started).Round(time.Millisecond))
+	out, _, _ = runIn(t, lookup, "learn", "list")
+	if !strings.Contains(out, "13 lessons, 13 passed") || strings.Count(out, "✓") != 13 {
+		t.Errorf("learn list after the course:\n%s", out)
+	}
+	state, _ := lookup("XDG_STATE_HOME")
+	if _, err := os.Stat(filepath.Join(state, "authlab", "learn", "me.json")); err != nil {
+		t.Errorf("no progress file: %v", err)
+	}
+	// one lesson by name, and a wrong name with a suggestion
+	if out, _, code := runIn(t, lookup, "learn", "check", "oauth1-32"); code != ExitOK || !strings.Contains(out, "1 of 1") {
+		t.Errorf("check oauth1-32: exit %d\n%s", code, out)
+	}
+	if _, stderr, code := runIn(t, lookup, "learn", "check", "oauth1-23"); code != ExitError || !strings.Contains(stderr, "did you mean") {
+		t.Errorf("check oauth1-23: exit %d %q; want one line suggesting a lesson", code, stderr)
+	}
+}
+
+// An instructor's folder: its lessons load with --dir; a lesson request
+// holding an env: reference from the untrusted folder is not read when
+// the student starts and checks it.
+func TestLearnInstructorFolder(t *testing.T) {
+	lookup := homeLookup(t, map[string]string{"CLASS_TOKEN": practice.DemoToken})
+	dir := t.TempDir()
+	lesson := "+++\nid = \"bearer-ok\"\ntitle = \"Bearer\"\nref = \"RFC 6750 §2.1\"\nhints = [\"h\"]\n[check]\npath = \"/bearer\"\nstatus = 200\n+++\nA token.\n\n## Task\n\nGet 200.\n\n## Request\n\n```toml\nurl = \"{{practice}}/bearer\"\nscheme = \"bearer\"\n[fields]\ntoken = \"env:CLASS_TOKEN\"\n```\n"
+	if err := os.WriteFile(filepath.Join(dir, "01-bearer.md"), []byte(lesson), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runIn(t, lookup, "learn", "list", "--dir", dir)
+	if code != ExitOK || !strings.Contains(out, "bearer-ok") {
+		t.Fatalf("learn list --dir: exit %d\n%s%s", code, out, stderr)
+	}
+	// the lesson's env: reference would become the student's own in
+	// learn/bearer-ok, and be read: refused until the folder is trusted
+	if _, stderr, code := runIn(t, lookup, "learn", "start", "bearer-ok", "--dir", dir); code != ExitError || !strings.Contains(stderr, "authlab trust") {
+		t.Fatalf("learn start from an untrusted folder: exit %d %q; want it refused naming authlab trust", code, stderr)
+	}
+	if _, _, code := runIn(t, lookup, "trust", dir); code != ExitOK {
+		t.Fatal("trust failed")
+	}
+	if _, stderr, code := runIn(t, lookup, "learn", "start", "bearer-ok", "--dir", dir); code != ExitOK {
+		t.Fatalf("learn start after trust: exit %d %s", code, stderr)
+	}
+	out, _, code = runIn(t, lookup, "learn", "check", "--dir", dir)
+	if code != ExitOK {
+		t.Errorf("check after trust: exit %d\n%s", code, out)
+	}
+}

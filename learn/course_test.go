@@ -1,0 +1,91 @@
+package learn
+
+import (
+	"context"
+	"maps"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/practice"
+	"github.com/authlab/authlab/profiles"
+)
+
+// solutions are what a scripted student changes in each built-in lesson's
+// starting request: fields set (or, with scheme, the scheme switched).
+// Every lesson must fail as it starts and pass once solved, decided by the
+// practice server's own verdict.
+var solutions = map[string]struct {
+	scheme string
+	fields map[string]string
+}{
+	"basic-ok":                  {fields: map[string]string{"password": practice.DemoPassword}},
+	"basic-401":                 {fields: map[string]string{"password": "demo-passwore"}},
+	"oauth1-215":                {scheme: "none"},
+	"oauth1-ok":                 {fields: map[string]string{"consumer_secret": practice.DemoConsumerSecret, "token_secret": practice.DemoTokenSecret}},
+	"oauth1-32":                 {fields: map[string]string{"token_secret": "not-the-token-secret"}},
+	"oauth1-135":                {fields: map[string]string{"timestamp": "1318622958"}},
+	"digest":                    {fields: map[string]string{"password": practice.DemoPassword}},
+	"bearer-expired":            {fields: map[string]string{"token": practice.DemoExpiredToken}},
+	"oauth2-client-credentials": {fields: map[string]string{"client_secret": practice.DemoOAuth2ClientSecret}},
+	"jwt-hs256":                 {fields: map[string]string{"secret": practice.DemoJWTSecret}},
+	"jwt-expired":               {fields: map[string]string{"claims": `{"sub":"demo","iat":"-2h","exp":"-1h"}`}},
+	"sigv4":                     {fields: map[string]string{"secret_key": practice.DemoAWSSecretKey}},
+	"sigv4-wrong-region":        {fields: map[string]string{"region": "eu-west-1"}},
+}
+
+// sendLesson sends p to the practice server at base and returns the
+// server's answers.
+func sendLesson(t *testing.T, eng *authn.Engine, base string, p profiles.Profile) []Attempt {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rs, err := profiles.Resolve(ctx, p, profiles.Resolver{Vars: []profiles.Var{{Name: "practice", Value: base}}}, profiles.Policy{})
+	if err != nil {
+		return nil // an unfinished request (a required field left empty) sends nothing
+	}
+	res, _ := eng.Exchange(ctx, rs.Request)
+	return Attempts(res)
+}
+
+// TestBuiltinCourse is the scripted student on the built-in course
+// against a real practice server: each lesson, sent as it starts, does
+// not pass; with the student's change, it does.
+func TestBuiltinCourse(t *testing.T) {
+	c := Builtin()
+	if len(c.Lessons) < 12 {
+		t.Fatalf("the built-in course has %d lessons", len(c.Lessons))
+	}
+	srv := httptest.NewServer(practice.New(practice.Options{}).Handler())
+	defer srv.Close()
+	eng := authn.New(authn.Options{Timeout: 10 * time.Second})
+	defer eng.Close()
+	for _, l := range c.Lessons {
+		t.Run(l.ID, func(t *testing.T) {
+			sol, ok := solutions[l.ID]
+			if !ok {
+				t.Fatalf("no scripted solution for lesson %s", l.ID)
+			}
+			if o := l.Check.Judge(sendLesson(t, eng, srv.URL, l.Request)); o.Pass {
+				t.Errorf("the lesson passes as it starts (%s): the student has nothing to do", o.Why)
+			}
+			p := l.Request
+			p.Fields = maps.Clone(p.Fields)
+			if p.Fields == nil {
+				p.Fields = map[string]string{}
+			}
+			maps.Copy(p.Fields, sol.fields)
+			if sol.scheme != "" {
+				p.Scheme, p.Fields = sol.scheme, nil
+			}
+			o := l.Check.Judge(sendLesson(t, eng, srv.URL, p))
+			if !o.Pass {
+				t.Errorf("the solved lesson does not pass: %s", o.Why)
+			}
+			if len(l.Hints) == 0 {
+				t.Error("the lesson has no hints")
+			}
+		})
+	}
+}
