@@ -7,14 +7,18 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/authlab/authlab/authn"
 	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 	"github.com/authlab/authlab/ui/sanitize"
+	"github.com/authlab/authlab/ui/tui"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // learnFlags are the flags of `authlab learn` and its subcommands.
@@ -53,9 +57,18 @@ under $XDG_STATE_HOME/authlab/learn/.
 
 --dir PATH loads an instructor's lessons (learn/FORMAT.md): the built-in
 course is written in the same format.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runLearnList(env, &lf) },
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !env.StdinTTY || !env.StdoutTTY {
+				if len(args) == 1 {
+					return inputErr(errors.New("a lesson opens in the TUI, which needs a terminal: use authlab learn show ID and authlab learn check ID in scripts"))
+				}
+				return runLearnList(env, &lf)
+			}
+			return runLearnTUI(cmd.Context(), env, &lf, args)
+		},
 	}
+	cmd.Use = "learn [ID]"
 	lf.register(cmd)
 	list := &cobra.Command{
 		Use:   "list",
@@ -222,6 +235,17 @@ func runLearnStart(env Env, lf *learnFlags, id string) error {
 	if err != nil {
 		return inputErr(err)
 	}
+	if err := startLesson(store, l); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "authlab: saved profile %s/%s: open it with authlab learn %s (or authlab --profile %s/%s), then authlab learn check %s\n",
+		learnSolutionGroup, sanitize.Line(l.ID), sanitize.Line(l.ID), learnSolutionGroup, sanitize.Line(l.ID), sanitize.Line(l.ID))
+	return nil
+}
+
+// startLesson saves lesson l's starting request as the student's profile
+// learn/ID; one that exists is refused (it is the student's work).
+func startLesson(store *profiles.Store, l *learn.Lesson) error {
 	// A lesson of an untrusted folder does not get its references into
 	// the student's own folder, where they would be read.
 	if err := l.Request.CheckTrust(); err != nil {
@@ -239,8 +263,119 @@ func runLearnStart(env Env, lf *learnFlags, id string) error {
 		}
 		return inputErr(err)
 	}
-	fmt.Fprintf(env.Stderr, "authlab: saved profile %s: open it with authlab --profile %s, then authlab learn check %s\n", p.Name, p.Name, sanitize.Line(l.ID))
 	return nil
+}
+
+// runLearnTUI is `authlab learn [ID]` on a terminal: the list of lessons,
+// and each lesson chosen opened beside the normal editor (its request is
+// the student's profile learn/ID, started from the lesson if new); leaving
+// the lesson comes back to the list, q there quits.
+func runLearnTUI(ctx context.Context, env Env, lf *learnFlags, args []string) error {
+	c, err := loadCourse(env, lf)
+	if err != nil {
+		return inputErr(errors.New(sanitize.Line(err.Error())))
+	}
+	student, err := learnStudent(env, lf)
+	if err != nil {
+		return inputErr(err)
+	}
+	ps, err := progressStore(env)
+	if err != nil {
+		return inputErr(err)
+	}
+	store, err := env.store()
+	if err != nil {
+		return inputErr(err)
+	}
+	at := ""
+	if len(args) == 1 {
+		l, err := findLesson(c, args[0])
+		if err != nil {
+			return inputErr(err)
+		}
+		at = l.ID
+	}
+	for {
+		prog, err := ps.Load(student)
+		if err != nil {
+			return inputErr(err)
+		}
+		id := at
+		if id == "" || len(args) == 0 {
+			list := tui.NewLessons(c, prog, at, env.getenv("NO_COLOR") != "")
+			popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
+			final, err := tea.NewProgram(list, popts...).Run()
+			if err != nil {
+				if ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
+					return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
+				}
+				return err
+			}
+			if id = final.(tui.Lessons).Chosen(); id == "" {
+				return nil
+			}
+		}
+		if err := openLesson(ctx, env, lf, c, store, ps, student, prog, id); err != nil {
+			return err
+		}
+		if len(args) == 1 {
+			return nil // `authlab learn ID`: that lesson only
+		}
+		at = id
+	}
+}
+
+// openLesson opens lesson id in the TUI, its progress recorded at each send.
+func openLesson(ctx context.Context, env Env, lf *learnFlags, c learn.Course, store *profiles.Store, ps learn.ProgressStore, student string, prog learn.Progress, id string) error {
+	l, _ := c.Lesson(id)
+	name := learnSolutionGroup + "/" + l.ID
+	e, err := store.Load(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := startLesson(store, l); err != nil {
+			return err
+		}
+		e, err = store.Load(name)
+	}
+	if err != nil {
+		return inputErr(err)
+	}
+	num := 0
+	for i, x := range c.Lessons {
+		if x.ID == l.ID {
+			num = i + 1
+		}
+	}
+	var saves sync.WaitGroup
+	lesson := &tui.Lesson{Lesson: l, Record: prog.Record(l.ID), Number: num, Total: len(c.Lessons), Saves: &saves,
+		// called in a command: the progress file is read and written there
+		Tried: func(o learn.Outcome) (learn.LessonRecord, error) {
+			p, err := ps.Load(student)
+			if err != nil {
+				return learn.LessonRecord{}, err
+			}
+			r := p.Tried(l.ID, o, len(l.Hints), time.Now())
+			return r, ps.Save(p)
+		}}
+	var f sendFlags
+	var fs pflag.FlagSet
+	f.register(&fs)
+	f.profile, f.practice, f.student = name, lf.practice, lf.student
+	changed := func(flag string) bool {
+		switch flag {
+		case "profile":
+			return true
+		case "practice":
+			return lf.practice != ""
+		case "student":
+			return lf.student != ""
+		}
+		return false
+	}
+	base := e.Profile
+	applyProfileOptions(&f, changed, base)
+	err = openTUI(ctx, env, &f, changed, store, base, "", nil, lesson)
+	saves.Wait() // the last try's progress is written before the list reads it
+	return err
 }
 
 func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) error {

@@ -114,3 +114,43 @@ func TestLearnInstructorFolder(t *testing.T) {
 		t.Errorf("check after trust: exit %d\n%s", code, out)
 	}
 }
+
+// Issue #20 in the TUI: authlab learn lists the lessons; enter opens one
+// beside the normal editor; a send that does not do what the lesson asks
+// says so (the server's verdict) and unlocks a hint; the student's fix
+// passes it; leaving the lesson comes back to the list, where it is ✓.
+func TestTUILearnLesson(t *testing.T) {
+	lookup := homeLookup(t, nil)
+	s, code, cancel := startTUI(t, []string{"learn"}, lookup, 140, 44)
+	defer cancel()
+	s.waitText("0 of 13 lessons passed")
+	s.key("j") // the second lesson: basic-401
+	s.key("\r")
+	s.waitText("Lesson 2 of 13")
+	s.waitText("The 401 and its challenge")
+	s.key(ctrlR) // as it starts: the right password, 200
+	s.waitText("✗ not yet")
+	txt := s.term.WaitText("Hint 1:")
+	if !strings.Contains(txt, "this lesson wants 401") {
+		t.Errorf("the verdict does not say what the lesson wants:\n%s", txt)
+	}
+	s.key(keyEsc)
+	for range 7 { // method, URL, header name, header value, body, scheme, username → password
+		s.key(keyTab)
+	}
+	s.key("x") // demo-passwordx: a wrong password
+	s.key(ctrlR)
+	s.waitText("✓ lesson passed")
+	s.waitText("Think:") // the lesson's question, with its answer
+	s.key("q")
+	s.waitText("unsaved")
+	s.key("y") // discard: the check is recorded, the edit need not be
+	s.waitText("1 of 13 lessons passed")
+	s.key("q")
+	s.waitExit(code, 0)
+	state, _ := lookup("XDG_STATE_HOME")
+	b, err := os.ReadFile(filepath.Join(state, "authlab", "learn", "me.json"))
+	if err != nil || !strings.Contains(string(b), `"basic-401"`) || !strings.Contains(string(b), `"passed": true`) || !strings.Contains(string(b), `"tries": 2`) {
+		t.Errorf("progress file = %s, %v; want basic-401 passed after 2 tries", b, err)
+	}
+}

@@ -40,11 +40,11 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		base = e.Profile
 		applyProfileOptions(f, changed, base)
 	}
-	return openTUI(ctx, env, f, changed, store, base, rawURL, notice)
+	return openTUI(ctx, env, f, changed, store, base, rawURL, notice, nil)
 }
 
 // openTUI runs the TUI prefilled from base and the flags.
-func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, store *profiles.Store, base *profiles.Profile, rawURL string, notice []string) error {
+func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, store *profiles.Store, base *profiles.Profile, rawURL string, notice []string, lesson *tui.Lesson) error {
 	opts, err := engineOptions(env, f)
 	if err != nil {
 		return inputErr(err)
@@ -103,6 +103,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		NoColor:  env.getenv("NO_COLOR") != "",
 		Notice:   strings.Join(notice, "; "),
 		Ctx:      ctx,
+		Lesson:   lesson,
 	}
 	if base != nil {
 		o.Source = base.Source // the TUI asks before resolving an untrusted folder's references

@@ -79,20 +79,24 @@ type Options struct {
 	// writes (nil: the question only names `authlab trust`). See asktrust.go.
 	Source *profiles.Source
 	Trust  *profiles.Trust
+	// Lesson, when set, is the lesson of `authlab learn` this session is
+	// for (lesson.go): shown beside the editor, checked after each send.
+	Lesson *Lesson
 }
 
 // Model is the root model. Its one mode is focus; a request in flight is
 // the sender's; every part draws itself from the shared common.
 type Model struct {
-	opts  Options
-	com   common
-	keys  KeyMap
-	focus focusState
-	back  focusState // where the confirm dialog, help and export return to
-	ed    editor
-	rp    resultPane
-	help  help.Model
-	spin  spinner.Model
+	opts   Options
+	lesson lessonState // authlab learn's lesson (lesson.go)
+	com    common
+	keys   KeyMap
+	focus  focusState
+	back   focusState // where the confirm dialog, help and export return to
+	ed     editor
+	rp     resultPane
+	help   help.Model
+	spin   spinner.Model
 
 	// profiles and history
 	browser  browser.Model
@@ -155,6 +159,10 @@ func New(opts Options) Model {
 	}
 	if opts.Notice != "" {
 		m.status, m.statusSt = opts.Notice, com.st.Warn
+	}
+	if opts.Lesson != nil && opts.Lesson.Lesson != nil {
+		m.lesson = lessonState{on: true, l: *opts.Lesson}
+		m.rp = m.rp.setLesson("", m.lessonText())
 	}
 	if opts.Width > 0 && opts.Height > 0 {
 		m.com.width, m.com.height = opts.Width, opts.Height
@@ -294,6 +302,8 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, fileOp("renamed "+msg.Old+" to "+msg.New, func() error { return s.Rename(msg.Old, msg.New) }), true
 	case browser.ImportMsg:
 		return m.setStatus("reading "+sanitize.Line(msg.Path)+"…", m.st().Muted), readImport(msg.Path), true
+	case lessonTriedMsg:
+		return m.gotLessonTried(msg), nil, true
 	case fileImportMsg:
 		m, cmd := m.gotFileImport(msg)
 		return m, cmd, true
@@ -669,7 +679,9 @@ func (m Model) gotResult(msg resultMsg) (Model, tea.Cmd) {
 			m.browser = m.browser.MergeLast(last)
 		}
 	}
-	return m.applyResult(msg), cmd
+	m = m.applyResult(msg)
+	m, lcmd := m.judgeLesson(msg)
+	return m, tea.Batch(cmd, lcmd)
 }
 
 func (m Model) applyResult(msg resultMsg) Model {

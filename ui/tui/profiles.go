@@ -342,7 +342,7 @@ func (m Model) open(e profiles.Entry) Model {
 	m.src = p.Source
 	m.savedFP = fingerprint(m.ed.draftProfile(e.Name, m.base))
 	m.dirty = false
-	m.rp = newResultPane(m.com) // the previous profile's result is not this one's
+	m.rp = m.lessonPane(newResultPane(m.com)) // the previous profile's result is not this one's
 	m.focus = focusEditor
 	m.ed, _ = m.ed.setFocus(1)
 	return m.setStatus("opened "+sanitize.Line(e.Name)+" · ctrl+r sends it", m.st().Muted)
@@ -353,7 +353,7 @@ func (m Model) newProfile() Model {
 	m.profile, m.hasStamp, m.base, m.dirty = "", false, nil, false
 	m.src = nil
 	m.savedFP = fingerprint(m.ed.draftProfile("", nil))
-	m.rp = newResultPane(m.com)
+	m.rp = m.lessonPane(newResultPane(m.com))
 	m.focus = focusEditor
 	m.ed, _ = m.ed.setFocus(1)
 	return m.setStatus("new request", m.st().Muted)

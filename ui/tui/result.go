@@ -50,10 +50,13 @@ const (
 // the body tab is the lazy bodyview.
 type resultPane struct {
 	notSent string // why the last send did not go out (shown whole in the empty pane)
-	com     common
-	st      *theme.Styles
-	keys    paneKeys
-	hints   bool // the Response tab shows every hint in full (h)
+	// lesson is the lesson's text (lesson.go), shown in the empty pane;
+	// lessonBanner the check of the last send, above the response.
+	lesson, lessonBanner string
+	com                  common
+	st                   *theme.Styles
+	keys                 paneKeys
+	hints                bool // the Response tab shows every hint in full (h)
 	// finalLine is the Headers tab's line where the final exchange starts.
 	finalLine int
 	width     int
@@ -156,6 +159,13 @@ func (p resultPane) setNotSent(why string) resultPane {
 	p = p.setState(paneEmpty)
 	p.notSent = why
 	return p
+}
+
+// setLesson sets the lesson's text and the verdict line of the last
+// check (lesson.go).
+func (p resultPane) setLesson(banner, text string) resultPane {
+	p.lesson, p.lessonBanner = text, banner
+	return p.rerender()
 }
 
 // setProgress is the spinner frame and the time the request has taken.
@@ -350,6 +360,8 @@ func (p resultPane) View(focused bool) string {
 	case p.state == paneEmpty && p.notSent != "":
 		content = p.st.Error.Render("✗ ") + wrap(lipgloss.NewStyle(), max(10, p.width-2), p.notSent) + "\n\n" +
 			wrap(p.st.Muted, max(10, p.width), "Fix it in the request and ctrl+r sends again.")
+	case p.state == paneEmpty && p.lesson != "":
+		content = lessonWrap(p.width, p.lesson)
 	case p.state == paneEmpty:
 		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles, where the demo/ ones send to the practice server built into authlab (no network needed; `authlab profiles demo` writes them again); pick one with enter, then ctrl+r.")
 	case p.tab == tabBody && p.state == paneDone:
@@ -387,6 +399,9 @@ func wrap(st lipgloss.Style, w int, s string) string {
 func (p resultPane) responseText(w int) string {
 	st := p.st
 	var b strings.Builder
+	if p.lessonBanner != "" {
+		b.WriteString(lessonWrap(w, p.lessonBanner) + "\n\n")
+	}
 	if p.err != nil {
 		b.WriteString(st.Error.Render("✗ ") + wrap(lipgloss.NewStyle(), w-2, sanitize.Line(p.err.Error())) + "\n\n")
 	}

@@ -1,0 +1,153 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/authlab/authlab/learn"
+	"github.com/authlab/authlab/ui/sanitize"
+)
+
+// Lesson is a lesson of `authlab learn`, shown beside the normal editor:
+// its explanation, task and unlocked hints where the result would be
+// before the first send, and after each send the practice server's
+// verdict on it (learn.Check.Judge, pure) above the response.
+type Lesson struct {
+	Lesson        *learn.Lesson
+	Record        learn.LessonRecord
+	Number, Total int // "lesson 3 of 13"
+	// Tried records a try's outcome in the student's progress file and
+	// returns the record after it. It is called in a command (it writes a
+	// file), never in Update; nil records nothing.
+	Tried func(o learn.Outcome) (learn.LessonRecord, error)
+	// Saves, when set, counts the Tried commands not finished yet, so the
+	// caller can wait for the last one after the program ends (a program
+	// does not wait for its commands).
+	Saves *sync.WaitGroup
+}
+
+// lessonTriedMsg is the answer of the command that recorded a try.
+type lessonTriedMsg struct {
+	rec learn.LessonRecord
+	err error
+}
+
+// lessonState is what the model knows of its lesson.
+type lessonState struct {
+	on      bool
+	l       Lesson
+	outcome *learn.Outcome // the last check, nil before the first send
+}
+
+// judgeLesson checks a result against the lesson and records the try.
+func (m Model) judgeLesson(msg resultMsg) (Model, tea.Cmd) {
+	if !m.lesson.on || msg.res == nil {
+		return m, nil
+	}
+	o := m.lesson.l.Lesson.Check.Judge(learn.Attempts(msg.res))
+	m.lesson.outcome = &o
+	// the record as it will be, shown at once; the file follows
+	rec := m.lesson.l.Record
+	p := learn.Progress{Lessons: map[string]learn.LessonRecord{m.lesson.l.Lesson.ID: rec}}
+	m.lesson.l.Record = p.Tried(m.lesson.l.Lesson.ID, o, len(m.lesson.l.Lesson.Hints), m.opts.Now())
+	m.rp = m.rp.setLesson(m.lessonBanner(), m.lessonText())
+	tried := m.lesson.l.Tried
+	if tried == nil {
+		return m, nil
+	}
+	saves := m.lesson.l.Saves
+	if saves != nil {
+		saves.Add(1) // a counter, no I/O: the command does the writing
+	}
+	return m, func() tea.Msg {
+		if saves != nil {
+			defer saves.Done()
+		}
+		r, err := tried(o)
+		return lessonTriedMsg{rec: r, err: err}
+	}
+}
+
+func (m Model) gotLessonTried(msg lessonTriedMsg) Model {
+	if msg.err != nil {
+		return m.setStatus("progress not saved: "+sanitize.Line(msg.err.Error()), m.st().Warn)
+	}
+	m.lesson.l.Record = msg.rec
+	m.rp = m.rp.setLesson(m.lessonBanner(), m.lessonText())
+	return m
+}
+
+// lessonBanner is the verdict line above the response: passed, or what
+// the server answered and what the lesson wants.
+func (m Model) lessonBanner() string {
+	o := m.lesson.outcome
+	if o == nil {
+		return ""
+	}
+	st := m.st()
+	if o.Pass {
+		s := st.OK.Render("✓ lesson passed: ") + sanitize.Line(o.Why)
+		if q := m.lesson.l.Lesson.Explain; q != nil {
+			s += "\n" + st.Label.Render("Think: ") + sanitize.Line(q.Text) + st.Muted.Render(" ("+sanitize.Line(q.Choices[q.Answer])+": "+sanitize.Line(q.Why)+")")
+		}
+		return s
+	}
+	s := st.Error.Render("✗ not yet: ") + sanitize.Line(o.Why)
+	if h := m.unlockedHints(); len(h) > 0 {
+		s += "\n" + st.Label.Render(fmt.Sprintf("Hint %d: ", len(h))) + sanitize.Line(h[len(h)-1])
+	}
+	return s
+}
+
+func (m Model) unlockedHints() []string {
+	l := m.lesson.l
+	n := min(l.Record.Hints, len(l.Lesson.Hints))
+	return l.Lesson.Hints[:n]
+}
+
+// lessonText is the lesson as the result pane shows it before the first
+// send: title, explanation, task, hints unlocked. A lesson from an
+// instructor's folder is someone else's text: sanitized.
+func (m Model) lessonText() string {
+	st := m.st()
+	l := m.lesson.l
+	var b strings.Builder
+	head := fmt.Sprintf("Lesson %d of %d · %s", l.Number, l.Total, sanitize.Line(l.Lesson.Title))
+	b.WriteString(st.Label.Render(head))
+	if l.Lesson.Ref != "" {
+		b.WriteString(st.Muted.Render("  (" + sanitize.Line(l.Lesson.Ref) + ")"))
+	}
+	switch {
+	case l.Record.Passed:
+		b.WriteString("  " + st.OK.Render("✓ passed"))
+	case l.Record.Tries > 0:
+		b.WriteString("  " + st.Muted.Render(fmt.Sprintf("%d tries", l.Record.Tries)))
+	}
+	b.WriteString("\n\n" + sanitize.String(l.Lesson.Explanation) + "\n\n")
+	b.WriteString(st.Label.Render("Task") + "\n" + sanitize.String(l.Lesson.Task) + "\n")
+	for i, h := range m.unlockedHints() {
+		b.WriteString("\n" + st.Label.Render(fmt.Sprintf("Hint %d: ", i+1)) + sanitize.Line(h))
+	}
+	if locked := len(l.Lesson.Hints) - len(m.unlockedHints()); locked > 0 {
+		b.WriteString("\n" + st.Muted.Render(fmt.Sprintf("(%d more hints unlock after failed tries)", locked)))
+	}
+	b.WriteString("\n\n" + st.Muted.Render("ctrl+r sends; the practice server's verdict decides. ctrl+s saves your request; q goes back to the lessons."))
+	return b.String()
+}
+
+// lessonWrap wraps lesson text to the pane's width.
+func lessonWrap(w int, s string) string {
+	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
+}
+
+// lessonPane gives a fresh result pane the lesson's text (opening another
+// request keeps the lesson on screen).
+func (m Model) lessonPane(p resultPane) resultPane {
+	if !m.lesson.on {
+		return p
+	}
+	return p.setLesson("", m.lessonText())
+}
