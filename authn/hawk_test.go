@@ -20,11 +20,11 @@ import (
 type hawkVectors struct {
 	Requests []struct {
 		Name, Source, ID, Key, Algorithm, Method, URL, TS, Nonce, Ext string
-		ContentType                                                  string `json:"content_type"`
-		Body                                                         string
-		PayloadMode                                                  string `json:"payload_mode"`
-		PayloadHash                                                  string `json:"payload_hash"`
-		Normalized, MAC, Header                                      string
+		ContentType                                                   string `json:"content_type"`
+		Body                                                          string
+		PayloadMode                                                   string `json:"payload_mode"`
+		PayloadHash                                                   string `json:"payload_hash"`
+		Normalized, MAC, Header                                       string
 	}
 	Responses []struct {
 		Name, Source, Key, Algorithm, Method, Host, Port, Resource, TS, Nonce string
