@@ -64,8 +64,6 @@ func (hawk) Info() Info {
 				Help: "seconds since the epoch; normally the clock, corrected by the server's signed ts; pin it only to reproduce a trace"},
 			{Name: "nonce", Label: "Nonce", Pinnable: true,
 				Help: "normally random per request; pin it only to reproduce a trace (the server refuses a nonce twice)"},
-			{Name: "clock_skew", Label: "Pretend clock skew (s)", Pinnable: true,
-				Help: "seconds added to the local clock before signing, e.g. -300, to watch the server's Stale timestamp answer and authlab's correction"},
 		},
 	}
 }
@@ -98,7 +96,7 @@ type hawkPlan struct {
 	tsPinned     bool
 	noncePinned  bool
 	clock        int64 // the local clock, in seconds
-	skew, offset int64
+	offset       int64 // learnt from the server's signed ts
 }
 
 // hawkPrepare validates the fields against the request.
@@ -122,14 +120,6 @@ func hawkPrepare(out *Outgoing, c Credentials, env Env) (*hawkPlan, error) {
 	if c.Get("dlg") != "" && c.Get("app") == "" {
 		return nil, &InputError{Field: "dlg", Problem: `field "dlg" is set without "app"`, Fix: "set -c app=… too: dlg is only covered by the MAC with an app id"}
 	}
-	if s := c.Get("clock_skew"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n > 1<<31 || n < -(1<<31) {
-			return nil, &InputError{Field: "clock_skew", Problem: fmt.Sprintf("field \"clock_skew\" must be a whole number of seconds, not %q", s),
-				Fix: "write e.g. -c clock_skew=-300 (or leave it empty)"}
-		}
-		p.skew = n
-	}
 	now := time.Now
 	if env.Now != nil {
 		now = env.Now
@@ -148,7 +138,7 @@ func hawkPrepare(out *Outgoing, c Credentials, env Env) (*hawkPlan, error) {
 		if off, ok := env.Session.Get(hawkOffsetKey(originOf(out.URL))).(int64); ok {
 			p.offset = off
 		}
-		p.a.ts = strconv.FormatInt(p.clock+p.skew+p.offset, 10)
+		p.a.ts = strconv.FormatInt(p.clock+p.offset, 10)
 	}
 	if n := c.Get("nonce"); n != "" {
 		p.a.nonce, p.noncePinned = n, true
@@ -216,14 +206,9 @@ func (p *hawkPlan) trace(tr *Trace, normalized, mac, header string) {
 	case p.tsPinned:
 		tsLabel = "ts (pinned)"
 		note += " ts is pinned: this reproduces a trace or a published example, but a live server refuses it once it is a minute old (and authlab does not correct a pinned ts)."
-	case p.offset != 0 || p.skew != 0:
+	case p.offset != 0:
 		tsLabel = "ts (corrected clock)"
-		if p.skew != 0 {
-			note += fmt.Sprintf(" clock_skew pretends the local clock is %+d s off.", p.skew)
-		}
-		if p.offset != 0 {
-			note += fmt.Sprintf(" The clock is corrected by %+d s, the offset learnt from this server's signed ts (tsm) earlier in this session.", p.offset)
-		}
+		note += fmt.Sprintf(" The clock is corrected by %+d s, the offset learnt from this server's signed ts (tsm) earlier in this session.", p.offset)
 	}
 	nonceLabel := "nonce"
 	if p.noncePinned {
@@ -231,14 +216,8 @@ func (p *hawkPlan) trace(tr *Trace, normalized, mac, header string) {
 		note += " The nonce is pinned: a server that remembers nonces refuses it the second time (\"Invalid nonce\")."
 	}
 	vals := []Value{Plain(tsLabel, p.a.ts), Plain(nonceLabel, p.a.nonce)}
-	if !p.tsPinned && (p.offset != 0 || p.skew != 0) {
-		vals = append(vals, Plain("local clock", strconv.FormatInt(p.clock, 10)))
-		if p.skew != 0 {
-			vals = append(vals, Plain("clock_skew", fmt.Sprintf("%+d s", p.skew)))
-		}
-		if p.offset != 0 {
-			vals = append(vals, Plain("clock offset", fmt.Sprintf("%+d s", p.offset)))
-		}
+	if !p.tsPinned && p.offset != 0 {
+		vals = append(vals, Plain("local clock", strconv.FormatInt(p.clock, 10)), Plain("clock offset", fmt.Sprintf("%+d s", p.offset)))
 	}
 	tr.Add("Take the timestamp and a nonce", hawkRef+" “Protocol Example”", note, vals...)
 

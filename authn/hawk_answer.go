@@ -101,11 +101,7 @@ func hawkStale(c *Call, sent hawkSent, ok bool, params map[string]string, header
 	if now == nil {
 		now = time.Now
 	}
-	var skew int64
-	if s, err := strconv.ParseInt(c.Creds.Get("clock_skew"), 10, 64); err == nil {
-		skew = s
-	}
-	local := now().Unix() + skew
+	local := now().Unix()
 	offset := serverTs - local
 	c.Env.Session.Set(hawkOffsetKey(originOf(c.URL)), offset)
 	vals = append(vals, Plain("local clock", strconv.FormatInt(local, 10)), Plain("clock offset", fmt.Sprintf("%+d s", offset)),

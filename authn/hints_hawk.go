@@ -175,11 +175,11 @@ func hawkCorrectedHint(in hintInput, sent map[string]string) []Hint {
 	ref := hawkRef + " “Protocol Example”, @hapi/hawk lib/crypto.js calculateTsMac"
 	if off >= -1 && off <= 1 {
 		return []Hint{{Level: LevelInfo, Title: hawkHintCorrectedInStep,
-			Detail: "The first request's ts was refused as stale; the server's signed time verified with your key and the request was signed again with it. That time agrees with your clock, so the stale ts came from clock_skew or an offset kept from earlier in this session.",
+			Detail: "The first request's ts was refused as stale; the server's signed time verified with your key and the request was signed again with it. That time agrees with your clock, so the stale ts came from an offset kept from earlier in this session, which no longer holds (the server's clock moved).",
 			Ref:    ref}}
 	}
 	return []Hint{{Level: LevelWarn, Title: hawkHintCorrected + hawkDescribeOffset(off),
-		Detail: fmt.Sprintf("The first request's ts was refused as stale; the server's signed time (tsm) verified with your key, so authlab signed again with a clock corrected by %+d s and keeps that offset for this server for the rest of the session. Other time-based credentials on this machine will still be off.", off),
-		Checks: []string{"Synchronise the local clock with NTP (e.g. `timedatectl set-ntp true`)"},
+		Detail: fmt.Sprintf("The first request's ts was refused as stale; the server's signed time (tsm) verified with your key, so authlab signed again with a clock corrected by %+d s and keeps that offset for this server for the rest of the session. Other programs and time-based credentials on this machine still use the uncorrected clock.", off),
+		Checks: []string{"Synchronise the local clock with NTP (e.g. `timedatectl set-ntp true`), or check the server's clock if yours is right"},
 		Ref:    ref}}
 }

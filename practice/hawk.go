@@ -43,11 +43,16 @@ func registerHawk(mux *http.ServeMux, s *Server) {
 	// 1.0a nonces are (partitioned.use): a nonce remembered from any
 	// address is a replay.
 	nonces := newPartitioned[struct{}](maxNonces, maxClients)
-	h := func(w http.ResponseWriter, r *http.Request) { s.hawkHandler(w, r, nonces) }
+	h := func(w http.ResponseWriter, r *http.Request) { s.hawkHandler(w, r, nonces, 0) }
 	desc := fmt.Sprintf("Hawk (@hapi/hawk-style): id %s, key %s (sha256; id %s for sha1); ±%d s ts window, nonces used once, Server-Authorization on success", DemoHawkID, DemoHawkKey, DemoHawkSHA1ID, hawkSkew)
 	s.handle(mux, "GET /hawk", "hawk", desc, h)
 	s.handle(mux, "POST /hawk", "hawk", desc+"; POST requires the payload hash", h)
+	s.handle(mux, "GET /hawk/ahead", "hawk", fmt.Sprintf("Hawk as /hawk, from a server whose clock is %d s ahead: a Stale timestamp answer with its signed ts (tsm) for the client to correct its clock with", int(hawkAhead.Seconds())),
+		func(w http.ResponseWriter, r *http.Request) { s.hawkHandler(w, r, nonces, hawkAhead) })
 }
+
+// hawkAhead is how far the clock of /hawk/ahead runs ahead of the server's.
+const hawkAhead = 300 * time.Second
 
 // hawkBoom is an error in the shape of hapi's Boom (the body @hapi/hawk's
 // errors have when a hapi server answers them).
@@ -94,9 +99,9 @@ func (s *Server) hawkFail(w http.ResponseWriter, r *http.Request, tr *ServerTrac
 // order: the header's syntax and attributes, the credentials, the MAC, the
 // payload hash (required for POST), the nonce, the timestamp. Its
 // computations are its own (hawk_verify.go), not authn's.
-func (s *Server) hawkHandler(w http.ResponseWriter, r *http.Request, nonces *partitioned[struct{}]) {
+func (s *Server) hawkHandler(w http.ResponseWriter, r *http.Request, nonces *partitioned[struct{}], ahead time.Duration) {
 	tr := newTrace(r, "hawk")
-	now := s.now()
+	now := s.now().Add(ahead)
 	add(tr, "server time", strconv.FormatInt(now.Unix(), 10))
 	body, err := readBody(w, r)
 	if err != nil {
@@ -135,8 +140,10 @@ func (s *Server) hawkHandler(w http.ResponseWriter, r *http.Request, nonces *par
 	}
 	for _, kv := range [][2]string{{"received id", attrs["id"]}, {"received ts", a.ts}, {"received nonce", a.nonce},
 		{"method", a.method}, {"resource", a.resource}, {"host", a.host}, {"port", a.port},
-		{"received payload hash", a.hash}, {"received ext", a.ext}} {
-		add(tr, kv[0], kv[1])
+		{"received payload hash", a.hash}, {"received ext", a.ext}, {"received app", a.app}, {"received dlg", a.dlg}} {
+		if kv[1] != "" || kv[0] == "received payload hash" {
+			add(tr, kv[0], kv[1])
+		}
 	}
 	if attrs["id"] == "" || a.ts == "" || a.nonce == "" || attrs["mac"] == "" {
 		s.hawkFail(w, r, tr, http.StatusBadRequest, "Missing attributes")

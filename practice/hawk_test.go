@@ -259,3 +259,20 @@ func FuzzHawkServerParse(f *testing.F) {
 		}
 	})
 }
+
+// TestHawkPracticeAhead: /hawk/ahead's clock is 300 s ahead; an engine on
+// the server's own clock is refused as stale once, corrects its clock from
+// the signed ts and is accepted, and the hint says by how much.
+func TestHawkPracticeAhead(t *testing.T) {
+	ts := startServer(t, Options{})
+	r, res := hawkCall(t, hawkEngine(0), "GET", ts.URL+"/hawk/ahead", "", nil)
+	if r.status != 200 || len(res.Exchanges) != 2 {
+		t.Fatalf("status %d after %d exchanges (%s); want 200 after a corrected retry", r.status, len(res.Exchanges), r.body)
+	}
+	if !strings.Contains(hawkHintTitles(res), "your clock is 300 s behind the server's") {
+		t.Errorf("hints %q; want \"your clock is 300 s behind the server's\"", hawkHintTitles(res))
+	}
+	if v, _ := res.Exchanges[0].Response.Header["Www-Authenticate"]; len(v) != 1 || !strings.Contains(v[0], `ts="1700000300"`) {
+		t.Errorf("first answer's WWW-Authenticate %q; want the server's ts 1700000300", v)
+	}
+}
