@@ -38,7 +38,7 @@ func (hawk) Info() Info {
 		Name:    "hawk",
 		Title:   "Hawk",
 		Summary: "Signs each request with an HMAC over the method, resource, host, port, timestamp, nonce and payload hash, using a key shared with the server; the server can sign its answer too.",
-		Spec:    "Hawk (hapi, github.com/mozilla/hawk API.md)",
+		Spec:    "the hapi specification, github.com/mozilla/hawk API.md",
 		Rank:    75,
 		// API.md "Protocol Example": the 401 challenge is "WWW-Authenticate:
 		// Hawk", and the Authorization header starts with "Hawk".

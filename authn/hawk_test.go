@@ -319,3 +319,49 @@ func TestHawkClockCorrection(t *testing.T) {
 		}
 	})
 }
+
+// FuzzHawkAnswer feeds Answer arbitrary WWW-Authenticate and
+// Server-Authorization values: it never panics, asks for a retry only for a
+// Stale timestamp whose tsm is the key's MAC of its ts, and calls a
+// Server-Authorization a pass only when its MAC is the key's.
+func FuzzHawkAnswer(f *testing.F) {
+	const key = "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxn"
+	f.Add(401, `Hawk ts="1362346425", tsm="`+hawkTsMAC("sha256", key, "1362346425")+`", error="Stale timestamp"`, "")
+	f.Add(401, `Hawk ts="x", tsm="y"`, "")
+	f.Add(401, `Hawk error="Bad mac"`, "")
+	f.Add(200, "", `Hawk mac="XIJRsMl/4oL+nn+vKoeVZPdCHXB4yJkNnBbTbHFZUYE=", hash="f9cDF/TDm7TkYRLnGwRMfeDzT6LixQVLvrIKhh0vgmM=", ext="response-specific"`)
+	f.Add(200, "", `Hawk mac=`)
+	f.Fuzz(func(t *testing.T, status int, www, sa string) {
+		a := hawkArtifacts{method: "POST", resource: "/resource/4?filter=a", host: "example.com", port: "8080", ts: "1362336900", nonce: "eb5S_L"}
+		c := &Call{Creds: Credentials{"key": key}, Env: Env{Session: &Session{}, Now: func() time.Time { return time.Unix(1362336900, 0) }},
+			Trace: &Trace{}, Role: RoleRequest, URL: &url.URL{Scheme: "http", Host: "example.com:8080"}}
+		c.Env.Session.Set(hawkSentKey, []hawkSent{{tr: c.Trace, a: a}})
+		resp := &Response{Status: status, Header: http.Header{}}
+		if www != "" {
+			resp.Header.Set("WWW-Authenticate", www)
+		}
+		if sa != "" {
+			resp.Header.Set("Server-Authorization", sa)
+		}
+		retry, err := hawk{}.Answer(context.Background(), c, resp)
+		if err != nil {
+			t.Fatalf("Answer: %v", err)
+		}
+		if retry {
+			p, ok := hawkParams(www)
+			if status != 401 || !ok || p["tsm"] != hawkTsMAC("sha256", key, p["ts"]) {
+				t.Fatalf("retry for status %d, WWW-Authenticate %q: the tsm does not verify", status, www)
+			}
+		}
+		for _, s := range c.Trace.Steps {
+			if strings.HasPrefix(s.Title, "Server-Authorization: pass") {
+				p, _ := hawkParams(sa)
+				b := a
+				b.hash, b.ext = p["hash"], p["ext"]
+				if p["mac"] != hawkMAC("sha256", key, hawkNormalized("response", b)) {
+					t.Fatalf("pass for %q, whose MAC is not the key's", sa)
+				}
+			}
+		}
+	})
+}
