@@ -76,7 +76,6 @@ var mistakeRules = []mistakeRule{
 	{"denies delete", "DELETE denied by policy"},
 	// Hawk
 	{"hawk: no authorization header", ""}, // the challenge of a first, unsigned request
-	{"hawk: bad mac", "Hawk MAC wrong (key or normalized string)"},
 	{"hawk: unknown credentials", "unknown Hawk id"},
 	{"hawk: invalid nonce", "nonce replay"},
 	{"hawk: missing required payload hash", "Hawk payload hash missing"},
@@ -128,6 +127,8 @@ func (s *Server) mistake(t ServerTrace, status int) string {
 	switch {
 	case strings.Contains(v, "timestamp out of bounds"):
 		return clockMistake(traceValue(t, "clock difference"))
+	case t.Scheme == "hawk" && strings.Contains(v, "bad mac"):
+		return hawkMACMistake(t)
 	case t.Scheme == "hawk" && strings.Contains(v, "stale timestamp"):
 		return clockMistake(traceValue(t, "clock difference"))
 	case strings.Contains(v, "requesttimetooskewed"):

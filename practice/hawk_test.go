@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -274,5 +275,46 @@ func TestHawkPracticeAhead(t *testing.T) {
 	}
 	if v, _ := res.Exchanges[0].Response.Header["Www-Authenticate"]; len(v) != 1 || !strings.Contains(v[0], `ts="1700000300"`) {
 		t.Errorf("first answer's WWW-Authenticate %q; want the server's ts 1700000300", v)
+	}
+}
+
+// TestHawkMACMistake: a MAC computed over a normalized string with the
+// port or the query wrong, or without the ext, is named as that mistake in
+// the room; any other Bad mac stays a wrong key or normalized string.
+func TestHawkMACMistake(t *testing.T) {
+	var mu sync.Mutex
+	var last Event
+	ts := startServer(t, Options{Observe: func(e Event) { mu.Lock(); last = e; mu.Unlock() }})
+	cred, _ := hawkCredentials(DemoHawkID)
+	host, port, _ := strings.Cut(strings.TrimPrefix(ts.URL, "http://"), ":")
+	for _, tt := range []struct {
+		name           string
+		resource, port string
+		ext, signedExt string
+		key            string
+		want           string
+	}{
+		{"port lost", "/hawk?a=1", "80", "", "", DemoHawkKey, "Hawk port signed as 80 (Host port lost)"},
+		{"query not signed", "/hawk", port, "", "", DemoHawkKey, "Hawk query not signed"},
+		{"ext not signed", "/hawk?a=1", port, "x", "", DemoHawkKey, "Hawk ext not signed"},
+		{"wrong key", "/hawk?a=1", port, "", "", "other", "Hawk MAC wrong (key or normalized string)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ts0 := strconv.FormatInt(srvNow.Unix(), 10)
+			nonce := "m" + strings.ReplaceAll(tt.name, " ", "")
+			a := hawkServerArtifacts{method: "GET", resource: tt.resource, host: host, port: tt.port, ts: ts0, nonce: nonce, ext: tt.signedExt}
+			mac := hawkServerMAC(hawkCredential{tt.key, cred.alg}, hawkServerNormalized("header", a))
+			h := `Authorization: Hawk id="` + DemoHawkID + `", ts="` + ts0 + `", nonce="` + nonce + `", `
+			if tt.ext != "" {
+				h += `ext="` + tt.ext + `", `
+			}
+			r := send(t, "GET", ts.URL+"/hawk?a=1", "", h+`mac="`+mac+`"`)
+			mu.Lock()
+			got := last.Mistake
+			mu.Unlock()
+			if r.status != 401 || got != tt.want {
+				t.Errorf("status %d, mistake %q; want 401, %q", r.status, got, tt.want)
+			}
+		})
 	}
 }
