@@ -122,6 +122,7 @@ var authlabSchemeForTests = []struct {
 	{"OAuth", "oauth1"},
 	{"AWS4-HMAC-SHA256", "sigv4"},
 	{"aws4-hmac-sha256", "sigv4"},
+	{"Hawk", "hawk"},
 	{"Negotiate", ""},
 	{"NTLM", ""},
 	{"DPoP", ""},
@@ -148,7 +149,8 @@ var explainOfferTests = []struct {
 	{Challenge{Scheme: "OAuth"}, "RFC 5849 §3.5.1", "OAuth: OAuth 1.0a signed requests"},
 	{Challenge{Scheme: "AWS4-HMAC-SHA256"}, "AWS Signature Version 4", "AWS4-HMAC-SHA256: requests signed with AWS Signature Version 4."},
 	{Challenge{Scheme: "Negotiate"}, "RFC 4559 §4", "Negotiate: SPNEGO"},
-	{Challenge{Scheme: "Hawk", Params: []Param{{"ts", "1"}}}, "RFC 9110 §11.6.1", "A scheme authlab has no description of; see the API's documentation. Its parameters: ts."},
+	{Challenge{Scheme: "Hawk", Params: []Param{{"ts", "1"}}}, "Hawk API.md “Protocol Example”", "Hawk: sign each request with an HMAC"},
+	{Challenge{Scheme: "ExampleScheme", Params: []Param{{"realm", "1"}}}, "RFC 9110 §11.6.1", "A scheme authlab has no description of; see the API's documentation. Its parameters: realm."},
 }
 
 func TestExplainOffer(t *testing.T) {

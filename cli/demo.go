@@ -96,6 +96,13 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "sigv4", Fields: aws(practice.DemoAWSSecretKey, "eu-west-1")},
 		{Name: "demo/aws-sigv4-wrong-secret", Description: "SigV4 with a wrong secret key → 403 SignatureDoesNotMatch and the server's canonical request" + demoNote, Method: "GET", URL: aw,
 			Scheme: "sigv4", Fields: aws("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", practice.DemoAWSRegion)},
+
+		{Name: "demo/hawk", Description: "Hawk → 200; the trace shows the normalized string, the MAC and the server's Server-Authorization verified" + demoNote, Method: "GET", URL: practice.Placeholder + "/hawk",
+			Scheme: "hawk", Fields: map[string]string{"id": practice.DemoHawkID, "key": practice.DemoHawkKey}},
+		{Name: "demo/hawk-wrong-key", Description: "Hawk with a wrong key → 401 Bad mac and the server's normalized string beside yours" + demoNote, Method: "GET", URL: practice.Placeholder + "/hawk",
+			Scheme: "hawk", Fields: map[string]string{"id": practice.DemoHawkID, "key": "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxX"}},
+		{Name: "demo/hawk-clock-skew", Description: "Hawk to a server whose clock is 5 minutes ahead → Stale timestamp, the clock corrected from its signed ts → 200" + demoNote, Method: "GET", URL: practice.Placeholder + "/hawk/ahead",
+			Scheme: "hawk", Fields: map[string]string{"id": practice.DemoHawkID, "key": practice.DemoHawkKey}},
 	}
 }
 

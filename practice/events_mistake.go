@@ -74,6 +74,13 @@ var mistakeRules = []mistakeRule{
 	{"session token expired", "session token expired"},
 	{"unknown session token", "unknown session token"},
 	{"denies delete", "DELETE denied by policy"},
+	// Hawk
+	{"hawk: no authorization header", ""}, // the challenge of a first, unsigned request
+	{"hawk: unknown credentials", "unknown Hawk id"},
+	{"hawk: invalid nonce", "nonce replay"},
+	{"hawk: missing required payload hash", "Hawk payload hash missing"},
+	{"hawk: bad payload hash", "Hawk payload hash wrong"},
+	{"hawk: missing attributes", "Hawk header attribute missing"},
 	// JWT
 	{"alg none", "unsigned JWT (alg none)"},
 	{"is not accepted here; accepted", "JWT alg not accepted"},
@@ -119,6 +126,10 @@ func (s *Server) mistake(t ServerTrace, status int) string {
 	v := strings.ToLower(t.Verdict)
 	switch {
 	case strings.Contains(v, "timestamp out of bounds"):
+		return clockMistake(traceValue(t, "clock difference"))
+	case t.Scheme == "hawk" && strings.Contains(v, "bad mac"):
+		return hawkMACMistake(t)
+	case t.Scheme == "hawk" && strings.Contains(v, "stale timestamp"):
 		return clockMistake(traceValue(t, "clock difference"))
 	case strings.Contains(v, "requesttimetooskewed"):
 		return sigv4ClockMistake(traceValue(t, "X-Amz-Date"), traceValue(t, "server time"))

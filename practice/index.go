@@ -42,6 +42,9 @@ type demoCredentials struct {
 	AWSRegion            string `json:"aws_region"`
 	AWSService           string `json:"aws_service"`
 	AWSSessionToken      string `json:"aws_session_token"`
+	HawkID               string `json:"hawk_id"`
+	HawkKey              string `json:"hawk_key"`
+	HawkSHA1ID           string `json:"hawk_sha1_id"`
 }
 
 func demo() demoCredentials {
@@ -59,6 +62,7 @@ func demo() demoCredentials {
 		JWTSecret:        DemoJWTSecret, ECPrivateKeyPEM: DemoECPrivateKeyPEM, Ed25519PrivateKeyPEM: DemoEd25519PrivateKeyPEM,
 		AWSAccessKey: DemoAWSAccessKey, AWSSecretKey: DemoAWSSecretKey, AWSRegion: DemoAWSRegion, AWSService: DemoAWSService,
 		AWSSessionToken: DemoAWSSessionToken,
+		HawkID:          DemoHawkID, HawkKey: DemoHawkKey, HawkSHA1ID: DemoHawkSHA1ID,
 	}
 }
 
