@@ -35,6 +35,9 @@ func demoProfiles() []profiles.Profile {
 	aws := func(secret, region string) map[string]string {
 		return map[string]string{"access_key": practice.DemoAWSAccessKey, "secret_key": secret, "region": region, "service": practice.DemoAWSService}
 	}
+	edgegrid := func(secret string) map[string]string {
+		return map[string]string{"client_token": practice.DemoEdgeGridClientToken, "client_secret": secret, "access_token": practice.DemoEdgeGridAccessToken}
+	}
 	dg, me := practice.Placeholder+"/digest", practice.Placeholder+"/oauth2/me"
 	jw, aw := practice.Placeholder+"/jwt", practice.Placeholder+"/aws"
 	gh := practice.Placeholder + "/github/user"
@@ -96,6 +99,11 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "sigv4", Fields: aws(practice.DemoAWSSecretKey, "eu-west-1")},
 		{Name: "demo/aws-sigv4-wrong-secret", Description: "SigV4 with a wrong secret key → 403 SignatureDoesNotMatch and the server's canonical request" + demoNote, Method: "GET", URL: aw,
 			Scheme: "sigv4", Fields: aws("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", practice.DemoAWSRegion)},
+
+		{Name: "demo/edgegrid", Description: "Akamai EdgeGrid (EG1-HMAC-SHA256) → 200; the trace shows the data to sign and the signing key" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/edgegrid/demo?limit=10", Scheme: "edgegrid", Fields: edgegrid(practice.DemoEdgeGridClientSecret)},
+		{Name: "demo/edgegrid-wrong-secret", Description: "EdgeGrid with a wrong client secret → 401 “The signature does not match”, the server's data to sign beside yours" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/edgegrid/demo?limit=10", Scheme: "edgegrid", Fields: edgegrid("ZGVtby1lZGdlZ3JpZC1jbGllbnQtc2VjcmV0LTAwMDE=")},
 	}
 }
 

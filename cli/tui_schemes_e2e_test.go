@@ -39,6 +39,8 @@ func TestTUINewSchemesAgainstPractice(t *testing.T) {
 		{"demo/jwt-wrong-secret", "401 Unauthorized", "JWT signature rejected", "", "✗ first difference: secret"},
 		{"demo/aws-sigv4", "200 OK", "", "", "✓ the practice server accepted the request, and the"},
 		{"demo/aws-sigv4-wrong-secret", "403 Forbidden", "SignatureDoesNotMatch", "", "✗ first difference: signature"},
+		{"demo/edgegrid", "200 OK", "", "", "✓ the practice server accepted the request, and the"},
+		{"demo/edgegrid-wrong-secret", "401 Unauthorized", "the signature does not match", "", "✗ first difference: signature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
