@@ -13,7 +13,8 @@ import (
 // sign EdgeGrid, and HTTPie's plugin httpie-edgegrid is not packaged by
 // Debian, so both get the request signed ahead by authlab; its
 // Authorization header carries the access token, which stays in its
-// environment variable. Go gets it signed ahead through the shared path.
+// environment variable. Go carries a small signer of its own
+// (golang_edgegrid.go).
 
 // pyEdgeGrid: requests with auth=EdgeGridAuth(…).
 func pyEdgeGrid(s *pyScript, p *Plan) error {
