@@ -42,6 +42,9 @@ type demoCredentials struct {
 	AWSRegion            string `json:"aws_region"`
 	AWSService           string `json:"aws_service"`
 	AWSSessionToken      string `json:"aws_session_token"`
+	EdgeGridClientToken  string `json:"edgegrid_client_token"`
+	EdgeGridClientSecret string `json:"edgegrid_client_secret"`
+	EdgeGridAccessToken  string `json:"edgegrid_access_token"`
 }
 
 func demo() demoCredentials {
@@ -58,7 +61,8 @@ func demo() demoCredentials {
 		OAuth2ShortScope: DemoOAuth2ShortScope + " (tokens live 2 s)",
 		JWTSecret:        DemoJWTSecret, ECPrivateKeyPEM: DemoECPrivateKeyPEM, Ed25519PrivateKeyPEM: DemoEd25519PrivateKeyPEM,
 		AWSAccessKey: DemoAWSAccessKey, AWSSecretKey: DemoAWSSecretKey, AWSRegion: DemoAWSRegion, AWSService: DemoAWSService,
-		AWSSessionToken: DemoAWSSessionToken,
+		AWSSessionToken:     DemoAWSSessionToken,
+		EdgeGridClientToken: DemoEdgeGridClientToken, EdgeGridClientSecret: DemoEdgeGridClientSecret, EdgeGridAccessToken: DemoEdgeGridAccessToken,
 	}
 }
 
@@ -122,6 +126,9 @@ func (s *Server) indexText() string {
 		{"OAuth 1.0a access token", d.AccessToken + " / " + d.TokenSecret},
 		{"signature methods", d.SignatureMethods + " (RSA-SHA1: the key below)"},
 		{"timestamp window", fmt.Sprintf("±%d s", d.TimestampWindowSecs)},
+		{"EdgeGrid client token", d.EdgeGridClientToken},
+		{"EdgeGrid client secret", d.EdgeGridClientSecret},
+		{"EdgeGrid access token", d.EdgeGridAccessToken},
 	} {
 		fmt.Fprintf(&b, "  %-24s %s\n", kv[0], kv[1])
 	}
