@@ -38,7 +38,7 @@ func (edgegrid) Info() Info {
 		Name:    "edgegrid",
 		Title:   "Akamai EdgeGrid",
 		Summary: "Signs each request (method, host, path, chosen headers, POST body hash) with a key derived from the client secret and a timestamp, as Akamai's APIs expect.",
-		Spec:    "Akamai EdgeGrid EG1-HMAC-SHA256 (“Authenticate with EdgeGrid”)",
+		Spec:    "EG1-HMAC-SHA256, Akamai's “Authenticate with EdgeGrid”",
 		Rank:    75,
 		// The Authorization header starts with the algorithm moniker.
 		Challenges: []string{edgegridAlgorithm},
