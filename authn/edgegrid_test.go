@@ -64,8 +64,8 @@ func edgegridLoad(t *testing.T) (edgegridTestData, []edgegridTestCase) {
 			cs[i].ExpectedDataToSign = &s
 		}
 	}
-	if len(cs) < 14 {
-		t.Fatalf("testcases.json has %d cases; want 14", len(cs))
+	if len(cs) != 15 {
+		t.Fatalf("testcases.json has %d cases; want 15", len(cs))
 	}
 	return d, cs
 }
