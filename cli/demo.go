@@ -35,6 +35,9 @@ func demoProfiles() []profiles.Profile {
 	aws := func(secret, region string) map[string]string {
 		return map[string]string{"access_key": practice.DemoAWSAccessKey, "secret_key": secret, "region": region, "service": practice.DemoAWSService}
 	}
+	edgegrid := func(secret string) map[string]string {
+		return map[string]string{"client_token": practice.DemoEdgeGridClientToken, "client_secret": secret, "access_token": practice.DemoEdgeGridAccessToken}
+	}
 	dg, me := practice.Placeholder+"/digest", practice.Placeholder+"/oauth2/me"
 	jw, aw := practice.Placeholder+"/jwt", practice.Placeholder+"/aws"
 	gh := practice.Placeholder + "/github/user"
@@ -103,6 +106,10 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "hawk", Fields: map[string]string{"id": practice.DemoHawkID, "key": "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxX"}},
 		{Name: "demo/hawk-clock-skew", Description: "Hawk to a server whose clock is 5 minutes ahead → Stale timestamp, the clock corrected from its signed ts → 200" + demoNote, Method: "GET", URL: practice.Placeholder + "/hawk/ahead",
 			Scheme: "hawk", Fields: map[string]string{"id": practice.DemoHawkID, "key": practice.DemoHawkKey}},
+		{Name: "demo/edgegrid", Description: "Akamai EdgeGrid (EG1-HMAC-SHA256) → 200; the trace shows the data to sign and the signing key" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/edgegrid/demo?limit=10", Scheme: "edgegrid", Fields: edgegrid(practice.DemoEdgeGridClientSecret)},
+		{Name: "demo/edgegrid-wrong-secret", Description: "EdgeGrid with a wrong client secret → 401 “The signature does not match”, the server's data to sign beside yours" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/edgegrid/demo?limit=10", Scheme: "edgegrid", Fields: edgegrid("ZGVtby1lZGdlZ3JpZC1jbGllbnQtc2VjcmV0LTAwMDE=")},
 	}
 }
 

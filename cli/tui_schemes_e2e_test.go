@@ -41,6 +41,8 @@ func TestTUINewSchemesAgainstPractice(t *testing.T) {
 		{"demo/aws-sigv4-wrong-secret", "403 Forbidden", "SignatureDoesNotMatch", "", "✗ first difference: signature"},
 		{"demo/hawk", "200 OK", "", "", "✓ the practice server accepted the request, and the"},
 		{"demo/hawk-wrong-key", "401 Unauthorized", "Hawk MAC refused", "", "✗ first difference: mac"},
+		{"demo/edgegrid", "200 OK", "", "", "✓ the practice server accepted the request, and the"},
+		{"demo/edgegrid-wrong-secret", "401 Unauthorized", "the signature does not match", "", "✗ first difference: signature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {

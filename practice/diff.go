@@ -60,13 +60,14 @@ func differs() map[string]differ {
 		return func(_ authn.Trace, c map[string]diffClientValue, s map[string]string) []Difference { return f(c, s) }
 	}
 	return map[string]differ{
-		"oauth1": diffOAuth1,
-		"basic":  plain(diffBasic),
-		"bearer": plain(diffBearer),
-		"sigv4":  plain(sigv4Diff),
-		"digest": plain(digestDiff),
-		"jwt":    plain(jwtDiff),
-		"hawk":   plain(hawkDiff),
+		"oauth1":   diffOAuth1,
+		"basic":    plain(diffBasic),
+		"bearer":   plain(diffBearer),
+		"sigv4":    plain(sigv4Diff),
+		"digest":   plain(digestDiff),
+		"jwt":      plain(jwtDiff),
+		"hawk":     plain(hawkDiff),
+		"edgegrid": edgegridDiff,
 	}
 }
 

@@ -113,6 +113,15 @@ var mistakeRules = []mistakeRule{
 	// mutual TLS
 	{"no client certificate", "no client certificate"},
 	{"plain http", "plain HTTP, not TLS"},
+	// Akamai EdgeGrid
+	{"invalid authorization client token", "unknown client token"},
+	{"invalid authorization access token", "unknown EdgeGrid access token"},
+	{"not yyyymmddthh:mm:ss+0000", "timestamp format wrong"},
+	{"signed as scheme", "wrong scheme signed"},
+	{"host without its port", "host signed without its port"},
+	{"headers to sign were not signed", "headers_to_sign left out"},
+	{"post body was not hashed", "POST body not hashed"},
+	{"not its first max_body bytes", "body hashed past max_body"},
 	// generic last: a verdict naming only what failed
 	{"signature mismatch", "signature mismatch"},
 	{"is missing", "parameter missing"},

@@ -45,6 +45,9 @@ type demoCredentials struct {
 	HawkID               string `json:"hawk_id"`
 	HawkKey              string `json:"hawk_key"`
 	HawkSHA1ID           string `json:"hawk_sha1_id"`
+	EdgeGridClientToken  string `json:"edgegrid_client_token"`
+	EdgeGridClientSecret string `json:"edgegrid_client_secret"`
+	EdgeGridAccessToken  string `json:"edgegrid_access_token"`
 }
 
 func demo() demoCredentials {
@@ -63,6 +66,7 @@ func demo() demoCredentials {
 		AWSAccessKey: DemoAWSAccessKey, AWSSecretKey: DemoAWSSecretKey, AWSRegion: DemoAWSRegion, AWSService: DemoAWSService,
 		AWSSessionToken: DemoAWSSessionToken,
 		HawkID:          DemoHawkID, HawkKey: DemoHawkKey, HawkSHA1ID: DemoHawkSHA1ID,
+		EdgeGridClientToken: DemoEdgeGridClientToken, EdgeGridClientSecret: DemoEdgeGridClientSecret, EdgeGridAccessToken: DemoEdgeGridAccessToken,
 	}
 }
 
@@ -126,6 +130,9 @@ func (s *Server) indexText() string {
 		{"OAuth 1.0a access token", d.AccessToken + " / " + d.TokenSecret},
 		{"signature methods", d.SignatureMethods + " (RSA-SHA1: the key below)"},
 		{"timestamp window", fmt.Sprintf("±%d s", d.TimestampWindowSecs)},
+		{"EdgeGrid client token", d.EdgeGridClientToken},
+		{"EdgeGrid client secret", d.EdgeGridClientSecret},
+		{"EdgeGrid access token", d.EdgeGridAccessToken},
 	} {
 		fmt.Fprintf(&b, "  %-24s %s\n", kv[0], kv[1])
 	}

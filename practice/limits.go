@@ -275,6 +275,8 @@ func bodyCapOf(pattern string) int64 {
 	switch pattern {
 	case "/aws":
 		return capAWS
+	case "POST /edgegrid/":
+		return capEdgeGrid
 	case "POST /oauth2/token", "POST /oauth2/device", "POST /oauth2/device/verify", "POST /oauth2/authorize",
 		"POST /twitter/oauth/request_token", "POST /twitter/oauth/access_token", "POST /twitter/1.1/statuses/update.json":
 		return capForm

@@ -111,6 +111,7 @@ func registrars() []func(*http.ServeMux, *Server) {
 		registerAWS,
 		registerMTLS,
 		registerHawk,
+		registerEdgeGrid,
 	}
 }
 

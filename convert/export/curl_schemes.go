@@ -79,6 +79,9 @@ var curlSchemes = map[string]func(*shellReq) error{
 	// RFC 6749: curl cannot run a grant, so the snippet runs the token
 	// request first and the API call with its access_token.
 	"oauth2": curlOAuth2,
+
+	// Akamai EdgeGrid: curl cannot sign it; signed ahead by authlab.
+	"edgegrid": func(r *shellReq) error { return shellEdgeGrid(r, "") },
 }
 
 // userPass is the -u argument: USER:PASSWORD.

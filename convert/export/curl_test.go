@@ -37,11 +37,14 @@ var shellRefs = map[string]string{
 	"env:AWS_SESSION_TOKEN":    practice.DemoAWSSessionToken,
 	"file:/run/key-pass":       "key-passphrase-secret",
 	"a literal in the profile": practice.DemoPassword, // basic-literal's password
+	"env:EDGEGRID_SECRET":      practice.DemoEdgeGridClientSecret,
+	"env:EDGEGRID_ACCESS":      practice.DemoEdgeGridAccessToken,
 }
 
 // moreSecrets are secrets the shared demoSecrets list does not hold; no
 // exported text may contain them either.
-var moreSecrets = []string{practice.DemoOAuth2RefreshToken, practice.DemoAWSSessionToken, "key-passphrase-secret", "LITERAL-COOKIE-SECRET"}
+var moreSecrets = []string{practice.DemoOAuth2RefreshToken, practice.DemoAWSSessionToken, "key-passphrase-secret", "LITERAL-COOKIE-SECRET",
+	practice.DemoEdgeGridClientSecret, practice.DemoEdgeGridAccessToken}
 
 func assertNoShellSecret(t *testing.T, what, text string) {
 	t.Helper()
@@ -143,6 +146,16 @@ var shellCases = []shellCase{
 		TLS:     profiles.TLS{Insecure: true, CACert: "/etc/ca dir/ca.pem", Cert: "c:/me.pem", Key: "me-key.pem", KeyPassword: "file:/run/key-pass"},
 		Timeout: 2500 * time.Millisecond, Follow: true}},
 	{"head", profiles.Profile{Name: "probe", Method: "HEAD", URL: "https://api.example.com/health"}},
+	{"edgegrid", demoProfile("demo/edgegrid", "/edgegrid/demo?b=2&a=1", "edgegrid", map[string]string{
+		"client_token": practice.DemoEdgeGridClientToken, "client_secret": "env:EDGEGRID_SECRET", "access_token": "env:EDGEGRID_ACCESS"})},
+	{"edgegrid-post", func() profiles.Profile {
+		p := demoProfile("demo/edgegrid-post", "/edgegrid/headers/items", "edgegrid", map[string]string{
+			"client_token": practice.DemoEdgeGridClientToken, "client_secret": "env:EDGEGRID_SECRET", "access_token": "env:EDGEGRID_ACCESS",
+			"headers_to_sign": "X-Test1,X-Test2"})
+		p.Method, p.Body = "POST", `{"name":"item"}`
+		p.Headers = []profiles.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Test1", Value: "one"}, {Name: "X-Test2", Value: "two"}}
+		return p
+	}()},
 }
 
 // TestCurlGolden writes every case as curl and compares it with
@@ -217,6 +230,8 @@ var interopCases = []struct {
 	{"oauth2-client-body", "env:CLIENT_SECRET", true},
 	{"oauth2-password", "env:DEMO_PASSWORD", true},
 	{"oauth2-code-refresh", "env:REFRESH_TOKEN", true},
+	{"edgegrid", "env:EDGEGRID_SECRET", true},
+	{"edgegrid-post", "env:EDGEGRID_ACCESS", true},
 }
 
 func shellCaseNamed(t *testing.T, name string) profiles.Profile {

@@ -25,15 +25,16 @@ import (
 
 func init() {
 	register(&goTarget{schemes: map[string]goScheme{
-		"none":   func(*goProgram, *Plan) error { return nil },
-		"basic":  goBasic,
-		"digest": goDigest,
-		"bearer": goBearer,
-		"apikey": goAPIKey,
-		"oauth1": goOAuth1,
-		"oauth2": goOAuth2,
-		"jwt":    goJWT,
-		"sigv4":  goSigV4,
+		"none":     func(*goProgram, *Plan) error { return nil },
+		"basic":    goBasic,
+		"digest":   goDigest,
+		"bearer":   goBearer,
+		"apikey":   goAPIKey,
+		"oauth1":   goOAuth1,
+		"oauth2":   goOAuth2,
+		"jwt":      goJWT,
+		"sigv4":    goSigV4,
+		"edgegrid": goEdgeGrid,
 	}})
 }
 

@@ -36,11 +36,14 @@ var codeRefs = map[string]string{
 	"env:AWS_SECRET":           practice.DemoAWSSecretKey,
 	"env:AWS_SESSION":          practice.DemoAWSSessionToken,
 	"env:JWT_CLAIMS":           `{"sub":"demo"}`,
+	"env:EDGEGRID_SECRET":      practice.DemoEdgeGridClientSecret,
+	"env:EDGEGRID_ACCESS":      practice.DemoEdgeGridAccessToken,
 }
 
 // codeSecrets are secrets beyond demoSecrets that no exported text may
 // hold unless revealed.
-var codeSecrets = []string{practice.DemoOAuth2RefreshToken, practice.DemoAWSSessionToken, "-----BEGIN RSA PRIVATE KEY-----"}
+var codeSecrets = []string{practice.DemoOAuth2RefreshToken, practice.DemoAWSSessionToken, "-----BEGIN RSA PRIVATE KEY-----",
+	practice.DemoEdgeGridClientSecret, practice.DemoEdgeGridAccessToken}
 
 func assertNoCodeSecret(t *testing.T, what, text string) {
 	t.Helper()
@@ -142,6 +145,12 @@ var codeCases = []codeCase{
 	{"sigv4", demoProfile("demo/aws-sigv4", "/aws", "sigv4", codeAWS(nil)), "env:AWS_SECRET", "run", "run"},
 	{"sigv4-session", withBody(demoProfile("demo/aws-sigv4-session", "/aws?b=2&a=1", "sigv4", codeAWS(map[string]string{"session_token": "env:AWS_SESSION"})), "POST", "", "Action=GetCallerIdentity&Version=2011-06-15"),
 		"env:AWS_SECRET", "run", "run"},
+	{"edgegrid", demoProfile("demo/edgegrid", "/edgegrid/demo?b=2&a=1", "edgegrid", map[string]string{
+		"client_token": practice.DemoEdgeGridClientToken, "client_secret": "env:EDGEGRID_SECRET", "access_token": "env:EDGEGRID_ACCESS"}), "env:EDGEGRID_SECRET", "run", "run"},
+	{"edgegrid-headers", withBody(withHeaders(demoProfile("demo/edgegrid-post", "/edgegrid/headers/items", "edgegrid", map[string]string{
+		"client_token": practice.DemoEdgeGridClientToken, "client_secret": "env:EDGEGRID_SECRET", "access_token": "env:EDGEGRID_ACCESS",
+		"headers_to_sign": "X-Test1,X-Test2,X-Test3"}), profiles.Header{Name: "X-Test1", Value: "one   two "}, profiles.Header{Name: "X-Test3", Value: "three"}),
+		"POST", "application/json", `{"name":"item"}`), "env:EDGEGRID_ACCESS", "run", "run"},
 }
 
 // codeRecorder starts a server that keeps the requests it gets.

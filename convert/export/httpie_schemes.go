@@ -50,6 +50,10 @@ var httpieSchemes = map[string]func(*shellReq) error{
 	// AWS Signature Version 4: HTTPie cannot sign it.
 	"sigv4": func(r *shellReq) error { return r.presigned("httpie-aws-auth") },
 
+	// Akamai EdgeGrid: HTTPie cannot sign it without httpie-edgegrid,
+	// which Debian does not package; signed ahead by authlab.
+	"edgegrid": func(r *shellReq) error { return shellEdgeGrid(r, "httpie-edgegrid") },
+
 	// RFC 7519: a given token is sent as it is; one built from claims is
 	// signed by authlab now.
 	"jwt": func(r *shellReq) error {

@@ -21,15 +21,16 @@ import (
 
 func init() {
 	register(&pythonTarget{schemes: map[string]pyScheme{
-		"none":   func(*pyScript, *Plan) error { return nil },
-		"basic":  pyBasic,
-		"digest": pyDigest,
-		"bearer": pyBearer,
-		"apikey": pyAPIKey,
-		"oauth1": pyOAuth1,
-		"oauth2": pyOAuth2,
-		"jwt":    pyJWT,
-		"sigv4":  pySigV4,
+		"none":     func(*pyScript, *Plan) error { return nil },
+		"basic":    pyBasic,
+		"digest":   pyDigest,
+		"bearer":   pyBearer,
+		"apikey":   pyAPIKey,
+		"oauth1":   pyOAuth1,
+		"oauth2":   pyOAuth2,
+		"jwt":      pyJWT,
+		"sigv4":    pySigV4,
+		"edgegrid": pyEdgeGrid,
 	}})
 }
 
