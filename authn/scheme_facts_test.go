@@ -123,7 +123,8 @@ var authlabSchemeForTests = []struct {
 	{"AWS4-HMAC-SHA256", "sigv4"},
 	{"aws4-hmac-sha256", "sigv4"},
 	{"Negotiate", ""},
-	{"NTLM", ""},
+	{"NTLM", "ntlm"},
+	{"ntlm", "ntlm"},
 	{"DPoP", ""},
 }
 
