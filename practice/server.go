@@ -110,6 +110,7 @@ func registrars() []func(*http.ServeMux, *Server) {
 		registerJWT,
 		registerAWS,
 		registerMTLS,
+		registerNTLM,
 	}
 }
 
