@@ -149,6 +149,7 @@ var explainOfferTests = []struct {
 	{Challenge{Scheme: "OAuth"}, "RFC 5849 §3.5.1", "OAuth: OAuth 1.0a signed requests"},
 	{Challenge{Scheme: "AWS4-HMAC-SHA256"}, "AWS Signature Version 4", "AWS4-HMAC-SHA256: requests signed with AWS Signature Version 4."},
 	{Challenge{Scheme: "Negotiate"}, "RFC 4559 §4", "Negotiate: SPNEGO"},
+	{Challenge{Scheme: "NTLM"}, "MS-NTHT §2, MS-NLMP §3.1.5", "NTLM: a three-message Windows handshake"},
 	{Challenge{Scheme: "Hawk", Params: []Param{{"ts", "1"}}}, "RFC 9110 §11.6.1", "A scheme authlab has no description of; see the API's documentation. Its parameters: ts."},
 }
 
