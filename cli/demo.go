@@ -96,6 +96,11 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "sigv4", Fields: aws(practice.DemoAWSSecretKey, "eu-west-1")},
 		{Name: "demo/aws-sigv4-wrong-secret", Description: "SigV4 with a wrong secret key → 403 SignatureDoesNotMatch and the server's canonical request" + demoNote, Method: "GET", URL: aw,
 			Scheme: "sigv4", Fields: aws("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", practice.DemoAWSRegion)},
+
+		{Name: "demo/ntlm", Description: "NTLM (NTLMv2) like IIS: negotiate, the 401 challenge, authenticate on the same connection → 200; the trace decodes each message" + demoNote, Method: "GET", URL: practice.Placeholder + "/ntlm",
+			Scheme: "ntlm", Fields: map[string]string{"username": practice.DemoUser, "password": practice.DemoPassword, "domain": practice.NTLMDomain}},
+		{Name: "demo/ntlm-wrong-password", Description: "NTLM with a wrong password → 401 after the AUTHENTICATE, the server's NTProofStr beside yours" + demoNote, Method: "GET", URL: practice.Placeholder + "/ntlm",
+			Scheme: "ntlm", Fields: map[string]string{"username": practice.DemoUser, "password": "demo-passwort", "domain": practice.NTLMDomain}},
 	}
 }
 

@@ -412,7 +412,7 @@ func TestPresentMasksEchoedSecrets(t *testing.T) {
 func TestDemoProfilesAgainstPractice(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "profiles")
 	env := []string{"AUTHLAB_PROFILES=" + dir}
-	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "23 demo profiles") {
+	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "25 demo profiles") {
 		t.Fatalf("profiles demo: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 	tests := []struct {
@@ -442,6 +442,8 @@ func TestDemoProfilesAgainstPractice(t *testing.T) {
 		{"demo/aws-sigv4", 0, "200", ""},
 		{"demo/aws-sigv4-wrong-region", 4, "403", "wrong region in the credential scope"},
 		{"demo/aws-sigv4-wrong-secret", 4, "403", "AWS SignatureDoesNotMatch · AWS computed another signature"},
+		{"demo/ntlm", 0, "200", ""},
+		{"demo/ntlm-wrong-password", 4, "401", "NTLM proof refused · wrong password, user or domain"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {

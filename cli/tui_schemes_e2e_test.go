@@ -39,6 +39,8 @@ func TestTUINewSchemesAgainstPractice(t *testing.T) {
 		{"demo/jwt-wrong-secret", "401 Unauthorized", "JWT signature rejected", "", "✗ first difference: secret"},
 		{"demo/aws-sigv4", "200 OK", "", "", "✓ the practice server accepted the request, and the"},
 		{"demo/aws-sigv4-wrong-secret", "403 Forbidden", "SignatureDoesNotMatch", "", "✗ first difference: signature"},
+		{"demo/ntlm", "200 OK", "", "negotiate", "✓ the practice server accepted the request, and the"},
+		{"demo/ntlm-wrong-password", "401 Unauthorized", "NTLM proof refused", "authenticate", "✗ first difference: NTProofStr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
