@@ -79,6 +79,9 @@ var curlSchemes = map[string]func(*shellReq) error{
 	// RFC 6749: curl cannot run a grant, so the snippet runs the token
 	// request first and the API call with its access_token.
 	"oauth2": curlOAuth2,
+
+	// MS-NLMP NTLMv2 over HTTP: curl runs the handshake itself (ntlm.go).
+	"ntlm": curlNTLM,
 }
 
 // userPass is the -u argument: USER:PASSWORD.

@@ -30,6 +30,7 @@ func init() {
 		"oauth2": pyOAuth2,
 		"jwt":    pyJWT,
 		"sigv4":  pySigV4,
+		"ntlm":   pyNTLM,
 	}})
 }
 
