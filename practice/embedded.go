@@ -210,6 +210,7 @@ func Banner(base string) string {
 		{"/jwt", "a JWT as Bearer token (HS256/384/512, RS256, ES256, EdDSA)"},
 		{"/aws", "AWS Signature Version 4, any method"},
 		{"/mtls", "mutual TLS: run authlab serve --tls, which prints the client certificate to send"},
+		{"/ntlm", "NTLM (NTLMv2) like IIS: Negotiate and NTLM offered, the challenge bound to the connection"},
 	} {
 		b.WriteString("  " + base + e[0] + "\n      " + e[1] + "\n")
 	}
@@ -223,6 +224,7 @@ func Banner(base string) string {
 		{"OAuth 2.0", "client " + DemoOAuth2ClientID + " / " + DemoOAuth2ClientSecret + ", public client " + DemoOAuth2PublicClientID + ", refresh token " + DemoOAuth2RefreshToken},
 		{"JWT", "HS256 secret " + DemoJWTSecret + "; RS256, ES256, EdDSA: the demo keys in GET /"},
 		{"AWS SigV4", DemoAWSAccessKey + " / " + DemoAWSSecretKey + ", region " + DemoAWSRegion + ", service " + DemoAWSService},
+		{"NTLM", NTLMDomain + `\` + DemoUser + " / " + DemoPassword},
 	} {
 		b.WriteString("  " + c[0] + ": " + c[1] + "\n")
 	}

@@ -42,6 +42,7 @@ type demoCredentials struct {
 	AWSRegion            string `json:"aws_region"`
 	AWSService           string `json:"aws_service"`
 	AWSSessionToken      string `json:"aws_session_token"`
+	NTLMDomain           string `json:"ntlm_domain"`
 }
 
 func demo() demoCredentials {
@@ -58,7 +59,7 @@ func demo() demoCredentials {
 		OAuth2ShortScope: DemoOAuth2ShortScope + " (tokens live 2 s)",
 		JWTSecret:        DemoJWTSecret, ECPrivateKeyPEM: DemoECPrivateKeyPEM, Ed25519PrivateKeyPEM: DemoEd25519PrivateKeyPEM,
 		AWSAccessKey: DemoAWSAccessKey, AWSSecretKey: DemoAWSSecretKey, AWSRegion: DemoAWSRegion, AWSService: DemoAWSService,
-		AWSSessionToken: DemoAWSSessionToken,
+		AWSSessionToken: DemoAWSSessionToken, NTLMDomain: NTLMDomain,
 	}
 }
 
