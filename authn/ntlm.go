@@ -48,10 +48,10 @@ func (ntlm) Info() Info {
 		// "Negotiate" (RFC 4559) only as SPNEGO's fallback, which the
 		// flow tries when NTLM is not offered (see Answer).
 		Challenges: []string{"NTLM"},
-		// The NTLMv2 blob carries a timestamp, but the server's own
-		// (MsvAvTimestamp) is used when it sends one; a server that
-		// checks it refuses a client far off its clock.
-		ClockNote: "NTLM: the NTLMv2 response carries a timestamp; without the server's MsvAvTimestamp it is the client's clock, and Windows refuses one more than 36 hours off (MS-NLMP §3.2.5.1.2)",
+		// The NTLMv2 blob carries a timestamp: the server's own
+		// (MsvAvTimestamp) when it sends one (MS-NLMP §3.1.5.2.1), else
+		// the client's clock.
+		ClockNote: "NTLM: the NTLMv2 response carries a timestamp, the client's clock when the server sends no MsvAvTimestamp; a server may refuse a blob far from its own time (MS-NLMP §2.2.2.7)",
 		Fields: []Field{
 			{Name: "username", Label: "Username", Required: true,
 				Help: `the account name; "DOMAIN\user" fills the domain when it is empty`},
@@ -151,13 +151,14 @@ func (ntlm) Authorize(out *Outgoing, c Credentials, env Env, tr *Trace) error {
 		return err
 	}
 	r := ntlmComputeV2(pass, user, domain, ch.ServerChallenge, cc, ft, ch.TargetInfo)
-	_, serverTime := ntlmAvFind(ch.AvPairs, ntlmAvTimestamp)
 	lm := r.LmResponse
-	lmNote := "LMv2 = HMAC_MD5(NTOWFv2, ServerChallenge ‖ ClientChallenge) ‖ ClientChallenge."
-	if serverTime {
-		// MS-NLMP §3.1.5.1.2: with MsvAvTimestamp, Z(24) instead of LMv2.
-		lm = make([]byte, 24)
-		lmNote = "The server sent MsvAvTimestamp, so LmChallengeResponse is Z(24) (MS-NLMP §3.1.5.1.2): only the NTLMv2 response counts."
+	lmNote := "The server sent no target info, so the LMv2 response goes too: HMAC_MD5(NTOWFv2, ServerChallenge ‖ ClientChallenge) ‖ ClientChallenge."
+	if len(ch.TargetInfo) > 0 {
+		// MS-NLMP §3.1.5.2.1: "If NTLM v2 authentication is used and the
+		// CHALLENGE_MESSAGE contains a TargetInfo field, the client SHOULD
+		// NOT send the LmChallengeResponse field".
+		lm = nil
+		lmNote = "The CHALLENGE carries target info, so no LmChallengeResponse is sent (its length is 0, MS-NLMP §3.1.5.2.1): only the NTLMv2 response counts. LMv2 would be HMAC_MD5(NTOWFv2, ServerChallenge ‖ ClientChallenge) ‖ ClientChallenge."
 	}
 	flags := ch.Flags & (ntlmFlagsClientWant | ntlmFlagTargetInfo)
 	if flags&ntlmFlagUnicode != 0 {
@@ -196,8 +197,11 @@ func (ntlm) Authorize(out *Outgoing, c Credentials, env Env, tr *Trace) error {
 		"The proof: the server recomputes it from the NT hash it stores and compares. NtChallengeResponse = NTProofStr ‖ temp.",
 		Secret("NTProofStr", hex.EncodeToString(r.NTProofStr), ""),
 		Plain("NtChallengeResponse length", fmt.Sprintf("%d bytes", len(r.NtResponse))))
-	tr.Add("LmChallengeResponse", "MS-NLMP §3.3.2, §3.1.5.1.2", lmNote,
-		Secret("LmChallengeResponse", hex.EncodeToString(lm), ""))
+	lmVals := []Value{Plain("LmChallengeResponse length", fmt.Sprintf("%d bytes", len(lm)))}
+	if len(lm) > 0 {
+		lmVals = append(lmVals, Secret("LmChallengeResponse", hex.EncodeToString(lm), ""))
+	}
+	tr.Add("LmChallengeResponse", "MS-NLMP §3.3.2, §3.1.5.2.1", lmNote, lmVals...)
 	tr.Add("SessionBaseKey = HMAC_MD5(NTOWFv2, NTProofStr)", "MS-NLMP §3.3.2, §3.4",
 		"Both sides derive it; with session security negotiated it would key signing and sealing (with NEGOTIATE_KEY_EXCH, an encrypted random key). "+
 			"Over HTTP no session security is negotiated, so it is computed and not used: EncryptedRandomSessionKey is empty.",
@@ -249,7 +253,8 @@ func ntlmClientChallenge(pinned string, rnd io.Reader) (cc [8]byte, wasPinned bo
 }
 
 // ntlmTimestamp is the blob's Time: pinned, else the server's
-// MsvAvTimestamp (MS-NLMP §3.1.5.1.2), else the clock.
+// MsvAvTimestamp (MS-NLMP §3.1.5.2.1: "Set Time to
+// CHALLENGE_MESSAGE.TargetInfo.Value of the AVPair"), else the clock.
 func ntlmTimestamp(pinned string, ch *ntlmChallengeMsg, now func() time.Time) (uint64, string, error) {
 	if pinned != "" {
 		if t, err := time.Parse(time.RFC3339Nano, pinned); err == nil {
