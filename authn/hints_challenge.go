@@ -156,7 +156,7 @@ func hintCannotAnswer(s string, cs []Challenge) string {
 	ntlmToo, token := false, false
 	for _, c := range cs {
 		ntlmToo = ntlmToo || c.Is("NTLM")
-		token = token || (c.Is("Negotiate") && c.Token68 != "")
+		token = token || (c.Is("Negotiate") && c.Token68 != "" && !strings.HasPrefix(c.Token68, "TlRMTVNTUA")) // a raw NTLM token is not Kerberos
 	}
 	out := "authlab cannot answer Negotiate with Kerberos (SPNEGO, RFC 4559): get a ticket with kinit and use curl --negotiate -u : URL, or a browser on the domain"
 	switch {
@@ -207,7 +207,7 @@ func challengeOfferHints(in hintInput) []Hint {
 				Detail: "The Headers tab (or -v) lists every WWW-Authenticate header the server sent."})
 			break
 		}
-		out = append(out, answeredOffer(in, offerHint(c), c))
+		out = append(out, answeredOffer(in, offerHint(c, in.challenges), c))
 	}
 	return out
 }
@@ -251,8 +251,9 @@ func hintParamNotes(c Challenge, names ...string) string {
 	return " Parameters: " + strings.Join(parts, ", ") + "."
 }
 
-// offerHint describes one challenge at LevelInfo.
-func offerHint(c Challenge) Hint {
+// offerHint describes one challenge at LevelInfo; all are the response's
+// challenges (a Negotiate beside an NTLM challenge points to -a ntlm).
+func offerHint(c Challenge, all []Challenge) Hint {
 	title := "Server offers " + c.Scheme
 	if realm, ok := c.Param("realm"); ok {
 		title += " · realm " + strconv.Quote(hintShorten(realm, 80))
@@ -262,7 +263,7 @@ func offerHint(c Challenge) Hint {
 	if name, ok := authlabSchemeFor(c.Scheme); ok {
 		h.Checks = []string{"authlab answers it with -a " + name}
 	} else {
-		h.Checks = []string{hintCannotAnswer(c.Scheme, []Challenge{c})}
+		h.Checks = []string{hintCannotAnswer(c.Scheme, all)}
 	}
 	return h
 }

@@ -43,7 +43,7 @@ func (ntlm) Info() Info {
 		Title:   "NTLM",
 		Summary: "Windows challenge–response (NTLMv2) over one kept connection: negotiate, the server's 401 challenge, then an HMAC-MD5 proof of the password.",
 		Spec:    "MS-NLMP (NTLMv2), MS-NTHT",
-		Rank:    17,
+		Rank:    80,
 		// MS-NTHT §2.2.1: the server's 401 offers "NTLM"; inside
 		// "Negotiate" (RFC 4559) only as SPNEGO's fallback, which the
 		// flow tries when NTLM is not offered (see Answer).
