@@ -267,3 +267,25 @@ func TestNTLMCompareThroughEngine(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNTLMServer: no Authorization token a client sends makes /ntlm
+// panic, and every answer is a 401 with WWW-Authenticate (a challenge, or
+// the offer again): random bytes never carry a proof of the demo password
+// for a challenge the server issued.
+func FuzzNTLMServer(f *testing.F) {
+	f.Add([]byte("NTLMSSP\x00\x01\x00\x00\x00\x07\x82\x08\x00"))
+	f.Add([]byte("NTLMSSP\x00\x03\x00\x00\x00"))
+	f.Add(make([]byte, 64))
+	h := New(Options{}).Handler()
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		for _, word := range []string{"NTLM", "Negotiate"} {
+			r := httptest.NewRequest("GET", "/ntlm", nil)
+			r.Header.Set("Authorization", word+" "+base64.StdEncoding.EncodeToString(msg))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != http.StatusUnauthorized || len(w.Result().Header.Values("WWW-Authenticate")) == 0 {
+				t.Fatalf("%s %x → %d %q; want 401 with a challenge", word, msg, w.Code, w.Result().Header.Values("WWW-Authenticate"))
+			}
+		}
+	})
+}
