@@ -264,3 +264,59 @@ func TestNTLMNegotiateHeader(t *testing.T) {
 		t.Errorf("NEGOTIATE flags = %08x, %v; want %08x without SIGN, SEAL or KEY_EXCH", flags, err, ntlmFlagsClientWant)
 	}
 }
+
+// TestNTLMFlowVector drives the scheme itself (Authorize, Answer with the
+// §4.2.4.3 CHALLENGE_MESSAGE, Authorize) with the example's pinned client
+// challenge and time: the AUTHENTICATE it sends carries the published
+// NtChallengeResponse, and the trace's NTOWFv2, NTProofStr and
+// SessionBaseKey are the published values, masked until revealed.
+func TestNTLMFlowVector(t *testing.T) {
+	v := loadNTLMVector(t)
+	creds := Credentials{"username": v.User, "password": v.Password, "domain": v.Domain, "workstation": v.Workstation,
+		"client_challenge": v.ClientChallenge, "timestamp": v.Time}
+	env := Env{Call: &Session{}, Now: time.Now}
+	var tr Trace
+	out := &Outgoing{Method: "GET", Header: map[string][]string{}}
+	if err := (ntlm{}).Authorize(out, creds, env, &tr); err != nil {
+		t.Fatal(err)
+	}
+	chal := base64.StdEncoding.EncodeToString(unhex(t, v.ChallengeMessage))
+	call := &Call{Creds: creds, Env: env, Trace: &tr}
+	retry, err := (ntlm{}).Answer(t.Context(), call, &Response{Status: 401, Header: map[string][]string{"Www-Authenticate": {"NTLM " + chal}}})
+	if err != nil || !retry || call.Role != ntlmRoleAuthenticate {
+		t.Fatalf("Answer(§4.2.4.3 challenge) = %v, %v, role %q; want a retry as authenticate", retry, err, call.Role)
+	}
+	out = &Outgoing{Method: "GET", Header: map[string][]string{}}
+	if err := (ntlm{}).Authorize(out, creds, env, &tr); err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := strings.CutPrefix(out.Header.Get("Authorization"), "NTLM ")
+	raw, err := base64.StdEncoding.DecodeString(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ntlmParseAuth(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := append(unhex(t, v.NTProofStr), unhex(t, v.Temp)...); !bytes.Equal(m.NtResponse, want) {
+		t.Errorf("NtChallengeResponse = %x; want %x", m.NtResponse, want)
+	}
+	if len(m.LmResponse) != 0 || len(m.SessionKey) != 0 {
+		t.Errorf("LM response %d bytes, session key %d bytes; want none (target info present, no key exchange)", len(m.LmResponse), len(m.SessionKey))
+	}
+	got := map[string]Value{}
+	for _, s := range tr.Steps {
+		for _, val := range s.Values {
+			got[val.Label] = val
+		}
+	}
+	for label, want := range map[string]string{"NTOWFv2": v.NTOWFv2, "NTProofStr": v.NTProofStr, "SessionBaseKey": v.SessionBaseKey} {
+		if g := got[label]; g.Text != want || !g.Secret || strings.Contains(g.Masked, want) {
+			t.Errorf("trace %s = %+v; want %s, secret and masked", label, g, want)
+		}
+	}
+	if g := got["Authorization"]; !g.Secret || strings.Contains(g.Masked, tok) {
+		t.Errorf("the AUTHENTICATE header is not masked in the trace: %+v", g)
+	}
+}
