@@ -2,6 +2,7 @@ package authn_test
 
 import (
 	"context"
+	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
@@ -177,4 +178,43 @@ func hasStep(tr authn.Trace, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestNTLMEngineHTTP1OverTLS: against a TLS server that offers HTTP/2
+// (ALPN h2), the NTLM call still speaks HTTP/1.1 on one connection, since
+// NTLM is not defined over HTTP/2's shared connection; another scheme on
+// the same engine keeps HTTP/2.
+func TestNTLMEngineHTTP1OverTLS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(practice.New(practice.Options{}).Handler())
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	eng := authn.New(authn.Options{RootCAs: pool})
+	defer eng.Close()
+	var log connLog
+	res, err := eng.Exchange(log.ctx(context.Background()), authn.Request{URL: srv.URL + "/ntlm", Scheme: "ntlm",
+		Fields: map[string]string{"username": practice.DemoUser, "password": practice.DemoPassword, "domain": practice.NTLMDomain}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := res.Final().Response.Status; st != 200 {
+		t.Fatalf("status %d; want 200", st)
+	}
+	for i, ex := range res.Exchanges {
+		if ex.Response.Proto != "HTTP/1.1" {
+			t.Errorf("exchange %d went as %s; want HTTP/1.1", i, ex.Response.Proto)
+		}
+	}
+	if len(log.addrs) != 2 || log.addrs[0] != log.addrs[1] {
+		t.Errorf("connections = %v; want one", log.addrs)
+	}
+	other, err := eng.Exchange(context.Background(), authn.Request{URL: srv.URL + "/bearer", Scheme: "bearer", Fields: map[string]string{"token": practice.DemoToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := other.Final().Response.Proto; p != "HTTP/2.0" {
+		t.Errorf("a bearer call on the same engine went as %s; want HTTP/2.0 (only NTLM calls are pinned to HTTP/1.1)", p)
+	}
 }
