@@ -178,10 +178,20 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	res.Scheme = prep.Info
 	target, method, scheme, creds := prep.URL, prep.Method, prep.Scheme, prep.Creds
 
-	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, creds)}
+	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, creds), Call: &Session{}}
 	client, err := e.clientFor(req.TLS)
 	if err != nil {
 		return err
+	}
+	if _, ok := scheme.(ConnBound); ok {
+		// One connection for the whole call (see ConnBound).
+		bound, release, ok := e.boundClient(client)
+		defer release()
+		client = bound
+		if !ok {
+			res.Trace.Add("This engine's transport cannot keep one connection", "MS-NTHT §2",
+				"The scheme authenticates the connection, but a custom transport decides which connection each request takes.")
+		}
 	}
 	flow, _ := scheme.(Flow)
 	call := &Call{Creds: creds, Env: env, Trace: &res.Trace, Method: method, URL: cloneURL(target), Role: RoleRequest, Timeout: timeout, notify: req.Notify}

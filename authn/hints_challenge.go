@@ -98,7 +98,7 @@ func challengeProblemHints(in hintInput) []Hint {
 			Title: fmt.Sprintf("Sent %s, but the server offers %s%s", sent, only, hintOrList(offered)),
 			Detail: fmt.Sprintf("The request's Authorization header uses the %s scheme, which is not among the challenges of this 401, "+
 				"so the server most likely ignored it.", sent),
-			Checks: append([]string{fmt.Sprintf("Switch to %s%s", hintOrList(offered), authlabFlagsFor(offered))},
+			Checks: append(hintSwitchAdvice("Switch to", in.challenges),
 				"If the API's documentation says it accepts "+sent+" anyway, the credentials themselves were rejected: check them"),
 			Ref: "RFC 9110 §11.6.1, §15.5.2",
 		})
@@ -118,9 +118,56 @@ func challengeProblemHints(in hintInput) []Hint {
 		Level:  level,
 		Title:  "No Authorization header sent; the server asks for " + hintOrList(offered),
 		Detail: detail,
-		Checks: []string{fmt.Sprintf("Authenticate with %s%s", hintOrList(offered), authlabFlagsFor(offered))},
+		Checks: hintSwitchAdvice("Authenticate with", in.challenges),
 		Ref:    "RFC 9110 §11.6.1, §11.6.2",
 	})
+}
+
+// hintSwitchAdvice says how to answer the challenges: "<verb> Digest (-a
+// digest)" for the auth-schemes an authlab scheme answers, and for each
+// one none does, plainly that authlab cannot and what can
+// (hintCannotAnswer). It never suggests an -a for a scheme authlab lacks.
+func hintSwitchAdvice(verb string, cs []Challenge) []string {
+	var can, cannot []string
+	for _, s := range hintOfferedSchemes(cs) {
+		if _, ok := authlabSchemeFor(s); ok {
+			can = append(can, s)
+		} else {
+			cannot = append(cannot, s)
+		}
+	}
+	var out []string
+	if len(can) > 0 {
+		out = append(out, fmt.Sprintf("%s %s%s", verb, hintOrList(can), authlabFlagsFor(can)))
+	}
+	for _, s := range cannot {
+		out = append(out, hintCannotAnswer(s, cs))
+	}
+	return out
+}
+
+// hintCannotAnswer says that authlab cannot answer the auth-scheme s and
+// what can: for Negotiate (RFC 4559: SPNEGO, in practice Kerberos), curl
+// with a Kerberos ticket, or -a ntlm where the server also takes NTLM.
+func hintCannotAnswer(s string, cs []Challenge) string {
+	if !strings.EqualFold(s, "Negotiate") {
+		return fmt.Sprintf("authlab cannot answer %s: use a client that implements it (the API's documentation should name one)", hintShorten(s, 40))
+	}
+	ntlmToo, token := false, false
+	for _, c := range cs {
+		ntlmToo = ntlmToo || c.Is("NTLM")
+		token = token || (c.Is("Negotiate") && c.Token68 != "" && !strings.HasPrefix(c.Token68, "TlRMTVNTUA")) // a raw NTLM token is not Kerberos
+	}
+	out := "authlab cannot answer Negotiate with Kerberos (SPNEGO, RFC 4559): get a ticket with kinit and use curl --negotiate -u : URL, or a browser on the domain"
+	switch {
+	case ntlmToo:
+		out += "; this server also offers NTLM, which authlab answers with -a ntlm"
+	case token:
+		out += "; the challenge carries a Kerberos/SPNEGO token, so NTLM is not on offer"
+	default:
+		out += "; if the server also takes NTLM inside Negotiate (IIS does by default), -a ntlm tries that"
+	}
+	return out
 }
 
 // authlabSchemeFor returns the authlab scheme that answers an HTTP
@@ -160,7 +207,7 @@ func challengeOfferHints(in hintInput) []Hint {
 				Detail: "The Headers tab (or -v) lists every WWW-Authenticate header the server sent."})
 			break
 		}
-		out = append(out, answeredOffer(in, offerHint(c), c))
+		out = append(out, answeredOffer(in, offerHint(c, in.challenges), c))
 	}
 	return out
 }
@@ -204,8 +251,9 @@ func hintParamNotes(c Challenge, names ...string) string {
 	return " Parameters: " + strings.Join(parts, ", ") + "."
 }
 
-// offerHint describes one challenge at LevelInfo.
-func offerHint(c Challenge) Hint {
+// offerHint describes one challenge at LevelInfo; all are the response's
+// challenges (a Negotiate beside an NTLM challenge points to -a ntlm).
+func offerHint(c Challenge, all []Challenge) Hint {
 	title := "Server offers " + c.Scheme
 	if realm, ok := c.Param("realm"); ok {
 		title += " · realm " + strconv.Quote(hintShorten(realm, 80))
@@ -214,6 +262,8 @@ func offerHint(c Challenge) Hint {
 	h.Detail, h.Ref = explainOffer(c)
 	if name, ok := authlabSchemeFor(c.Scheme); ok {
 		h.Checks = []string{"authlab answers it with -a " + name}
+	} else {
+		h.Checks = []string{hintCannotAnswer(c.Scheme, all)}
 	}
 	return h
 }
@@ -238,13 +288,11 @@ func explainOffer(c Challenge) (detail, ref string) {
 func explainUnansweredOffer(c Challenge) (detail, ref string) {
 	switch strings.ToLower(c.Scheme) {
 	case "negotiate":
-		detail = "Negotiate: SPNEGO, usually Kerberos (or NTLM as a fallback) from a domain-joined machine, over a kept-alive connection."
+		detail = "Negotiate: SPNEGO, usually Kerberos (or NTLM as a fallback) from a domain-joined machine, over a kept-alive connection. authlab does not do Kerberos."
 		if c.Token68 != "" {
 			detail += " The challenge carries a token: a step of the handshake (or its final, mutual-authentication step)."
 		}
 		return detail, "RFC 4559 §4"
-	case "ntlm":
-		return "NTLM: a three-message Windows handshake bound to one connection. It is deprecated in favour of Kerberos (Negotiate).", "MS-NTHT §2"
 	case "dpop":
 		return "DPoP: a sender-constrained access token plus a signed proof JWT in the DPoP header." + hintParamNotes(c, "algs", "scope"), "RFC 9449 §7.1"
 	case "hoba":

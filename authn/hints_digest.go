@@ -54,7 +54,7 @@ func digestHints(in hintInput) []Hint {
 			return []Hint{{Level: LevelError, Title: digestHintNoDigest + hintOrList(offered),
 				Detail: "The digest scheme sends the first request without credentials to receive a Digest challenge (a nonce to hash the password with). " +
 					"This server's 401 offers no Digest challenge, so there was nothing to answer and no credentials were sent.",
-				Checks: []string{fmt.Sprintf("Switch to %s%s", hintOrList(offered), authlabFlagsFor(offered))},
+				Checks: hintSwitchAdvice("Switch to", in.challenges),
 				Ref:    "RFC 7616 §3.3, RFC 9110 §11.6.1"}}
 		}
 		return nil

@@ -165,7 +165,7 @@ func proxyAuthHint(in hintInput) Hint {
 		Detail: detail,
 		Checks: []string{
 			checks[0],
-			"Corporate proxies often want Negotiate (Kerberos) or NTLM",
+			"Corporate proxies often want Negotiate (Kerberos) or NTLM, which authlab cannot send to a proxy (--proxy-user is Basic): use curl --proxy-negotiate -U : or --proxy-ntlm -U USER there",
 			"The proxy may not be meant for this host at all (NO_PROXY)",
 		},
 		Ref: "RFC 9110 §15.5.8, §11.7",

@@ -219,6 +219,11 @@ type Env struct {
 	// Session is the in-memory state of this scheme and credential set in
 	// this engine (nil outside an engine, e.g. in vector tests).
 	Session *Session
+	// Call is the state of this one Exchange call, which dies with it: a
+	// handshake bound to the call's connection (NTLM's CHALLENGE_MESSAGE,
+	// see ConnBound) lives here, not in Session, which concurrent calls
+	// share. Nil outside an engine.
+	Call *Session
 }
 
 // Outgoing is the request a scheme signs. The engine builds a fresh Outgoing

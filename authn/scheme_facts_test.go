@@ -124,7 +124,8 @@ var authlabSchemeForTests = []struct {
 	{"aws4-hmac-sha256", "sigv4"},
 	{"Hawk", "hawk"},
 	{"Negotiate", ""},
-	{"NTLM", ""},
+	{"NTLM", "ntlm"},
+	{"ntlm", "ntlm"},
 	{"DPoP", ""},
 }
 
@@ -151,6 +152,7 @@ var explainOfferTests = []struct {
 	{Challenge{Scheme: "Negotiate"}, "RFC 4559 §4", "Negotiate: SPNEGO"},
 	{Challenge{Scheme: "Hawk", Params: []Param{{"ts", "1"}}}, "Hawk API.md “Protocol Example”", "Hawk: sign each request with an HMAC"},
 	{Challenge{Scheme: "ExampleScheme", Params: []Param{{"realm", "1"}}}, "RFC 9110 §11.6.1", "A scheme authlab has no description of; see the API's documentation. Its parameters: realm."},
+	{Challenge{Scheme: "NTLM"}, "MS-NTHT §2, MS-NLMP §3.1.5", "NTLM: a three-message Windows handshake"},
 }
 
 func TestExplainOffer(t *testing.T) {

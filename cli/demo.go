@@ -110,6 +110,10 @@ func demoProfiles() []profiles.Profile {
 			URL: practice.Placeholder + "/edgegrid/demo?limit=10", Scheme: "edgegrid", Fields: edgegrid(practice.DemoEdgeGridClientSecret)},
 		{Name: "demo/edgegrid-wrong-secret", Description: "EdgeGrid with a wrong client secret → 401 “The signature does not match”, the server's data to sign beside yours" + demoNote, Method: "GET",
 			URL: practice.Placeholder + "/edgegrid/demo?limit=10", Scheme: "edgegrid", Fields: edgegrid("ZGVtby1lZGdlZ3JpZC1jbGllbnQtc2VjcmV0LTAwMDE=")},
+		{Name: "demo/ntlm", Description: "NTLM (NTLMv2) like IIS: negotiate, the 401 challenge, authenticate on the same connection → 200; the trace decodes each message" + demoNote, Method: "GET", URL: practice.Placeholder + "/ntlm",
+			Scheme: "ntlm", Fields: map[string]string{"username": practice.DemoUser, "password": practice.DemoPassword, "domain": practice.NTLMDomain}},
+		{Name: "demo/ntlm-wrong-password", Description: "NTLM with a wrong password → 401 after the AUTHENTICATE, the server's NTProofStr beside yours" + demoNote, Method: "GET", URL: practice.Placeholder + "/ntlm",
+			Scheme: "ntlm", Fields: map[string]string{"username": practice.DemoUser, "password": "demo-passwort", "domain": practice.NTLMDomain}},
 	}
 }
 

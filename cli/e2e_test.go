@@ -412,7 +412,7 @@ func TestPresentMasksEchoedSecrets(t *testing.T) {
 func TestDemoProfilesAgainstPractice(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "profiles")
 	env := []string{"AUTHLAB_PROFILES=" + dir}
-	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "28 demo profiles") {
+	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "30 demo profiles") {
 		t.Fatalf("profiles demo: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 	tests := []struct {
@@ -447,6 +447,8 @@ func TestDemoProfilesAgainstPractice(t *testing.T) {
 		{"demo/hawk-clock-skew", 0, "200", "Hawk clock corrected · your clock is 300 s behind the server's"},
 		{"demo/edgegrid", 0, "200", ""},
 		{"demo/edgegrid-wrong-secret", 4, "401", "Akamai EdgeGrid · the signature does not match"},
+		{"demo/ntlm", 0, "200", ""},
+		{"demo/ntlm-wrong-password", 4, "401", "NTLM proof refused · wrong password, user or domain"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {

@@ -43,6 +43,8 @@ func TestTUINewSchemesAgainstPractice(t *testing.T) {
 		{"demo/hawk-wrong-key", "401 Unauthorized", "Hawk MAC refused", "", "✗ first difference: mac"},
 		{"demo/edgegrid", "200 OK", "", "", "✓ the practice server accepted the request, and the"},
 		{"demo/edgegrid-wrong-secret", "401 Unauthorized", "the signature does not match", "", "✗ first difference: signature"},
+		{"demo/ntlm", "200 OK", "", "negotiate", "✓ the practice server accepted the request, and the"},
+		{"demo/ntlm-wrong-password", "401 Unauthorized", "NTLM proof refused", "authenticate", "✗ first difference: NTProofStr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {

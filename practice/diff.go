@@ -68,6 +68,7 @@ func differs() map[string]differ {
 		"jwt":      plain(jwtDiff),
 		"hawk":     plain(hawkDiff),
 		"edgegrid": edgegridDiff,
+		"ntlm":     plain(ntlmDiff),
 	}
 }
 

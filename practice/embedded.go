@@ -211,6 +211,7 @@ func Banner(base string) string {
 		{"/aws", "AWS Signature Version 4, any method"},
 		{"/mtls", "mutual TLS: run authlab serve --tls, which prints the client certificate to send"},
 		{"/hawk, /hawk/ahead", "Hawk (GET, POST with the payload hash), Server-Authorization on success; /hawk/ahead: a clock 5 min ahead"},
+		{"/ntlm", "NTLM (NTLMv2) like IIS: Negotiate and NTLM offered, the challenge bound to the connection"},
 	} {
 		b.WriteString("  " + base + e[0] + "\n      " + e[1] + "\n")
 	}
@@ -225,6 +226,7 @@ func Banner(base string) string {
 		{"JWT", "HS256 secret " + DemoJWTSecret + "; RS256, ES256, EdDSA: the demo keys in GET /"},
 		{"AWS SigV4", DemoAWSAccessKey + " / " + DemoAWSSecretKey + ", region " + DemoAWSRegion + ", service " + DemoAWSService},
 		{"Hawk", "id " + DemoHawkID + " / key " + DemoHawkKey + " (sha256; id " + DemoHawkSHA1ID + " for sha1)"},
+		{"NTLM", NTLMDomain + `\` + DemoUser + " / " + DemoPassword},
 	} {
 		b.WriteString("  " + c[0] + ": " + c[1] + "\n")
 	}

@@ -28,6 +28,18 @@ var mistakeRules = []mistakeRule{
 	// normal steps
 	{"no credentials: no authorization header, so here is the challenge", ""}, // Digest's first round trip
 	{"authorization_pending", ""},
+	{"here is the challenge for this connection", ""}, // NTLM's NEGOTIATE → CHALLENGE
+	// NTLM (before the generic Basic rules: "wrong password" is in its verdict)
+	{"no ntlm challenge for this connection", "NTLM answer on another connection"},
+	{"ntproofstr matches the user not uppercased", "NTLM user not uppercased"},
+	{"ntproofstr matches the domain", "NTLM domain hashed ≠ sent"},
+	{"ntproofstr matches an empty domain", "NTLM domain hashed ≠ sent"},
+	{"ntproofstr mismatch", "NTLM wrong password"},
+	{"ntlmv1 response", "NTLMv1 instead of NTLMv2"},
+	{"not an ntlmv2 response", "NTLMv1 instead of NTLMv2"},
+	{"not an ntlm message", "NTLM token unreadable"},
+	{"unknown domain", "unknown domain"},
+	{", not ntlm", "wrong Authorization scheme"},
 	// Basic, GitHub-style
 	{"wrong password", "wrong password"},
 	{"unknown userhash", "wrong userhash"},

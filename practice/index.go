@@ -48,6 +48,7 @@ type demoCredentials struct {
 	EdgeGridClientToken  string `json:"edgegrid_client_token"`
 	EdgeGridClientSecret string `json:"edgegrid_client_secret"`
 	EdgeGridAccessToken  string `json:"edgegrid_access_token"`
+	NTLMDomain           string `json:"ntlm_domain"`
 }
 
 func demo() demoCredentials {
@@ -67,6 +68,7 @@ func demo() demoCredentials {
 		AWSSessionToken: DemoAWSSessionToken,
 		HawkID:          DemoHawkID, HawkKey: DemoHawkKey, HawkSHA1ID: DemoHawkSHA1ID,
 		EdgeGridClientToken: DemoEdgeGridClientToken, EdgeGridClientSecret: DemoEdgeGridClientSecret, EdgeGridAccessToken: DemoEdgeGridAccessToken,
+		NTLMDomain: NTLMDomain,
 	}
 }
 

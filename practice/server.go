@@ -112,6 +112,7 @@ func registrars() []func(*http.ServeMux, *Server) {
 		registerMTLS,
 		registerHawk,
 		registerEdgeGrid,
+		registerNTLM,
 	}
 }
 

@@ -82,6 +82,8 @@ var curlSchemes = map[string]func(*shellReq) error{
 
 	// Akamai EdgeGrid: curl cannot sign it; signed ahead by authlab.
 	"edgegrid": func(r *shellReq) error { return shellEdgeGrid(r, "") },
+	// MS-NLMP NTLMv2 over HTTP: curl runs the handshake itself (ntlm.go).
+	"ntlm": curlNTLM,
 }
 
 // userPass is the -u argument: USER:PASSWORD.

@@ -31,6 +31,7 @@ func init() {
 		"jwt":      pyJWT,
 		"sigv4":    pySigV4,
 		"edgegrid": pyEdgeGrid,
+		"ntlm":     pyNTLM,
 	}})
 }
 

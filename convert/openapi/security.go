@@ -344,11 +344,14 @@ func (im *importer) httpScheme(m *part, s *node) {
 	case "":
 		m.bad = fmt.Sprintf("http scheme %s names no scheme", m.key)
 	case "ntlm":
-		m.bad = fmt.Sprintf("http scheme %s is NTLM: authlab has no NTLM scheme yet", m.key)
+		m.label = "http ntlm"
+		m.scheme = "ntlm"
+		m.fields = map[string]string{"username": im.userVar(m.key, "username"), "password": im.secretRef(m.key, "ntlm", []string{"password", m.key + " password"})}
+		m.desc = append(m.desc, `NTLM: give the Windows domain with -c domain=NAME (or a username DOMAIN\user)`)
 	case "negotiate":
 		m.bad = fmt.Sprintf("http scheme %s is Negotiate (Kerberos/SPNEGO, RFC 4559): authlab has no such scheme", m.key)
 	default:
-		m.bad = fmt.Sprintf("http scheme %s is %q: authlab has no such scheme (it has basic, bearer and digest)", m.key, clean(sch, 40))
+		m.bad = fmt.Sprintf("http scheme %s is %q: authlab has no such scheme (it has basic, bearer, digest and ntlm)", m.key, clean(sch, 40))
 	}
 }
 

@@ -145,7 +145,14 @@ func mapAuth(a *pmAuth, method string) mapped {
 		}
 	case "jwt":
 		mapJWT(a, &m, take)
-	case "hawk", "ntlm", "edgegrid", "akamai", "asap":
+	case "ntlm":
+		m.scheme = "ntlm"
+		m.field("username", take("username"))
+		m.field("password", take("password"))
+		m.field("domain", take("domain"))
+		m.field("workstation", take("workstation"))
+		take("disableRetryRequest") // Postman's own retry switch; authlab answers the challenge once
+	case "hawk", "edgegrid", "akamai", "asap":
 		m.lost("auth type %s: authlab has no %s scheme; the request is imported without credentials", a.typ, schemeTitle(a.typ))
 		return m
 	default:
