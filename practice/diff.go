@@ -66,6 +66,7 @@ func differs() map[string]differ {
 		"sigv4":  plain(sigv4Diff),
 		"digest": plain(digestDiff),
 		"jwt":    plain(jwtDiff),
+		"oidc":   plain(oidcDiff),
 	}
 }
 
