@@ -157,6 +157,9 @@ func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
 		}
 		res.Hints = explain(fin, res.Scheme, e.opts.Now(), hops)
 	}
+	if he := (hintedError)(nil); errors.As(err, &he) {
+		res.Hints = append([]Hint{he.Hint()}, res.Hints...)
+	}
 	return res, err
 }
 

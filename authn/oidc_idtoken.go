@@ -85,7 +85,10 @@ func oidcParseJWKS(body []byte) ([]oidcKey, error) {
 		if u := str("use"); u != "" && u != "sig" {
 			continue
 		}
-		b := func(k string) []byte { v, _ := base64.RawURLEncoding.DecodeString(strings.TrimRight(str(k), "=")); return v }
+		b := func(k string) []byte {
+			v, _ := base64.RawURLEncoding.DecodeString(strings.TrimRight(str(k), "="))
+			return v
+		}
 		k := oidcKey{kid: str("kid"), alg: str("alg"), kty: str("kty")}
 		switch k.kty {
 		case "RSA": // RFC 7518 §6.3.1
