@@ -341,6 +341,9 @@ type oauth2Run struct {
 	// authParams are added to the authorization request (the oidc
 	// scheme's nonce, OIDC Core §3.1.2.1).
 	authParams [][2]string
+	// beforeAuthorize, when set, runs when the authorization code grant
+	// starts (the oidc scheme explains its nonce there).
+	beforeAuthorize func()
 	// granted is the token request that obtained the token ("refresh_token",
 	// "authorization_code", …), "" while none has.
 	granted string

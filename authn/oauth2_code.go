@@ -68,6 +68,9 @@ var oauth2DonePage = template.Must(template.New("done").Parse(`<!doctype html>
 // authCode runs the authorization code grant with PKCE S256.
 func (r *oauth2Run) authCode(ctx context.Context) error {
 	c, p := r.c, r.p
+	if r.beforeAuthorize != nil {
+		r.beforeAuthorize()
+	}
 	verifier, err := oauth2RandomString(c.Env.Rand, 32)
 	if err != nil {
 		return err

@@ -240,6 +240,11 @@ func (o *oidcRun) oauth2Run() (*oauth2Run, error) {
 	r := &oauth2Run{c: o.c, p: p}
 	if o.nonce != "" {
 		r.authParams = [][2]string{{"nonce", o.nonce}}
+		r.beforeAuthorize = func() {
+			o.c.Trace.Add("Make a nonce for the ID token", "OIDC Core §3.1.2.1, §15.5.2",
+				"A random value sent in the authorization request; the provider puts it in the ID token, so an ID token replayed from another sign-in is refused.",
+				Plain("nonce", o.nonce))
+		}
 	}
 	return r, nil
 }
@@ -282,11 +287,6 @@ func (oidcScheme) Prepare(ctx context.Context, c *Call) error {
 	r, err := o.oauth2Run()
 	if err != nil {
 		return err
-	}
-	if o.nonce != "" {
-		c.Trace.Add("Make a nonce for the ID token", "OIDC Core §3.1.2.1, §15.5.2",
-			"A random value sent in the authorization request; the provider puts it in the ID token, so an ID token replayed from another sign-in is refused.",
-			Plain("nonce", o.nonce))
 	}
 	if err := oauth2Prepare(ctx, c, r); err != nil {
 		return err
