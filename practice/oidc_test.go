@@ -291,3 +291,137 @@ func TestOIDCDiscoveryDocument(t *testing.T) {
 		t.Errorf("discovery = %+v", d)
 	}
 }
+
+// oidcRequest is the request oidcSend makes, for TokenAction.
+func (e *oauth2Env) oidcRequest(fields map[string]string) authn.Request {
+	f := map[string]string{"issuer": e.url + "/oidc", "client_id": DemoOAuth2ClientID, "client_secret": DemoOAuth2ClientSecret}
+	for k, v := range fields {
+		f[k] = v
+	}
+	return authn.Request{URL: e.url + "/oidc/userinfo", Scheme: "oidc", Fields: f, Notify: func(n authn.Notice) {
+		if e.onNotice != nil {
+			e.onNotice(n)
+		}
+	}}
+}
+
+// oidcRawIntrospect asks /oidc/introspect about token directly.
+func oidcRawIntrospect(t *testing.T, e *oauth2Env, token string) map[string]any {
+	t.Helper()
+	r, _ := http.NewRequest("POST", e.url+"/oidc/introspect", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.SetBasicAuth(DemoOAuth2ClientID, DemoOAuth2ClientSecret)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return m
+}
+
+// Introspection and revocation as actions on the session's token:
+// introspect says active with the token's subject; revoke drops it from the
+// session and the provider then calls it inactive; the next send signs in
+// again.
+func TestOIDCIntrospectAndRevoke(t *testing.T) {
+	clock := oauth2NewClock(1)
+	e := oauth2Setup(t, true, clock, clock)
+	oidcBrowser(t, e)
+	req := e.oidcRequest(map[string]string{"scope": "openid email"})
+	ctx := context.Background()
+	res, err := e.eng.TokenAction(ctx, req, authn.ActionIntrospect, false)
+	if err != nil {
+		t.Fatalf("introspect: %v", err)
+	}
+	if got := oauth2Roles(res); !slices.Equal(got, []string{authn.RoleDiscovery, authn.RoleToken, authn.RoleJWKS, authn.RoleUserinfo, authn.RoleIntrospect}) {
+		t.Errorf("introspect roles = %q", got)
+	}
+	if v := oidcClientValue(res, "active"); v != "true" || oidcClientValue(res, "sub") != DemoUser {
+		t.Errorf("introspection trace active %q sub %q; want true and %s", v, oidcClientValue(res, "sub"), DemoUser)
+	}
+	oauth2CheckSecrets(t, res)
+	var at string
+	for _, ex := range res.Exchanges {
+		if ex.Role == authn.RoleToken {
+			var m map[string]any
+			json.Unmarshal(ex.Response.Body, &m)
+			at, _ = m["access_token"].(string)
+		}
+	}
+	res, err = e.eng.TokenAction(ctx, req, authn.ActionRevoke, false)
+	if err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	if got := oauth2Roles(res); !slices.Equal(got, []string{authn.RoleRevoke}) {
+		t.Errorf("revoke roles = %q; want only the revocation (token and metadata cached)", got)
+	}
+	if m := oidcRawIntrospect(t, e, at); m["active"] != false {
+		t.Errorf("after revocation the provider says %v; want active false", m)
+	}
+	res, err = e.oidcSend(t, map[string]string{"scope": "openid email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roles := oauth2Roles(res); roles[0] != authn.RoleToken || !slices.Contains(steps(res), "Refresh the access token") {
+		t.Errorf("after revoking the access token the send did %q, steps %q; want a refresh", roles, steps(res))
+	}
+}
+
+func steps(res *authn.Result) []string { return oidcSteps(res) }
+
+// The token lifecycle on the OpenID provider: a revoked access token is
+// answered 401 invalid_token by the API, refreshed once and the request
+// retried; a revoked refresh token is refused invalid_grant and the flow
+// falls back to the interactive grant, with a trace step saying so.
+func TestOIDCLifecycleInvalidTokenAndInvalidGrant(t *testing.T) {
+	clock := oauth2NewClock(1)
+	e := oauth2Setup(t, true, clock, clock)
+	oidcBrowser(t, e)
+	fields := map[string]string{"scope": "openid email"}
+	res, err := e.oidcSend(t, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at, rt string
+	for _, ex := range res.Exchanges {
+		if ex.Role == authn.RoleToken {
+			var m map[string]any
+			json.Unmarshal(ex.Response.Body, &m)
+			at, _ = m["access_token"].(string)
+			rt, _ = m["refresh_token"].(string)
+		}
+	}
+	revoke := func(tok string) {
+		r, _ := http.NewRequest("POST", e.url+"/oidc/revoke", strings.NewReader(url.Values{"token": {tok}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.SetBasicAuth(DemoOAuth2ClientID, DemoOAuth2ClientSecret)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("revoke: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	// The provider forgets the access token behind authlab's back.
+	revoke(at)
+	res, err = e.oidcSend(t, fields)
+	oauth2WantOK(t, res, err, authn.RoleRequest, authn.RoleToken, authn.RoleUserinfo, authn.RoleRetry)
+	for _, want := range []string{"The API refused the cached token", "Refresh the access token"} {
+		if !slices.Contains(steps(res), want) {
+			t.Errorf("trace lacks %q; steps %q", want, steps(res))
+		}
+	}
+	// Now the refresh token too; the access token expires.
+	revoke(rt)
+	clock.Advance(2 * time.Hour)
+	res, err = e.oidcSend(t, fields)
+	if err != nil {
+		t.Fatalf("fallback to the code grant: %v", err)
+	}
+	for _, want := range []string{"Refresh the access token", "The refresh token was refused: run the grant again", "Check nonce: pass"} {
+		if !slices.Contains(steps(res), want) {
+			t.Errorf("trace lacks %q; steps %q", want, steps(res))
+		}
+	}
+}
