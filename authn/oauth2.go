@@ -246,6 +246,7 @@ func oauth2Prepare(ctx context.Context, c *Call, r *oauth2Run) error {
 			"The token endpoint is where the client gets a token (often …/oauth/token or …/token); the request URL is the API that accepts it.",
 			Plain("token_url", p.tokenURL.String()), Plain("request URL", c.URL.String()))
 	}
+	r.loadCached()
 	now := c.Env.Now()
 	reason := ""
 	if v, ok := c.Env.Session.Get(oauth2KeyToken).(oauth2Cached); ok {
@@ -264,7 +265,16 @@ func oauth2Prepare(ctx context.Context, c *Call, r *oauth2Run) error {
 		}
 		c.Env.Session.Set(oauth2KeyToken, nil)
 	}
-	return r.obtain(ctx, reason)
+	if err := r.obtain(ctx, reason); err != nil {
+		if oauth2IsCode(err, "invalid_grant") {
+			r.forgetCached() // a cached refresh token the server refused
+		}
+		return err
+	}
+	if !r.deferSave {
+		r.saveCached()
+	}
+	return nil
 }
 
 // Authorize sends the session's access token as a Bearer token (RFC 6750
@@ -323,11 +333,15 @@ func oauth2Answer(ctx context.Context, c *Call, resp *Response, run func() (*oau
 		return false, err
 	}
 	c.Env.Session.Set(oauth2KeyToken, nil)
+	r.forgetCached()
 	c.Trace.Add("The API refused the cached token", "RFC 6750 §3.1",
 		"401 with error=\"invalid_token\": the token expired before its expires_in said, or was revoked. Drop it, get a new one, and send the request once more.",
 		Plain("status", fmt.Sprintf("%d", resp.Status)), Plain("error", "invalid_token"))
 	if err := r.obtain(ctx, "the API answered 401 invalid_token to the cached token"); err != nil {
 		return false, err
+	}
+	if !r.deferSave {
+		r.saveCached()
 	}
 	return true, nil
 }
@@ -347,6 +361,12 @@ type oauth2Run struct {
 	// granted is the token request that obtained the token ("refresh_token",
 	// "authorization_code", …), "" while none has.
 	granted string
+	// scheme and cacheEndpoint name the token cache entry: "oidc" and the
+	// issuer for the oidc scheme ("" is oauth2 and token_url).
+	scheme, cacheEndpoint string
+	// deferSave leaves saveCached to the caller (oidc saves only after the
+	// ID token verified).
+	deferSave bool
 }
 
 // obtain gets a new token: with a refresh token when one is known (the

@@ -237,7 +237,7 @@ func (o *oidcRun) oauth2Run() (*oauth2Run, error) {
 			return nil, err
 		}
 	}
-	r := &oauth2Run{c: o.c, p: p}
+	r := &oauth2Run{c: o.c, p: p, scheme: "oidc", cacheEndpoint: o.p.issuerS, deferSave: true}
 	if o.nonce != "" {
 		r.authParams = [][2]string{{"nonce", o.nonce}}
 		r.beforeAuthorize = func() {
@@ -310,6 +310,7 @@ func (o *oidcRun) afterToken(ctx context.Context, r *oauth2Run) error {
 		if r.granted == oauth2GrantRefreshToken {
 			c.Trace.Add("No new ID token with the refreshed token", "OIDC Core §12.2",
 				"A refresh response may omit the ID token; the identity shown earlier still holds.")
+			r.saveCached()
 			return nil
 		}
 		c.Env.Session.Set(oauth2KeyToken, nil)
@@ -318,9 +319,16 @@ func (o *oidcRun) afterToken(ctx context.Context, r *oauth2Run) error {
 	claims, err := o.verifyIDToken(ctx, idt, v.tok.AccessToken, r.granted)
 	if err != nil {
 		c.Env.Session.Set(oauth2KeyToken, nil) // a token that came with a bad ID token is not used
+		r.forgetCached()
 		return err
 	}
-	return o.userinfo(ctx, v.tok.AccessToken, claims)
+	if err := o.userinfo(ctx, v.tok.AccessToken, claims); err != nil {
+		c.Env.Session.Set(oauth2KeyToken, nil)
+		r.forgetCached()
+		return err
+	}
+	r.saveCached()
+	return nil
 }
 
 // Authorize sends the access token as a Bearer token (RFC 6750 §2.1).
@@ -448,4 +456,12 @@ func (e *OIDCError) Unwrap() error { return e.err }
 func errOIDC(err error, check string) bool {
 	var oe *OIDCError
 	return errors.As(err, &oe) && oe.Check == check
+}
+
+// cacheRun is an oauth2Run that only names o's token cache entry (no
+// discovery: the issuer stands for the token endpoint in the key).
+func (o *oidcRun) cacheRun() *oauth2Run {
+	c := o.c.Creds
+	p := &oauth2Plan{grant: c.Get("grant"), clientID: c.Get("client_id"), scope: o.p.scope}
+	return &oauth2Run{c: o.c, p: p, scheme: "oidc", cacheEndpoint: o.p.issuerS}
 }

@@ -69,7 +69,7 @@ func (e *Engine) tokenAction(parent context.Context, req Request, action string,
 	if err != nil {
 		return err
 	}
-	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, prep.Creds)}
+	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, prep.Creds), Tokens: e.opts.TokenCache}
 	client, err := e.clientFor(req.TLS)
 	if err != nil {
 		return err

@@ -219,6 +219,8 @@ type Env struct {
 	// Session is the in-memory state of this scheme and credential set in
 	// this engine (nil outside an engine, e.g. in vector tests).
 	Session *Session
+	// Tokens is the persistent token cache (Options.TokenCache; nil: none).
+	Tokens TokenCache
 }
 
 // Outgoing is the request a scheme signs. The engine builds a fresh Outgoing

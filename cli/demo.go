@@ -96,6 +96,14 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "sigv4", Fields: aws(practice.DemoAWSSecretKey, "eu-west-1")},
 		{Name: "demo/aws-sigv4-wrong-secret", Description: "SigV4 with a wrong secret key → 403 SignatureDoesNotMatch and the server's canonical request" + demoNote, Method: "GET", URL: aw,
 			Scheme: "sigv4", Fields: aws("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", practice.DemoAWSRegion)},
+
+		{Name: "demo/oidc-auth-code", Description: "OpenID Connect sign-in (code + PKCE + nonce): discovery, the ID token checked step by step, userinfo" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/oidc/userinfo", Scheme: "oidc",
+			Fields: map[string]string{"issuer": practice.Placeholder + "/oidc", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email offline_access"}},
+		{Name: "demo/oidc-device", Description: "OpenID Connect with the device grant: enter the code, then the ID token is verified" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/oidc/userinfo", Scheme: "oidc",
+			Fields: map[string]string{"issuer": practice.Placeholder + "/oidc", "grant": "device_code", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email"},
+			Timeout: 5 * time.Minute},
 	}
 }
 
