@@ -102,7 +102,7 @@ func demoProfiles() []profiles.Profile {
 			Fields: map[string]string{"issuer": practice.Placeholder + "/oidc", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email offline_access"}},
 		{Name: "demo/oidc-device", Description: "OpenID Connect with the device grant: enter the code, then the ID token is verified" + demoNote, Method: "GET",
 			URL: practice.Placeholder + "/oidc/userinfo", Scheme: "oidc",
-			Fields: map[string]string{"issuer": practice.Placeholder + "/oidc", "grant": "device_code", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email"},
+			Fields:  map[string]string{"issuer": practice.Placeholder + "/oidc", "grant": "device_code", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email"},
 			Timeout: 5 * time.Minute},
 	}
 }
