@@ -305,8 +305,7 @@ func (o *oidcRun) verifyIDToken(ctx context.Context, idt, accessToken, grant str
 
 	// at_hash (§3.1.3.6), when present.
 	if ah, has := claims["at_hash"].(string); has {
-		sum := sha256.Sum256([]byte(accessToken))
-		want := base64.RawURLEncoding.EncodeToString(sum[:16])
+		want := oidcAtHash(accessToken)
 		ok = ah == want
 		c.Trace.Add(passFail("Check at_hash", ok), "OIDC Core §3.1.3.6, §3.1.3.8",
 			"at_hash binds the access token to the ID token: base64url of the left half of SHA-256(access_token) (SHA-256 for RS256 and ES256).",
@@ -357,4 +356,12 @@ func oidcDate(t time.Time, ok bool) string {
 		return "(missing or not a number)"
 	}
 	return t.Format(time.RFC3339)
+}
+
+// oidcAtHash is the at_hash of an access token for RS256 and ES256 (OIDC
+// Core §3.1.3.6): the left-most half of SHA-256 of its ASCII octets,
+// base64url-encoded.
+func oidcAtHash(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
 }
