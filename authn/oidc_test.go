@@ -338,7 +338,7 @@ func TestOIDCPublishedVectors(t *testing.T) {
 			AccessToken string `json:"access_token"`
 			AtHash      string `json:"at_hash"`
 		} `json:"at_hash"`
-		ES256  struct {
+		ES256 struct {
 			JWKS json.RawMessage
 			JWS  string
 		}
