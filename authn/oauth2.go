@@ -394,6 +394,10 @@ func (r *oauth2Run) obtain(ctx context.Context, reason string) error {
 		c.Env.Session.Set(oauth2KeyRefresh, nil)
 		c.Trace.Add("The refresh token was refused: run the grant again", "RFC 6749 §5.2",
 			"invalid_grant: the refresh token expired, was revoked or was already used (rotation).", Plain("grant", p.grant))
+		if p.grant == oauth2GrantDeviceCode || p.grant == oauth2GrantAuthorizationCode {
+			// the user must act again: say why before the grant's own notice
+			c.Notify(Notice{Title: "The refresh token was refused (invalid_grant): sign in again", Detail: "the " + p.grant + " grant runs once more"})
+		}
 	} else if reason != "" {
 		c.Trace.Add("Get a new access token", "RFC 6749 §4", "There is no refresh token, so the grant runs again.",
 			Plain("reason", reason), Plain("grant", p.grant))

@@ -763,6 +763,12 @@ func (st *oauth2State) authorize(w http.ResponseWriter, r *http.Request) {
 		back(f.code, f.desc)
 		return
 	}
+	if st.op != nil && q.Get("prompt") == "none" && !st.s.opts.AutoApprove {
+		// OIDC Core §3.1.2.6: no page may be shown, and this provider
+		// always asks the user to approve
+		back("consent_required", "prompt=none, but the user must approve this client on the authorization page")
+		return
+	}
 	req := oauth2AuthRequest{client: client.id, redirect: redirect, state: q.Get("state"), challenge: q.Get("code_challenge"),
 		scope: scope, nonce: q.Get("nonce"), expires: st.s.now().Add(oauth2CodeTTL * 10)}
 	if st.s.opts.AutoApprove {

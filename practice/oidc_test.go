@@ -235,6 +235,7 @@ func TestOIDCPracticeErrors(t *testing.T) {
 	}{
 		{"no openid scope", get(auth("scope=profile"), ""), 302, "", "error=invalid_scope", "Location"},
 		{"unknown scope", get(auth("scope=openid+admin"), ""), 302, "", "error=invalid_scope", "Location"},
+		{"prompt none", get(auth("scope=openid&prompt=none"), ""), 302, "", "error=consent_required", "Location"},
 		{"token unknown code", form("/oidc/token", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "code_verifier": {strings.Repeat("v", 43)}}, true), 400, `"error":"invalid_grant"`, "", ""},
 		{"introspect without client", form("/oidc/introspect", url.Values{"token": {"x"}}, false), 401, `"error":"invalid_client"`, "Basic", "WWW-Authenticate"},
 		{"introspect unknown token", form("/oidc/introspect", url.Values{"token": {"at-unknown"}}, true), 200, `"active":false`, "", ""},
@@ -422,6 +423,36 @@ func TestOIDCLifecycleInvalidTokenAndInvalidGrant(t *testing.T) {
 	for _, want := range []string{"Refresh the access token", "The refresh token was refused: run the grant again", "Check nonce: pass"} {
 		if !slices.Contains(steps(res), want) {
 			t.Errorf("trace lacks %q; steps %q", want, steps(res))
+		}
+	}
+}
+
+// The oidc differ names the first difference: a PKCE challenge the server
+// stored differently, then a nonce, then at_hash; agreeing values give none.
+func TestOIDCDiffNamesFirstDifference(t *testing.T) {
+	client := func(vals ...authn.Value) authn.Trace { return authn.Trace{Steps: []authn.Step{{Values: vals}}} }
+	server := func(kv ...string) ServerTrace {
+		st := ServerTrace{Scheme: "oidc"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			st.Values = append(st.Values, TraceValue{Label: kv[i], Value: kv[i+1]})
+		}
+		return st
+	}
+	tests := []struct {
+		name   string
+		client authn.Trace
+		server ServerTrace
+		want   string // label of the first difference, "" for none
+	}{
+		{"agree", client(authn.Plain("code_challenge", "abc"), authn.Plain("nonce", "n1")), server("stored code_challenge", "abc", "code_challenge", "abc", "id_token nonce", "n1"), ""},
+		{"challenge changed on the way", client(authn.Plain("code_challenge", "abc"), authn.Plain("nonce", "n1")), server("stored code_challenge", "abd", "id_token nonce", "n2"), "code_challenge"},
+		{"nonce", client(authn.Plain("nonce", "n1")), server("id_token nonce", "n2"), "nonce"},
+		{"at_hash", client(authn.Plain("computed", "h1")), server("id_token at_hash", "h2"), "computed"},
+	}
+	for _, tt := range tests {
+		d, ok := First(tt.client, tt.server)
+		if got := map[bool]string{true: d.Label, false: ""}[ok]; got != tt.want {
+			t.Errorf("%s: first difference %q (%+v); want %q", tt.name, got, d, tt.want)
 		}
 	}
 }
