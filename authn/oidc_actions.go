@@ -159,8 +159,9 @@ func oidcTokenAction(ctx context.Context, c *Call, action string, refresh bool) 
 		} else {
 			c.Env.Session.Set(oauth2KeyToken, nil)
 		}
+		r.forgetCached() // the cache entry holds both tokens; the next send starts afresh
 		c.Trace.Add("Revoked", "RFC 7009 §2.2",
-			"200: the provider no longer accepts the token (or never knew it). authlab dropped it from the session; the next send gets a new one, and an API still accepting it would show that revocation has not reached it (self-contained JWT access tokens stay valid until they expire).",
+			"200: the provider no longer accepts the token (or never knew it). authlab dropped it from the session and the token cache; the next send gets a new one, and an API still accepting it would show that revocation has not reached it (self-contained JWT access tokens stay valid until they expire).",
 			Plain("status", "200"))
 		return nil
 	}

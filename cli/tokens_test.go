@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -139,5 +140,60 @@ func TestTokenCacheOIDC(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := Run(context.Background(), []string{"send", "--token-cache", "disk", "http://127.0.0.1:1/"}, testEnv(&out, &errb)); code != 1 || !strings.Contains(errb.String(), "bad --token-cache") {
 		t.Errorf("--token-cache disk = %d %q", code, errb.String())
+	}
+}
+
+// `authlab tokens introspect|revoke PROFILE` on the cached token of a
+// saved oidc profile: introspection says active with its subject, the
+// revocation is 200 and drops the token from the cache, and the provider
+// then calls the old token inactive.
+func TestTokensIntrospectRevoke(t *testing.T) {
+	srv := httptest.NewServer(practice.New(practice.Options{}).Handler())
+	defer srv.Close()
+	state := t.TempDir()
+	run := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), args, tokensEnv(t, state, &out, &errb))
+		return code, out.String() + errb.String()
+	}
+	// The demo refresh token signs in without a browser (scope read: no ID
+	// token, and userinfo answers 403 insufficient_scope; the token is kept).
+	code, out := run("send", "--token-cache", "file", "--save", "t/oidc", "--allow-plaintext", "-a", "oidc",
+		"-c", "issuer="+srv.URL+"/oidc", "-c", "client_id="+practice.DemoOAuth2ClientID, "-c", "client_secret="+practice.DemoOAuth2ClientSecret,
+		"-c", "refresh_token="+practice.DemoOAuth2RefreshToken, srv.URL+"/oidc/userinfo")
+	if code != 4 || !strings.Contains(out, "Keep the token in the token cache") && !strings.Contains(out, "403") {
+		t.Fatalf("send = %d\n%s", code, out)
+	}
+	cache := &profiles.FileTokenCache{Path: filepath.Join(state, "authlab", "tokens.json")}
+	all, _ := cache.List()
+	if len(all) != 1 {
+		t.Fatalf("cache holds %d entries; want 1", len(all))
+	}
+	at := all[0].AccessToken
+	code, out = run("tokens", "introspect", "t/oidc", "--token-cache", "file")
+	if code != 0 || !strings.Contains(out, "Read the introspection answer") || !strings.Contains(out, "active: true") || strings.Contains(out, at) {
+		t.Errorf("tokens introspect = %d\n%s\nwant active: true, the token masked", code, out)
+	}
+	code, out = run("tokens", "revoke", "t/oidc", "--token-cache", "file")
+	if code != 0 || !strings.Contains(out, "Revoked") {
+		t.Errorf("tokens revoke = %d\n%s", code, out)
+	}
+	if all, _ := cache.List(); len(all) != 0 {
+		t.Errorf("after revoke the cache holds %d entries; want 0", len(all))
+	}
+	r, _ := http.NewRequest("POST", srv.URL+"/oidc/introspect", strings.NewReader("token="+at))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.SetBasicAuth(practice.DemoOAuth2ClientID, practice.DemoOAuth2ClientSecret)
+	if resp, err := http.DefaultClient.Do(r); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `"active":false`) {
+			t.Errorf("the provider says %s about the revoked token; want active false", b)
+		}
+	}
+	if code, out = run("tokens", "introspect", "nope/none"); code != 1 {
+		t.Errorf("introspect of a missing profile = %d %s", code, out)
 	}
 }
