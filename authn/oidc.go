@@ -188,8 +188,11 @@ func oidcDiscover(ctx context.Context, c *Call, p *oidcPlan) (oidcMeta, error) {
 		Plain("device_authorization_endpoint", m.Device), Plain("jwks_uri", m.JWKS), Plain("userinfo_endpoint", m.Userinfo),
 		Plain("introspection_endpoint", m.Introspection), Plain("revocation_endpoint", m.Revocation),
 		Plain("id_token_signing_alg_values_supported", strings.Join(m.Algs, " "))}
-	c.Trace.Add("Read the provider's endpoints", "OIDC Discovery 1.0 §3, RFC 8414 §2, RFC 8628 §4",
-		"Every endpoint below comes from the issuer's own document; empty ones the provider does not offer.", vals...)
+	note := "Every endpoint below comes from the issuer's own document; empty ones the provider does not offer."
+	if tu, err := url.Parse(m.Token); err == nil && tu.Host != p.issuer.Host {
+		note += " The token endpoint is on another host than the issuer (" + oauth2OneLine(tu.Host) + "): the client secret and the codes go there, on the issuer's word."
+	}
+	c.Trace.Add("Read the provider's endpoints", "OIDC Discovery 1.0 §3, RFC 8414 §2, RFC 8628 §4", note, vals...)
 	c.Env.Session.Set(oidcKeyMeta, m)
 	return m, nil
 }

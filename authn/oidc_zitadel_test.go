@@ -2,6 +2,7 @@ package authn_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -33,7 +34,12 @@ func TestOIDCInteropZitadel(t *testing.T) {
 	issuer := "http://" + srv.Listener.Addr().String() + "/"
 	clients := map[string]*storage.Client{"native": storage.NativeClient("native", "http://127.0.0.1/callback")}
 	stor := storage.NewStorageWithClients(storage.NewUserStore(issuer), clients)
-	srv.Config.Handler = exampleop.SetupServer(issuer, stor, nil, false)
+	// The example logs every request through slog's default logger, which
+	// SetupServer replaces with the one given: a discarding one here, the
+	// old default back afterwards (authlab itself does not use slog).
+	old := slog.Default()
+	t.Cleanup(func() { slog.SetDefault(old) })
+	srv.Config.Handler = exampleop.SetupServer(issuer, stor, slog.New(slog.DiscardHandler), false)
 	srv.Start()
 	defer srv.Close()
 
