@@ -54,6 +54,10 @@ type Options struct {
 	// Proxy chooses the HTTP proxy of each request (flags, else the
 	// environment); see Proxy. Ignored with a custom Transport.
 	Proxy Proxy
+
+	// TokenCache, when set, keeps OAuth 2.0 and OIDC tokens across runs
+	// (--token-cache); see TokenCache.
+	TokenCache TokenCache
 }
 
 // Engine is the exchange engine: the only place in authlab that sends HTTP
@@ -157,6 +161,9 @@ func (e *Engine) Exchange(ctx context.Context, req Request) (*Result, error) {
 		}
 		res.Hints = explain(fin, res.Scheme, e.opts.Now(), hops)
 	}
+	if he := (hintedError)(nil); errors.As(err, &he) {
+		res.Hints = append([]Hint{he.Hint()}, res.Hints...)
+	}
 	return res, err
 }
 
@@ -178,7 +185,7 @@ func (e *Engine) exchange(parent context.Context, req Request, res *Result) erro
 	res.Scheme = prep.Info
 	target, method, scheme, creds := prep.URL, prep.Method, prep.Scheme, prep.Creds
 
-	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, creds), Call: &Session{}}
+	env := Env{Now: e.opts.Now, Rand: e.opts.Rand, Session: e.sessions.forCreds(res.Scheme.Name, creds), Call: &Session{}, Tokens: e.opts.TokenCache}
 	client, err := e.clientFor(req.TLS)
 	if err != nil {
 		return err

@@ -227,7 +227,14 @@ func (s oauth2Scheme) Prepare(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	r := &oauth2Run{c: c, p: p}
+	return oauth2Prepare(ctx, c, &oauth2Run{c: c, p: p})
+}
+
+// oauth2Prepare is Prepare with the plan already made, in r: the oidc
+// scheme makes its plan from the issuer's metadata and adds parameters to
+// the authorization request (oauth2Run.authParams).
+func oauth2Prepare(ctx context.Context, c *Call, r *oauth2Run) error {
+	p := r.p
 	if p.grant == oauth2GrantPassword {
 		c.Trace.Add("Warning: the password grant is legacy", "RFC 9700 §2.4, RFC 6749 §4.3",
 			"The OAuth 2.0 Security Best Current Practice says the resource owner password credentials grant MUST NOT be used: "+
@@ -239,6 +246,7 @@ func (s oauth2Scheme) Prepare(ctx context.Context, c *Call) error {
 			"The token endpoint is where the client gets a token (often …/oauth/token or …/token); the request URL is the API that accepts it.",
 			Plain("token_url", p.tokenURL.String()), Plain("request URL", c.URL.String()))
 	}
+	r.loadCached()
 	now := c.Env.Now()
 	reason := ""
 	if v, ok := c.Env.Session.Get(oauth2KeyToken).(oauth2Cached); ok {
@@ -257,7 +265,16 @@ func (s oauth2Scheme) Prepare(ctx context.Context, c *Call) error {
 		}
 		c.Env.Session.Set(oauth2KeyToken, nil)
 	}
-	return r.obtain(ctx, reason)
+	if err := r.obtain(ctx, reason); err != nil {
+		if oauth2IsCode(err, "invalid_grant") {
+			r.forgetCached() // a cached refresh token the server refused
+		}
+		return err
+	}
+	if !r.deferSave {
+		r.saveCached()
+	}
+	return nil
 }
 
 // Authorize sends the session's access token as a Bearer token (RFC 6750
@@ -282,6 +299,18 @@ func (oauth2Scheme) Authorize(out *Outgoing, _ Credentials, env Env, tr *Trace) 
 // and the request retried once; a token obtained during this very call is
 // not retried, since a fresh token refused means something else is wrong.
 func (oauth2Scheme) Answer(ctx context.Context, c *Call, resp *Response) (bool, error) {
+	return oauth2Answer(ctx, c, resp, func() (*oauth2Run, error) {
+		p, err := oauth2NewPlan(c.Creds)
+		if err != nil {
+			return nil, err
+		}
+		return &oauth2Run{c: c, p: p}, nil
+	})
+}
+
+// oauth2Answer is Answer with the run made by run, only once a retry is
+// due (the oidc scheme's plan comes from the issuer's metadata).
+func oauth2Answer(ctx context.Context, c *Call, resp *Response, run func() (*oauth2Run, error)) (bool, error) {
 	if resp.Status != http.StatusUnauthorized {
 		return false, nil
 	}
@@ -299,17 +328,20 @@ func (oauth2Scheme) Answer(ctx context.Context, c *Call, resp *Response) (bool, 
 	if !ok || v.by.Value() == c {
 		return false, nil
 	}
-	p, err := oauth2NewPlan(c.Creds)
+	r, err := run()
 	if err != nil {
 		return false, err
 	}
 	c.Env.Session.Set(oauth2KeyToken, nil)
+	r.forgetCached()
 	c.Trace.Add("The API refused the cached token", "RFC 6750 §3.1",
 		"401 with error=\"invalid_token\": the token expired before its expires_in said, or was revoked. Drop it, get a new one, and send the request once more.",
 		Plain("status", fmt.Sprintf("%d", resp.Status)), Plain("error", "invalid_token"))
-	r := &oauth2Run{c: c, p: p}
 	if err := r.obtain(ctx, "the API answered 401 invalid_token to the cached token"); err != nil {
 		return false, err
+	}
+	if !r.deferSave {
+		r.saveCached()
 	}
 	return true, nil
 }
@@ -320,6 +352,21 @@ type oauth2Run struct {
 	p          *oauth2Plan
 	authTraced bool // the client authentication step was written
 	polling    bool // device polling writes its own compact steps
+	// authParams are added to the authorization request (the oidc
+	// scheme's nonce, OIDC Core §3.1.2.1).
+	authParams [][2]string
+	// beforeAuthorize, when set, runs when the authorization code grant
+	// starts (the oidc scheme explains its nonce there).
+	beforeAuthorize func()
+	// granted is the token request that obtained the token ("refresh_token",
+	// "authorization_code", …), "" while none has.
+	granted string
+	// scheme and cacheEndpoint name the token cache entry: "oidc" and the
+	// issuer for the oidc scheme ("" is oauth2 and token_url).
+	scheme, cacheEndpoint string
+	// deferSave leaves saveCached to the caller (oidc saves only after the
+	// ID token verified).
+	deferSave bool
 }
 
 // obtain gets a new token: with a refresh token when one is known (the
@@ -347,6 +394,10 @@ func (r *oauth2Run) obtain(ctx context.Context, reason string) error {
 		c.Env.Session.Set(oauth2KeyRefresh, nil)
 		c.Trace.Add("The refresh token was refused: run the grant again", "RFC 6749 §5.2",
 			"invalid_grant: the refresh token expired, was revoked or was already used (rotation).", Plain("grant", p.grant))
+		if p.grant == oauth2GrantDeviceCode || p.grant == oauth2GrantAuthorizationCode {
+			// the user must act again: say why before the grant's own notice
+			c.Notify(Notice{Title: "The refresh token was refused (invalid_grant): sign in again", Detail: "the " + p.grant + " grant runs once more"})
+		}
 	} else if reason != "" {
 		c.Trace.Add("Get a new access token", "RFC 6749 §4", "There is no refresh token, so the grant runs again.",
 			Plain("reason", reason), Plain("grant", p.grant))

@@ -68,6 +68,9 @@ var oauth2DonePage = template.Must(template.New("done").Parse(`<!doctype html>
 // authCode runs the authorization code grant with PKCE S256.
 func (r *oauth2Run) authCode(ctx context.Context) error {
 	c, p := r.c, r.p
+	if r.beforeAuthorize != nil {
+		r.beforeAuthorize()
+	}
 	verifier, err := oauth2RandomString(c.Env.Rand, 32)
 	if err != nil {
 		return err
@@ -109,6 +112,9 @@ func (r *oauth2Run) authCode(ctx context.Context) error {
 	q.Set("state", state)
 	q.Set("code_challenge", challenge)
 	q.Set("code_challenge_method", "S256")
+	for _, kv := range r.authParams {
+		q.Set(kv[0], kv[1])
+	}
 	u.RawQuery = q.Encode()
 	authURL := u.String()
 	c.Trace.Add("Build the authorization URL", "RFC 6749 §4.1.1, RFC 7636 §4.3",

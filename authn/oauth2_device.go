@@ -216,6 +216,7 @@ func (r *oauth2Run) device(ctx context.Context) error {
 				"The user approved: the token endpoint answers with the access token.",
 				Plain("waited", oauth2Words(interval)))
 			r.polling = false
+			r.granted = oauth2GrantDeviceCode
 			return r.keep(res)
 		}
 		var te *oauth2TokenError

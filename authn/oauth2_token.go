@@ -223,6 +223,7 @@ func (r *oauth2Run) token(ctx context.Context, what string, params [][2]string, 
 	if err != nil {
 		return err
 	}
+	r.granted = what
 	return r.keep(res)
 }
 

@@ -224,6 +224,8 @@ type Env struct {
 	// see ConnBound) lives here, not in Session, which concurrent calls
 	// share. Nil outside an engine.
 	Call *Session
+	// Tokens is the persistent token cache (Options.TokenCache; nil: none).
+	Tokens TokenCache
 }
 
 // Outgoing is the request a scheme signs. The engine builds a fresh Outgoing

@@ -67,8 +67,8 @@ func TestCompletion(t *testing.T) {
 		{[]string{"--profiles", dir, "profiles", "mv", "github", ""}, "", noFile}, // NEW is a new name
 		{[]string{"--profiles", dir, "profiles", "cp", "team/"}, "team/api", noFile},
 		{[]string{"--profiles", filepath.Join(dir, "missing"), "send", "--profile", ""}, "", noFile},
-		{[]string{"send", "-a", ""}, "none basic digest bearer apikey oauth1 oauth2 jwt sigv4 edgegrid hawk ntlm", noFile},
-		{[]string{"send", "-a", "o"}, "oauth1 oauth2", noFile},
+		{[]string{"send", "-a", ""}, "none basic digest bearer apikey oauth1 oauth2 oidc jwt sigv4 edgegrid hawk ntlm", noFile},
+		{[]string{"send", "-a", "o"}, "oauth1 oauth2 oidc", noFile},
 		{[]string{"-a", "b"}, "basic bearer", noFile},
 		{[]string{"schemes", "s"}, "sigv4", noFile},
 		{[]string{"export", "--format", "p"}, "python postman", noFile},

@@ -114,6 +114,13 @@ func demoProfiles() []profiles.Profile {
 			Scheme: "ntlm", Fields: map[string]string{"username": practice.DemoUser, "password": practice.DemoPassword, "domain": practice.NTLMDomain}},
 		{Name: "demo/ntlm-wrong-password", Description: "NTLM with a wrong password → 401 after the AUTHENTICATE, the server's NTProofStr beside yours" + demoNote, Method: "GET", URL: practice.Placeholder + "/ntlm",
 			Scheme: "ntlm", Fields: map[string]string{"username": practice.DemoUser, "password": "demo-passwort", "domain": practice.NTLMDomain}},
+		{Name: "demo/oidc-auth-code", Description: "OpenID Connect sign-in (code + PKCE + nonce): discovery, the ID token checked step by step, userinfo" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/oidc/userinfo", Scheme: "oidc",
+			Fields: map[string]string{"issuer": practice.Placeholder + "/oidc", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email offline_access"}},
+		{Name: "demo/oidc-device", Description: "OpenID Connect with the device grant: enter the code, then the ID token is verified" + demoNote, Method: "GET",
+			URL: practice.Placeholder + "/oidc/userinfo", Scheme: "oidc",
+			Fields:  map[string]string{"issuer": practice.Placeholder + "/oidc", "grant": "device_code", "client_id": practice.DemoOAuth2PublicClientID, "scope": "openid profile email"},
+			Timeout: 5 * time.Minute},
 	}
 }
 

@@ -412,7 +412,7 @@ func TestPresentMasksEchoedSecrets(t *testing.T) {
 func TestDemoProfilesAgainstPractice(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "profiles")
 	env := []string{"AUTHLAB_PROFILES=" + dir}
-	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "30 demo profiles") {
+	if r := authlab(t, env, "profiles", "demo"); r.code != 0 || !strings.Contains(r.stdout, "32 demo profiles") {
 		t.Fatalf("profiles demo: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 	tests := []struct {

@@ -50,6 +50,12 @@ type sendFlags struct {
 	practice string
 	student  string
 
+	// the token cache (tokens.go): --token-cache; for `authlab tokens
+	// introspect|revoke`, the action and whether it is on the refresh token
+	tokenCache    string
+	tokenAction   string
+	refreshAction bool
+
 	// send only (see registerSendOnly)
 	repeat int
 	color  string
@@ -82,6 +88,7 @@ func (f *sendFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.student, "student", "", "your name, sent to the practice server only (header "+practice.StudentHeader+") and shown to the instructor (default $"+envStudent+")")
 	f.proxy.register(fs)
 	f.vars.register(fs)
+	registerTokenCache(fs, &f.tokenCache, "")
 }
 
 // registerSendOnly adds the flags that only `authlab send` takes (the TUI
@@ -206,7 +213,15 @@ func engineOptions(env Env, f *sendFlags) (authn.Options, error) {
 	if err != nil {
 		return authn.Options{}, err
 	}
-	return authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure, Proxy: proxy}, nil
+	tc, err := tokenCache(env, f.tokenCache)
+	if err != nil {
+		return authn.Options{}, err
+	}
+	o := authn.Options{Timeout: f.timeout, MaxBody: maxBody, Follow: f.follow, Insecure: f.insecure, Proxy: proxy}
+	if tc != nil {
+		o.TokenCache = tc
+	}
+	return o, nil
 }
 
 func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, rawURL string) error {
@@ -318,7 +333,13 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	eng := authn.New(opts)
 	defer eng.Close()
 	send := func() (*authn.Result, error) {
-		res, xerr := eng.Exchange(ctx, req)
+		var res *authn.Result
+		var xerr error
+		if f.tokenAction != "" {
+			res, xerr = eng.TokenAction(ctx, req, f.tokenAction, f.refreshAction)
+		} else {
+			res, xerr = eng.Exchange(ctx, req)
+		}
 		if f.present {
 			res.Redact(rs.Secrets.Merge(authn.SecretsOf(req, res))) // a server may echo a secret
 		}
@@ -347,7 +368,7 @@ func runSend(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 		res, xerr = send()
 	}
 	var ie *authn.InputError
-	if !errors.As(xerr, &ie) {
+	if !errors.As(xerr, &ie) && f.tokenAction == "" {
 		env.record(res, xerr, rs, emb.Started())
 	}
 

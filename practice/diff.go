@@ -69,6 +69,7 @@ func differs() map[string]differ {
 		"hawk":     plain(hawkDiff),
 		"edgegrid": edgegridDiff,
 		"ntlm":     plain(ntlmDiff),
+		"oidc":     plain(oidcDiff),
 	}
 }
 

@@ -101,6 +101,10 @@ var mistakeRules = []mistakeRule{
 	{"issued in the future", "JWT iat in the future"},
 	{"not a signed jwt", "not a JWT"},
 	{"token signature is invalid", "JWT signed with another key"},
+	// OpenID Connect (before bearer: its userinfo refusals say insufficient_scope too)
+	{"must contain openid", "openid missing from scope"},
+	{"is unknown or revoked", "token unknown or revoked"},
+	{"issued to another client (rfc 7009", "revoking another client's token"},
 	// bearer
 	{"insufficient_scope", "scope too narrow"},
 	{"unknown token", "unknown token"},

@@ -54,20 +54,22 @@ func TestMistakeOAuth1(t *testing.T) {
 func TestMistakeOthers(t *testing.T) {
 	u, last := observed(t)
 	for _, tt := range []struct {
-		name, method, path string
-		headers            []string
-		want               string
+		name, method, path, body string
+		headers                  []string
+		want                     string
 	}{
-		{"basic ok", "GET", "/github/user", []string{"Authorization: Basic ZGVtbzpkZW1vLXBhc3N3b3Jk"}, ""},
-		{"basic wrong password", "GET", "/github/user", []string{"Authorization: Basic ZGVtbzp4"}, "wrong password"},
-		{"basic unknown user", "GET", "/github/user", []string{"Authorization: Basic eDp4"}, "unknown user"},
-		{"digest challenge", "GET", "/digest", nil, ""},
-		{"apikey wrong", "GET", "/apikey", []string{"X-API-Key: nope"}, "wrong API key"},
-		{"bearer expired", "GET", "/bearer", []string{"Authorization: Bearer " + DemoExpiredToken}, "token expired"},
-		{"jwt none", "GET", "/jwt", []string{"Authorization: Bearer eyJhbGciOiJub25lIn0.e30."}, "unsigned JWT (alg none)"},
-		{"sigv4 none", "GET", "/aws", nil, "no Authorization header"},
+		{"basic ok", "GET", "/github/user", "", []string{"Authorization: Basic ZGVtbzpkZW1vLXBhc3N3b3Jk"}, ""},
+		{"basic wrong password", "GET", "/github/user", "", []string{"Authorization: Basic ZGVtbzp4"}, "wrong password"},
+		{"basic unknown user", "GET", "/github/user", "", []string{"Authorization: Basic eDp4"}, "unknown user"},
+		{"digest challenge", "GET", "/digest", "", nil, ""},
+		{"apikey wrong", "GET", "/apikey", "", []string{"X-API-Key: nope"}, "wrong API key"},
+		{"bearer expired", "GET", "/bearer", "", []string{"Authorization: Bearer " + DemoExpiredToken}, "token expired"},
+		{"jwt none", "GET", "/jwt", "", []string{"Authorization: Bearer eyJhbGciOiJub25lIn0.e30."}, "unsigned JWT (alg none)"},
+		{"sigv4 none", "GET", "/aws", "", nil, "no Authorization header"},
+		{"oidc userinfo revoked", "GET", "/oidc/userinfo", "", []string{"Authorization: Bearer at-0123456789abcdef"}, "token unknown or revoked"},
+		{"oidc no openid", "POST", "/oidc/token", "grant_type=client_credentials&scope=read", []string{"Content-Type: application/x-www-form-urlencoded", "Authorization: Basic ZGVtby1jbGllbnQ6ZGVtby1jbGllbnQtc2VjcmV0"}, "openid missing from scope"},
 	} {
-		send(t, tt.method, u+tt.path, "", tt.headers...)
+		send(t, tt.method, u+tt.path, tt.body, tt.headers...)
 		if e := last(); e.Mistake != tt.want {
 			t.Errorf("%s: Mistake = %q (verdict %q); want %q", tt.name, e.Mistake, e.Trace.Verdict, tt.want)
 		}

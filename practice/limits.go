@@ -278,6 +278,8 @@ func bodyCapOf(pattern string) int64 {
 	case "POST /edgegrid/":
 		return capEdgeGrid
 	case "POST /oauth2/token", "POST /oauth2/device", "POST /oauth2/device/verify", "POST /oauth2/authorize",
+		"POST /oidc/token", "POST /oidc/device", "POST /oidc/device/verify", "POST /oidc/authorize",
+		"POST /oidc/userinfo", "POST /oidc/introspect", "POST /oidc/revoke", "POST /oidc/rotate",
 		"POST /twitter/oauth/request_token", "POST /twitter/oauth/access_token", "POST /twitter/1.1/statuses/update.json":
 		return capForm
 	}

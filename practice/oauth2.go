@@ -63,8 +63,15 @@ const (
 var oauth2Scopes = []string{"read", "write", DemoOAuth2ShortScope}
 
 func registerOAuth2(mux *http.ServeMux, s *Server) {
-	st := &oauth2State{
-		s:       s,
+	registerOAuth2Routes(mux, s, newOAuth2State(s, "/oauth2", nil))
+}
+
+// newOAuth2State makes the state of an authorization server whose routes
+// are under prefix ("/oauth2"; the OpenID provider's are under "/oidc" and
+// it passes itself as op, which adds ID tokens and its scopes).
+func newOAuth2State(s *Server, prefix string, op *oidcProvider) *oauth2State {
+	return &oauth2State{
+		s: s, prefix: prefix, op: op,
 		tokens:  newPartitioned[oauth2Grant](oauth2MaxTokens, maxClients),
 		refresh: newPartitioned[oauth2Grant](oauth2MaxTokens, maxClients),
 		codes:   newPartitioned[oauth2Code](oauth2MaxPending, maxClients),
@@ -73,6 +80,10 @@ func registerOAuth2(mux *http.ServeMux, s *Server) {
 		pending: newPartitioned[oauth2AuthRequest](oauth2MaxPending, maxClients),
 		page:    template.Must(template.New("oauth2").Parse(oauth2PageHTML)),
 	}
+}
+
+// registerOAuth2Routes is registerOAuth2's body.
+func registerOAuth2Routes(mux *http.ServeMux, s *Server, st *oauth2State) {
 	s.handle(mux, "POST /oauth2/token", "oauth2",
 		"RFC 6749 token endpoint: client demo-client / demo-client-secret (Basic or body) or demo-public-client; grants client_credentials, password (demo / demo-password), refresh_token (demo-refresh-token), authorization_code (PKCE S256 required), device_code; scope read, write or short (2 s tokens)", st.token)
 	s.handle(mux, "POST /oauth2/device", "oauth2",
@@ -99,6 +110,8 @@ func registerOAuth2(mux *http.ServeMux, s *Server) {
 // add nothing an attacker lacks and break those flows.
 type oauth2State struct {
 	s       *Server
+	prefix  string                          // of the routes: "/oauth2" or "/oidc"
+	op      *oidcProvider                   // the OpenID provider under /oidc; nil for plain OAuth 2.0
 	mu      sync.Mutex                      // makes a lookup and its change one step (a device poll, a decision)
 	tokens  *partitioned[oauth2Grant]       // access tokens
 	refresh *partitioned[oauth2Grant]       // refresh tokens
@@ -112,13 +125,14 @@ type oauth2State struct {
 // oauth2Grant is what an access or refresh token stands for.
 type oauth2Grant struct {
 	client, subject, scope string
+	nonce                  string    // of the authorization request (OIDC Core §3.1.2.1), for the ID token
 	expires                time.Time // zero: never (refresh tokens)
 }
 
 // oauth2Code is an issued authorization code (RFC 6749 §4.1.2).
 type oauth2Code struct {
-	client, redirect, challenge, scope string
-	expires                            time.Time
+	client, redirect, challenge, scope, nonce string
+	expires                                   time.Time
 }
 
 // oauth2Device is an issued device code (RFC 8628 §3.2).
@@ -133,8 +147,8 @@ type oauth2Device struct {
 // oauth2AuthRequest is a validated authorization request shown on the
 // approve page.
 type oauth2AuthRequest struct {
-	client, redirect, state, challenge, scope string
-	expires                                   time.Time
+	client, redirect, state, challenge, scope, nonce string
+	expires                                          time.Time
 }
 
 // ---- clients -----------------------------------------------------------
@@ -178,6 +192,7 @@ type oauth2TokenBody struct {
 	ExpiresIn    int    `json:"expires_in"`
 	RefreshToken string `json:"refresh_token,omitempty"`
 	Scope        string `json:"scope"`
+	IDToken      string `json:"id_token,omitempty"` // OIDC Core §3.1.3.3, under /oidc only
 }
 
 // writeNoStore writes JSON with the headers RFC 6749 §5.1 requires on
@@ -291,6 +306,15 @@ func oauth2ScopeOf(raw string) (string, *oauth2Fail) {
 	return strings.Join(fields, " "), nil
 }
 
+// scopeOf checks a requested scope: the OAuth 2.0 demo scopes, or the
+// OpenID provider's.
+func (st *oauth2State) scopeOf(raw string) (string, *oauth2Fail) {
+	if st.op != nil {
+		return oidcScopeOf(raw)
+	}
+	return oauth2ScopeOf(raw)
+}
+
 // ttl is the lifetime of an access token with scope.
 func oauth2TTL(scope string) time.Duration {
 	for _, f := range strings.Fields(scope) {
@@ -343,6 +367,9 @@ func (st *oauth2State) token(w http.ResponseWriter, r *http.Request) {
 		body = st.issue(ClientOf(r).Key, g, issueRefresh, now)
 	}
 	st.mu.Unlock()
+	if f == nil && st.op != nil {
+		body.IDToken = st.op.idToken(r, tr, g, body.AccessToken, now)
+	}
 	if f != nil {
 		st.fail(w, r, tr, *f)
 		return
@@ -363,10 +390,10 @@ func (st *oauth2State) token(w http.ResponseWriter, r *http.Request) {
 func (st *oauth2State) grant(grant string, client oauth2Client, form url.Values, tr *ServerTrace, now time.Time) (oauth2Grant, bool, *oauth2Fail) {
 	switch grant {
 	case "client_credentials": // RFC 6749 §4.4: no refresh token (§4.4.3)
-		scope, f := oauth2ScopeOf(form.Get("scope"))
+		scope, f := st.scopeOf(form.Get("scope"))
 		return oauth2Grant{client: client.id, subject: client.id, scope: scope}, false, f
 	case "password": // RFC 6749 §4.3
-		scope, f := oauth2ScopeOf(form.Get("scope"))
+		scope, f := st.scopeOf(form.Get("scope"))
 		if f != nil {
 			return oauth2Grant{}, false, f
 		}
@@ -425,7 +452,7 @@ func (st *oauth2State) grant(grant string, client oauth2Client, form url.Values,
 			return oauth2Grant{}, false, oauth2BadRequest("invalid_grant", "PKCE verification failed: BASE64URL(SHA256(code_verifier)) does not match code_challenge")
 		}
 		add(tr, "PKCE", "match")
-		return oauth2Grant{client: client.id, subject: DemoUser, scope: c.scope}, true, nil
+		return oauth2Grant{client: client.id, subject: DemoUser, scope: c.scope, nonce: c.nonce}, true, nil
 	}
 	// RFC 8628 §3.4, §3.5
 	dc := form.Get("device_code")
@@ -561,7 +588,7 @@ func (st *oauth2State) deviceAuth(w http.ResponseWriter, r *http.Request) {
 		client, f = st.authenticate(r, form, tr)
 		if f == nil {
 			var scope string
-			scope, f = oauth2ScopeOf(form.Get("scope"))
+			scope, f = st.scopeOf(form.Get("scope"))
 			if f == nil {
 				st.deviceIssue(w, r, tr, client, scope)
 				return
@@ -583,7 +610,7 @@ func (st *oauth2State) deviceIssue(w http.ResponseWriter, r *http.Request, tr *S
 	st.devices.put(who, dc, &oauth2Device{client: client.id, scope: scope, userCode: uc, expires: now.Add(oauth2DeviceTTL), interval: oauth2DeviceInterval}, 0, keep, now)
 	st.users.put(who, oauth2NormalizeUserCode(uc), dc, 0, keep, now)
 	st.mu.Unlock()
-	verify := oauth2BaseURL(r) + "/oauth2/device/verify"
+	verify := oauth2BaseURL(r) + st.prefix + "/device/verify"
 	tr.Verdict = "ok: device code issued"
 	add(tr, "user_code", uc)
 	add(tr, "device_code length", length(dc))
@@ -603,6 +630,7 @@ type oauth2PageData struct {
 	UserCode, Client, Scope string
 	RequestID, Redirect     string
 	Allowed                 string // the registered redirect URIs
+	Prefix                  string // of the form actions: "/oauth2" or "/oidc"
 }
 
 func (st *oauth2State) render(w http.ResponseWriter, status int, d oauth2PageData) {
@@ -610,6 +638,7 @@ func (st *oauth2State) render(w http.ResponseWriter, status int, d oauth2PageDat
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY") // no clickjacking of the approve button
 	w.WriteHeader(status)
+	d.Prefix = st.prefix
 	st.page.Execute(w, d)
 }
 
@@ -716,7 +745,7 @@ func (st *oauth2State) authorize(w http.ResponseWriter, r *http.Request) {
 	back := func(code, desc string) {
 		oauth2RedirectWith(w, r, redirect, url.Values{"error": {code}, "error_description": {desc}, "state": {q.Get("state")}})
 	}
-	scope, f := oauth2ScopeOf(q.Get("scope"))
+	scope, f := st.scopeOf(q.Get("scope"))
 	switch {
 	case q.Get("response_type") != "code":
 		back("unsupported_response_type", "Only response_type=code is supported")
@@ -734,8 +763,14 @@ func (st *oauth2State) authorize(w http.ResponseWriter, r *http.Request) {
 		back(f.code, f.desc)
 		return
 	}
+	if st.op != nil && q.Get("prompt") == "none" && !st.s.opts.AutoApprove {
+		// OIDC Core §3.1.2.6: no page may be shown, and this provider
+		// always asks the user to approve
+		back("consent_required", "prompt=none, but the user must approve this client on the authorization page")
+		return
+	}
 	req := oauth2AuthRequest{client: client.id, redirect: redirect, state: q.Get("state"), challenge: q.Get("code_challenge"),
-		scope: scope, expires: st.s.now().Add(oauth2CodeTTL * 10)}
+		scope: scope, nonce: q.Get("nonce"), expires: st.s.now().Add(oauth2CodeTTL * 10)}
 	if st.s.opts.AutoApprove {
 		st.approve(w, r, req)
 		return
@@ -750,7 +785,7 @@ func (st *oauth2State) authorize(w http.ResponseWriter, r *http.Request) {
 func (st *oauth2State) approve(w http.ResponseWriter, r *http.Request, req oauth2AuthRequest) {
 	code := "code-" + randomHex(16)
 	now := st.s.now()
-	c := oauth2Code{client: req.client, redirect: req.redirect, challenge: req.challenge, scope: req.scope, expires: now.Add(oauth2CodeTTL)}
+	c := oauth2Code{client: req.client, redirect: req.redirect, challenge: req.challenge, scope: req.scope, nonce: req.nonce, expires: now.Add(oauth2CodeTTL)}
 	st.codes.put(ClientOf(r).Key, code, c, 0, c.expires, now)
 	oauth2RedirectWith(w, r, req.redirect, url.Values{"code": {code}, "state": {req.state}})
 }
@@ -836,7 +871,7 @@ const oauth2PageHTML = `<!doctype html>
 {{else if eq .Kind "device"}}<h1>Connect a device</h1>
 {{if .Message}}<p>{{.Message}}</p>{{end}}
 <p>Enter the code the device shows. This practice server has no login: you act as <b>demo</b>.</p>
-<form method="post" action="/oauth2/device/verify">
+<form method="post" action="{{.Prefix}}/device/verify">
 <label>Code <input name="user_code" value="{{.UserCode}}" autocomplete="off" autofocus></label>
 <button name="decision" value="approve">Approve</button>
 <button name="decision" value="deny">Deny</button>
@@ -844,7 +879,7 @@ const oauth2PageHTML = `<!doctype html>
 {{else}}<h1>Authorize the application?</h1>
 <p>The client <code>{{.Client}}</code> asks for scope <code>{{.Scope}}</code> as <b>demo</b>, and will receive the answer at <code>{{.Redirect}}</code>.</p>
 <p>That is one of the redirect URIs {{.Client}} registered: {{.Allowed}}. This server redirects nowhere else.</p>
-<form method="post" action="/oauth2/authorize">
+<form method="post" action="{{.Prefix}}/authorize">
 <input type="hidden" name="request" value="{{.RequestID}}">
 <button name="decision" value="approve">Approve</button>
 <button name="decision" value="deny">Deny</button>

@@ -107,6 +107,7 @@ func registrars() []func(*http.ServeMux, *Server) {
 		registerAPIKey,
 		registerDigest,
 		registerOAuth2,
+		registerOIDC,
 		registerJWT,
 		registerAWS,
 		registerMTLS,

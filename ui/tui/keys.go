@@ -26,6 +26,7 @@ type KeyMap struct {
 	History  key.Binding
 	Export   key.Binding // the request as curl, HTTPie, Python or Go
 	Env      key.Binding // choose the environment of {{variables}} (envs.go)
+	Forget   key.Binding // forget the request's OAuth 2.0/OIDC token (forget.go)
 }
 
 // DefaultKeyMap returns the default keys.
@@ -46,6 +47,8 @@ func DefaultKeyMap() KeyMap {
 		Export:   key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "export as code")),
 		// ctrl+e is also a text field's end-of-line (end still is)
 		Env: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "environment")),
+		// ctrl+f is also a text field's forward-character (→ still is)
+		Forget: key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "forget token")),
 	}
 }
 

@@ -240,6 +240,8 @@ func (m Model) answer(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case noticeMsg:
 		m, cmd := m.gotNotice(msg)
 		return m, cmd, true
+	case forgotMsg:
+		return m.gotForgot(msg), nil, true
 	case bodyview.StatusMsg: // the body viewer's copy
 		return m.setStatus(msg.Text, m.st().OK), nil, true
 	case openedMsg:
@@ -399,6 +401,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.toggleExport()
 	case key.Matches(msg, k.Env):
 		return m.startEnvChooser()
+	case key.Matches(msg, k.Forget):
+		return m.startForget()
 	case key.Matches(msg, k.Profiles):
 		return m.togglePanel(focusProfiles)
 	case key.Matches(msg, k.History):
@@ -999,7 +1003,7 @@ func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 // short list for the help line and every key for ? (full help).
 func (m Model) contextKeys() helpKeys {
 	k := m.keys
-	global := []key.Binding{k.Send, k.Cancel, k.Switch, k.Save, k.Profiles, k.History, k.Export, k.Env, k.Help, k.QuitQ, k.Quit}
+	global := []key.Binding{k.Send, k.Cancel, k.Switch, k.Save, k.Profiles, k.History, k.Export, k.Env, k.Forget, k.Help, k.QuitQ, k.Quit}
 	focus := m.focus
 	if focus == focusHelp || focus == focusConfirm {
 		focus = m.back
