@@ -116,6 +116,53 @@ func TestExportCollectionRunsInOtherTools(t *testing.T) {
 		}
 	})
 
+	// Postman's own runtime (newman) signs Hawk and EdgeGrid and runs the
+	// NTLM handshake from what the export wrote, against the practice
+	// server's independent verifiers.
+	t.Run("postman/newman/hawk-edgegrid-ntlm", func(t *testing.T) {
+		node, modules := testenv.Node(t, "newman")
+		lookup := homeLookup(t, nil)
+		config, _ := lookup("XDG_CONFIG_HOME")
+		group := filepath.Join(config, "authlab", "profiles", "pm")
+		if err := os.MkdirAll(group, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{
+			"hawk.toml":      "url = '{{practice}}/hawk'\nscheme = 'hawk'\n[fields]\nid = '" + practice.DemoHawkID + "'\nkey = 'env:HAWK_KEY'\n",
+			"hawk-post.toml": "method = 'POST'\nurl = '{{practice}}/hawk'\nbody = 'hello'\nscheme = 'hawk'\n[[header]]\nname = 'Content-Type'\nvalue = 'text/plain'\n[fields]\nid = '" + practice.DemoHawkID + "'\nkey = 'env:HAWK_KEY'\npayload_hash = 'always'\n",
+			"edgegrid.toml":  "url = '{{practice}}/edgegrid/demo?limit=10'\nscheme = 'edgegrid'\n[fields]\nclient_token = '" + practice.DemoEdgeGridClientToken + "'\nclient_secret = 'env:EG_SECRET'\naccess_token = 'env:EG_ACCESS'\n",
+			"ntlm.toml":      "url = '{{practice}}/ntlm'\nscheme = 'ntlm'\n[fields]\nusername = '" + practice.DemoUser + "'\ndomain = '" + practice.NTLMDomain + "'\npassword = 'env:NTLM_PASSWORD'\n",
+		}
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(group, name), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dir := t.TempDir()
+		file := filepath.Join(dir, "pm.postman_collection.json")
+		_, stderr, code := runIn(t, lookup, "export", "--format", "postman", "--group", "pm", "-o", file, "--practice", srv.URL)
+		if code != ExitOK {
+			t.Fatalf("export --format postman: exit %d\n%s", code, stderr)
+		}
+		secrets := map[string]string{"HAWK_KEY": practice.DemoHawkKey, "EG_SECRET": practice.DemoEdgeGridClientSecret,
+			"EG_ACCESS": practice.DemoEdgeGridAccessToken, "NTLM_PASSWORD": practice.DemoPassword}
+		args := []string{filepath.Join(modules, "newman", "bin", "newman.js"), "run", file, "--reporters", "json", "--reporter-json-export", filepath.Join(dir, "report.json")}
+		for k, v := range secrets {
+			args = append(args, "--env-var", k+"="+v)
+		}
+		cmd := exec.Command(node, args...)
+		cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("newman run: %v\n%s", err, out)
+		}
+		got := newmanCodes(t, filepath.Join(dir, "report.json"))
+		for _, name := range []string{"hawk", "hawk-post", "edgegrid", "ntlm"} {
+			if got[name] != 200 {
+				t.Errorf("newman: %s got %d; want 200 (all: %v)", name, got[name], got)
+			}
+		}
+	})
+
 	t.Run("http/httpyac", func(t *testing.T) {
 		node, modules := testenv.Node(t, "httpyac")
 		lookup := homeLookup(t, demo)
@@ -227,4 +274,30 @@ func TestExportCollectionRefuses(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(taken, "http-client.env.json")); string(b) != `{"mine":{}}` {
 		t.Errorf("the existing http-client.env.json changed: %s", b)
 	}
+}
+
+// newmanCodes reads newman's JSON report: each request's last status
+// (an NTLM handshake's or a Digest retry's final answer).
+func newmanCodes(t *testing.T, path string) map[string]int {
+	t.Helper()
+	var report struct {
+		Run struct {
+			Executions []struct {
+				Item     struct{ Name string } `json:"item"`
+				Response struct{ Code int }    `json:"response"`
+			} `json:"executions"`
+		} `json:"run"`
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &report); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range report.Run.Executions {
+		got[e.Item.Name] = e.Response.Code
+	}
+	return got
 }

@@ -152,7 +152,40 @@ func mapAuth(a *pmAuth, method string) mapped {
 		m.field("domain", take("domain"))
 		m.field("workstation", take("workstation"))
 		take("disableRetryRequest") // Postman's own retry switch; authlab answers the challenge once
-	case "hawk", "edgegrid", "akamai", "asap":
+	case "hawk":
+		// postman-runtime's hawk.js: authId, authKey, algorithm, extraData,
+		// app, delegation, includePayloadHash (off unless set)
+		m.scheme = "hawk"
+		m.field("id", take("authId"))
+		m.field("key", take("authKey"))
+		m.field("algorithm", strings.ToLower(take("algorithm")))
+		m.field("ext", take("extraData"))
+		m.field("app", take("app"))
+		m.field("dlg", take("delegation"))
+		if isTrueStr(take("includePayloadHash")) {
+			m.fields["payload_hash"] = "always"
+		} else {
+			m.fields["payload_hash"] = "never" // as Postman sends it
+		}
+		if nonce, ts := take("nonce"), take("timestamp"); nonce != "" || ts != "" {
+			m.notes = append(m.notes, "hawk: the nonce and timestamp Postman saved were left out: authlab makes fresh ones for each request")
+		}
+	case "edgegrid", "akamai":
+		// postman-runtime's edgegrid.js: accessToken, clientToken,
+		// clientSecret, headersToSign, maxBodySize, baseURL
+		m.scheme = "edgegrid"
+		m.field("client_token", take("clientToken"))
+		m.field("client_secret", take("clientSecret"))
+		m.field("access_token", take("accessToken"))
+		m.field("headers_to_sign", take("headersToSign"))
+		m.field("max_body", take("maxBodySize"))
+		if nonce, ts := take("nonce"), take("timestamp"); nonce != "" || ts != "" {
+			m.notes = append(m.notes, "edgegrid: the nonce and timestamp Postman saved were left out: authlab makes fresh ones for each request")
+		}
+		if b := take("baseURL"); b != "" {
+			m.lost("edgegrid baseURL %q: authlab signs the request's own URL; put the base URL into the request's URL", b)
+		}
+	case "asap":
 		m.lost("auth type %s: authlab has no %s scheme; the request is imported without credentials", a.typ, schemeTitle(a.typ))
 		return m
 	default:

@@ -438,6 +438,39 @@ func (x *exporter) auth(p profiles.Profile) (map[string]any, []string) {
 		put("sessionToken", val("session_token"))
 		put("region", val("region"))
 		put("service", val("service"))
+	case "hawk":
+		typ = "hawk"
+		put("authId", val("id"))
+		put("authKey", val("key"))
+		algo := f("algorithm")
+		if algo == "" {
+			algo = "sha256"
+		}
+		put("algorithm", algo)
+		put("extraData", val("ext"))
+		put("app", val("app"))
+		put("delegation", val("dlg"))
+		// authlab's "auto" hashes any body; Postman hashes only when told
+		if ph := f("payload_hash"); ph != "never" {
+			put("includePayloadHash", "true")
+		}
+	case "edgegrid":
+		typ = "edgegrid"
+		put("clientToken", val("client_token"))
+		put("clientSecret", val("client_secret"))
+		put("accessToken", val("access_token"))
+		put("headersToSign", val("headers_to_sign"))
+		put("maxBodySize", val("max_body"))
+	case "ntlm":
+		typ = "ntlm"
+		user, domain := f("username"), f("domain")
+		if d, u, ok := strings.Cut(user, `\`); ok && domain == "" {
+			user, domain = u, d
+		}
+		put("username", user)
+		put("password", val("password"))
+		put("domain", domain)
+		put("workstation", val("workstation"))
 	case "jwt":
 		if t := f("token"); t != "" {
 			typ = "bearer"

@@ -37,6 +37,13 @@ var roundTrip = []profiles.Profile{
 		Fields: map[string]string{"access_key": "AKID", "secret_key": "env:AWS_SECRET_ACCESS_KEY", "region": "us-east-1", "service": "s3", "session_token": "env:AWS_SESSION_TOKEN"}},
 	{Name: "jwt", Method: "GET", URL: "https://api.example.com/", Scheme: "jwt",
 		Fields: map[string]string{"alg": "HS512", "secret": "env:EXAMPLE_SECRET", "claims": `{"sub":"x"}`}},
+	{Name: "hawk", Method: "POST", URL: "https://api.example.com/resource", Scheme: "hawk", Body: "hello",
+		Headers: []profiles.Header{{Name: "Content-Type", Value: "text/plain"}},
+		Fields:  map[string]string{"id": "dh37fgj492je", "key": "env:EXAMPLE_KEY", "algorithm": "sha1", "ext": "some-app-ext-data", "payload_hash": "always"}},
+	{Name: "edgegrid", Method: "GET", URL: "https://akab-host.luna.akamaiapis.net/papi/v1/groups", Scheme: "edgegrid",
+		Fields: map[string]string{"client_token": "akab-client", "client_secret": "env:AKAMAI_CLIENT_SECRET", "access_token": "env:AKAMAI_ACCESS_TOKEN", "headers_to_sign": "X-A", "max_body": "2048"}},
+	{Name: "ntlm", Method: "GET", URL: "https://intranet.example.com/", Scheme: "ntlm",
+		Fields: map[string]string{"username": "ann", "password": "env:EXAMPLE_PASSWORD", "domain": "CORP", "workstation": "WS1"}},
 	{Name: "open", Method: "DELETE", URL: "https://example.com/x", Scheme: "none", Follow: true},
 }
 

@@ -107,10 +107,16 @@ var authTests = []struct {
 		"sigv4", map[string]string{"access_key": "AKID", "secret_key": "{{sk}}", "region": "eu-west-1", "service": "s3"}, []string{"addAuthDataToQuery"}},
 	{"jwt", "jwt", []attr{{"algorithm", "HS384"}, {"secret", "{{jwt}}"}, {"payload", `{"sub":"x"}`}, {"isSecretBase64Encoded", false}}, "GET",
 		"jwt", map[string]string{"alg": "HS384", "secret": "{{jwt}}", "claims": `{"sub":"x"}`}, nil},
-	{"hawk", "hawk", []attr{{"authId", "id"}, {"authKey", "key"}}, "GET", "none", nil, []string{"auth type hawk: authlab has no Hawk scheme"}},
+	{"hawk", "hawk", []attr{{"authId", "id"}, {"authKey", "key"}, {"algorithm", "sha256"}, {"extraData", "x"}, {"nonce", "abc"}, {"timestamp", "1353832234"}}, "GET",
+		"hawk", map[string]string{"id": "id", "key": "env:EXAMPLE_KEY", "algorithm": "sha256", "ext": "x", "payload_hash": "never"}, nil},
+	{"hawk with payload hash", "hawk", []attr{{"authId", "id"}, {"authKey", "{{hawkKey}}"}, {"includePayloadHash", true}, {"user", "u"}}, "POST",
+		"hawk", map[string]string{"id": "id", "key": "{{hawkKey}}", "payload_hash": "always"}, []string{"hawk attribute user"}},
 	{"ntlm", "ntlm", []attr{{"username", "u"}, {"password", "{{p}}"}, {"domain", "CORP"}, {"workstation", "WS1"}, {"disableRetryRequest", true}}, "GET",
 		"ntlm", map[string]string{"username": "u", "password": "{{p}}", "domain": "CORP", "workstation": "WS1"}, nil},
-	{"edgegrid", "edgegrid", []attr{{"accessToken", "a"}}, "GET", "none", nil, []string{"auth type edgegrid"}},
+	{"edgegrid", "edgegrid", []attr{{"accessToken", "{{at}}"}, {"clientToken", "akab-c"}, {"clientSecret", "{{cs}}"}, {"headersToSign", "X-A"}, {"maxBodySize", "2048"}}, "GET",
+		"edgegrid", map[string]string{"access_token": "{{at}}", "client_token": "akab-c", "client_secret": "{{cs}}", "headers_to_sign": "X-A", "max_body": "2048"}, nil},
+	{"edgegrid baseURL", "edgegrid", []attr{{"accessToken", "{{at}}"}, {"baseURL", "https://akab-x.luna.akamaiapis.net"}}, "GET",
+		"edgegrid", map[string]string{"access_token": "{{at}}"}, []string{"edgegrid baseURL"}},
 	{"asap", "asap", []attr{{"kid", "a"}}, "GET", "none", nil, []string{"auth type asap"}},
 	{"unknown", "magic", nil, "GET", "none", nil, []string{`auth type "magic"`}},
 	{"unknown attribute", "bearer", []attr{{"token", "{{t}}"}, {"tokenPrefix", "Token"}}, "GET",
@@ -178,7 +184,7 @@ const inheritDoc = `{
       {"name": "under noauth folder", "request": {"url": "https://example.com/d"}}
     ]}
   ]},
-  {"name": "Hawk folder", "auth": {"type": "hawk", "hawk": [{"key": "authId", "value": "x"}]}, "item": [
+  {"name": "ASAP folder", "auth": {"type": "asap", "asap": [{"key": "kid", "value": "x"}]}, "item": [
     {"name": "a", "request": {"url": "https://example.com/e"}},
     {"name": "b", "request": {"url": "https://example.com/e"}}
   ]}
@@ -199,8 +205,8 @@ func TestImportInheritance(t *testing.T) {
 		{"folder/sub/deep-inherits-folder", "bearer", "{{folder}}"},
 		{"folder/sub/deep-inherit-type", "bearer", "{{folder}}"},
 		{"folder/opt-out/under-noauth-folder", "none", ""},
-		{"hawk-folder/a", "none", ""},
-		{"hawk-folder/b", "none", ""},
+		{"asap-folder/a", "none", ""},
+		{"asap-folder/b", "none", ""},
 	}
 	if len(r.Profiles) != len(want) {
 		t.Fatalf("got %d profiles; want %d", len(r.Profiles), len(want))
@@ -215,16 +221,17 @@ func TestImportInheritance(t *testing.T) {
 			t.Errorf("ValidateName(%q) = %v", p.Name, err)
 		}
 	}
-	// the folder's hawk auth is listed once per request that inherits it
-	var hawk []string
+	// the folder's asap auth (authlab has no ASAP) is listed once per
+	// request that inherits it
+	var asap []string
 	for _, u := range r.Unmapped {
-		if strings.Contains(u.What, "hawk") {
-			hawk = append(hawk, u.Profile+" @ "+u.Where)
+		if strings.Contains(u.What, "asap") {
+			asap = append(asap, u.Profile+" @ "+u.Where)
 		}
 	}
-	wantHawk := []string{"hawk-folder/a @ request Hawk folder/a (auth of folder Hawk folder)", "hawk-folder/b @ request Hawk folder/b (auth of folder Hawk folder)"}
-	if !reflect.DeepEqual(hawk, wantHawk) {
-		t.Errorf("hawk entries = %q; want %q", hawk, wantHawk)
+	wantASAP := []string{"asap-folder/a @ request ASAP folder/a (auth of folder ASAP folder)", "asap-folder/b @ request ASAP folder/b (auth of folder ASAP folder)"}
+	if !reflect.DeepEqual(asap, wantASAP) {
+		t.Errorf("asap entries = %q; want %q", asap, wantASAP)
 	}
 	if full, total := r.Full(); full != 8 || total != 10 {
 		t.Errorf("Full() = %d, %d; want 8, 10", full, total)
