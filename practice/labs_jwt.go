@@ -120,10 +120,10 @@ const labKidKeyName = "2026-01.key"
 func labKeyFiles() map[string][]byte {
 	return map[string][]byte{
 		labKidFolder + labKidKeyName: labRandom(32),
-		labKidFolder + "2025-12.key":  labRandom(32),
-		"/srv/public/banner.txt":      []byte(LabKidBanner),
-		"/etc/hostname":               []byte("practice"),
-		"/dev/null":                   {},
+		labKidFolder + "2025-12.key": labRandom(32),
+		"/srv/public/banner.txt":     []byte(LabKidBanner),
+		"/etc/hostname":              []byte("practice"),
+		"/dev/null":                  {},
 	}
 }
 
