@@ -19,12 +19,12 @@ import (
 //     verifier that uses its RSA public key with whatever alg the header
 //     names (RFC 8725 §2.1, §3.1).
 //
-// They are behind the explicit field attack (default off) and say in the
+// They are behind the explicit field attack (empty or "off": no attack) and say in the
 // first trace step, loudly, that the request is an attack.
 
 const jwtAttackOff = "off"
 
-// jwtAttacks are the values of the attack field.
+// jwtAttacks are the values of the attack field ("" is off too).
 var jwtAttacks = []string{jwtAttackOff, "alg-none", "key-confusion"}
 
 // jwtAttack builds, records and sends the token of attack.

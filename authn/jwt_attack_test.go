@@ -112,11 +112,12 @@ func TestJWTAttackInputErrors(t *testing.T) {
 			t.Errorf("%s: Authorize() = %v (field %q); want an InputError on %s containing %q with a fix", tt.name, err, fieldOf(ie), tt.field, tt.want)
 		}
 	}
-	in := (jwtScheme{}).Info()
-	if c, err := in.Validate(map[string]string{"claims": "{}"}); err != nil || c.Get("attack") != jwtAttackOff {
-		t.Errorf("Validate() attack = %q, %v; want the default %q", c.Get("attack"), err, jwtAttackOff)
+	// off is the same as no attack: a normal build, signed
+	out := jwtOutgoing()
+	if err := (jwtScheme{}).Authorize(out, Credentials{"claims": "{}", "secret": "s", "attack": jwtAttackOff}, jwtEnv(), &Trace{}); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := in.Validate(map[string]string{"claims": "{}", "attack": "none"}); err == nil {
-		t.Errorf("Validate(attack=none) passed; want one of %v", jwtAttacks)
+	if h := out.Header.Get("Authorization"); strings.HasSuffix(h, ".") || !strings.HasPrefix(h, "Bearer eyJhbGciOiJIUzI1NiIs") {
+		t.Errorf("attack=off sent %q; want a signed HS256 token", h)
 	}
 }
