@@ -60,12 +60,20 @@ func (jwtScheme) Info() Info {
 				Help: "optional kid header: tells the server which of its keys verifies the token (RFC 7515 §4.1.4)"},
 			{Name: "token", Label: "Token", Secret: true,
 				Help: "an existing JWT to send as it is (then claims are not used); it is decoded in the trace"},
+			// attack labs (#20): jwt_attack.go
+			// Free text, not a choice: a choice field always holds a value,
+			// which every saved jwt profile would then carry.
+			{Name: "attack", Label: "Attack (practice labs)",
+				Help: "empty for normal use; for the attack labs of `authlab serve --labs` only: alg-none sends an unsigned token, key-confusion signs HS256 with a PEM public key as the secret (RFC 8725 §2.1); a correct server refuses both"},
 		},
 	}
 }
 
 func (jwtScheme) Authorize(out *Outgoing, c Credentials, env Env, tr *Trace) error {
 	token, claims := strings.TrimSpace(c.Get("token")), strings.TrimSpace(c.Get("claims"))
+	if a := strings.TrimSpace(c.Get("attack")); a != "" && a != jwtAttackOff {
+		return jwtAttack(out, c, a, env.Now(), tr)
+	}
 	switch {
 	case token != "" && claims != "":
 		return &InputError{Field: "claims", Problem: "scheme jwt got both a token and claims",

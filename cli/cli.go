@@ -214,7 +214,7 @@ Without a subcommand it opens the TUI, prefilled from the same flags
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see `%s --help`)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env), newTrust(env), newEnvs(env), newTokens(env), newLearn(env))
+	root.AddCommand(newSend(env), newSchemes(env), newProfiles(env), newHistory(env), newServe(env), newExport(env), newImport(env), newVersion(env), newTrust(env), newEnvs(env), newTokens(env), newLearn(env), newJWT(env))
 	initCompletionCmd(root, env)
 	return root
 }

@@ -25,6 +25,7 @@ func newServe(env Env) *cobra.Command {
 	var useTLS, autoApprove bool
 	var limits serveLimitFlags
 	var room bool // --room
+	var labs bool // --labs (#20)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice server: offline endpoints that verify every scheme",
@@ -52,7 +53,7 @@ and the commands to try mutual TLS.`,
 			if err != nil {
 				return inputErr(err)
 			}
-			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, room, lim)
+			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, room, labs, lim)
 		},
 	}
 	limits.register(cmd)
@@ -61,11 +62,12 @@ and the commands to try mutual TLS.`,
 	cmd.Flags().StringVar(&tlsDir, "tls-dir", "", "folder of the practice TLS files (default $XDG_STATE_HOME/authlab/practice-tls, else ~/.local/state/authlab/practice-tls)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve OAuth 2.0 authorization and device requests without the approval page (unattended demos)")
 	// the room view (#17)
+	cmd.Flags().BoolVar(&labs, "labs", false, "also serve the attack labs under /labs: endpoints vulnerable on purpose, each with a fixed twin (GET /labs lists them)")
 	cmd.Flags().BoolVar(&room, "room", false, "show the room view (a row per student, the most common mistakes, each student's last server trace) in place of the scrolling log; needs a terminal")
 	return cmd
 }
 
-func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove, roomView bool, lim practice.Limits) error {
+func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove, roomView, labs bool, lim practice.Limits) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("bad --addr %q: write HOST:PORT, e.g. 127.0.0.1:8089", addr))
@@ -81,7 +83,10 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 		fmt.Fprintf(env.Stderr, "authlab: warning: serving on %s, reachable from other machines: the demo credentials are public\n", l.Addr())
 	}
 	// the console or the room view (#17): both observe the server's events
-	popts := practice.Options{AutoApprove: autoApprove}
+	popts := practice.Options{AutoApprove: autoApprove, Labs: labs}
+	if labs && !loopback {
+		fmt.Fprintln(env.Stderr, labsLANWarning)
+	}
 	console := practice.NewConsole(env.Stdout, practice.ConsoleOptions{})
 	var feed *room.Feed
 	if roomView {
@@ -122,6 +127,10 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 	}
 	fmt.Fprint(env.Stdout, practice.Banner(base))
 	fmt.Fprintln(env.Stdout)
+	if labs {
+		fmt.Fprint(env.Stdout, labsBanner(base))
+		fmt.Fprintln(env.Stdout)
+	}
 	cctx, stopConsole := context.WithCancel(context.Background())
 	consoleDone := make(chan struct{})
 	go func() { console.Run(cctx); close(consoleDone) }()

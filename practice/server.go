@@ -67,6 +67,11 @@ type Options struct {
 	// request as an Event (the room view of `authlab serve --room`). It
 	// must not block; see Observer.
 	Observe Observer
+
+	// Labs turns on the attack labs under /labs (labs.go): endpoints that
+	// are vulnerable on purpose, each with a fixed twin. Off, the routes do
+	// not exist (404). `authlab serve --labs` sets it.
+	Labs bool
 }
 
 // Server is the practice server. Its state (used nonces, issued tokens)
@@ -114,6 +119,7 @@ func registrars() []func(*http.ServeMux, *Server) {
 		registerHawk,
 		registerEdgeGrid,
 		registerNTLM,
+		registerLabs,
 	}
 }
 
