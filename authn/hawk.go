@@ -3,6 +3,7 @@ package authn
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -262,4 +263,12 @@ func hawkShown(s string) string {
 		return s
 	}
 	return s[:hawkMaxShown] + fmt.Sprintf("… (%d bytes in all)", len(s))
+}
+
+// Lifetime says how long a Hawk request signed ahead (by `authlab export`
+// for curl or HTTPie, which cannot compute the MAC) stays usable: within
+// the server's timestamp window, and once, since a Hawk server remembers
+// each nonce (hapi's default window is ±60 s).
+func (hawk) Lifetime(http.Header, time.Time) Lifetime {
+	return Lifetime{Valid: "valid only within the server's timestamp window (hapi allows ±60 s) and only once: the server remembers its nonce", Replay: ""}
 }

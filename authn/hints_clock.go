@@ -65,7 +65,7 @@ func clockHints(in hintInput) []Hint {
 	}
 	rest = append(rest,
 		"TOTP: codes are computed from 30-second time steps, so the server expects another code (RFC 6238 §5.2)",
-		"Hawk and other MAC schemes with a timestamp reject a stale ts")
+		"other MAC schemes with a timestamp reject a stale one")
 	all := []string{"Synchronise the local clock with NTP (e.g. `timedatectl set-ntp true`), or check the server's if yours is right"}
 	all = append(all, first...)
 	all = append(all, rest...)

@@ -31,10 +31,10 @@ func coverage(t target, s authn.Scheme) (how, problem string) {
 	switch {
 	case t.writes(in.Name):
 		return howExpressed, ""
+	case pre: // a Flow that can sign ahead too (Hawk: its exchanges only check the answer)
+		return howPresigned, ""
 	case flow:
 		return howRefused, ""
-	case pre:
-		return howPresigned, ""
 	}
 	return "", fmt.Sprintf("export target %s: scheme %s neither expressible (add it to the %s target's scheme table) nor presignable (implement authn.Presignable in its file: how long a request it signed stays valid) nor refused with a reason (an authn.Flow)", t.name(), in.Name, t.name())
 }

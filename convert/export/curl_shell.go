@@ -87,7 +87,8 @@ func (r *shellReq) presigned(plugin string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := s.(authn.Flow); ok {
+	_, pre := s.(authn.Presignable) // a Flow that can also sign ahead (Hawk: its exchanges only check the answer)
+	if _, ok := s.(authn.Flow); ok && !pre {
 		return flowUnsupported(r.tool, "run the exchanges of "+r.p.Scheme.Title)
 	}
 	sr, err := presign(r.p, r.tool)

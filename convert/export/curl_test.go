@@ -39,12 +39,13 @@ var shellRefs = map[string]string{
 	"a literal in the profile": practice.DemoPassword, // basic-literal's password
 	"env:EDGEGRID_SECRET":      practice.DemoEdgeGridClientSecret,
 	"env:EDGEGRID_ACCESS":      practice.DemoEdgeGridAccessToken,
+	"env:HAWK_KEY":             practice.DemoHawkKey,
 }
 
 // moreSecrets are secrets the shared demoSecrets list does not hold; no
 // exported text may contain them either.
 var moreSecrets = []string{practice.DemoOAuth2RefreshToken, practice.DemoAWSSessionToken, "key-passphrase-secret", "LITERAL-COOKIE-SECRET",
-	practice.DemoEdgeGridClientSecret, practice.DemoEdgeGridAccessToken}
+	practice.DemoEdgeGridClientSecret, practice.DemoEdgeGridAccessToken, practice.DemoHawkKey}
 
 func assertNoShellSecret(t *testing.T, what, text string) {
 	t.Helper()
@@ -148,6 +149,13 @@ var shellCases = []shellCase{
 	{"head", profiles.Profile{Name: "probe", Method: "HEAD", URL: "https://api.example.com/health"}},
 	{"edgegrid", demoProfile("demo/edgegrid", "/edgegrid/demo?b=2&a=1", "edgegrid", map[string]string{
 		"client_token": practice.DemoEdgeGridClientToken, "client_secret": "env:EDGEGRID_SECRET", "access_token": "env:EDGEGRID_ACCESS"})},
+	{"hawk", demoProfile("demo/hawk", "/hawk", "hawk", map[string]string{"id": practice.DemoHawkID, "key": "env:HAWK_KEY"})},
+	{"hawk-post", func() profiles.Profile {
+		p := demoProfile("demo/hawk-post", "/hawk", "hawk", map[string]string{"id": practice.DemoHawkID, "key": "env:HAWK_KEY"})
+		p.Method, p.Body = "POST", "hello hawk"
+		p.Headers = []profiles.Header{{Name: "Content-Type", Value: "text/plain"}}
+		return p
+	}()},
 	{"edgegrid-post", func() profiles.Profile {
 		p := demoProfile("demo/edgegrid-post", "/edgegrid/headers/items", "edgegrid", map[string]string{
 			"client_token": practice.DemoEdgeGridClientToken, "client_secret": "env:EDGEGRID_SECRET", "access_token": "env:EDGEGRID_ACCESS",
@@ -232,6 +240,8 @@ var interopCases = []struct {
 	{"oauth2-code-refresh", "env:REFRESH_TOKEN", true},
 	{"edgegrid", "env:EDGEGRID_SECRET", true},
 	{"edgegrid-post", "env:EDGEGRID_ACCESS", true},
+	{"hawk", "env:HAWK_KEY", true},
+	{"hawk-post", "env:HAWK_KEY", true},
 }
 
 func shellCaseNamed(t *testing.T, name string) profiles.Profile {

@@ -53,6 +53,7 @@ var httpieSchemes = map[string]func(*shellReq) error{
 	// Akamai EdgeGrid: HTTPie cannot sign it without httpie-edgegrid,
 	// which Debian does not package; signed ahead by authlab.
 	"edgegrid": func(r *shellReq) error { return shellEdgeGrid(r, "httpie-edgegrid") },
+	"hawk":     func(r *shellReq) error { return r.presigned("requests-hawk") },
 
 	// RFC 7519: a given token is sent as it is; one built from claims is
 	// signed by authlab now.

@@ -39,10 +39,10 @@ func (p *Plan) Presign() (*Signed, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := s.(authn.Flow); ok {
+	pre, ok := s.(authn.Presignable)
+	if _, flow := s.(authn.Flow); flow && !ok {
 		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: it needs an exchange with the server first"}
 	}
-	pre, ok := s.(authn.Presignable)
 	if !ok {
 		return nil, &unsupportedError{what: p.Scheme.Title + " cannot be signed ahead: the scheme states no lifetime for a signed request (authn.Presignable)"}
 	}
