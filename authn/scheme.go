@@ -142,7 +142,9 @@ type Lifetime struct {
 
 // Presignable is implemented by a scheme whose request can be signed once
 // and sent later by another program, without an exchange with the server
-// first (unlike a [Flow]).
+// first. A [Flow] is Presignable only when its exchanges check the answer
+// (Hawk's Server-Authorization) rather than obtain what it signs with
+// (Digest's nonce, OAuth 2.0's token).
 type Presignable interface {
 	// Lifetime says how long a request signed at `at`, with header h as
 	// the scheme left it, stays valid.

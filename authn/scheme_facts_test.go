@@ -42,9 +42,10 @@ func schemeFactProblems(s Scheme) []string {
 	}
 	_, flow := s.(Flow)
 	pre, presignable := s.(Presignable)
+	// A Flow may be Presignable when its exchanges only check the answer
+	// (Hawk's Server-Authorization, its clock correction), not obtain what
+	// it signs with (Digest's nonce, OAuth 2.0's token).
 	switch {
-	case flow && presignable:
-		add("is a Flow (it needs exchanges with the server) and Presignable: a request it signs cannot be sent later by another program")
 	case in.ClockNote != "" && !flow && !presignable:
 		add("its credentials carry a time (ClockNote) but it states no Lifetime: implement Presignable, so an export of a request it signed says until when it can be used")
 	case presignable:
