@@ -270,5 +270,5 @@ func hawkShown(s string) string {
 // the server's timestamp window, and once, since a Hawk server remembers
 // each nonce (hapi's default window is ±60 s).
 func (hawk) Lifetime(http.Header, time.Time) Lifetime {
-	return Lifetime{Valid: "valid only within the server's timestamp window (hapi allows ±60 s) and only once: the server remembers its nonce", Replay: ""}
+	return Lifetime{Valid: "valid only within the server's timestamp window (hapi allows ±60 s)", Replay: ", and only once: the server remembers its nonce until then"}
 }
