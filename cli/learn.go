@@ -23,12 +23,14 @@ import (
 
 // learnFlags are the flags of `authlab learn` and its subcommands.
 type learnFlags struct {
+	labs     bool   // --labs: the attack-lab course
 	dir      string // --dir: an instructor's lessons instead of the built-in course
 	practice string // --practice URL
 	student  string // --student NAME
 }
 
 func (lf *learnFlags) register(cmd *cobra.Command) {
+	cmd.PersistentFlags().BoolVar(&lf.labs, "labs", false, "the attack-lab course: exploit the practice server's deliberately vulnerable endpoints (the built-in server starts with them; a remote one must run authlab serve --labs)")
 	cmd.PersistentFlags().StringVar(&lf.dir, "dir", "", "a folder of lessons (*.md, see learn/FORMAT.md) instead of the built-in course; an untrusted folder's references are not read")
 	cmd.PersistentFlags().StringVar(&lf.practice, "practice", "", "the practice server to check against (default: the one built in; or $"+envPractice+")")
 	cmd.PersistentFlags().StringVar(&lf.student, "student", "", "your name: progress is kept per student, and a remote practice server shows it (default $"+envStudent+")")
@@ -107,6 +109,12 @@ input). Nothing is asked for: a prompt reference fails its lesson.`,
 // loadCourse is the built-in course, or --dir's lessons (trusted as its
 // folder is).
 func loadCourse(env Env, lf *learnFlags) (learn.Course, error) {
+	if lf.dir != "" && lf.labs {
+		return learn.Course{}, errors.New("--dir and --labs both name a course: give one")
+	}
+	if lf.labs {
+		return learn.Labs(), nil
+	}
 	if lf.dir == "" {
 		return learn.Builtin(), nil
 	}
@@ -373,7 +381,7 @@ func openLesson(ctx context.Context, env Env, lf *learnFlags, c learn.Course, st
 	}
 	base := e.Profile
 	applyProfileOptions(&f, changed, base)
-	err = openTUI(ctx, env, &f, changed, store, base, "", nil, lesson)
+	err = openTUI(ctx, env, &f, changed, store, base, "", nil, lesson, practice.Options{Labs: lf.labs})
 	saves.Wait() // the last try's progress is written before the list reads it
 	return err
 }
@@ -422,7 +430,7 @@ func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) e
 	if err != nil {
 		return inputErr(err)
 	}
-	emb := practice.NewTarget(practice.Options{}, target)
+	emb := practice.NewTarget(practice.Options{Labs: lf.labs}, target)
 	defer emb.Close()
 	eng := authn.New(authn.Options{Timeout: 20 * time.Second})
 	defer eng.Close()

@@ -154,3 +154,31 @@ func TestTUILearnLesson(t *testing.T) {
 		t.Errorf("progress file = %s, %v; want basic-401 passed after 2 tries", b, err)
 	}
 }
+
+// The attack-lab course runs on the built-in practice server with its labs
+// on: list it, start a lab, attack it, and check grades it exploited.
+func TestLearnLabsCourse(t *testing.T) {
+	lookup := homeLookup(t, nil)
+	out, _, code := runIn(t, lookup, "learn", "list", "--labs")
+	if code != ExitOK || !strings.Contains(out, "attack-lab course: 7 lessons") {
+		t.Fatalf("learn list --labs: exit %d\n%s", code, out)
+	}
+	if _, stderr, code := runIn(t, lookup, "learn", "start", "lab-digest-downgrade", "--labs"); code != ExitOK {
+		t.Fatalf("start: exit %d %s", code, stderr)
+	}
+	out, _, code = runIn(t, lookup, "learn", "check", "--labs", "lab-digest-downgrade")
+	if code != ExitError || !strings.Contains(out, "✗ lab-digest-downgrade") {
+		t.Fatalf("check before the attack: exit %d\n%s", code, out)
+	}
+	// the attack: answer the Digest challenge with MD5
+	if _, stderr, code := runIn(t, lookup, "send", "--profile", "learn/lab-digest-downgrade", "-c", "algorithm=MD5", "--save", "learn/lab-digest-downgrade", "--allow-plaintext"); code == ExitError {
+		t.Fatalf("send: exit %d %s", code, stderr)
+	}
+	out, _, code = runIn(t, lookup, "learn", "check", "--labs", "lab-digest-downgrade")
+	if code != ExitOK || !strings.Contains(out, "exploited") {
+		t.Errorf("check after the attack: exit %d\n%s", code, out)
+	}
+	if _, stderr, code := runIn(t, lookup, "learn", "list", "--labs", "--dir", "x"); code != ExitError || !strings.Contains(stderr, "give one") {
+		t.Errorf("--labs with --dir: exit %d %q", code, stderr)
+	}
+}

@@ -40,11 +40,11 @@ func runTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) boo
 		base = e.Profile
 		applyProfileOptions(f, changed, base)
 	}
-	return openTUI(ctx, env, f, changed, store, base, rawURL, notice, nil)
+	return openTUI(ctx, env, f, changed, store, base, rawURL, notice, nil, practice.Options{})
 }
 
 // openTUI runs the TUI prefilled from base and the flags.
-func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, store *profiles.Store, base *profiles.Profile, rawURL string, notice []string, lesson *tui.Lesson) error {
+func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bool, store *profiles.Store, base *profiles.Profile, rawURL string, notice []string, lesson *tui.Lesson, po practice.Options) error {
 	opts, err := engineOptions(env, f)
 	if err != nil {
 		return inputErr(err)
@@ -88,7 +88,7 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	hist, _ := env.history()
 	eng := authn.New(opts)
 	defer eng.Close()
-	emb := practice.NewTarget(practice.Options{}, pc.target)
+	emb := practice.NewTarget(po, pc.target)
 	defer emb.Close()
 	o := tui.Options{
 		Prefill:  profileFrom(f.profile, req, f, base),
