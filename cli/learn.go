@@ -484,6 +484,7 @@ func checkLesson(ctx context.Context, store *profiles.Store, r profiles.Resolver
 	if err := emb.ExpandRequest(&req); err != nil {
 		return learn.Outcome{Why: "not sent: " + err.Error()}, true
 	}
+	practice.ScopeLesson(&req, emb.Started(), l.ID) // the room view grades it too
 	res, err := eng.Exchange(ctx, req)
 	o := l.Check.Judge(learn.Attempts(res))
 	if !o.Pass && err != nil && len(learn.Attempts(res)) == 0 {

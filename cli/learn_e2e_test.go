@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,5 +182,35 @@ func TestLearnLabsCourse(t *testing.T) {
 	}
 	if _, stderr, code := runIn(t, lookup, "learn", "list", "--labs", "--dir", "x"); code != ExitError || !strings.Contains(stderr, "give one") {
 		t.Errorf("--labs with --dir: exit %d %q", code, stderr)
+	}
+}
+
+// With --practice URL and --student, learn check's requests carry the
+// student and the lesson to the instructor's server (and nowhere else),
+// which is what its room view grades.
+func TestLearnCheckReachesTheRoom(t *testing.T) {
+	var mu sync.Mutex
+	var got []practice.Event
+	srv := httptest.NewServer(practice.New(practice.Options{Observe: func(e practice.Event) { mu.Lock(); got = append(got, e); mu.Unlock() }}).Handler())
+	defer srv.Close()
+	lookup := homeLookup(t, nil)
+	if _, stderr, code := runIn(t, lookup, "learn", "start", "basic-ok"); code != ExitOK {
+		t.Fatalf("start: %d %s", code, stderr)
+	}
+	if _, stderr, code := runIn(t, lookup, "send", "--profile", "learn/basic-ok", "-c", "password="+practice.DemoPassword, "--save", "learn/basic-ok", "--allow-plaintext"); code == ExitError {
+		t.Fatalf("send: %d %s", code, stderr)
+	}
+	out, _, code := runIn(t, lookup, "learn", "check", "basic-ok", "--practice", srv.URL, "--student", "alice")
+	if code != ExitOK {
+		t.Fatalf("check: exit %d\n%s", code, out)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) == 0 {
+		t.Fatal("the instructor's server saw no request")
+	}
+	e := got[len(got)-1]
+	if e.Client.Student != "alice" || e.Client.Lesson != "basic-ok" || e.Path != "/github/user" {
+		t.Errorf("the server saw %+v; want alice's request for lesson basic-ok", e.Client)
 	}
 }

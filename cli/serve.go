@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui/room"
 	"github.com/authlab/authlab/ui/sanitize"
@@ -173,7 +174,7 @@ func shutdown(srv *http.Server) {
 func serveRoom(ctx context.Context, env Env, srv *http.Server, l net.Listener, useTLS bool, feed *room.Feed, base string) error {
 	done := serveOn(srv, l, useTLS)
 	popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
-	p := tea.NewProgram(room.New(feed, base), popts...)
+	p := tea.NewProgram(room.New(feed, base).WithCourses(learn.Builtin(), learn.Labs()), popts...)
 	ran := make(chan error, 1)
 	go func() { _, err := p.Run(); ran <- err }()
 	var err error

@@ -88,6 +88,9 @@ func openTUI(ctx context.Context, env Env, f *sendFlags, changed func(string) bo
 	hist, _ := env.history()
 	eng := authn.New(opts)
 	defer eng.Close()
+	if lesson != nil && lesson.Lesson != nil {
+		pc.target.Lesson = lesson.Lesson.ID // the room view grades it
+	}
 	emb := practice.NewTarget(po, pc.target)
 	defer emb.Close()
 	o := tui.Options{

@@ -16,6 +16,26 @@ const StudentHeader = "X-Authlab-Student"
 // maxStudent bounds a student name as shown (runes).
 const maxStudent = 32
 
+// LessonHeader carries the id of the `authlab learn` lesson a request is
+// for ("oauth1-32"), sent only to the practice server like StudentHeader:
+// the room view grades the lesson from the server's own verdict. Like the
+// student name it is the client's claim, for display only.
+const LessonHeader = "X-Authlab-Lesson"
+
+// lessonID keeps a claimed lesson id when it looks like one (lower-case
+// letters, digits, '-' and '.', at most 64), else "".
+func lessonID(v string) string {
+	if v == "" || len(v) > 64 {
+		return ""
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return ""
+		}
+	}
+	return v
+}
+
 // Client is who sent one request, as the practice server tells clients
 // apart: Key partitions state and limits, Addr and Student are for display.
 type Client struct {
@@ -28,6 +48,9 @@ type Client struct {
 	// Student is the claimed student name, single-line and at most 32
 	// runes; "" when none was sent. Never trusted for anything but display.
 	Student string
+	// Lesson is the claimed lesson id (LessonHeader), "" when none or
+	// malformed.
+	Lesson string
 }
 
 // Label is the client as the instructor reads it: "alice (10.0.0.7)", or
@@ -44,7 +67,7 @@ func (c Client) Label() string {
 // reached directly in a classroom, and a header would let one client pose
 // as another.
 func ClientOf(r *http.Request) Client {
-	return Client{Key: ClientKey(r.RemoteAddr), Addr: hostOf(r.RemoteAddr), Student: studentName(r.Header.Get(StudentHeader))}
+	return Client{Key: ClientKey(r.RemoteAddr), Addr: hostOf(r.RemoteAddr), Student: studentName(r.Header.Get(StudentHeader)), Lesson: lessonID(r.Header.Get(LessonHeader))}
 }
 
 // ClientKey returns the partition key of a remote address ("IP:port"):

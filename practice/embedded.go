@@ -41,6 +41,7 @@ type Embedded struct {
 	opts    Options
 	remote  string // Target.Remote
 	student string // Target.Student
+	lesson  string // Target.Lesson
 	once    sync.Once
 	mu      sync.Mutex // url and err, read by Started while URL may run
 	url     string
@@ -58,6 +59,9 @@ type Target struct {
 	// other host (authn.Request.Scoped); "" sends no header. The server
 	// uses it for display only (ClientOf).
 	Student string
+	// Lesson is sent in LessonHeader, scoped the same way, while a lesson
+	// of `authlab learn` is open ("" sends none).
+	Lesson string
 }
 
 // NewEmbedded returns an embedded server that has not started yet.
@@ -69,7 +73,7 @@ func NewTarget(o Options, t Target) *Embedded {
 	if o.Log == nil {
 		o.Log = io.Discard // a TUI owns the terminal: the console block goes nowhere
 	}
-	return &Embedded{opts: o, remote: t.Remote, student: t.Student}
+	return &Embedded{opts: o, remote: t.Remote, student: t.Student, lesson: t.Lesson}
 }
 
 // URL returns the base URL, starting the embedded server if needed.
@@ -173,7 +177,19 @@ func (e *Embedded) ExpandRequest(req *authn.Request) error {
 		// a new slice: the caller's request keeps its own
 		req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: StudentHeader, Value: e.student})
 	}
+	if e.lesson != "" {
+		ScopeLesson(req, e.Started(), e.lesson)
+	}
 	return nil
+}
+
+// ScopeLesson makes req carry LessonHeader with id on its exchanges under
+// base (the practice server) and on no other; base "" does nothing.
+func ScopeLesson(req *authn.Request, base, id string) {
+	if base == "" || id == "" {
+		return
+	}
+	req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: LessonHeader, Value: id})
 }
 
 // Close stops the embedded server if it runs.

@@ -20,6 +20,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/sanitize"
@@ -73,6 +74,10 @@ type student struct {
 	attempts map[string]*attempt // by endpoint
 	last     *attempt
 	requests int
+	// lessons are the `authlab learn` lessons the student's requests were
+	// for (practice.LessonHeader): true once the server's answer passed
+	// the lesson's check, false while tried and not passed.
+	lessons map[string]bool
 }
 
 // styles of the room, built in New (no package-level styles).
@@ -100,6 +105,26 @@ type Model struct {
 	requests  int
 	dropped   int64
 	untracked int // requests of students or endpoints beyond the bounds
+	// courses are the lessons the room grades (WithCourses): a request
+	// naming one of them is judged by its check, from the server's own
+	// verdict, as the student's authlab does.
+	courses []learn.Course
+}
+
+// WithCourses makes the room grade requests for the lessons of cs.
+func (m Model) WithCourses(cs ...learn.Course) Model {
+	m.courses = cs
+	return m
+}
+
+// lesson finds lesson id in the room's courses.
+func (m Model) lesson(id string) *learn.Lesson {
+	for _, c := range m.courses {
+		if l, ok := c.Lesson(id); ok {
+			return l
+		}
+	}
+	return nil
 }
 
 // New returns a room reading feed, naming server in its header.
@@ -210,6 +235,13 @@ func (m *Model) add(e practice.Event) {
 	s.attempts[ep] = a
 	s.last = a
 	s.requests++
+	if l := m.lesson(e.Client.Lesson); l != nil && e.Path == l.Check.Path {
+		o := l.Check.Judge([]learn.Attempt{{Method: e.Method, Path: e.Path, Status: e.Status, Server: e.Trace, HasServer: e.Kind == practice.EventVerified}})
+		if s.lessons == nil {
+			s.lessons = map[string]bool{}
+		}
+		s.lessons[l.ID] = s.lessons[l.ID] || o.Pass
+	}
 }
 
 func (m *Model) hasEndpoint(ep string) bool {
@@ -376,7 +408,17 @@ func (m Model) attemptsText(s *student) string {
 	if a == nil {
 		return m.st.dim.Render("—")
 	}
-	text := mark(a) + " " + strconv.Itoa(a.status) + " " + shortEndpoint(a.endpoint)
+	text := ""
+	if len(s.lessons) > 0 {
+		passed := 0
+		for _, ok := range s.lessons {
+			if ok {
+				passed++
+			}
+		}
+		text = fmt.Sprintf("lessons %d✓ %d… · ", passed, len(s.lessons)-passed)
+	}
+	text += mark(a) + " " + strconv.Itoa(a.status) + " " + shortEndpoint(a.endpoint)
 	if !a.ok {
 		found := a.mistake
 		if found == "" {

@@ -10,8 +10,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authlab/authlab/internal/golden"
+	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/practice"
 )
+
+func learnBuiltin() learn.Course { return learn.Builtin() }
 
 var t0 = time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 
@@ -169,5 +172,45 @@ func TestKeys(t *testing.T) {
 	}
 	if press(o, "esc").open {
 		t.Errorf("esc did not close the trace")
+	}
+}
+
+// A request naming a lesson (practice.LessonHeader) is graded by the
+// lesson's check from the server's verdict, as the student's authlab
+// grades it: a row says how many of the student's lessons passed.
+func TestRoomGradesLessons(t *testing.T) {
+	lesson := func(e practice.Event, id string) practice.Event {
+		e.Client.Lesson = id
+		if e.Path == "/github/user" {
+			e.Trace.Scheme = "basic"
+		}
+		return e
+	}
+	evs := []practice.Event{
+		lesson(ev("alice", "127.0.0.2", "GET /github/user", 200, "ok", "", 1), "basic-ok"),
+		lesson(ev("alice", "127.0.0.2", verify, 401, "signature mismatch (code 32)", "token secret missing", 2), "oauth1-32"),
+		lesson(ev("bob", "127.0.0.3", verify, 200, "ok", "", 3), "oauth1-32"), // 200: not what the lesson asks
+		lesson(ev("bob", "127.0.0.3", "GET /github/user", 401, "bad credentials: wrong password", "wrong password", 4), "basic-ok"),
+		lesson(ev("carol", "127.0.0.4", "GET /github/user", 200, "ok", "", 5), "no-such-lesson"),
+	}
+	m := New(nil, "http://0.0.0.0:8089").WithCourses(learnBuiltin())
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 140, Height: 30})
+	mm, _ = mm.Update(EventsMsg{Events: evs})
+	out := ansi.Strip(mm.(Model).View().Content)
+	rows := map[string]string{}
+	for _, l := range strings.Split(out, "\n") {
+		for _, who := range []string{"alice", "bob", "carol"} {
+			if strings.Contains(l, who+" (") {
+				rows[who] = l
+			}
+		}
+	}
+	for who, want := range map[string]string{"alice": "lessons 2✓ 0…", "bob": "lessons 0✓ 2…"} {
+		if !strings.Contains(rows[who], want) {
+			t.Errorf("%s's row = %q; want %q", who, rows[who], want)
+		}
+	}
+	if strings.Contains(rows["carol"], "lessons") {
+		t.Errorf("an unknown lesson id was graded: %q", rows["carol"])
 	}
 }
