@@ -15,6 +15,7 @@ import (
 	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui"
 	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/authlab/authlab/ui/tui"
 	"github.com/spf13/cobra"
@@ -436,9 +437,10 @@ func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) e
 	defer eng.Close()
 	resolver := env.resolver()
 	resolver.Prompt = nil // grading asks nothing
+	notify := (&ui.NoticeWriter{Out: env.Stderr, Color: env.StderrTTY && env.getenv("NO_COLOR") == ""}).Notify
 	passed := 0
 	for _, l := range lessons {
-		o, tried := checkLesson(ctx, store, resolver, emb, eng, l)
+		o, tried := checkLesson(ctx, store, resolver, emb, eng, l, notify)
 		mark := "✗"
 		if o.Pass {
 			mark = "✓"
@@ -462,7 +464,7 @@ func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) e
 // checkLesson sends the student's request of lesson l (the profile
 // learn/ID) and judges the practice server's answer. tried is false when
 // there was nothing to send (no such profile yet).
-func checkLesson(ctx context.Context, store *profiles.Store, r profiles.Resolver, emb *practice.Embedded, eng *authn.Engine, l *learn.Lesson) (learn.Outcome, bool) {
+func checkLesson(ctx context.Context, store *profiles.Store, r profiles.Resolver, emb *practice.Embedded, eng *authn.Engine, l *learn.Lesson, notify func(authn.Notice)) (learn.Outcome, bool) {
 	name := learnSolutionGroup + "/" + l.ID
 	e, err := store.Load(name)
 	if err != nil {
@@ -485,6 +487,7 @@ func checkLesson(ctx context.Context, store *profiles.Store, r profiles.Resolver
 		return learn.Outcome{Why: "not sent: " + err.Error()}, true
 	}
 	practice.ScopeLesson(&req, emb.Started(), l.ID) // the room view grades it too
+	req.Notify = notify                               // a device code or sign-in URL to act on, on stderr
 	res, err := eng.Exchange(ctx, req)
 	o := l.Check.Judge(learn.Attempts(res))
 	if !o.Pass && err != nil && len(learn.Attempts(res)) == 0 {
