@@ -487,7 +487,7 @@ func checkLesson(ctx context.Context, store *profiles.Store, r profiles.Resolver
 		return learn.Outcome{Why: "not sent: " + err.Error()}, true
 	}
 	practice.ScopeLesson(&req, emb.Started(), l.ID) // the room view grades it too
-	req.Notify = notify                               // a device code or sign-in URL to act on, on stderr
+	req.Notify = notify                             // a device code or sign-in URL to act on, on stderr
 	res, err := eng.Exchange(ctx, req)
 	o := l.Check.Judge(learn.Attempts(res))
 	if !o.Pass && err != nil && len(learn.Attempts(res)) == 0 {
