@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -112,7 +114,9 @@ func TestLearnScriptedStudent(t *testing.T) {
 	c := learn.Builtin()
 	var ids []string
 	for _, l := range c.Lessons {
-		ids = append(ids, l.ID)
+		if l.ID != "mtls" { // over TLS, below
+			ids = append(ids, l.ID)
+		}
 	}
 	n := strconv.Itoa(len(ids))
 	check := append([]string{"learn", "check", "--practice", srv.URL}, ids...)
@@ -148,9 +152,19 @@ func TestLearnScriptedStudent(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, n+" of "+n+" lessons passed") {
 		t.Fatalf("check after the work: exit %d\n%s%s", code, out, stderr)
 	}
+	// mutual TLS: against the practice server as `authlab serve --tls`
+	// runs it, with the certificate files it made
+	tlsURL, files := learnTLSServer(t)
+	if _, stderr, code := runIn(t, lookup, "send", "--profile", "learn/mtls", "--practice", tlsURL, "--cacert", files.CA, "--cert", files.ClientCert, "--key", files.ClientKey, "--save", "learn/mtls"); code != ExitOK {
+		t.Fatalf("mtls send: exit %d %s", code, stderr)
+	}
+	if out, stderr, code := runIn(t, lookup, "learn", "check", "mtls", "--practice", tlsURL); code != ExitOK || !strings.Contains(out, "✓ mtls") {
+		t.Fatalf("learn check mtls: exit %d\n%s%s", code, out, stderr)
+	}
 	t.Logf("the built-in course, as a scripted student: %d lessons in %v", len(c.Lessons), time.Since(started).Round(time.Millisecond))
 	out, _, _ = runIn(t, lookup, "learn", "list")
-	if !strings.Contains(out, strconv.Itoa(len(c.Lessons))+" lessons, "+n+" passed") || strings.Count(out, "✓") != len(ids) {
+	all := strconv.Itoa(len(c.Lessons))
+	if !strings.Contains(out, all+" lessons, "+all+" passed") || strings.Count(out, "✓") != len(c.Lessons) {
 		t.Errorf("learn list after the course:\n%s", out)
 	}
 	state, _ := lookup("XDG_STATE_HOME")
@@ -205,10 +219,10 @@ func TestTUILearnLesson(t *testing.T) {
 	lookup := homeLookup(t, nil)
 	s, code, cancel := startTUI(t, []string{"learn"}, lookup, 140, 44)
 	defer cancel()
-	s.waitText("0 of 22 lessons passed")
+	s.waitText("0 of 23 lessons passed")
 	s.key("j") // the second lesson: basic-401
 	s.key("\r")
-	s.waitText("Lesson 2 of 22")
+	s.waitText("Lesson 2 of 23")
 	s.waitText("The 401 and its challenge")
 	s.key(ctrlR) // as it starts: the right password, 200
 	s.waitText("✗ not yet")
@@ -227,7 +241,7 @@ func TestTUILearnLesson(t *testing.T) {
 	s.key("q")
 	s.waitText("unsaved")
 	s.key("y") // discard: the check is recorded, the edit need not be
-	s.waitText("1 of 22 lessons passed")
+	s.waitText("1 of 23 lessons passed")
 	s.key("q")
 	s.waitExit(code, 0)
 	state, _ := lookup("XDG_STATE_HOME")
@@ -293,4 +307,24 @@ func TestLearnCheckReachesTheRoom(t *testing.T) {
 	if e.Client.Student != "alice" || e.Client.Lesson != "basic-ok" || e.Path != "/github/user" {
 		t.Errorf("the server saw %+v; want alice's request for lesson basic-ok", e.Client)
 	}
+}
+
+// learnTLSServer is the practice server over TLS with the practice PKI
+// (the code `authlab serve --tls` runs).
+func learnTLSServer(t *testing.T) (string, practice.TLSFiles) {
+	t.Helper()
+	files, err := practice.EnsureTLS(t.TempDir(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := practice.TLSServerConfig(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(practice.New(practice.Options{}).Handler())
+	srv.TLS = cfg
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv.URL, files
 }

@@ -2,6 +2,8 @@ package learn
 
 import (
 	"context"
+	"io"
+	"log"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +23,9 @@ import (
 var solutions = map[string]struct {
 	scheme string
 	fields map[string]string
+	tls    bool // sent to a practice server over TLS with the practice client certificate
 }{
+	"mtls":                      {tls: true},
 	"basic-ok":                  {fields: map[string]string{"password": practice.DemoPassword}},
 	"basic-401":                 {fields: map[string]string{"password": "demo-passwore"}},
 	"oauth1-215":                {scheme: "none"},
@@ -81,6 +85,20 @@ func TestBuiltinCourse(t *testing.T) {
 	}
 	srv := httptest.NewServer(practice.New(practice.Options{AutoApprove: true}).Handler())
 	defer srv.Close()
+	// the practice server as `authlab serve --tls` runs it, for mutual TLS
+	files, err := practice.EnsureTLS(t.TempDir(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := practice.TLSServerConfig(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsSrv := httptest.NewUnstartedServer(practice.New(practice.Options{}).Handler())
+	tlsSrv.TLS = cfg
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsSrv.StartTLS()
+	defer tlsSrv.Close()
 	eng := authn.New(authn.Options{Timeout: 10 * time.Second})
 	defer eng.Close()
 	for _, l := range c.Lessons {
@@ -89,7 +107,11 @@ func TestBuiltinCourse(t *testing.T) {
 			if !ok {
 				t.Fatalf("no scripted solution for lesson %s", l.ID)
 			}
-			if o := l.Check.Judge(sendLesson(t, eng, srv.URL, l.Request)); o.Pass {
+			base := srv.URL
+			if sol.tls {
+				base = tlsSrv.URL
+			}
+			if o := l.Check.Judge(sendLesson(t, eng, base, l.Request)); o.Pass {
 				t.Errorf("the lesson passes as it starts (%s): the student has nothing to do", o.Why)
 			}
 			p := l.Request
@@ -101,7 +123,10 @@ func TestBuiltinCourse(t *testing.T) {
 			if sol.scheme != "" {
 				p.Scheme, p.Fields = sol.scheme, nil
 			}
-			o := l.Check.Judge(sendLesson(t, eng, srv.URL, p))
+			if sol.tls {
+				p.TLS = profiles.TLS{CACert: files.CA, Cert: files.ClientCert, Key: files.ClientKey}
+			}
+			o := l.Check.Judge(sendLesson(t, eng, base, p))
 			if !o.Pass {
 				t.Errorf("the solved lesson does not pass: %s", o.Why)
 			}
