@@ -177,7 +177,7 @@ func (e *Embedded) ExpandRequest(req *authn.Request) error {
 		// a new slice: the caller's request keeps its own
 		req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: StudentHeader, Value: e.student})
 	}
-	if e.lesson != "" {
+	if e != nil && e.lesson != "" {
 		ScopeLesson(req, e.Started(), e.lesson)
 	}
 	return nil
