@@ -355,14 +355,27 @@ func openLesson(ctx context.Context, env Env, lf *learnFlags, c learn.Course, st
 		}
 	}
 	var saves sync.WaitGroup
+	var file sync.Mutex // one read-modify-write of the progress file at a time
 	lesson := &tui.Lesson{Lesson: l, Record: prog.Record(l.ID), Number: num, Total: len(c.Lessons), Saves: &saves,
 		// called in a command: the progress file is read and written there
 		Tried: func(o learn.Outcome) (learn.LessonRecord, error) {
+			file.Lock()
+			defer file.Unlock()
 			p, err := ps.Load(student)
 			if err != nil {
 				return learn.LessonRecord{}, err
 			}
 			r := p.Tried(l.ID, o, len(l.Hints), time.Now())
+			return r, ps.Save(p)
+		},
+		Explained: func() (learn.LessonRecord, error) {
+			file.Lock()
+			defer file.Unlock()
+			p, err := ps.Load(student)
+			if err != nil {
+				return learn.LessonRecord{}, err
+			}
+			r := p.Explained(l.ID)
 			return r, ps.Save(p)
 		}}
 	var f sendFlags

@@ -237,7 +237,11 @@ func TestTUILearnLesson(t *testing.T) {
 	s.key("x") // demo-passwordx: a wrong password
 	s.key(ctrlR)
 	s.waitText("✓ lesson passed")
-	s.waitText("Think:") // the lesson's question, with its answer
+	s.waitText("press the letter of your answer") // the lesson's question
+	s.key("b")
+	s.waitText("✗ not b:")
+	s.key("a")
+	s.waitText("✓ right:")
 	s.key("q")
 	s.waitText("unsaved")
 	s.key("y") // discard: the check is recorded, the edit need not be
@@ -246,8 +250,8 @@ func TestTUILearnLesson(t *testing.T) {
 	s.waitExit(code, 0)
 	state, _ := lookup("XDG_STATE_HOME")
 	b, err := os.ReadFile(filepath.Join(state, "authlab", "learn", "me.json"))
-	if err != nil || !strings.Contains(string(b), `"basic-401"`) || !strings.Contains(string(b), `"passed": true`) || !strings.Contains(string(b), `"tries": 2`) {
-		t.Errorf("progress file = %s, %v; want basic-401 passed after 2 tries", b, err)
+	if err != nil || !strings.Contains(string(b), `"basic-401"`) || !strings.Contains(string(b), `"passed": true`) || !strings.Contains(string(b), `"tries": 2`) || !strings.Contains(string(b), `"explained": true`) {
+		t.Errorf("progress file = %s, %v; want basic-401 passed after 2 tries and explained", b, err)
 	}
 }
 

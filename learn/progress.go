@@ -53,6 +53,17 @@ func (p *Progress) Tried(id string, o Outcome, hints int, now time.Time) LessonR
 	return r
 }
 
+// Explained records that lesson id's question was answered right.
+func (p *Progress) Explained(id string) LessonRecord {
+	if p.Lessons == nil {
+		p.Lessons = map[string]LessonRecord{}
+	}
+	r := p.Lessons[id]
+	r.Explained = true
+	p.Lessons[id] = r
+	return r
+}
+
 // Done counts the passed lessons of c.
 func (p Progress) Done(c Course) int {
 	n := 0

@@ -27,6 +27,9 @@ type Lesson struct {
 	// caller can wait for the last one after the program ends (a program
 	// does not wait for its commands).
 	Saves *sync.WaitGroup
+	// Explained records that the lesson's question was answered right,
+	// called in a command like Tried; nil records nothing.
+	Explained func() (learn.LessonRecord, error)
 }
 
 // lessonTriedMsg is the answer of the command that recorded a try.
@@ -54,6 +57,9 @@ func (m Model) judgeLesson(msg resultMsg) (Model, tea.Cmd) {
 	p := learn.Progress{Lessons: map[string]learn.LessonRecord{m.lesson.l.Lesson.ID: rec}}
 	m.lesson.l.Record = p.Tried(m.lesson.l.Lesson.ID, o, len(m.lesson.l.Lesson.Hints), m.opts.Now())
 	m.rp = m.rp.setLesson(m.lessonBanner(), m.lessonText())
+	if q := m.lesson.l.Lesson.Explain; o.Pass && q != nil && !m.lesson.l.Record.Explained {
+		m = m.askExplain(q)
+	}
 	tried := m.lesson.l.Tried
 	if tried == nil {
 		return m, nil
@@ -75,6 +81,7 @@ func (m Model) gotLessonTried(msg lessonTriedMsg) Model {
 	if msg.err != nil {
 		return m.setStatus("progress not saved: "+sanitize.Line(msg.err.Error()), m.st().Warn)
 	}
+	msg.rec.Explained = msg.rec.Explained || m.lesson.l.Record.Explained // an answer given meanwhile stays
 	m.lesson.l.Record = msg.rec
 	m.rp = m.rp.setLesson(m.lessonBanner(), m.lessonText())
 	return m
@@ -91,7 +98,11 @@ func (m Model) lessonBanner() string {
 	if o.Pass {
 		s := st.OK.Render("✓ lesson passed: ") + sanitize.Line(o.Why)
 		if q := m.lesson.l.Lesson.Explain; q != nil {
-			s += "\n" + st.Label.Render("Think: ") + sanitize.Line(q.Text) + st.Muted.Render(" ("+sanitize.Line(q.Choices[q.Answer])+": "+sanitize.Line(q.Why)+")")
+			if m.lesson.l.Record.Explained {
+				s += "\n" + st.OK.Render("✓ explained: ") + sanitize.Line(q.Why)
+			} else {
+				s += "\n" + st.Label.Render("Now explain: ") + sanitize.Line(q.Text) + st.Muted.Render(" (answer on the line below)")
+			}
 		}
 		return s
 	}
@@ -150,4 +161,61 @@ func (m Model) lessonPane(p resultPane) resultPane {
 		return p
 	}
 	return p.setLesson("", m.lessonText())
+}
+
+// explainKeys are the letters that pick a choice of a lesson's question:
+// a for the first, b for the second…
+const explainKeys = "abcdefghij"
+
+// askExplain asks the lesson's question once it passed: why did the
+// server answer what it did? The choices are the lesson's text
+// (someone else's, for an instructor's folder): sanitized.
+func (m Model) askExplain(q *learn.Question) Model {
+	parts := make([]string, 0, len(q.Choices))
+	for i, c := range q.Choices {
+		if i >= len(explainKeys) {
+			break
+		}
+		parts = append(parts, string(explainKeys[i])+") "+sanitize.Line(c))
+	}
+	return m.openAsk(ask{kind: askExplain, text: sanitize.Line(q.Text) + "   " + strings.Join(parts, "   "),
+		choices: "press the letter of your answer · esc answers later"})
+}
+
+// explainKey answers the lesson's question: the right letter records it
+// (in a command), a wrong one says so and asks again.
+func (m Model) explainKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	q := m.lesson.l.Lesson.Explain
+	if q == nil {
+		return m.closeAsk(), nil
+	}
+	if msg.String() == "esc" {
+		return m.closeAsk().setStatus("the question waits: pass the lesson again to answer it", m.st().Muted), nil
+	}
+	i := strings.Index(explainKeys, msg.String())
+	if len(msg.String()) != 1 || i < 0 || i >= len(q.Choices) {
+		return m, nil
+	}
+	if i != q.Answer {
+		m.ask.choices = "✗ not " + string(explainKeys[i]) + ": read the response again and press another letter · esc answers later"
+		return m.layout(), nil
+	}
+	m = m.closeAsk().setStatus("✓ right: "+sanitize.Line(q.Why), m.st().OK)
+	m.lesson.l.Record.Explained = true
+	m.rp = m.rp.setLesson(m.lessonBanner(), m.lessonText())
+	explained := m.lesson.l.Explained
+	if explained == nil {
+		return m, nil
+	}
+	saves := m.lesson.l.Saves
+	if saves != nil {
+		saves.Add(1)
+	}
+	return m, func() tea.Msg {
+		if saves != nil {
+			defer saves.Done()
+		}
+		r, err := explained()
+		return lessonTriedMsg{rec: r, err: err}
+	}
 }

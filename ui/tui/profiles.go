@@ -177,6 +177,7 @@ const (
 	askTrust             // trust the untrusted folder the references come from? (asktrust.go)
 	askEnv               // which environment? (envs.go)
 	askImport            // save what a file holds? y/n (importfile.go)
+	askExplain           // a lesson's question: a letter answers (lesson.go)
 )
 
 func (m Model) startSave() (Model, tea.Cmd) {
@@ -269,6 +270,8 @@ func (m Model) askKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.envKey(msg)
 	case askImport:
 		return m.importKey(msg)
+	case askExplain:
+		return m.explainKey(msg)
 	case askName:
 		switch {
 		case key.Matches(msg, k.Cancel):
