@@ -114,3 +114,36 @@ func TestServeRoomNeedsTerminal(t *testing.T) {
 		t.Errorf("stderr = %q; want one line saying --room needs a terminal", got)
 	}
 }
+
+// --lessons DIR: the room grades an instructor's lessons too, from the
+// server's own verdict (a request naming the lesson in
+// practice.LessonHeader); --lessons without --room is refused.
+func TestServeRoomGradesInstructorLessons(t *testing.T) {
+	dir := t.TempDir()
+	lesson := "+++\nid = \"class-basic\"\ntitle = \"Basic for our API\"\nhints = [\"h\"]\n[check]\npath = \"/github/user\"\nscheme = \"basic\"\nstatus = 200\n+++\nText.\n\n## Task\n\nGet 200.\n\n## Request\n\n```toml\nurl = \"{{practice}}/github/user\"\nscheme = \"basic\"\n```\n"
+	if err := os.WriteFile(dir+"/01.md", []byte(lesson), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	env := testEnv(&out, &errb)
+	if code := Run(context.Background(), []string{"serve", "--lessons", dir}, env); code != ExitError || !strings.Contains(errb.String(), "give --room too") {
+		t.Errorf("--lessons without --room: exit %d %q", code, errb.String())
+	}
+	s, code, cancel := startTUI(t, []string{"serve", "--room", "--addr", "127.0.0.1:0", "--lessons", dir}, noEnv, 120, 30)
+	defer cancel()
+	var base string
+	s.waitFor("the room header with the server's URL", func(screen string) bool {
+		m := regexp.MustCompile(`authlab room · (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(screen)
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	})
+	good := "Authorization: Basic ZGVtbzpkZW1vLXBhc3N3b3Jk" // demo:demo-password
+	if got := roomStudent(t, "127.0.0.2", "alice", "GET", base+"/github/user", good, practice.LessonHeader+": class-basic"); got != 200 {
+		t.Fatalf("alice got %d", got)
+	}
+	s.waitText("lessons 1✓ 0…")
+	s.key("q")
+	s.waitExit(code, 0)
+}

@@ -25,8 +25,9 @@ func newServe(env Env) *cobra.Command {
 	var addr, tlsDir string
 	var useTLS, autoApprove bool
 	var limits serveLimitFlags
-	var room bool // --room
-	var labs bool // --labs (#20)
+	var room bool      // --room
+	var labs bool      // --labs (#20)
+	var lessons string // --lessons DIR: an instructor's course for the room to grade
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice server: offline endpoints that verify every scheme",
@@ -50,11 +51,23 @@ and the commands to try mutual TLS.`,
 			if room && !env.StdoutTTY {
 				return inputErr(errors.New("--room needs a terminal, and stdout is not one: run without --room for the plain log"))
 			}
+			if lessons != "" && !room {
+				return inputErr(errors.New("--lessons is for the room view: give --room too"))
+			}
+			courses := []learn.Course{learn.Builtin(), learn.Labs()}
+			if lessons != "" {
+				// only the checks are read; its text is shown sanitized
+				c, err := learn.LoadDir(lessons, false)
+				if err != nil {
+					return inputErr(errors.New(sanitize.Line(err.Error())))
+				}
+				courses = append([]learn.Course{c}, courses...)
+			}
 			lim, err := limits.resolve()
 			if err != nil {
 				return inputErr(err)
 			}
-			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, room, labs, lim)
+			return runServe(cmd.Context(), env, addr, useTLS, tlsDir, autoApprove, room, labs, lim, courses)
 		},
 	}
 	limits.register(cmd)
@@ -64,11 +77,12 @@ and the commands to try mutual TLS.`,
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve OAuth 2.0 authorization and device requests without the approval page (unattended demos)")
 	// the room view (#17)
 	cmd.Flags().BoolVar(&labs, "labs", false, "also serve the attack labs under /labs: endpoints vulnerable on purpose, each with a fixed twin (GET /labs lists them)")
+	cmd.Flags().StringVar(&lessons, "lessons", "", "with --room: also grade the lessons of this folder (authlab learn --dir), besides the built-in ones")
 	cmd.Flags().BoolVar(&room, "room", false, "show the room view (a row per student, the most common mistakes, each student's last server trace) in place of the scrolling log; needs a terminal")
 	return cmd
 }
 
-func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove, roomView, labs bool, lim practice.Limits) error {
+func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir string, autoApprove, roomView, labs bool, lim practice.Limits, courses []learn.Course) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return inputErr(fmt.Errorf("bad --addr %q: write HOST:PORT, e.g. 127.0.0.1:8089", addr))
@@ -118,7 +132,7 @@ func runServe(ctx context.Context, env Env, addr string, useTLS bool, tlsDir str
 		}
 	}
 	if roomView {
-		return serveRoom(ctx, env, srv, ln, useTLS, feed, base)
+		return serveRoom(ctx, env, srv, ln, useTLS, feed, base, courses)
 	}
 	fmt.Fprintf(env.Stdout, "authlab practice server on %s  (ctrl+c stops it)\n", base)
 	fmt.Fprintf(env.Stdout, "limits: %s\n\n", limitsText(lim))
@@ -171,10 +185,10 @@ func shutdown(srv *http.Server) {
 
 // serveRoom serves l with the room view on the terminal in place of the
 // console; q (or ctrl+c, or ctx) stops both.
-func serveRoom(ctx context.Context, env Env, srv *http.Server, l net.Listener, useTLS bool, feed *room.Feed, base string) error {
+func serveRoom(ctx context.Context, env Env, srv *http.Server, l net.Listener, useTLS bool, feed *room.Feed, base string, courses []learn.Course) error {
 	done := serveOn(srv, l, useTLS)
 	popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
-	p := tea.NewProgram(room.New(feed, base).WithCourses(learn.Builtin(), learn.Labs()), popts...)
+	p := tea.NewProgram(room.New(feed, base).WithCourses(courses...), popts...)
 	ran := make(chan error, 1)
 	go func() { _, err := p.Run(); ran <- err }()
 	var err error
