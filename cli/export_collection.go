@@ -13,6 +13,7 @@ import (
 	"github.com/authlab/authlab/convert/postman"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
+	"github.com/authlab/authlab/ui/sanitize"
 	"github.com/google/renameio/v2"
 )
 
@@ -163,7 +164,7 @@ func runExportCollection(env Env, f *sendFlags, x *exportFlags, changed func(str
 	}
 	for _, p := range ps {
 		if lost := cf.lost(p); len(lost) > 0 {
-			fmt.Fprintf(env.Stderr, "authlab: note: %s: %s cannot carry %s\n", oneLine(errors.New(p.Name)), cf.name, oneLine(errors.New(strings.Join(lost, ", "))))
+			fmt.Fprintf(env.Stderr, "authlab: note: %s: %s cannot carry %s\n", sanitize.Line(p.Name), cf.name, sanitize.Line(strings.Join(lost, ", ")))
 		}
 	}
 	if x.output == "" {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -127,44 +127,70 @@ func loadCourse(env Env, lf *learnFlags) (learn.Course, error) {
 	return learn.LoadDir(lf.dir, trusted)
 }
 
-// learnStudent is --student, else $AUTHLAB_STUDENT.
-func learnStudent(env Env, lf *learnFlags) (string, error) {
-	name := strings.TrimSpace(lf.student)
-	from := "--student"
-	if name == "" {
-		name, from = strings.TrimSpace(env.getenv(envStudent)), envStudent
+// sendFlags are the send flags a lesson's request goes with: its profile,
+// and --practice and --student as given to learn, so the practice server
+// and the student are chosen the way every command chooses them
+// (choosePractice: flag, environment, the folder's setting).
+func (lf *learnFlags) sendFlags(profile string) (*sendFlags, func(string) bool) {
+	var f sendFlags
+	var fs pflag.FlagSet
+	f.register(&fs)
+	f.profile, f.practice, f.student = profile, lf.practice, lf.student
+	return &f, func(flag string) bool {
+		switch flag {
+		case "profile":
+			return profile != ""
+		case "practice":
+			return lf.practice != ""
+		case "student":
+			return lf.student != ""
+		}
+		return false
 	}
-	if err := checkStudent(name); err != nil {
-		return "", fmt.Errorf("bad %s %q: %w", from, name, err)
-	}
-	return name, nil
 }
 
-func progressStore(env Env) (learn.ProgressStore, error) {
+// learner is what every learn command starts from: the course, the
+// practice server and student, and the student's progress.
+type learner struct {
+	course learn.Course
+	pc     practiceChoice
+	ps     learn.ProgressStore
+	prog   learn.Progress
+}
+
+func (lr learner) student() string { return lr.pc.target.Student }
+
+// openLearner loads the course, the practice choice and the progress; its
+// errors are input errors, one line each.
+func openLearner(env Env, lf *learnFlags) (learner, error) {
+	var lr learner
+	c, err := loadCourse(env, lf)
+	if err != nil {
+		return lr, inputErr(errors.New(sanitize.Line(err.Error())))
+	}
+	f, changed := lf.sendFlags("")
+	pc, err := choosePractice(env, f, changed)
+	if err != nil {
+		return lr, inputErr(err)
+	}
 	dir, err := profiles.StateDir(env.LookupEnv)
 	if err != nil {
-		return learn.ProgressStore{}, err
+		return lr, inputErr(err)
 	}
-	return learn.ProgressStore{Dir: filepath.Join(dir, "learn")}, nil
+	ps := learn.ProgressStore{Dir: filepath.Join(dir, "learn")}
+	prog, err := ps.Load(pc.target.Student)
+	if err != nil {
+		return lr, inputErr(err)
+	}
+	return learner{course: c, pc: pc, ps: ps, prog: prog}, nil
 }
 
 func runLearnList(env Env, lf *learnFlags) error {
-	c, err := loadCourse(env, lf)
+	lr, err := openLearner(env, lf)
 	if err != nil {
-		return inputErr(errors.New(sanitize.Line(err.Error())))
+		return err
 	}
-	student, err := learnStudent(env, lf)
-	if err != nil {
-		return inputErr(err)
-	}
-	ps, err := progressStore(env)
-	if err != nil {
-		return inputErr(err)
-	}
-	p, err := ps.Load(student)
-	if err != nil {
-		return inputErr(err)
-	}
+	c, p := lr.course, lr.prog
 	fmt.Fprintf(env.Stdout, "%s course: %d lessons, %d passed\n", sanitize.Line(c.Name), len(c.Lessons), p.Done(c))
 	for i, l := range c.Lessons {
 		mark := " "
@@ -192,26 +218,15 @@ func findLesson(c learn.Course, id string) (*learn.Lesson, error) {
 }
 
 func runLearnShow(env Env, lf *learnFlags, id string) error {
-	c, err := loadCourse(env, lf)
+	lr, err := openLearner(env, lf)
 	if err != nil {
-		return inputErr(errors.New(sanitize.Line(err.Error())))
+		return err
 	}
-	l, err := findLesson(c, id)
-	if err != nil {
-		return inputErr(err)
-	}
-	student, err := learnStudent(env, lf)
+	l, err := findLesson(lr.course, id)
 	if err != nil {
 		return inputErr(err)
 	}
-	ps, err := progressStore(env)
-	if err != nil {
-		return inputErr(err)
-	}
-	p, err := ps.Load(student)
-	if err != nil {
-		return inputErr(err)
-	}
+	p := lr.prog
 	w := env.Stdout
 	fmt.Fprintf(w, "%s  (%s)\n\n", sanitize.String(l.Title), sanitize.Line(l.Ref))
 	fmt.Fprintln(w, sanitize.String(l.Explanation))
@@ -280,17 +295,9 @@ func startLesson(store *profiles.Store, l *learn.Lesson) error {
 // the student's profile learn/ID, started from the lesson if new); leaving
 // the lesson comes back to the list, q there quits.
 func runLearnTUI(ctx context.Context, env Env, lf *learnFlags, args []string) error {
-	c, err := loadCourse(env, lf)
+	lr, err := openLearner(env, lf)
 	if err != nil {
-		return inputErr(errors.New(sanitize.Line(err.Error())))
-	}
-	student, err := learnStudent(env, lf)
-	if err != nil {
-		return inputErr(err)
-	}
-	ps, err := progressStore(env)
-	if err != nil {
-		return inputErr(err)
+		return err
 	}
 	store, err := env.store()
 	if err != nil {
@@ -298,45 +305,37 @@ func runLearnTUI(ctx context.Context, env Env, lf *learnFlags, args []string) er
 	}
 	at := ""
 	if len(args) == 1 {
-		l, err := findLesson(c, args[0])
+		l, err := findLesson(lr.course, args[0])
 		if err != nil {
 			return inputErr(err)
 		}
-		at = l.ID
+		return openLesson(ctx, env, lf, lr, store, l) // `authlab learn ID`: that lesson only
 	}
 	for {
-		prog, err := ps.Load(student)
-		if err != nil {
+		if lr.prog, err = lr.ps.Load(lr.student()); err != nil {
 			return inputErr(err)
 		}
-		id := at
-		if id == "" || len(args) == 0 {
-			list := tui.NewLessons(c, prog, at, env.getenv("NO_COLOR") != "")
-			popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
-			final, err := tea.NewProgram(list, popts...).Run()
-			if err != nil {
-				if ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
-					return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
-				}
-				return err
+		list := tui.NewLessons(lr.course, lr.prog, at, env.getenv("NO_COLOR") != "")
+		popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}, env.TUIOptions...)
+		final, err := tea.NewProgram(list, popts...).Run()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
+				return &exitError{code: ExitInterrupted, err: errors.New("interrupted")}
 			}
-			if id = final.(tui.Lessons).Chosen(); id == "" {
-				return nil
-			}
-		}
-		if err := openLesson(ctx, env, lf, c, store, ps, student, prog, id); err != nil {
 			return err
 		}
-		if len(args) == 1 {
-			return nil // `authlab learn ID`: that lesson only
+		if at = final.(tui.Lessons).Chosen(); at == "" {
+			return nil
 		}
-		at = id
+		l, _ := lr.course.Lesson(at)
+		if err := openLesson(ctx, env, lf, lr, store, l); err != nil {
+			return err
+		}
 	}
 }
 
-// openLesson opens lesson id in the TUI, its progress recorded at each send.
-func openLesson(ctx context.Context, env Env, lf *learnFlags, c learn.Course, store *profiles.Store, ps learn.ProgressStore, student string, prog learn.Progress, id string) error {
-	l, _ := c.Lesson(id)
+// openLesson opens lesson l in the TUI, its progress recorded at each send.
+func openLesson(ctx context.Context, env Env, lf *learnFlags, lr learner, store *profiles.Store, l *learn.Lesson) error {
 	name := learnSolutionGroup + "/" + l.ID
 	e, err := store.Load(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -348,63 +347,36 @@ func openLesson(ctx context.Context, env Env, lf *learnFlags, c learn.Course, st
 	if err != nil {
 		return inputErr(err)
 	}
-	num := 0
-	for i, x := range c.Lessons {
-		if x.ID == l.ID {
-			num = i + 1
-		}
-	}
+	num := slices.Index(lr.course.Lessons, l) + 1
 	var saves sync.WaitGroup
 	var file sync.Mutex // one read-modify-write of the progress file at a time
-	lesson := &tui.Lesson{Lesson: l, Record: prog.Record(l.ID), Number: num, Total: len(c.Lessons), Saves: &saves,
+	update := func(f func(*learn.Progress) learn.LessonRecord) (learn.LessonRecord, error) {
+		file.Lock()
+		defer file.Unlock()
+		return lr.ps.Update(lr.student(), f)
+	}
+	lesson := &tui.Lesson{Lesson: l, Record: lr.prog.Record(l.ID), Number: num, Total: len(lr.course.Lessons), Saves: &saves,
 		// called in a command: the progress file is read and written there
 		Tried: func(o learn.Outcome) (learn.LessonRecord, error) {
-			file.Lock()
-			defer file.Unlock()
-			p, err := ps.Load(student)
-			if err != nil {
-				return learn.LessonRecord{}, err
-			}
-			r := p.Tried(l.ID, o, len(l.Hints), time.Now())
-			return r, ps.Save(p)
+			return update(func(p *learn.Progress) learn.LessonRecord { return p.Tried(l.ID, o, len(l.Hints), time.Now()) })
 		},
 		Explained: func() (learn.LessonRecord, error) {
-			file.Lock()
-			defer file.Unlock()
-			p, err := ps.Load(student)
-			if err != nil {
-				return learn.LessonRecord{}, err
-			}
-			r := p.Explained(l.ID)
-			return r, ps.Save(p)
+			return update(func(p *learn.Progress) learn.LessonRecord { return p.Explained(l.ID) })
 		}}
-	var f sendFlags
-	var fs pflag.FlagSet
-	f.register(&fs)
-	f.profile, f.practice, f.student = name, lf.practice, lf.student
-	changed := func(flag string) bool {
-		switch flag {
-		case "profile":
-			return true
-		case "practice":
-			return lf.practice != ""
-		case "student":
-			return lf.student != ""
-		}
-		return false
-	}
+	f, changed := lf.sendFlags(name)
 	base := e.Profile
-	applyProfileOptions(&f, changed, base)
-	err = openTUI(ctx, env, &f, changed, store, base, "", nil, lesson, practice.Options{Labs: lf.labs})
+	applyProfileOptions(f, changed, base)
+	err = openTUI(ctx, env, f, changed, store, base, "", nil, lesson, practice.Options{Labs: lf.labs})
 	saves.Wait() // the last try's progress is written before the list reads it
 	return err
 }
 
 func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) error {
-	c, err := loadCourse(env, lf)
+	lr, err := openLearner(env, lf)
 	if err != nil {
-		return inputErr(errors.New(sanitize.Line(err.Error())))
+		return err
 	}
+	c := lr.course
 	lessons := c.Lessons
 	if len(ids) > 0 {
 		lessons = nil
@@ -416,35 +388,12 @@ func runLearnCheck(ctx context.Context, env Env, lf *learnFlags, ids []string) e
 			lessons = append(lessons, l)
 		}
 	}
-	student, err := learnStudent(env, lf)
-	if err != nil {
-		return inputErr(err)
-	}
-	target := practice.Target{Student: student}
-	raw := lf.practice
-	if raw == "" {
-		raw = env.getenv(envPractice)
-	}
-	if raw != "" {
-		base, err := practice.ParseBase(raw)
-		if err != nil {
-			return inputErr(fmt.Errorf("bad practice server %q: %w", raw, err))
-		}
-		target.Remote = base
-	}
 	store, err := env.store()
 	if err != nil {
 		return inputErr(err)
 	}
-	ps, err := progressStore(env)
-	if err != nil {
-		return inputErr(err)
-	}
-	prog, err := ps.Load(student)
-	if err != nil {
-		return inputErr(err)
-	}
-	emb := practice.NewTarget(practice.Options{Labs: lf.labs}, target)
+	ps, prog := lr.ps, lr.prog
+	emb := practice.NewTarget(practice.Options{Labs: lf.labs}, lr.pc.target)
 	defer emb.Close()
 	eng := authn.New(authn.Options{Timeout: 20 * time.Second})
 	defer eng.Close()

@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authlab/authlab/internal/practicetest"
 	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/practice"
 )
@@ -154,7 +153,7 @@ func TestLearnScriptedStudent(t *testing.T) {
 	}
 	// mutual TLS: against the practice server as `authlab serve --tls`
 	// runs it, with the certificate files it made
-	tlsURL, files := learnTLSServer(t)
+	tlsURL, files := practicetest.TLS(t, practice.Options{})
 	if _, stderr, code := runIn(t, lookup, "send", "--profile", "learn/mtls", "--practice", tlsURL, "--cacert", files.CA, "--cert", files.ClientCert, "--key", files.ClientKey, "--save", "learn/mtls"); code != ExitOK {
 		t.Fatalf("mtls send: exit %d %s", code, stderr)
 	}
@@ -311,24 +310,4 @@ func TestLearnCheckReachesTheRoom(t *testing.T) {
 	if e.Client.Student != "alice" || e.Client.Lesson != "basic-ok" || e.Path != "/github/user" {
 		t.Errorf("the server saw %+v; want alice's request for lesson basic-ok", e.Client)
 	}
-}
-
-// learnTLSServer is the practice server over TLS with the practice PKI
-// (the code `authlab serve --tls` runs).
-func learnTLSServer(t *testing.T) (string, practice.TLSFiles) {
-	t.Helper()
-	files, err := practice.EnsureTLS(t.TempDir(), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := practice.TLSServerConfig(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(practice.New(practice.Options{}).Handler())
-	srv.TLS = cfg
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv.URL, files
 }

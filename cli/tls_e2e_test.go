@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authlab/authlab/internal/practicetest"
 	"github.com/authlab/authlab/practice"
 )
 
@@ -31,20 +32,7 @@ import (
 // PKI generated in a temporary folder (the same code `serve --tls` runs).
 func tlsPracticeServer(t *testing.T) (string, practice.TLSFiles) {
 	t.Helper()
-	files, err := practice.EnsureTLS(t.TempDir(), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := practice.TLSServerConfig(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(practice.New(practice.Options{}).Handler())
-	srv.TLS = cfg
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv.URL, files
+	return practicetest.TLS(t, practice.Options{})
 }
 
 // TLS failures through the binary: one classified line on stderr, exit 1;

@@ -2,8 +2,6 @@ package learn
 
 import (
 	"context"
-	"io"
-	"log"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authlab/authlab/authn"
+	"github.com/authlab/authlab/internal/practicetest"
 	"github.com/authlab/authlab/practice"
 	"github.com/authlab/authlab/profiles"
 )
@@ -86,19 +85,7 @@ func TestBuiltinCourse(t *testing.T) {
 	srv := httptest.NewServer(practice.New(practice.Options{AutoApprove: true}).Handler())
 	defer srv.Close()
 	// the practice server as `authlab serve --tls` runs it, for mutual TLS
-	files, err := practice.EnsureTLS(t.TempDir(), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := practice.TLSServerConfig(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tlsSrv := httptest.NewUnstartedServer(practice.New(practice.Options{}).Handler())
-	tlsSrv.TLS = cfg
-	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	tlsSrv.StartTLS()
-	defer tlsSrv.Close()
+	tlsURL, files := practicetest.TLS(t, practice.Options{})
 	eng := authn.New(authn.Options{Timeout: 10 * time.Second})
 	defer eng.Close()
 	for _, l := range c.Lessons {
@@ -109,7 +96,7 @@ func TestBuiltinCourse(t *testing.T) {
 			}
 			base := srv.URL
 			if sol.tls {
-				base = tlsSrv.URL
+				base = tlsURL
 			}
 			if o := l.Check.Judge(sendLesson(t, eng, base, l.Request)); o.Pass {
 				t.Errorf("the lesson passes as it starts (%s): the student has nothing to do", o.Why)

@@ -41,7 +41,14 @@ func (p *Progress) Tried(id string, o Outcome, hints int, now time.Time) LessonR
 	if p.Lessons == nil {
 		p.Lessons = map[string]LessonRecord{}
 	}
-	r := p.Lessons[id]
+	r := p.Lessons[id].Tried(o, hints, now)
+	p.Lessons[id] = r
+	return r
+}
+
+// Tried is r after one more try with outcome o: passed (once, at now), or
+// one more of the lesson's hints hints unlocked.
+func (r LessonRecord) Tried(o Outcome, hints int, now time.Time) LessonRecord {
 	r.Tries++
 	switch {
 	case o.Pass && !r.Passed:
@@ -49,7 +56,6 @@ func (p *Progress) Tried(id string, o Outcome, hints int, now time.Time) LessonR
 	case !o.Pass && r.Hints < hints:
 		r.Hints++
 	}
-	p.Lessons[id] = r
 	return r
 }
 
@@ -124,4 +130,15 @@ func (s ProgressStore) Save(p Progress) error {
 		return fmt.Errorf("cannot save the progress: %w", err)
 	}
 	return nil
+}
+
+// Update reads the student's progress, changes it with f and saves it,
+// returning the record f returned: one try or answer recorded.
+func (s ProgressStore) Update(student string, f func(*Progress) LessonRecord) (LessonRecord, error) {
+	p, err := s.Load(student)
+	if err != nil {
+		return LessonRecord{}, err
+	}
+	r := f(&p)
+	return r, s.Save(p)
 }

@@ -173,23 +173,25 @@ func (e *Embedded) ExpandRequest(req *authn.Request) error {
 	if fields != nil {
 		req.Fields = fields
 	}
-	if base := e.Started(); base != "" && e.student != "" {
-		// a new slice: the caller's request keeps its own
-		req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: StudentHeader, Value: e.student})
-	}
-	if e != nil && e.lesson != "" {
-		ScopeLesson(req, e.Started(), e.lesson)
+	if e != nil {
+		scope(req, e.Started(), StudentHeader, e.student)
+		scope(req, e.Started(), LessonHeader, e.lesson)
 	}
 	return nil
 }
 
 // ScopeLesson makes req carry LessonHeader with id on its exchanges under
 // base (the practice server) and on no other; base "" does nothing.
-func ScopeLesson(req *authn.Request, base, id string) {
-	if base == "" || id == "" {
+func ScopeLesson(req *authn.Request, base, id string) { scope(req, base, LessonHeader, id) }
+
+// scope adds header name: value to req's exchanges under base only; an
+// empty base or value adds nothing. The slice is a new one: the caller's
+// request keeps its own.
+func scope(req *authn.Request, base, name, value string) {
+	if base == "" || value == "" {
 		return
 	}
-	req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: LessonHeader, Value: id})
+	req.Scoped = append(slices.Clip(req.Scoped), authn.ScopedHeader{Base: base, Name: name, Value: value})
 }
 
 // Close stops the embedded server if it runs.

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/authlab/authlab/learn"
 	"github.com/authlab/authlab/ui/sanitize"
 )
@@ -40,22 +39,21 @@ type lessonTriedMsg struct {
 
 // lessonState is what the model knows of its lesson.
 type lessonState struct {
-	on      bool
-	l       Lesson
+	l       Lesson         // l.Lesson nil: not a lesson session
 	outcome *learn.Outcome // the last check, nil before the first send
 }
 
+func (s lessonState) on() bool { return s.l.Lesson != nil }
+
 // judgeLesson checks a result against the lesson and records the try.
 func (m Model) judgeLesson(msg resultMsg) (Model, tea.Cmd) {
-	if !m.lesson.on || msg.res == nil {
+	if !m.lesson.on() || msg.res == nil {
 		return m, nil
 	}
 	o := m.lesson.l.Lesson.Check.Judge(learn.Attempts(msg.res))
 	m.lesson.outcome = &o
 	// the record as it will be, shown at once; the file follows
-	rec := m.lesson.l.Record
-	p := learn.Progress{Lessons: map[string]learn.LessonRecord{m.lesson.l.Lesson.ID: rec}}
-	m.lesson.l.Record = p.Tried(m.lesson.l.Lesson.ID, o, len(m.lesson.l.Lesson.Hints), m.opts.Now())
+	m.lesson.l.Record = m.lesson.l.Record.Tried(o, len(m.lesson.l.Lesson.Hints), m.opts.Now())
 	m.rp = m.rp.setLesson(m.lessonBanner(), m.lessonText())
 	if q := m.lesson.l.Lesson.Explain; o.Pass && q != nil && !m.lesson.l.Record.Explained {
 		m = m.askExplain(q)
@@ -149,15 +147,10 @@ func (m Model) lessonText() string {
 	return b.String()
 }
 
-// lessonWrap wraps lesson text to the pane's width.
-func lessonWrap(w int, s string) string {
-	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
-}
-
 // lessonPane gives a fresh result pane the lesson's text (opening another
 // request keeps the lesson on screen).
 func (m Model) lessonPane(p resultPane) resultPane {
-	if !m.lesson.on {
+	if !m.lesson.on() {
 		return p
 	}
 	return p.setLesson("", m.lessonText())

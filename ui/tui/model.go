@@ -161,7 +161,7 @@ func New(opts Options) Model {
 		m.status, m.statusSt = opts.Notice, com.st.Warn
 	}
 	if opts.Lesson != nil && opts.Lesson.Lesson != nil {
-		m.lesson = lessonState{on: true, l: *opts.Lesson}
+		m.lesson = lessonState{l: *opts.Lesson}
 		m.rp = m.rp.setLesson("", m.lessonText())
 	}
 	if opts.Width > 0 && opts.Height > 0 {

@@ -361,7 +361,7 @@ func (p resultPane) View(focused bool) string {
 		content = p.st.Error.Render("✗ ") + wrap(lipgloss.NewStyle(), max(10, p.width-2), p.notSent) + "\n\n" +
 			wrap(p.st.Muted, max(10, p.width), "Fix it in the request and ctrl+r sends again.")
 	case p.state == paneEmpty && p.lesson != "":
-		content = lessonWrap(p.width, p.lesson)
+		content = wrap(lipgloss.NewStyle(), max(10, p.width), p.lesson)
 	case p.state == paneEmpty:
 		content = wrap(p.st.Muted, max(10, p.width), "Nothing sent yet. Type a URL and press ctrl+r to send it, or try the demo: ctrl+o opens the profiles, where the demo/ ones send to the practice server built into authlab (no network needed; `authlab profiles demo` writes them again); pick one with enter, then ctrl+r.")
 	case p.tab == tabBody && p.state == paneDone:
@@ -400,7 +400,7 @@ func (p resultPane) responseText(w int) string {
 	st := p.st
 	var b strings.Builder
 	if p.lessonBanner != "" {
-		b.WriteString(lessonWrap(w, p.lessonBanner) + "\n\n")
+		b.WriteString(wrap(lipgloss.NewStyle(), max(10, w), p.lessonBanner) + "\n\n")
 	}
 	if p.err != nil {
 		b.WriteString(st.Error.Render("✗ ") + wrap(lipgloss.NewStyle(), w-2, sanitize.Line(p.err.Error())) + "\n\n")
