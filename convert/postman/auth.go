@@ -147,21 +147,13 @@ func mapAuth(a *pmAuth, method string) mapped {
 		mapJWT(a, &m, take)
 	case "ntlm":
 		m.scheme = "ntlm"
-		m.field("username", take("username"))
-		m.field("password", take("password"))
-		m.field("domain", take("domain"))
-		m.field("workstation", take("workstation"))
+		takeAttrs(&m, take, "ntlm")
 		take("disableRetryRequest") // Postman's own retry switch; authlab answers the challenge once
 	case "hawk":
-		// postman-runtime's hawk.js: authId, authKey, algorithm, extraData,
-		// app, delegation, includePayloadHash (off unless set)
+		// postman-runtime's hawk.js; includePayloadHash is off unless set
 		m.scheme = "hawk"
-		m.field("id", take("authId"))
-		m.field("key", take("authKey"))
+		takeAttrs(&m, take, "hawk")
 		m.field("algorithm", strings.ToLower(take("algorithm")))
-		m.field("ext", take("extraData"))
-		m.field("app", take("app"))
-		m.field("dlg", take("delegation"))
 		if isTrueStr(take("includePayloadHash")) {
 			m.fields["payload_hash"] = "always"
 		} else {
@@ -171,14 +163,9 @@ func mapAuth(a *pmAuth, method string) mapped {
 			m.notes = append(m.notes, "hawk: the nonce and timestamp Postman saved were left out: authlab makes fresh ones for each request")
 		}
 	case "edgegrid", "akamai":
-		// postman-runtime's edgegrid.js: accessToken, clientToken,
-		// clientSecret, headersToSign, maxBodySize, baseURL
+		// postman-runtime's edgegrid.js; its baseURL has no equal
 		m.scheme = "edgegrid"
-		m.field("client_token", take("clientToken"))
-		m.field("client_secret", take("clientSecret"))
-		m.field("access_token", take("accessToken"))
-		m.field("headers_to_sign", take("headersToSign"))
-		m.field("max_body", take("maxBodySize"))
+		takeAttrs(&m, take, "edgegrid")
 		if nonce, ts := take("nonce"), take("timestamp"); nonce != "" || ts != "" {
 			m.notes = append(m.notes, "edgegrid: the nonce and timestamp Postman saved were left out: authlab makes fresh ones for each request")
 		}
@@ -205,17 +192,36 @@ func mapAuth(a *pmAuth, method string) mapped {
 }
 
 func schemeTitle(t string) string {
-	switch t {
-	case "hawk":
-		return "Hawk"
-	case "ntlm":
-		return "NTLM"
-	case "edgegrid", "akamai":
-		return "Akamai EdgeGrid"
-	case "asap":
+	if t == "asap" {
 		return "ASAP (Atlassian S2S)"
 	}
 	return t
+}
+
+// sameAttrs lists, for the Postman auth types whose attributes map one to
+// one onto an authlab scheme's fields, each pair {Postman attribute (as
+// postman-runtime's authorizer reads it), authlab field}. The import and
+// the export both read it, so the two directions cannot drift apart;
+// attributes with a rule of their own (hawk's algorithm and
+// includePayloadHash, ntlm's DOMAIN\user) are handled beside it.
+func sameAttrs(typ string) [][2]string {
+	switch typ {
+	case "hawk":
+		return [][2]string{{"authId", "id"}, {"authKey", "key"}, {"extraData", "ext"}, {"app", "app"}, {"delegation", "dlg"}}
+	case "edgegrid":
+		return [][2]string{{"clientToken", "client_token"}, {"clientSecret", "client_secret"}, {"accessToken", "access_token"},
+			{"headersToSign", "headers_to_sign"}, {"maxBodySize", "max_body"}}
+	case "ntlm":
+		return [][2]string{{"username", "username"}, {"password", "password"}, {"domain", "domain"}, {"workstation", "workstation"}}
+	}
+	return nil
+}
+
+// takeAttrs maps typ's one-to-one attributes onto m's fields.
+func takeAttrs(m *mapped, take func(string) string, typ string) {
+	for _, a := range sameAttrs(typ) {
+		m.field(a[1], take(a[0]))
+	}
 }
 
 func isTrueStr(s string) bool { return s == "true" }

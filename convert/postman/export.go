@@ -440,27 +440,23 @@ func (x *exporter) auth(p profiles.Profile) (map[string]any, []string) {
 		put("service", val("service"))
 	case "hawk":
 		typ = "hawk"
-		put("authId", val("id"))
-		put("authKey", val("key"))
+		for _, a := range sameAttrs(typ) {
+			put(a[0], val(a[1]))
+		}
 		algo := f("algorithm")
 		if algo == "" {
 			algo = "sha256"
 		}
 		put("algorithm", algo)
-		put("extraData", val("ext"))
-		put("app", val("app"))
-		put("delegation", val("dlg"))
 		// authlab's "auto" hashes any body; Postman hashes only when told
 		if ph := f("payload_hash"); ph != "never" {
 			put("includePayloadHash", "true")
 		}
 	case "edgegrid":
 		typ = "edgegrid"
-		put("clientToken", val("client_token"))
-		put("clientSecret", val("client_secret"))
-		put("accessToken", val("access_token"))
-		put("headersToSign", val("headers_to_sign"))
-		put("maxBodySize", val("max_body"))
+		for _, a := range sameAttrs(typ) {
+			put(a[0], val(a[1]))
+		}
 	case "ntlm":
 		typ = "ntlm"
 		user, domain := f("username"), f("domain")
