@@ -21,6 +21,9 @@ func TestCompareThroughEngine(t *testing.T) {
 	jwt := func(secret string) map[string]string {
 		return map[string]string{"claims": `{"sub":"demo"}`, "alg": "HS256", "secret": secret}
 	}
+	ntlm := func(pass string) map[string]string {
+		return map[string]string{"username": DemoUser, "password": pass, "domain": NTLMDomain}
+	}
 	tests := []struct {
 		name, path, scheme string
 		fields             map[string]string
@@ -33,6 +36,9 @@ func TestCompareThroughEngine(t *testing.T) {
 		{"jwt agrees", "/jwt", "jwt", jwt(DemoJWTSecret), DemoJWTSecret, "", ""},
 		{"jwt, same length, other characters", "/jwt", "jwt", jwt("demo-jwt-secreT"), "demo-jwt-secreT", "signature", "other characters"},
 		{"jwt, longer secret", "/jwt", "jwt", jwt(DemoJWTSecret + "\n"), DemoJWTSecret + "\n", "secret", "your HMAC secret is 16 bytes, the server's is 15"},
+		{"ntlm agrees", "/ntlm", "ntlm", ntlm(DemoPassword), DemoPassword, "", ""},
+		{"ntlm, same length, other characters", "/ntlm", "ntlm", ntlm("demo-passwort"), "demo-passwort", "NTProofStr", "right length but other characters"},
+		{"ntlm, one character more", "/ntlm", "ntlm", ntlm(DemoPassword + "!"), DemoPassword + "!", "password", "your password is 14 characters, the server's is 13"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
